@@ -1,0 +1,110 @@
+package dev.nabla;
+
+import dev.nabla.internal.Shapes;
+
+/** Joining and selecting: cat, indexSelect, gather. */
+final class Indexing {
+    private Indexing() {}
+
+    static Tensor cat(int dim, Tensor... tensors) {
+        String op = "cat";
+        if (tensors.length == 0) {
+            throw new IllegalArgumentException(op + ": expected a non-empty list of tensors");
+        }
+        Tensor first = tensors[0];
+        if (first.shape.length == 0) {
+            throw new IllegalArgumentException(op + ": zero-dimensional tensor (at position 0) cannot be concatenated");
+        }
+        int d = Shapes.wrapDim(op, dim, first.shape.length);
+        DType dtype = first.dtype();
+        long total = 0;
+        for (int i = 0; i < tensors.length; i++) {
+            Tensor t = tensors[i];
+            Ops.sameDevice(op, first, t);
+            if (t.shape.length != first.shape.length) {
+                throw new IllegalArgumentException(op + ": tensors must have the same number of dimensions: got "
+                        + first.shape.length + " and " + t.shape.length + " (at position " + i + ")");
+            }
+            for (int k = 0; k < t.shape.length; k++) {
+                if (k != d && t.shape[k] != first.shape[k]) {
+                    throw new IllegalArgumentException(op + ": sizes of tensors must match except in dimension " + d
+                            + ": expected size " + first.shape[k] + " but got size " + t.shape[k] + " for tensor number "
+                            + i + " in the list (shapes " + Shapes.format(first.shape) + " and " + Shapes.format(t.shape) + ")");
+                }
+            }
+            dtype = DType.promote(dtype, t.dtype());
+            total += t.shape[d];
+        }
+        long[] shape = first.shape.clone();
+        shape[d] = total;
+        Tensor out = Ops.empty(shape, dtype, first.device());
+        long at = 0;
+        for (Tensor t : tensors) {
+            long len = t.shape[d];
+            if (len > 0) {
+                Ops.backend(out).copy(t.to(dtype), out.narrow(d, at, len));
+            }
+            at += len;
+        }
+        return out;
+    }
+
+    private static void checkIndexValues(String op, Tensor index, long size, int dim) {
+        for (long v : index.toLongArray()) {
+            if (v < 0 || v >= size) {
+                throw new IndexOutOfBoundsException(op + ": index " + v + " is out of bounds for dimension " + dim
+                        + " with size " + size);
+            }
+        }
+    }
+
+    private static void requireInt64(String op, Tensor index) {
+        if (index.dtype() != DType.INT64) {
+            throw new IllegalArgumentException(op + ": index must be an int64 tensor, got " + index.dtype().torchName());
+        }
+    }
+
+    static Tensor indexSelect(Tensor x, int dim, Tensor index) {
+        String op = "indexSelect";
+        requireInt64(op, index);
+        Ops.sameDevice(op, x, index);
+        if (index.shape.length > 1) {
+            throw new IllegalArgumentException(op + ": index must be 0-D or 1-D, got shape " + Shapes.format(index.shape));
+        }
+        Tensor src = x.shape.length == 0 ? x.reshape(1) : x;
+        int d = Shapes.wrapDim(op, dim, src.shape.length);
+        checkIndexValues(op, index, src.shape[d], d);
+        long[] shape = src.shape.clone();
+        shape[d] = index.numel();
+        Tensor out = Ops.empty(shape, x.dtype(), x.device());
+        Ops.backend(out).indexSelect(src, d, index.reshape(-1), out);
+        return x.shape.length == 0 ? out.reshape() : out;
+    }
+
+    static Tensor gather(Tensor x, int dim, Tensor index) {
+        String op = "gather";
+        requireInt64(op, index);
+        Ops.sameDevice(op, x, index);
+        if (index.shape.length != x.shape.length) {
+            throw new IllegalArgumentException(op + ": index tensor must have the same number of dimensions as input"
+                    + " tensor, got " + Shapes.format(index.shape) + " and " + Shapes.format(x.shape));
+        }
+        if (x.shape.length == 0) {
+            Shapes.wrapDim(op, dim, 0);
+            checkIndexValues(op, index, 1, 0);
+            return x.clone();
+        }
+        int d = Shapes.wrapDim(op, dim, x.shape.length);
+        for (int k = 0; k < x.shape.length; k++) {
+            if (k != d && index.shape[k] > x.shape[k]) {
+                throw new IllegalArgumentException(op + ": size does not match at dimension " + k + ": expected index "
+                        + Shapes.format(index.shape) + " to be smaller than self " + Shapes.format(x.shape)
+                        + " apart from dimension " + d);
+            }
+        }
+        checkIndexValues(op, index, x.shape[d], d);
+        Tensor out = Ops.empty(index.shape.clone(), x.dtype(), x.device());
+        Ops.backend(out).gather(x, d, index, out);
+        return out;
+    }
+}

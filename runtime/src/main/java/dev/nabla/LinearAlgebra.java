@@ -1,0 +1,104 @@
+package dev.nabla;
+
+import dev.nabla.internal.Shapes;
+
+/** Matrix products. */
+final class LinearAlgebra {
+    private LinearAlgebra() {}
+
+    private static void sameDType(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": expected both operands to have the same dtype, but got "
+                    + a.dtype().torchName() + " and " + b.dtype().torchName());
+        }
+        if (a.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException(op + ": not defined for bool tensors");
+        }
+    }
+
+    static Tensor mm(Tensor a, Tensor b) {
+        String op = "mm";
+        if (a.shape.length != 2 || b.shape.length != 2) {
+            throw new IllegalArgumentException(op + ": expected 2-D tensors, got shapes " + Shapes.format(a.shape)
+                    + " and " + Shapes.format(b.shape));
+        }
+        return product(op, a, b);
+    }
+
+    /** Checks and computes a 2-D product. */
+    private static Tensor product(String op, Tensor a, Tensor b) {
+        Ops.sameDevice(op, a, b);
+        sameDType(op, a, b);
+        if (a.shape[1] != b.shape[0]) {
+            throw new IllegalArgumentException(op + ": shapes " + Shapes.format(a.shape) + " and " + Shapes.format(b.shape)
+                    + " cannot be multiplied (" + a.shape[0] + "x" + a.shape[1] + " and " + b.shape[0] + "x" + b.shape[1] + ")");
+        }
+        Tensor out = Ops.empty(new long[] {a.shape[0], b.shape[1]}, a.dtype(), a.device());
+        Ops.backend(out).matmul(a.unsqueeze(0), b.unsqueeze(0), out.unsqueeze(0));
+        return out;
+    }
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        String op = "matmul";
+        int da = a.shape.length;
+        int db = b.shape.length;
+        if (da == 0 || db == 0) {
+            throw new IllegalArgumentException(op + ": both arguments need at least 1 dimension, got shapes "
+                    + Shapes.format(a.shape) + " and " + Shapes.format(b.shape));
+        }
+        if (da == 1 && db == 1) {
+            if (a.shape[0] != b.shape[0]) {
+                throw new IllegalArgumentException(op + ": 1-D tensors must have the same size, got "
+                        + a.shape[0] + " and " + b.shape[0]);
+            }
+            return product(op, a.unsqueeze(0), b.unsqueeze(1)).reshape();
+        }
+        if (da <= 2 && db <= 2) {
+            Tensor x = da == 1 ? a.unsqueeze(0) : a;
+            Tensor y = db == 1 ? b.unsqueeze(1) : b;
+            Tensor r = product(op, x, y);
+            if (da == 1) {
+                r = r.squeeze(0);
+            }
+            if (db == 1) {
+                r = r.squeeze(-1);
+            }
+            return r;
+        }
+        Ops.sameDevice(op, a, b);
+        sameDType(op, a, b);
+        Tensor x = da == 1 ? a.unsqueeze(0) : a;
+        Tensor y = db == 1 ? b.unsqueeze(1) : b;
+        long n = x.shape[x.shape.length - 2];
+        long k = x.shape[x.shape.length - 1];
+        long k2 = y.shape[y.shape.length - 2];
+        long m = y.shape[y.shape.length - 1];
+        if (k != k2) {
+            throw new IllegalArgumentException(op + ": shapes " + Shapes.format(a.shape) + " and " + Shapes.format(b.shape)
+                    + " cannot be multiplied (inner sizes " + k + " and " + k2 + ")");
+        }
+        long[] batchA = java.util.Arrays.copyOf(x.shape, x.shape.length - 2);
+        long[] batchB = java.util.Arrays.copyOf(y.shape, y.shape.length - 2);
+        long[] batch = Shapes.broadcast(op, batchA, batchB);
+        long batchN = Shapes.numel(batch);
+        Tensor xa = x.expand(concat(batch, n, k)).reshape(batchN, n, k);
+        Tensor yb = y.expand(concat(batch, k, m)).reshape(batchN, k, m);
+        Tensor out = Ops.empty(new long[] {batchN, n, m}, a.dtype(), a.device());
+        Ops.backend(out).matmul(xa, yb, out);
+        Tensor r = out.view(concat(batch, n, m));
+        if (da == 1) {
+            r = r.squeeze(-2);
+        }
+        if (db == 1) {
+            r = r.squeeze(-1);
+        }
+        return r;
+    }
+
+    private static long[] concat(long[] batch, long r, long c) {
+        long[] s = java.util.Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = r;
+        s[batch.length + 1] = c;
+        return s;
+    }
+}

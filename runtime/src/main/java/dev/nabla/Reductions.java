@@ -1,0 +1,135 @@
+package dev.nabla;
+
+import dev.nabla.backend.ReduceOp;
+import dev.nabla.internal.Shapes;
+
+/** Reductions (sum, mean, max, argmax) and the normalisations along a dimension (softmax). */
+final class Reductions {
+    private Reductions() {}
+
+    private static int[] allDims(Tensor t) {
+        int[] dims = new int[t.shape.length];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = i;
+        }
+        return dims;
+    }
+
+    /** Reduces {@code in} over {@code dims} (already wrapped, distinct) and returns the keep-dim result. */
+    private static Tensor reduceKeepDim(ReduceOp op, Tensor in, int[] dims, DType dtype) {
+        Tensor src = in.to(dtype);
+        long[] outShape = in.shape.clone();
+        for (int d : dims) {
+            outShape[d] = 1;
+        }
+        Tensor out = Ops.empty(outShape, dtype, in.device());
+        Ops.backend(src).reduce(op, src, dims, out);
+        return out;
+    }
+
+    private static Tensor dropDims(Tensor keep, int[] dims) {
+        long[] shape = new long[keep.shape.length - dims.length];
+        int j = 0;
+        outer:
+        for (int d = 0; d < keep.shape.length; d++) {
+            for (int r : dims) {
+                if (r == d) {
+                    continue outer;
+                }
+            }
+            shape[j++] = keep.shape[d];
+        }
+        return Ops.view(keep, shape, Shapes.contiguousStrides(shape), keep.offset);
+    }
+
+    private static DType sumType(Tensor t) {
+        return t.dtype().isFloatingPoint() ? t.dtype() : DType.INT64;
+    }
+
+    static Tensor sumAll(Tensor t) {
+        int[] dims = allDims(t);
+        return dropDims(reduceKeepDim(ReduceOp.SUM, t, dims, sumType(t)), dims);
+    }
+
+    static Tensor sum(Tensor t, int[] dims, boolean keepDim) {
+        int[] wrapped = wrapDistinct("sum", t, dims);
+        Tensor r = reduceKeepDim(ReduceOp.SUM, t, wrapped, sumType(t));
+        return keepDim ? r : dropDims(r, wrapped);
+    }
+
+    private static int[] wrapDistinct(String op, Tensor t, int[] dims) {
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = t.shape.length == 0 ? 0 : Shapes.wrapDim(op, dims[i], t.shape.length);
+            for (int j = 0; j < i; j++) {
+                if (out[j] == out[i]) {
+                    throw new IllegalArgumentException(op + ": dim " + out[i] + " appears multiple times in the list of dims");
+                }
+            }
+        }
+        if (t.shape.length == 0) {
+            return new int[0];
+        }
+        return out;
+    }
+
+    static Tensor meanAll(Tensor t) {
+        requireFloatingMean(t);
+        long n = t.numel();
+        return sumAll(t).div((double) n);
+    }
+
+    static Tensor mean(Tensor t, int dim, boolean keepDim) {
+        requireFloatingMean(t);
+        int d = t.shape.length == 0 ? 0 : Shapes.wrapDim("mean", dim, t.shape.length);
+        long n = t.shape.length == 0 ? 1 : t.shape[d];
+        return sum(t, new int[] {dim}, keepDim).div((double) n);
+    }
+
+    private static void requireFloatingMean(Tensor t) {
+        if (!t.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("mean: could not infer output dtype. Input dtype must be a floating point"
+                    + " type (float32 or float64), got " + t.dtype().torchName());
+        }
+    }
+
+    static Tensor maxAll(Tensor t) {
+        if (t.numel() == 0) {
+            throw new IllegalArgumentException("max: expected a non-empty tensor, got shape " + Shapes.format(t.shape));
+        }
+        int[] dims = allDims(t);
+        DType dtype = t.dtype() == DType.BOOL ? DType.INT64 : t.dtype();
+        return dropDims(reduceKeepDim(ReduceOp.MAX, t, dims, dtype), dims).to(t.dtype());
+    }
+
+    static Tensor argmax(Tensor t, int dim) {
+        if (t.shape.length == 0) {
+            Shapes.wrapDim("argmax", dim, 0);
+            return Tensor.scalar(DType.INT64, 0);
+        }
+        int d = Shapes.wrapDim("argmax", dim, t.shape.length);
+        if (t.shape[d] == 0) {
+            throw new IllegalArgumentException("argmax: expected a non-empty dimension " + d + ", got shape " + Shapes.format(t.shape));
+        }
+        long[] keep = t.shape.clone();
+        keep[d] = 1;
+        Tensor out = Ops.empty(keep, DType.INT64, t.device());
+        Ops.backend(t).argmax(t, d, out);
+        return dropDims(out, new int[] {d});
+    }
+
+    static Tensor softmax(Tensor t, int dim, boolean log) {
+        String op = log ? "logSoftmax" : "softmax";
+        Ops.requireFloating(op, t);
+        if (t.shape.length == 0) {
+            Shapes.wrapDim(op, dim, 0);
+            return Tensor.scalar(t.dtype(), log ? 0 : 1).to(t.device());
+        }
+        int d = Shapes.wrapDim(op, dim, t.shape.length);
+        Tensor out = Ops.empty(t.shape.clone(), t.dtype(), t.device());
+        if (t.numel() > 0) {
+            Ops.backend(t).softmax(t, d, log, out);
+        }
+        return out;
+    }
+}

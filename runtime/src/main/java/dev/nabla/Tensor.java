@@ -1,0 +1,712 @@
+package dev.nabla;
+
+import dev.nabla.backend.BinaryOp;
+import dev.nabla.backend.ReduceOp;
+import dev.nabla.backend.Storage;
+import dev.nabla.backend.UnaryOp;
+import dev.nabla.internal.Shapes;
+import dev.nabla.internal.TensorAccess;
+
+/**
+ * An n-dimensional array of one {@link DType} on one {@link Device}.
+ *
+ * <p>Note [Tensor model]: a tensor is a view of a {@link Storage} (a flat block of
+ * elements) through a shape, a stride per dimension (in elements) and a storage offset.
+ * Element {@code (i0, ..., ik)} lives at {@code offset + i0*stride[0] + ... + ik*stride[k]}.
+ * View ops ({@link #t()}, {@link #transpose}, {@link #narrow}, {@link #expand},
+ * {@link #view}, {@link #unsqueeze}, {@link #squeeze}) make a new tensor over the same
+ * storage and copy nothing, so writing through one view is visible in the others; an
+ * expanded dimension has stride 0. The storage holds the version counter that every
+ * in-place op ({@code add_}, {@code copy_}...) bumps, shared by all views.
+ *
+ * <p>Every operation checks its arguments here, promotes dtypes (PyTorch's rules:
+ * {@code BOOL < INT64 < FLOAT32 < FLOAT64}, with a 0-dimensional operand or a {@code double}
+ * argument not raising the type of a dimensioned one within its category), broadcasts
+ * shapes (NumPy's rules), then hands the kernel to the {@link dev.nabla.backend.Backend} of
+ * the tensor's device. Errors name the op and the offending shapes, dtypes or devices.
+ *
+ * <p>Tensors are not thread-safe for concurrent writes; reads from several threads are fine.
+ */
+public final class Tensor {
+    static {
+        TensorAccess.install(new TensorAccess() {
+            @Override
+            public Tensor make(Storage storage, long[] shape, long[] stride, long offset) {
+                return new Tensor(storage, shape, stride, offset);
+            }
+
+            @Override
+            public long[] shape(Tensor t) {
+                return t.shape;
+            }
+
+            @Override
+            public long[] stride(Tensor t) {
+                return t.stride;
+            }
+        });
+    }
+
+    final Storage storage;
+    final long[] shape;
+    final long[] stride;
+    final long offset;
+
+    Tensor(Storage storage, long[] shape, long[] stride, long offset) {
+        this.storage = storage;
+        this.shape = shape;
+        this.stride = stride;
+        this.offset = offset;
+    }
+
+    // ================================================================ creation
+
+    /** A 1-D FLOAT32 tensor holding a copy of {@code values}. */
+    public static Tensor of(float... values) {
+        return Creation.of(values);
+    }
+
+    /** A 1-D FLOAT64 tensor holding a copy of {@code values}. */
+    public static Tensor of(double... values) {
+        return Creation.of(values);
+    }
+
+    /** A 1-D INT64 tensor holding a copy of {@code values}, e.g. class indices. */
+    public static Tensor of(long... values) {
+        return Creation.of(values);
+    }
+
+    /** A 1-D BOOL tensor holding a copy of {@code values}. */
+    public static Tensor of(boolean... values) {
+        return Creation.of(values);
+    }
+
+    /**
+     * A 2-D FLOAT32 tensor from rows of equal length.
+     *
+     * @throws IllegalArgumentException if the rows differ in length
+     */
+    public static Tensor of(float[][] rows) {
+        return Creation.of(rows);
+    }
+
+    /**
+     * A 2-D FLOAT64 tensor from rows of equal length.
+     *
+     * @throws IllegalArgumentException if the rows differ in length
+     */
+    public static Tensor of(double[][] rows) {
+        return Creation.of(rows);
+    }
+
+    /** A 0-dimensional FLOAT32 tensor, as {@code torch.tensor(2.5)}. */
+    public static Tensor scalar(double value) {
+        return Creation.full(DType.FLOAT32, value, Shapes.scalar());
+    }
+
+    /** A 0-dimensional tensor of {@code dtype}. */
+    public static Tensor scalar(DType dtype, double value) {
+        return Creation.full(dtype, value, Shapes.scalar());
+    }
+
+    /** A FLOAT32 tensor of zeros. */
+    public static Tensor zeros(long... shape) {
+        return Creation.full(DType.FLOAT32, 0, shape);
+    }
+
+    /** A tensor of zeros of {@code dtype}. */
+    public static Tensor zeros(DType dtype, long... shape) {
+        return Creation.full(dtype, 0, shape);
+    }
+
+    /** A FLOAT32 tensor of ones. */
+    public static Tensor ones(long... shape) {
+        return Creation.full(DType.FLOAT32, 1, shape);
+    }
+
+    /** A tensor of ones of {@code dtype}. */
+    public static Tensor ones(DType dtype, long... shape) {
+        return Creation.full(dtype, 1, shape);
+    }
+
+    /** A FLOAT32 tensor with every element {@code value}. */
+    public static Tensor full(double value, long... shape) {
+        return Creation.full(DType.FLOAT32, value, shape);
+    }
+
+    /** A tensor of {@code dtype} with every element {@code value}. */
+    public static Tensor full(DType dtype, double value, long... shape) {
+        return Creation.full(dtype, value, shape);
+    }
+
+    /** A FLOAT32 tensor of samples of the standard normal distribution (see {@link Nabla#manualSeed}). */
+    public static Tensor randn(long... shape) {
+        return Creation.randn(DType.FLOAT32, shape);
+    }
+
+    /** A floating tensor of {@code dtype} of samples of the standard normal distribution. */
+    public static Tensor randn(DType dtype, long... shape) {
+        return Creation.randn(dtype, shape);
+    }
+
+    /** A FLOAT32 tensor of samples of the uniform distribution on [0, 1). */
+    public static Tensor rand(long... shape) {
+        return Creation.rand(DType.FLOAT32, shape);
+    }
+
+    /** A floating tensor of {@code dtype} of samples of the uniform distribution on [0, 1). */
+    public static Tensor rand(DType dtype, long... shape) {
+        return Creation.rand(dtype, shape);
+    }
+
+    /** The INT64 tensor {@code [0, 1, ..., end - 1]}. */
+    public static Tensor arange(long end) {
+        return Creation.arange(DType.INT64, end);
+    }
+
+    /** The tensor {@code [0, 1, ..., end - 1]} of {@code dtype}. */
+    public static Tensor arange(DType dtype, long end) {
+        return Creation.arange(dtype, end);
+    }
+
+    /** Zeros with {@code t}'s shape, dtype and device. */
+    public static Tensor zerosLike(Tensor t) {
+        return Creation.fullLike(t, 0);
+    }
+
+    /** Ones with {@code t}'s shape, dtype and device. */
+    public static Tensor onesLike(Tensor t) {
+        return Creation.fullLike(t, 1);
+    }
+
+    /** Standard normal samples with {@code t}'s shape, dtype and device. */
+    public static Tensor randnLike(Tensor t) {
+        return Creation.randn(t.dtype(), t.shape).to(t.device());
+    }
+
+    // ================================================================ inspection
+
+    /** The size of each dimension (a copy). */
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /**
+     * The size of one dimension; negative dims count from the end.
+     *
+     * @throws IndexOutOfBoundsException if {@code dim} is out of range
+     */
+    public long size(int dim) {
+        return shape[Shapes.wrapDim("size", dim, shape.length)];
+    }
+
+    /** The number of dimensions. */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** The number of elements. */
+    public long numel() {
+        return Shapes.numel(shape);
+    }
+
+    /** The element type. */
+    public DType dtype() {
+        return storage.dtype();
+    }
+
+    /** Where the elements live. */
+    public Device device() {
+        return storage.device();
+    }
+
+    /** The step in elements between neighbours along each dimension (a copy). */
+    public long[] stride() {
+        return stride.clone();
+    }
+
+    /** The index in {@link #storage()} of this tensor's first element. */
+    public long storageOffset() {
+        return offset;
+    }
+
+    /** The storage this tensor views. */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** Whether the elements are laid out in row-major order without gaps. */
+    public boolean isContiguous() {
+        return Shapes.isContiguous(shape, stride);
+    }
+
+    /** How many in-place writes this tensor's storage has seen; shared by all views. */
+    public int version() {
+        return storage.version();
+    }
+
+    /**
+     * The single element's value.
+     *
+     * @throws IllegalStateException if the tensor does not have exactly one element
+     */
+    public double item() {
+        long n = numel();
+        if (n != 1) {
+            throw new IllegalStateException("item: a Tensor with " + n + " elements cannot be converted to a scalar");
+        }
+        return Conversions.toDoubleArray(this)[0];
+    }
+
+    /** The elements in row-major order, converted to float. */
+    public float[] toFloatArray() {
+        return Conversions.toFloatArray(this);
+    }
+
+    /** The elements in row-major order, converted to double. */
+    public double[] toDoubleArray() {
+        return Conversions.toDoubleArray(this);
+    }
+
+    /** The elements in row-major order, converted to long (truncating). */
+    public long[] toLongArray() {
+        return Conversions.toLongArray(this);
+    }
+
+    /** The elements in row-major order, converted to boolean (non-zero is true). */
+    public boolean[] toBooleanArray() {
+        return Conversions.toBooleanArray(this);
+    }
+
+    /** The tensor printed as PyTorch prints it, e.g. {@code tensor([[0.2376, 1.0000]])}. */
+    @Override
+    public String toString() {
+        return TensorFormatter.format(this);
+    }
+
+    // ================================================================ pointwise math
+
+    /** {@code this + other}, broadcasting. */
+    public Tensor add(Tensor other) {
+        return Pointwise.binary("add", BinaryOp.ADD, this, other);
+    }
+
+    /** {@code this + value}. */
+    public Tensor add(double value) {
+        return Pointwise.binary("add", BinaryOp.ADD, this, value);
+    }
+
+    /** {@code this - other}, broadcasting. */
+    public Tensor sub(Tensor other) {
+        return Pointwise.binary("sub", BinaryOp.SUB, this, other);
+    }
+
+    /** {@code this - value}. */
+    public Tensor sub(double value) {
+        return Pointwise.binary("sub", BinaryOp.SUB, this, value);
+    }
+
+    /** {@code this * other}, broadcasting. */
+    public Tensor mul(Tensor other) {
+        return Pointwise.binary("mul", BinaryOp.MUL, this, other);
+    }
+
+    /** {@code this * value}. */
+    public Tensor mul(double value) {
+        return Pointwise.binary("mul", BinaryOp.MUL, this, value);
+    }
+
+    /** {@code this / other}, true division (integers give FLOAT32), broadcasting. */
+    public Tensor div(Tensor other) {
+        return Pointwise.binary("div", BinaryOp.DIV, this, other);
+    }
+
+    /** {@code this / value}, true division. */
+    public Tensor div(double value) {
+        return Pointwise.binary("div", BinaryOp.DIV, this, value);
+    }
+
+    /** {@code this} raised to {@code exponent}, broadcasting. */
+    public Tensor pow(Tensor exponent) {
+        return Pointwise.binary("pow", BinaryOp.POW, this, exponent);
+    }
+
+    /** {@code this} raised to {@code exponent}. */
+    public Tensor pow(double exponent) {
+        return Pointwise.binary("pow", BinaryOp.POW, this, exponent);
+    }
+
+    /** The larger of each pair of elements (NaN if either is NaN), broadcasting. */
+    public Tensor maximum(Tensor other) {
+        return Pointwise.binary("maximum", BinaryOp.MAXIMUM, this, other);
+    }
+
+    /** The larger of each element and {@code value}. */
+    public Tensor maximum(double value) {
+        return Pointwise.binary("maximum", BinaryOp.MAXIMUM, this, value);
+    }
+
+    /** The smaller of each pair of elements (NaN if either is NaN), broadcasting. */
+    public Tensor minimum(Tensor other) {
+        return Pointwise.binary("minimum", BinaryOp.MINIMUM, this, other);
+    }
+
+    /** The smaller of each element and {@code value}. */
+    public Tensor minimum(double value) {
+        return Pointwise.binary("minimum", BinaryOp.MINIMUM, this, value);
+    }
+
+    /** {@code -this}. */
+    public Tensor neg() {
+        return Pointwise.unary("neg", UnaryOp.NEG, this, false);
+    }
+
+    /** {@code |this|}. */
+    public Tensor abs() {
+        return Pointwise.unary("abs", UnaryOp.ABS, this, false);
+    }
+
+    /** {@code e^this}; integer tensors give FLOAT32. */
+    public Tensor exp() {
+        return Pointwise.unary("exp", UnaryOp.EXP, this, true);
+    }
+
+    /** The natural logarithm; integer tensors give FLOAT32. */
+    public Tensor log() {
+        return Pointwise.unary("log", UnaryOp.LOG, this, true);
+    }
+
+    /** The square root; integer tensors give FLOAT32. */
+    public Tensor sqrt() {
+        return Pointwise.unary("sqrt", UnaryOp.SQRT, this, true);
+    }
+
+    /** The sine (radians); integer tensors give FLOAT32. */
+    public Tensor sin() {
+        return Pointwise.unary("sin", UnaryOp.SIN, this, true);
+    }
+
+    /** The cosine (radians); integer tensors give FLOAT32. */
+    public Tensor cos() {
+        return Pointwise.unary("cos", UnaryOp.COS, this, true);
+    }
+
+    /** The hyperbolic tangent; integer tensors give FLOAT32. */
+    public Tensor tanh() {
+        return Pointwise.unary("tanh", UnaryOp.TANH, this, true);
+    }
+
+    /** {@code 1 / (1 + e^-this)}; integer tensors give FLOAT32. */
+    public Tensor sigmoid() {
+        return Pointwise.unary("sigmoid", UnaryOp.SIGMOID, this, true);
+    }
+
+    /** {@code max(this, 0)}. */
+    public Tensor relu() {
+        return Pointwise.unary("relu", UnaryOp.RELU, this, false);
+    }
+
+    /** Each element limited to {@code [min, max]}. */
+    public Tensor clamp(double min, double max) {
+        return Pointwise.clamp("clamp", this, min, max);
+    }
+
+    /** Each element limited to at least {@code min}. */
+    public Tensor clampMin(double min) {
+        return Pointwise.clamp("clampMin", this, min, Double.POSITIVE_INFINITY);
+    }
+
+    /** Each element limited to at most {@code max}. */
+    public Tensor clampMax(double max) {
+        return Pointwise.clamp("clampMax", this, Double.NEGATIVE_INFINITY, max);
+    }
+
+    /** {@code this > other} as BOOL, broadcasting. */
+    public Tensor gt(Tensor other) {
+        return Pointwise.binary("gt", BinaryOp.GT, this, other);
+    }
+
+    /** {@code this > value} as BOOL. */
+    public Tensor gt(double value) {
+        return Pointwise.binary("gt", BinaryOp.GT, this, value);
+    }
+
+    /** {@code this >= other} as BOOL, broadcasting. */
+    public Tensor ge(Tensor other) {
+        return Pointwise.binary("ge", BinaryOp.GE, this, other);
+    }
+
+    /** {@code this >= value} as BOOL. */
+    public Tensor ge(double value) {
+        return Pointwise.binary("ge", BinaryOp.GE, this, value);
+    }
+
+    /** {@code this < other} as BOOL, broadcasting. */
+    public Tensor lt(Tensor other) {
+        return Pointwise.binary("lt", BinaryOp.LT, this, other);
+    }
+
+    /** {@code this < value} as BOOL. */
+    public Tensor lt(double value) {
+        return Pointwise.binary("lt", BinaryOp.LT, this, value);
+    }
+
+    /** {@code this <= other} as BOOL, broadcasting. */
+    public Tensor le(Tensor other) {
+        return Pointwise.binary("le", BinaryOp.LE, this, other);
+    }
+
+    /** {@code this <= value} as BOOL. */
+    public Tensor le(double value) {
+        return Pointwise.binary("le", BinaryOp.LE, this, value);
+    }
+
+    /** {@code this == other} as BOOL, broadcasting. */
+    public Tensor eq(Tensor other) {
+        return Pointwise.binary("eq", BinaryOp.EQ, this, other);
+    }
+
+    /** {@code this == value} as BOOL. */
+    public Tensor eq(double value) {
+        return Pointwise.binary("eq", BinaryOp.EQ, this, value);
+    }
+
+    /** {@code this != other} as BOOL, broadcasting. */
+    public Tensor ne(Tensor other) {
+        return Pointwise.binary("ne", BinaryOp.NE, this, other);
+    }
+
+    /** {@code this != value} as BOOL. */
+    public Tensor ne(double value) {
+        return Pointwise.binary("ne", BinaryOp.NE, this, value);
+    }
+
+    /**
+     * Elements of {@code a} where {@code condition} holds and of {@code b} elsewhere; the three
+     * broadcast together.
+     *
+     * @throws IllegalArgumentException if {@code condition} is not BOOL
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return Pointwise.where("where", condition, a, b);
+    }
+
+    /** A copy with {@code value} wherever the BOOL {@code mask} (broadcast to this shape) is true. */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return Pointwise.maskedFill(this, mask, value);
+    }
+
+    // ================================================================ reductions
+
+    /** The sum of all elements, 0-dimensional; integer tensors sum to INT64. */
+    public Tensor sum() {
+        return Reductions.sumAll(this);
+    }
+
+    /** The sum along {@code dim}, which is kept with size 1 if {@code keepDim}. */
+    public Tensor sum(int dim, boolean keepDim) {
+        return Reductions.sum(this, new int[] {dim}, keepDim);
+    }
+
+    /** The mean of all elements, 0-dimensional; floating tensors only. */
+    public Tensor mean() {
+        return Reductions.meanAll(this);
+    }
+
+    /** The mean along {@code dim}, which is kept with size 1 if {@code keepDim}. */
+    public Tensor mean(int dim, boolean keepDim) {
+        return Reductions.mean(this, dim, keepDim);
+    }
+
+    /**
+     * The largest element, 0-dimensional (NaN if any element is NaN).
+     *
+     * @throws IllegalArgumentException for an empty tensor
+     */
+    public Tensor max() {
+        return Reductions.maxAll(this);
+    }
+
+    /** The INT64 index of the first largest element along {@code dim}, which is removed. */
+    public Tensor argmax(int dim) {
+        return Reductions.argmax(this, dim);
+    }
+
+    /** {@code exp(x) / sum(exp(x))} along {@code dim}, computed stably; floating tensors only. */
+    public Tensor softmax(int dim) {
+        return Reductions.softmax(this, dim, false);
+    }
+
+    /** {@code x - log(sum(exp(x)))} along {@code dim}, computed stably; floating tensors only. */
+    public Tensor logSoftmax(int dim) {
+        return Reductions.softmax(this, dim, true);
+    }
+
+    // ================================================================ linear algebra
+
+    /**
+     * The matrix product with NumPy's rules: 1-D·1-D is a dot product, 1-D operands are
+     * promoted to matrices and the added dimension removed, and leading (batch) dimensions
+     * broadcast.
+     */
+    public Tensor matmul(Tensor other) {
+        return LinearAlgebra.matmul(this, other);
+    }
+
+    /**
+     * The product of two 2-D matrices {@code [n, k]} and {@code [k, m]}.
+     *
+     * @throws IllegalArgumentException if either is not 2-D or the inner sizes differ
+     */
+    public Tensor mm(Tensor other) {
+        return LinearAlgebra.mm(this, other);
+    }
+
+    // ================================================================ shape and views
+
+    /** The transpose of a matrix (a view); tensors of fewer than two dimensions are returned as they are. */
+    public Tensor t() {
+        return Views.t(this);
+    }
+
+    /** A view with dimensions {@code dim0} and {@code dim1} swapped. */
+    public Tensor transpose(int dim0, int dim1) {
+        return Views.transpose(this, dim0, dim1);
+    }
+
+    /** The same elements in a new shape (one size may be -1); a view when the layout allows, else a copy. */
+    public Tensor reshape(long... shape) {
+        return Views.reshape(this, shape);
+    }
+
+    /**
+     * A view in a new shape (one size may be -1).
+     *
+     * @throws IllegalArgumentException if the sizes do not match or the layout does not allow a view
+     */
+    public Tensor view(long... shape) {
+        return Views.view(this, shape);
+    }
+
+    /** A view with a dimension of size 1 inserted at {@code dim}. */
+    public Tensor unsqueeze(int dim) {
+        return Views.unsqueeze(this, dim);
+    }
+
+    /** A view with dimension {@code dim} removed if its size is 1; otherwise this tensor. */
+    public Tensor squeeze(int dim) {
+        return Views.squeeze(this, dim);
+    }
+
+    /** A view with size-1 dimensions repeated to {@code shape} (-1 keeps a size), without copying. */
+    public Tensor expand(long... shape) {
+        return Views.expand(this, shape);
+    }
+
+    /** {@code expand(other.shape())}. */
+    public Tensor expandAs(Tensor other) {
+        return Views.expand(this, other.shape);
+    }
+
+    /** The view of {@code length} elements of {@code dim} from {@code start} (negative counts from the end). */
+    public Tensor narrow(int dim, long start, long length) {
+        return Views.narrow(this, dim, start, length);
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : Views.copyOf(this, dtype());
+    }
+
+    /** A contiguous copy that shares nothing with this tensor. */
+    public Tensor clone() {
+        return Views.copyOf(this, dtype());
+    }
+
+    /**
+     * The tensors joined along {@code dim}; all must have the same shape except in {@code dim}
+     * and be on one device. Dtypes are promoted.
+     */
+    public static Tensor cat(int dim, Tensor... tensors) {
+        return Indexing.cat(dim, tensors);
+    }
+
+    /** The slices of {@code dim} at the INT64 {@code index} values, in order. */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return Indexing.indexSelect(this, dim, index);
+    }
+
+    /** {@code out[i][j] = this[index[i][j]][j]} for {@code dim = 0}, and likewise for other dims. */
+    public Tensor gather(int dim, Tensor index) {
+        return Indexing.gather(this, dim, index);
+    }
+
+    // ================================================================ conversion
+
+    /** This tensor converted to {@code dtype}; this tensor itself when it already has that type. */
+    public Tensor to(DType dtype) {
+        return dtype == dtype() ? this : Views.copyOf(this, dtype);
+    }
+
+    /** This tensor copied to {@code device}; this tensor itself when it is already there. */
+    public Tensor to(Device device) {
+        return Conversions.toDevice(this, device);
+    }
+
+    // ================================================================ in place
+
+    /** Adds {@code other} (broadcast to this shape) in place. */
+    public Tensor add_(Tensor other) {
+        return Pointwise.inPlace("add_", BinaryOp.ADD, this, other);
+    }
+
+    /** Adds {@code value} in place. */
+    public Tensor add_(double value) {
+        return Pointwise.inPlace("add_", BinaryOp.ADD, this, Pointwise.scalarLike(this, value));
+    }
+
+    /** Subtracts {@code other} (broadcast to this shape) in place. */
+    public Tensor sub_(Tensor other) {
+        return Pointwise.inPlace("sub_", BinaryOp.SUB, this, other);
+    }
+
+    /** Subtracts {@code value} in place. */
+    public Tensor sub_(double value) {
+        return Pointwise.inPlace("sub_", BinaryOp.SUB, this, Pointwise.scalarLike(this, value));
+    }
+
+    /** Multiplies by {@code other} (broadcast to this shape) in place. */
+    public Tensor mul_(Tensor other) {
+        return Pointwise.inPlace("mul_", BinaryOp.MUL, this, other);
+    }
+
+    /** Multiplies by {@code value} in place. */
+    public Tensor mul_(double value) {
+        return Pointwise.inPlace("mul_", BinaryOp.MUL, this, Pointwise.scalarLike(this, value));
+    }
+
+    /** Sets every element to zero in place. */
+    public Tensor zero_() {
+        return Pointwise.fill("zero_", this, 0);
+    }
+
+    /** Sets every element to {@code value} in place. */
+    public Tensor fill_(double value) {
+        return Pointwise.fill("fill_", this, value);
+    }
+
+    /** Copies {@code src} (broadcast to this shape, converted to this dtype, from any device) in place. */
+    public Tensor copy_(Tensor src) {
+        return Pointwise.copyInto(this, src);
+    }
+
+    /** Fills this floating tensor in place with samples of U(low, high). */
+    public Tensor uniform_(double low, double high) {
+        return Pointwise.uniform(this, low, high);
+    }
+
+    /** Fills this floating tensor in place with samples of N(mean, std²). */
+    public Tensor normal_(double mean, double std) {
+        return Pointwise.normal(this, mean, std);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.nabla;
+
+import dev.nabla.internal.Shapes;
+
+/** Ops that view the same storage through a new shape, strides or offset, and the copies behind reshape. */
+final class Views {
+    private Views() {}
+
+    static Tensor t(Tensor x) {
+        int n = x.shape.length;
+        if (n > 2) {
+            throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but self is " + n + "D");
+        }
+        return n < 2 ? x : transpose(x, 0, 1);
+    }
+
+    static Tensor transpose(Tensor x, int dim0, int dim1) {
+        int n = x.shape.length;
+        if (n == 0) {
+            Shapes.wrapDim("transpose", dim0, 0);
+            Shapes.wrapDim("transpose", dim1, 0);
+            return x;
+        }
+        int a = Shapes.wrapDim("transpose", dim0, n);
+        int b = Shapes.wrapDim("transpose", dim1, n);
+        long[] shape = x.shape.clone();
+        long[] stride = x.stride.clone();
+        shape[a] = x.shape[b];
+        shape[b] = x.shape[a];
+        stride[a] = x.stride[b];
+        stride[b] = x.stride[a];
+        return Ops.view(x, shape, stride, x.offset);
+    }
+
+    static Tensor view(Tensor x, long[] requested) {
+        long[] shape = Shapes.inferSize("view", requested, x.numel());
+        long[] stride = Shapes.viewStrides(x.shape, x.stride, shape);
+        if (stride == null) {
+            throw new IllegalArgumentException("view: size " + Shapes.format(shape) + " is not compatible with the input"
+                    + " tensor's size " + Shapes.format(x.shape) + " and stride " + Shapes.format(x.stride)
+                    + " (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+        }
+        return Ops.view(x, shape, stride, x.offset);
+    }
+
+    static Tensor reshape(Tensor x, long[] requested) {
+        long[] shape = Shapes.inferSize("reshape", requested, x.numel());
+        long[] stride = Shapes.viewStrides(x.shape, x.stride, shape);
+        if (stride != null) {
+            return Ops.view(x, shape, stride, x.offset);
+        }
+        Tensor c = copyOf(x, x.dtype());
+        return Ops.view(c, shape, Shapes.contiguousStrides(shape), 0);
+    }
+
+    static Tensor unsqueeze(Tensor x, int dim) {
+        int n = x.shape.length;
+        int d = Shapes.wrapDim("unsqueeze", dim, n + 1);
+        long[] shape = new long[n + 1];
+        long[] stride = new long[n + 1];
+        for (int i = 0, j = 0; i <= n; i++) {
+            if (i == d) {
+                shape[i] = 1;
+                stride[i] = d < n ? x.stride[d] * x.shape[d] : 1;
+            } else {
+                shape[i] = x.shape[j];
+                stride[i] = x.stride[j];
+                j++;
+            }
+        }
+        return Ops.view(x, shape, stride, x.offset);
+    }
+
+    static Tensor squeeze(Tensor x, int dim) {
+        int n = x.shape.length;
+        if (n == 0) {
+            Shapes.wrapDim("squeeze", dim, 0);
+            return x;
+        }
+        int d = Shapes.wrapDim("squeeze", dim, n);
+        if (x.shape[d] != 1) {
+            return x;
+        }
+        long[] shape = new long[n - 1];
+        long[] stride = new long[n - 1];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (i != d) {
+                shape[j] = x.shape[i];
+                stride[j] = x.stride[i];
+                j++;
+            }
+        }
+        return Ops.view(x, shape, stride, x.offset);
+    }
+
+    static Tensor expand(Tensor x, long[] requested) {
+        long[] shape = requested.clone();
+        int lead = shape.length - x.shape.length;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == -1 && i >= lead) {
+                shape[i] = x.shape[i - lead];
+            } else if (shape[i] < 0) {
+                throw new IllegalArgumentException("expand: invalid size " + shape[i] + " in " + Shapes.format(requested));
+            }
+        }
+        long[] stride = Shapes.expandStrides("expand", x.shape, x.stride, shape);
+        return Ops.view(x, shape, stride, x.offset);
+    }
+
+    static Tensor narrow(Tensor x, int dim, long start, long length) {
+        if (x.shape.length == 0) {
+            throw new IllegalArgumentException("narrow: cannot be applied to a 0-dim tensor");
+        }
+        int d = Shapes.wrapDim("narrow", dim, x.shape.length);
+        long size = x.shape[d];
+        if (start < -size || start > size) {
+            throw new IndexOutOfBoundsException("narrow: start (" + start + ") is out of range for dimension " + d
+                    + " of size " + size);
+        }
+        long s = start < 0 ? start + size : start;
+        if (length < 0 || s + length > size) {
+            throw new IndexOutOfBoundsException("narrow: start (" + s + ") + length (" + length
+                    + ") exceeds dimension " + d + " of size " + size);
+        }
+        long[] shape = x.shape.clone();
+        shape[d] = length;
+        return Ops.view(x, shape, x.stride.clone(), x.offset + s * x.stride[d]);
+    }
+
+    /** A contiguous copy of {@code x} converted to {@code dtype}. */
+    static Tensor copyOf(Tensor x, DType dtype) {
+        Tensor out = Ops.empty(x.shape.clone(), dtype, x.device());
+        Ops.backend(x).copy(x, out);
+        return out;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.nabla.backend;
+
+import dev.nabla.DType;
+import dev.nabla.Device;
+import dev.nabla.Tensor;
+import java.util.random.RandomGenerator;
+
+/**
+ * The kernels of one kind of device: the service-provider interface through which Nabla
+ * runs every tensor operation, the Java form of a PyTorch backend.
+ *
+ * <p>Implementations are found with {@link java.util.ServiceLoader} (register them with
+ * {@code @AutoService(Backend.class)}) and chosen per device type by {@link Backends}. The
+ * tensor layer does all validation, broadcasting and type promotion before calling a
+ * kernel, so a backend only ever sees:
+ *
+ * <ul>
+ *   <li>operands on a device of its {@link #deviceType()}, with the shapes the method
+ *       states (broadcast operands arrive expanded, with stride 0);
+ *   <li>input operands of one dtype (the computation type), and outputs either freshly
+ *       allocated by {@link #allocate} or, for in-place ops, the tensor being written;
+ *   <li>output operands without overlapping elements.
+ * </ul>
+ *
+ * A kernel never bumps versions: the tensor layer does, once per in-place op.
+ */
+public interface Backend {
+    /** A unique name by which a user can select this backend, e.g. {@code "cpu"}. */
+    String name();
+
+    /** The {@link Device#type()} this backend serves. */
+    String deviceType();
+
+    /**
+     * Among available backends of one device type, the one with the highest priority is
+     * used unless a user selects another by name.
+     */
+    default int priority() {
+        return 0;
+    }
+
+    /** Whether this backend can run here (a CUDA backend without a GPU cannot). */
+    boolean isAvailable();
+
+    /** Why {@link #isAvailable()} is false, for error messages; empty when available. */
+    default String unavailableReason() {
+        return "";
+    }
+
+    /** Allocates {@code numel} zero-filled elements on {@code device}. */
+    Storage allocate(DType dtype, long numel, Device device);
+
+    /**
+     * Copies {@code src} into {@code dst} elementwise, converting the dtype. The shapes are
+     * equal; {@code src} is on this backend's device or on the CPU, and {@code dst} is on
+     * this backend's device, or on the CPU when {@code src} is on this backend's device.
+     */
+    void copy(Tensor src, Tensor dst);
+
+    /** Sets every element of {@code dst} to {@code value} (converted to its dtype). */
+    void fill(Tensor dst, double value);
+
+    /** {@code out = op(in)}; same shape and dtype. */
+    void unary(UnaryOp op, Tensor in, Tensor out);
+
+    /** {@code out = min(max(in, min), max)}; same shape and dtype; an infinite bound is absent. */
+    void clamp(Tensor in, double min, double max, Tensor out);
+
+    /**
+     * {@code out = op(a, b)}; all three have one shape, {@code a} and {@code b} one dtype, and
+     * {@code out} has that dtype or, for comparisons, {@link DType#BOOL}.
+     */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** {@code out = cond ? a : b}; one shape, {@code cond} is BOOL, the others one dtype. */
+    void where(Tensor cond, Tensor a, Tensor b, Tensor out);
+
+    /**
+     * Reduces {@code in} over {@code dims} into {@code out}, whose shape is {@code in}'s with
+     * each reduced dimension of size 1. Same dtype.
+     */
+    void reduce(ReduceOp op, Tensor in, int[] dims, Tensor out);
+
+    /** The index of the first maximum along {@code dim}; {@code out} is INT64 with that dimension of size 1. */
+    void argmax(Tensor in, int dim, Tensor out);
+
+    /** Softmax (or its logarithm) along {@code dim}; same shape and a floating dtype. */
+    void softmax(Tensor in, int dim, boolean log, Tensor out);
+
+    /**
+     * Batched matrix product: {@code a} is {@code [batch, n, k]}, {@code b} is
+     * {@code [batch, k, m]} and {@code out} is {@code [batch, n, m]}, one dtype; a batch
+     * stride may be 0 (broadcast).
+     */
+    void matmul(Tensor a, Tensor b, Tensor out);
+
+    /**
+     * {@code out[..., i, ...] = in[..., index[i], ...]} along {@code dim}; {@code index} is a
+     * 1-D INT64 tensor whose values are already checked to be in range.
+     */
+    void indexSelect(Tensor in, int dim, Tensor index, Tensor out);
+
+    /** {@code out[..., index[i], ...] += src[..., i, ...]} along {@code dim}, the adjoint of {@link #indexSelect}. */
+    void indexAdd(Tensor out, int dim, Tensor index, Tensor src);
+
+    /**
+     * {@code out[i][j] = in[index[i][j]][j]} for {@code dim = 0}, and so on; {@code index}
+     * has {@code out}'s shape and in-range values.
+     */
+    void gather(Tensor in, int dim, Tensor index, Tensor out);
+
+    /** {@code out[index[i][j]][j] += src[i][j]} for {@code dim = 0}, the adjoint of {@link #gather}. */
+    void scatterAdd(Tensor out, int dim, Tensor index, Tensor src);
+
+    /** Fills a floating tensor with samples of U(low, high) drawn from {@code random}. */
+    void uniform(Tensor dst, double low, double high, RandomGenerator random);
+
+    /** Fills a floating tensor with samples of N(mean, std^2) drawn from {@code random}. */
+    void normal(Tensor dst, double mean, double std, RandomGenerator random);
+}

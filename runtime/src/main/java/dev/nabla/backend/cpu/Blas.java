@@ -1,0 +1,141 @@
+package dev.nabla.backend.cpu;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+
+/**
+ * General matrix products for the CPU backend: OpenBLAS (JavaCPP's build, shipped inside its
+ * Maven jar) when its native library loads, and a blocked, multi-threaded pure-Java kernel
+ * when it does not or when {@code -Dnabla.blas=java} is set.
+ *
+ * <p>Note [Staging through off-heap buffers]: tensors live in Java arrays, which JNI can
+ * only pass to native code by copying into freshly allocated memory on every call. Instead
+ * each thread keeps three off-heap buffers that grow to the largest product seen; operands
+ * are copied in with one bulk copy each and the result copied out. Reusing the buffers
+ * avoids the allocation and page faults that make JNI's own array copies expensive.
+ *
+ * <p>All matrices are row-major; a {@code trans} flag means the stored matrix is the
+ * transpose of the operand.
+ */
+public final class Blas {
+    /** Products with fewer multiply-adds than this run in Java: a native call costs more. */
+    static final long NATIVE_MIN_FLOPS = 32L * 32 * 32;
+
+    private static final String LOAD_ERROR;
+    private static volatile boolean nativeEnabled;
+
+    static {
+        String error = null;
+        if ("java".equals(System.getProperty("nabla.blas"))) {
+            error = "disabled by -Dnabla.blas=java";
+        } else {
+            try {
+                openblas.blas_set_num_threads(Parallel.THREADS);
+            } catch (Throwable t) {
+                error = t.toString();
+            }
+        }
+        LOAD_ERROR = error;
+        nativeEnabled = error == null;
+    }
+
+    private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::new);
+
+    private Blas() {}
+
+    /** Whether matrix products currently go through the native OpenBLAS. */
+    public static boolean isNative() {
+        return nativeEnabled;
+    }
+
+    /** Why the native library is not in use, or the empty string when it is. */
+    public static String nativeStatus() {
+        return LOAD_ERROR == null ? (nativeEnabled ? "" : "disabled by Blas.setNativeEnabled(false)") : LOAD_ERROR;
+    }
+
+    /**
+     * Turns the native library on or off, for tests and comparisons.
+     *
+     * @throws IllegalStateException when enabling a library that failed to load
+     */
+    public static void setNativeEnabled(boolean enabled) {
+        if (enabled && LOAD_ERROR != null) {
+            throw new IllegalStateException("OpenBLAS is not available: " + LOAD_ERROR);
+        }
+        nativeEnabled = enabled;
+    }
+
+    /** {@code C[m x n] = op(A)[m x k] * op(B)[k x n]} in float32. */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        if (nativeEnabled && (long) m * n * k >= NATIVE_MIN_FLOPS) {
+            Staging s = STAGING.get();
+            int aLen = span(transA ? k : m, transA ? m : k, lda);
+            int bLen = span(transB ? n : k, transB ? k : n, ldb);
+            int cLen = span(m, n, ldc);
+            FloatPointer pa = s.floats(0, aLen).put(a, aOff, aLen);
+            FloatPointer pb = s.floats(1, bLen).put(b, bOff, bLen);
+            FloatPointer pc = s.floats(2, cLen);
+            openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, 1f, pa, lda, pb, ldb, 0f, pc, ldc);
+            pc.get(c, cOff, cLen);
+            return;
+        }
+        JavaGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /** {@code C[m x n] = op(A)[m x k] * op(B)[k x n]} in float64. */
+    static void dgemm(boolean transA, boolean transB, int m, int n, int k,
+                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
+        if (nativeEnabled && (long) m * n * k >= NATIVE_MIN_FLOPS) {
+            Staging s = STAGING.get();
+            int aLen = span(transA ? k : m, transA ? m : k, lda);
+            int bLen = span(transB ? n : k, transB ? k : n, ldb);
+            int cLen = span(m, n, ldc);
+            DoublePointer pa = s.doubles(0, aLen).put(a, aOff, aLen);
+            DoublePointer pb = s.doubles(1, bLen).put(b, bOff, bLen);
+            DoublePointer pc = s.doubles(2, cLen);
+            openblas.cblas_dgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, 1.0, pa, lda, pb, ldb, 0.0, pc, ldc);
+            pc.get(c, cOff, cLen);
+            return;
+        }
+        JavaGemm.dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /** Elements from the first to the last of a row-major {@code rows x cols} matrix with leading dimension {@code ld}. */
+    private static int span(int rows, int cols, int ld) {
+        return rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols;
+    }
+
+    /** One thread's reusable off-heap operand buffers. */
+    private static final class Staging {
+        private final FloatPointer[] floats = new FloatPointer[3];
+        private final DoublePointer[] doubles = new DoublePointer[3];
+
+        FloatPointer floats(int slot, int len) {
+            FloatPointer p = floats[slot];
+            if (p == null || p.capacity() < len) {
+                if (p != null) {
+                    p.close();
+                }
+                p = new FloatPointer(Math.max(len, 1024));
+                floats[slot] = p;
+            }
+            return p.position(0);
+        }
+
+        DoublePointer doubles(int slot, int len) {
+            DoublePointer p = doubles[slot];
+            if (p == null || p.capacity() < len) {
+                if (p != null) {
+                    p.close();
+                }
+                p = new DoublePointer(Math.max(len, 1024));
+                doubles[slot] = p;
+            }
+            return p.position(0);
+        }
+    }
+}

@@ -1,0 +1,753 @@
+package dev.nabla.backend.cpu;
+
+import com.google.auto.service.AutoService;
+import dev.nabla.DType;
+import dev.nabla.Device;
+import dev.nabla.Tensor;
+import dev.nabla.backend.Backend;
+import dev.nabla.backend.BinaryOp;
+import dev.nabla.backend.ReduceOp;
+import dev.nabla.backend.Storage;
+import dev.nabla.backend.UnaryOp;
+import dev.nabla.internal.TensorAccess;
+import java.util.random.RandomGenerator;
+
+/**
+ * The CPU backend: kernels over Java arrays ({@link CpuStorage}), split across cores for
+ * large tensors ({@link Parallel}), and matrix products through OpenBLAS with a pure-Java
+ * fallback ({@link Blas}).
+ */
+@AutoService(Backend.class)
+public class CpuBackend implements Backend {
+    private static final TensorAccess ACCESS = TensorAccess.get();
+
+    /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
+    public CpuBackend() {}
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String deviceType() {
+        return "cpu";
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
+    public Storage allocate(DType dtype, long numel, Device device) {
+        return CpuStorage.allocate(dtype, numel);
+    }
+
+    private static CpuStorage storage(Tensor t) {
+        Storage s = t.storage();
+        if (!(s instanceof CpuStorage)) {
+            throw new IllegalArgumentException("the CPU backend got a tensor on " + t.device());
+        }
+        return (CpuStorage) s;
+    }
+
+    private static float[] f(Tensor t) {
+        return storage(t).floats();
+    }
+
+    private static double[] d(Tensor t) {
+        return storage(t).doubles();
+    }
+
+    private static long[] l(Tensor t) {
+        return storage(t).longs();
+    }
+
+    private static boolean[] b(Tensor t) {
+        return storage(t).booleans();
+    }
+
+    private static boolean large(Tensor t) {
+        return t.numel() >= Parallel.ELEMENTWISE_GRAIN;
+    }
+
+    // ---------------------------------------------------------------- copy and fill
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        DType from = src.dtype();
+        DType to = dst.dtype();
+        boolean par = large(dst);
+        if (from == to) {
+            switch (to) {
+                case FLOAT32: {
+                    float[] a = f(src);
+                    float[] c = f(dst);
+                    Loops.run(dst, src, par, (co, cs, ao, as, x, y, z, w, n) -> FloatKernels.copy(a, ao, as, c, co, cs, n));
+                    return;
+                }
+                case FLOAT64: {
+                    double[] a = d(src);
+                    double[] c = d(dst);
+                    Loops.run(dst, src, par, (co, cs, ao, as, x, y, z, w, n) -> DoubleKernels.copy(a, ao, as, c, co, cs, n));
+                    return;
+                }
+                case INT64: {
+                    long[] a = l(src);
+                    long[] c = l(dst);
+                    Loops.run(dst, src, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                        for (int i = 0; i < n; i++) {
+                            c[co + i * cs] = a[ao + i * as];
+                        }
+                    });
+                    return;
+                }
+                default: {
+                    boolean[] a = b(src);
+                    boolean[] c = b(dst);
+                    Loops.run(dst, src, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                        for (int i = 0; i < n; i++) {
+                            c[co + i * cs] = a[ao + i * as];
+                        }
+                    });
+                    return;
+                }
+            }
+        }
+        Object a = storage(src).array();
+        switch (to) {
+            case FLOAT32: {
+                float[] c = f(dst);
+                Loops.run(dst, src, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = (float) readDouble(a, ao + i * as);
+                    }
+                });
+                return;
+            }
+            case FLOAT64: {
+                double[] c = d(dst);
+                Loops.run(dst, src, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = readDouble(a, ao + i * as);
+                    }
+                });
+                return;
+            }
+            case INT64: {
+                long[] c = l(dst);
+                Loops.run(dst, src, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = readLong(a, ao + i * as);
+                    }
+                });
+                return;
+            }
+            default: {
+                boolean[] c = b(dst);
+                Loops.run(dst, src, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = readDouble(a, ao + i * as) != 0;
+                    }
+                });
+            }
+        }
+    }
+
+    private static double readDouble(Object array, int i) {
+        if (array instanceof float[]) {
+            return ((float[]) array)[i];
+        } else if (array instanceof double[]) {
+            return ((double[]) array)[i];
+        } else if (array instanceof long[]) {
+            return ((long[]) array)[i];
+        }
+        return ((boolean[]) array)[i] ? 1 : 0;
+    }
+
+    private static long readLong(Object array, int i) {
+        if (array instanceof long[]) {
+            return ((long[]) array)[i];
+        } else if (array instanceof boolean[]) {
+            return ((boolean[]) array)[i] ? 1 : 0;
+        }
+        return (long) readDouble(array, i);
+    }
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        boolean par = large(dst);
+        switch (dst.dtype()) {
+            case FLOAT32: {
+                float[] c = f(dst);
+                float v = (float) value;
+                Loops.run(dst, dst, par, (co, cs, x0, x1, x2, x3, x4, x5, n) -> FloatKernels.fill(c, co, cs, n, v));
+                return;
+            }
+            case FLOAT64: {
+                double[] c = d(dst);
+                Loops.run(dst, dst, par, (co, cs, x0, x1, x2, x3, x4, x5, n) -> DoubleKernels.fill(c, co, cs, n, value));
+                return;
+            }
+            case INT64: {
+                long[] c = l(dst);
+                long v = (long) value;
+                Loops.run(dst, dst, par, (co, cs, x0, x1, x2, x3, x4, x5, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = v;
+                    }
+                });
+                return;
+            }
+            default: {
+                boolean[] c = b(dst);
+                boolean v = value != 0;
+                Loops.run(dst, dst, par, (co, cs, x0, x1, x2, x3, x4, x5, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = v;
+                    }
+                });
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void unary(UnaryOp op, Tensor in, Tensor out) {
+        boolean par = large(out);
+        switch (in.dtype()) {
+            case FLOAT32: {
+                float[] a = f(in);
+                float[] c = f(out);
+                Loops.run(out, in, par, (co, cs, ao, as, x, y, z, w, n) -> FloatKernels.unary(op, a, ao, as, c, co, cs, n));
+                return;
+            }
+            case FLOAT64: {
+                double[] a = d(in);
+                double[] c = d(out);
+                Loops.run(out, in, par, (co, cs, ao, as, x, y, z, w, n) -> DoubleKernels.unary(op, a, ao, as, c, co, cs, n));
+                return;
+            }
+            case INT64: {
+                long[] a = l(in);
+                long[] c = l(out);
+                Loops.run(out, in, par, (co, cs, ao, as, x, y, z, w, n) -> LongKernels.unary(op, a, ao, as, c, co, cs, n));
+                return;
+            }
+            default:
+                throw new UnsupportedOperationException(op + " is not defined for bool");
+        }
+    }
+
+    @Override
+    public void clamp(Tensor in, double min, double max, Tensor out) {
+        boolean par = large(out);
+        switch (in.dtype()) {
+            case FLOAT32: {
+                float[] a = f(in);
+                float[] c = f(out);
+                float lo = (float) min;
+                float hi = (float) max;
+                Loops.run(out, in, par, (co, cs, ao, as, x, y, z, w, n) -> FloatKernels.clamp(a, ao, as, c, co, cs, n, lo, hi));
+                return;
+            }
+            case FLOAT64: {
+                double[] a = d(in);
+                double[] c = d(out);
+                Loops.run(out, in, par, (co, cs, ao, as, x, y, z, w, n) -> DoubleKernels.clamp(a, ao, as, c, co, cs, n, min, max));
+                return;
+            }
+            case INT64: {
+                long[] a = l(in);
+                long[] c = l(out);
+                Loops.run(out, in, par, (co, cs, ao, as, x, y, z, w, n) -> LongKernels.clamp(a, ao, as, c, co, cs, n, min, max));
+                return;
+            }
+            default:
+                throw new UnsupportedOperationException("clamp is not defined for bool");
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        boolean par = large(out);
+        if (op.isComparison()) {
+            boolean[] c = b(out);
+            switch (a.dtype()) {
+                case FLOAT32: {
+                    float[] x = f(a);
+                    float[] y = f(b);
+                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> FloatKernels.compare(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                    return;
+                }
+                case FLOAT64: {
+                    double[] x = d(a);
+                    double[] y = d(b);
+                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> DoubleKernels.compare(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                    return;
+                }
+                case INT64: {
+                    long[] x = l(a);
+                    long[] y = l(b);
+                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> LongKernels.compare(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                    return;
+                }
+                default:
+                    throw new UnsupportedOperationException(op + " is not defined for bool operands");
+            }
+        }
+        switch (a.dtype()) {
+            case FLOAT32: {
+                float[] x = f(a);
+                float[] y = f(b);
+                float[] c = f(out);
+                Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> FloatKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                return;
+            }
+            case FLOAT64: {
+                double[] x = d(a);
+                double[] y = d(b);
+                double[] c = d(out);
+                Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> DoubleKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                return;
+            }
+            case INT64: {
+                long[] x = l(a);
+                long[] y = l(b);
+                long[] c = l(out);
+                Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> LongKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                return;
+            }
+            default:
+                throw new UnsupportedOperationException(op + " is not defined for bool operands");
+        }
+    }
+
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        boolean[] m = b(cond);
+        boolean par = large(out);
+        switch (a.dtype()) {
+            case FLOAT32: {
+                float[] x = f(a);
+                float[] y = f(b);
+                float[] c = f(out);
+                Loops.run(out, cond, a, b, par, (co, cs, mo, ms, ao, as, bo, bs, n) -> FloatKernels.where(m, mo, ms, x, ao, as, y, bo, bs, c, co, cs, n));
+                return;
+            }
+            case FLOAT64: {
+                double[] x = d(a);
+                double[] y = d(b);
+                double[] c = d(out);
+                Loops.run(out, cond, a, b, par, (co, cs, mo, ms, ao, as, bo, bs, n) -> DoubleKernels.where(m, mo, ms, x, ao, as, y, bo, bs, c, co, cs, n));
+                return;
+            }
+            case INT64: {
+                long[] x = l(a);
+                long[] y = l(b);
+                long[] c = l(out);
+                Loops.run(out, cond, a, b, par, (co, cs, mo, ms, ao, as, bo, bs, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = m[mo + i * ms] ? x[ao + i * as] : y[bo + i * bs];
+                    }
+                });
+                return;
+            }
+            default: {
+                boolean[] x = b(a);
+                boolean[] y = b(b);
+                boolean[] c = b(out);
+                Loops.run(out, cond, a, b, par, (co, cs, mo, ms, ao, as, bo, bs, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = m[mo + i * ms] ? x[ao + i * as] : y[bo + i * bs];
+                    }
+                });
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    public void reduce(ReduceOp op, Tensor in, int[] dims, Tensor out) {
+        DType dtype = in.dtype();
+        long outNumel = out.numel();
+        if (outNumel > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("reduction output too large: " + outNumel);
+        }
+        // The accumulator is a contiguous array in out's shape, seen with stride 0 on the reduced dims.
+        long[] inShape = ACCESS.shape(in);
+        long[] accStride = dev.nabla.internal.Shapes.contiguousStrides(ACCESS.shape(out));
+        for (int d : dims) {
+            accStride[d] = 0;
+        }
+        if (dtype == DType.INT64 || dtype == DType.BOOL) {
+            Tensor src = dtype == DType.BOOL ? in.to(DType.INT64) : in;
+            long[] a = l(src);
+            long[] acc = new long[(int) outNumel];
+            if (op != ReduceOp.SUM) {
+                java.util.Arrays.fill(acc, op == ReduceOp.MAX ? Long.MIN_VALUE : Long.MAX_VALUE);
+            }
+            Tensor accView = accumulatorView(acc, inShape, accStride);
+            Loops.run(inShape, false, (ko, ks, ao, as, x, y, z, w, n) -> LongKernels.reduce(op, a, ao, as, acc, ko, ks, n), accView, src, null, null);
+            copy(ACCESS.make(CpuStorage.wrap(acc), ACCESS.shape(out), ACCESS.stride(out), 0), out);
+            return;
+        }
+        double init = op == ReduceOp.SUM ? 0 : op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        double[] acc;
+        if (outNumel == 1 && in.numel() >= 2 * Parallel.ELEMENTWISE_GRAIN) {
+            acc = reduceAllParallel(op, in, init);
+        } else {
+            acc = new double[(int) outNumel];
+            if (init != 0) {
+                java.util.Arrays.fill(acc, init);
+            }
+            Tensor accView = accumulatorView(acc, inShape, accStride);
+            if (dtype == DType.FLOAT32) {
+                float[] a = f(in);
+                Loops.run(inShape, false, (ko, ks, ao, as, x, y, z, w, n) -> FloatKernels.reduce(op, a, ao, as, acc, ko, ks, n), accView, in, null, null);
+            } else {
+                double[] a = d(in);
+                Loops.run(inShape, false, (ko, ks, ao, as, x, y, z, w, n) -> DoubleKernels.reduce(op, a, ao, as, acc, ko, ks, n), accView, in, null, null);
+            }
+        }
+        copy(ACCESS.make(CpuStorage.wrap(acc), ACCESS.shape(out), dev.nabla.internal.Shapes.contiguousStrides(ACCESS.shape(out)), 0), out);
+    }
+
+    private static Tensor accumulatorView(Object acc, long[] shape, long[] stride) {
+        CpuStorage s = acc instanceof long[] ? CpuStorage.wrap((long[]) acc) : CpuStorage.wrap((double[]) acc);
+        return ACCESS.make(s, shape, stride, 0);
+    }
+
+    /** A reduction of everything to one value, with one partial result per thread. */
+    private double[] reduceAllParallel(ReduceOp op, Tensor in, double init) {
+        Tensor flat = in.isContiguous() ? in : in.contiguous();
+        long n = flat.numel();
+        int chunks = Parallel.chunks(n, Parallel.ELEMENTWISE_GRAIN);
+        double[] partial = new double[chunks];
+        java.util.Arrays.fill(partial, init);
+        int base = (int) flat.storageOffset();
+        boolean isFloat = flat.dtype() == DType.FLOAT32;
+        float[] fa = isFloat ? f(flat) : null;
+        double[] da = isFloat ? null : d(flat);
+        Parallel.forRange(chunks, 1, (c0, c1) -> {
+            for (long c = c0; c < c1; c++) {
+                int from = (int) (n * c / chunks);
+                int to = (int) (n * (c + 1) / chunks);
+                if (isFloat) {
+                    FloatKernels.reduce(op, fa, base + from, 1, partial, (int) c, 0, to - from);
+                } else {
+                    DoubleKernels.reduce(op, da, base + from, 1, partial, (int) c, 0, to - from);
+                }
+            }
+        });
+        double r = init;
+        for (double p : partial) {
+            r = op == ReduceOp.SUM ? r + p : op == ReduceOp.MAX ? Math.max(r, p) : Math.min(r, p);
+        }
+        return new double[] {r};
+    }
+
+    @Override
+    public void argmax(Tensor in, int dim, Tensor out) {
+        long[] inStride = ACCESS.stride(in);
+        int step = (int) inStride[dim];
+        int len = (int) ACCESS.shape(in)[dim];
+        long[] outIdx = l(out);
+        switch (in.dtype()) {
+            case FLOAT32: {
+                float[] a = f(in);
+                Loops.run(out, in, false, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        outIdx[co + i * cs] = FloatKernels.argmax(a, ao + i * as, step, len);
+                    }
+                });
+                return;
+            }
+            case FLOAT64: {
+                double[] a = d(in);
+                Loops.run(out, in, false, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        outIdx[co + i * cs] = DoubleKernels.argmax(a, ao + i * as, step, len);
+                    }
+                });
+                return;
+            }
+            default: {
+                Tensor src = in.dtype() == DType.BOOL ? in.to(DType.INT64) : in;
+                long[] a = l(src);
+                int srcStep = (int) ACCESS.stride(src)[dim];
+                Loops.run(out, src, false, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        outIdx[co + i * cs] = LongKernels.argmax(a, ao + i * as, srcStep, len);
+                    }
+                });
+            }
+        }
+    }
+
+    @Override
+    public void softmax(Tensor in, int dim, boolean log, Tensor out) {
+        int step = (int) ACCESS.stride(in)[dim];
+        int cstep = (int) ACCESS.stride(out)[dim];
+        int len = (int) ACCESS.shape(in)[dim];
+        long[] outer = ACCESS.shape(in).clone();
+        outer[dim] = 1;
+        boolean par = in.numel() >= Parallel.ELEMENTWISE_GRAIN;
+        if (in.dtype() == DType.FLOAT32) {
+            float[] a = f(in);
+            float[] c = f(out);
+            Loops.run(outer, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                for (int i = 0; i < n; i++) {
+                    FloatKernels.softmax(a, ao + i * as, c, co + i * cs, step, cstep, len, log);
+                }
+            }, out, in, null, null);
+        } else {
+            double[] a = d(in);
+            double[] c = d(out);
+            Loops.run(outer, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                for (int i = 0; i < n; i++) {
+                    DoubleKernels.softmax(a, ao + i * as, c, co + i * cs, step, cstep, len, log);
+                }
+            }, out, in, null, null);
+        }
+    }
+
+    // ---------------------------------------------------------------- matrix products
+
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor out) {
+        long[] as = ACCESS.shape(a);
+        long[] bs = ACCESS.shape(b);
+        int batch = (int) as[0];
+        int n = (int) as[1];
+        int k = (int) as[2];
+        int m = (int) bs[2];
+        long[] ast = ACCESS.stride(a);
+        long[] bst = ACCESS.stride(b);
+        long[] ost = ACCESS.stride(out);
+        if (a.dtype() == DType.INT64) {
+            long[] x = l(a);
+            long[] y = l(b);
+            long[] c = l(out);
+            for (int p = 0; p < batch; p++) {
+                long ao = a.storageOffset() + p * ast[0];
+                long bo = b.storageOffset() + p * bst[0];
+                long co = out.storageOffset() + p * ost[0];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < m; j++) {
+                        long s = 0;
+                        for (int q = 0; q < k; q++) {
+                            s += x[(int) (ao + i * ast[1] + q * ast[2])] * y[(int) (bo + q * bst[1] + j * bst[2])];
+                        }
+                        c[(int) (co + i * ost[1] + j * ost[2])] = s;
+                    }
+                }
+            }
+            return;
+        }
+        if (k == 0) {
+            fill(out, 0);
+            return;
+        }
+        for (int p = 0; p < batch; p++) {
+            Tensor ap = a.narrow(0, p, 1).squeeze(0);
+            Tensor bp = b.narrow(0, p, 1).squeeze(0);
+            Tensor op = out.narrow(0, p, 1).squeeze(0);
+            Tensor target = op.isContiguous() ? op : op.contiguous();
+            gemm(ap, bp, target, n, k, m);
+            if (target != op) {
+                copy(target, op);
+            }
+        }
+    }
+
+    /** One product into a contiguous {@code c}; operands that no BLAS layout describes are made contiguous first. */
+    private void gemm(Tensor a, Tensor b, Tensor c, int n, int k, int m) {
+        int[] la = blasLayout(a);
+        if (la == null) {
+            a = a.contiguous();
+            la = blasLayout(a);
+        }
+        int[] lb = blasLayout(b);
+        if (lb == null) {
+            b = b.contiguous();
+            lb = blasLayout(b);
+        }
+        boolean ta = la[0] == 1;
+        boolean tb = lb[0] == 1;
+        if (a.dtype() == DType.FLOAT32) {
+            Blas.sgemm(ta, tb, n, m, k, f(a), (int) a.storageOffset(), la[1], f(b), (int) b.storageOffset(), lb[1],
+                    f(c), (int) c.storageOffset(), Math.max(m, 1));
+        } else {
+            Blas.dgemm(ta, tb, n, m, k, d(a), (int) a.storageOffset(), la[1], d(b), (int) b.storageOffset(), lb[1],
+                    d(c), (int) c.storageOffset(), Math.max(m, 1));
+        }
+    }
+
+    /** {@code {transposed ? 1 : 0, leadingDimension}} of a 2-D matrix, or null if it is neither row- nor column-major. */
+    private static int[] blasLayout(Tensor t) {
+        long[] sh = ACCESS.shape(t);
+        long[] st = ACCESS.stride(t);
+        long rows = sh[0];
+        long cols = sh[1];
+        long rs = st[0];
+        long cs = st[1];
+        if ((cs == 1 || cols == 1) && (rows == 1 || rs >= Math.max(cols, 1))) {
+            return new int[] {0, (int) (rows == 1 ? Math.max(cols, 1) : rs)};
+        }
+        if ((rs == 1 || rows == 1) && (cols == 1 || cs >= Math.max(rows, 1))) {
+            return new int[] {1, (int) (cols == 1 ? Math.max(rows, 1) : cs)};
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- indexing
+
+    @Override
+    public void indexSelect(Tensor in, int dim, Tensor index, Tensor out) {
+        long[] idx = index.contiguous().toLongArray();
+        for (int i = 0; i < idx.length; i++) {
+            copy(in.narrow(dim, idx[i], 1), out.narrow(dim, i, 1));
+        }
+    }
+
+    @Override
+    public void indexAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        long[] idx = index.contiguous().toLongArray();
+        for (int i = 0; i < idx.length; i++) {
+            Tensor slot = out.narrow(dim, idx[i], 1);
+            binary(BinaryOp.ADD, slot, src.narrow(dim, i, 1), slot);
+        }
+    }
+
+    @Override
+    public void gather(Tensor in, int dim, Tensor index, Tensor out) {
+        long[] ix = l(index);
+        int dstep = (int) ACCESS.stride(in)[dim];
+        Tensor base = alongDimZero(in, dim, ACCESS.shape(out));
+        switch (in.dtype()) {
+            case FLOAT32: {
+                float[] a = f(in);
+                float[] c = f(out);
+                Loops.run(out, index, base, false, (co, cs, io, is, ao, as, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = a[(int) (ao + i * as + ix[io + i * is] * dstep)];
+                    }
+                });
+                return;
+            }
+            case FLOAT64: {
+                double[] a = d(in);
+                double[] c = d(out);
+                Loops.run(out, index, base, false, (co, cs, io, is, ao, as, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = a[(int) (ao + i * as + ix[io + i * is] * dstep)];
+                    }
+                });
+                return;
+            }
+            case INT64: {
+                long[] a = l(in);
+                long[] c = l(out);
+                Loops.run(out, index, base, false, (co, cs, io, is, ao, as, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = a[(int) (ao + i * as + ix[io + i * is] * dstep)];
+                    }
+                });
+                return;
+            }
+            default: {
+                boolean[] a = b(in);
+                boolean[] c = b(out);
+                Loops.run(out, index, base, false, (co, cs, io, is, ao, as, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[co + i * cs] = a[(int) (ao + i * as + ix[io + i * is] * dstep)];
+                    }
+                });
+            }
+        }
+    }
+
+    @Override
+    public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        long[] ix = l(index);
+        int dstep = (int) ACCESS.stride(out)[dim];
+        Tensor base = alongDimZero(out, dim, ACCESS.shape(src));
+        switch (out.dtype()) {
+            case FLOAT32: {
+                float[] a = f(src);
+                float[] c = f(out);
+                Loops.run(src, index, base, false, (so, ss, io, is, co, cs, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[(int) (co + i * cs + ix[io + i * is] * dstep)] += a[so + i * ss];
+                    }
+                });
+                return;
+            }
+            case FLOAT64: {
+                double[] a = d(src);
+                double[] c = d(out);
+                Loops.run(src, index, base, false, (so, ss, io, is, co, cs, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[(int) (co + i * cs + ix[io + i * is] * dstep)] += a[so + i * ss];
+                    }
+                });
+                return;
+            }
+            case INT64: {
+                long[] a = l(src);
+                long[] c = l(out);
+                Loops.run(src, index, base, false, (so, ss, io, is, co, cs, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        c[(int) (co + i * cs + ix[io + i * is] * dstep)] += a[so + i * ss];
+                    }
+                });
+                return;
+            }
+            default:
+                throw new UnsupportedOperationException("scatterAdd is not defined for bool");
+        }
+    }
+
+    /** {@code t} seen with {@code shape} and stride 0 along {@code dim}: the base address of each gathered element. */
+    private static Tensor alongDimZero(Tensor t, int dim, long[] shape) {
+        long[] st = ACCESS.stride(t).clone();
+        st[dim] = 0;
+        return ACCESS.make(t.storage(), shape, st, t.storageOffset());
+    }
+
+    // ---------------------------------------------------------------- random
+
+    @Override
+    public void uniform(Tensor dst, double low, double high, RandomGenerator random) {
+        fillRandom(dst, () -> low + (high - low) * random.nextDouble());
+    }
+
+    @Override
+    public void normal(Tensor dst, double mean, double std, RandomGenerator random) {
+        fillRandom(dst, () -> mean + std * random.nextGaussian());
+    }
+
+    private void fillRandom(Tensor dst, java.util.function.DoubleSupplier sample) {
+        if (dst.dtype() == DType.FLOAT32) {
+            float[] c = f(dst);
+            Loops.run(dst, dst, false, (co, cs, x0, x1, x2, x3, x4, x5, n) -> {
+                for (int i = 0; i < n; i++) {
+                    c[co + i * cs] = (float) sample.getAsDouble();
+                }
+            });
+        } else if (dst.dtype() == DType.FLOAT64) {
+            double[] c = d(dst);
+            Loops.run(dst, dst, false, (co, cs, x0, x1, x2, x3, x4, x5, n) -> {
+                for (int i = 0; i < n; i++) {
+                    c[co + i * cs] = sample.getAsDouble();
+                }
+            });
+        } else {
+            throw new UnsupportedOperationException("random sampling needs a floating tensor, got " + dst.dtype());
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package dev.nabla.backend.cpu;
+
+import dev.nabla.backend.BinaryOp;
+import dev.nabla.backend.UnaryOp;
+
+/**
+ * Row kernels for FLOAT32 arrays. Each takes a row of {@code n} elements at an offset and a
+ * stride per operand; the common cases (all strides 1, or a broadcast scalar operand) get
+ * their own loops so the JIT can vectorise them. {@link DoubleKernels} is the same code for
+ * FLOAT64.
+ */
+final class FloatKernels {
+    private FloatKernels() {}
+
+    static void unary(UnaryOp op, float[] a, int ao, int as, float[] c, int co, int cs, int n) {
+        if (as == 1 && cs == 1) {
+            switch (op) {
+                case NEG:
+                    for (int i = 0; i < n; i++) {
+                        c[co + i] = -a[ao + i];
+                    }
+                    return;
+                case ABS:
+                    for (int i = 0; i < n; i++) {
+                        c[co + i] = Math.abs(a[ao + i]);
+                    }
+                    return;
+                case RELU:
+                    for (int i = 0; i < n; i++) {
+                        c[co + i] = Math.max(a[ao + i], 0f);
+                    }
+                    return;
+                default:
+                    break;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            c[co + i * cs] = unary(op, a[ao + i * as]);
+        }
+    }
+
+    static float unary(UnaryOp op, float x) {
+        switch (op) {
+            case NEG:
+                return -x;
+            case ABS:
+                return Math.abs(x);
+            case EXP:
+                return (float) Math.exp(x);
+            case LOG:
+                return (float) Math.log(x);
+            case SQRT:
+                return (float) Math.sqrt(x);
+            case SIN:
+                return (float) Math.sin(x);
+            case COS:
+                return (float) Math.cos(x);
+            case TANH:
+                return (float) Math.tanh(x);
+            case SIGMOID:
+                return (float) (1.0 / (1.0 + Math.exp(-x)));
+            case RELU:
+                return Math.max(x, 0f);
+            case SIGN:
+                return Math.signum(x);
+            case RECIPROCAL:
+                return 1f / x;
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    static void clamp(float[] a, int ao, int as, float[] c, int co, int cs, int n, float lo, float hi) {
+        if (as == 1 && cs == 1) {
+            for (int i = 0; i < n; i++) {
+                c[co + i] = Math.min(Math.max(a[ao + i], lo), hi);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                c[co + i * cs] = Math.min(Math.max(a[ao + i * as], lo), hi);
+            }
+        }
+    }
+
+    static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int cs, int n) {
+        if (cs == 1 && as == 1 && (bs == 1 || bs == 0)) {
+            if (bs == 1) {
+                switch (op) {
+                    case ADD:
+                        for (int i = 0; i < n; i++) {
+                            c[co + i] = a[ao + i] + b[bo + i];
+                        }
+                        return;
+                    case SUB:
+                        for (int i = 0; i < n; i++) {
+                            c[co + i] = a[ao + i] - b[bo + i];
+                        }
+                        return;
+                    case MUL:
+                        for (int i = 0; i < n; i++) {
+                            c[co + i] = a[ao + i] * b[bo + i];
+                        }
+                        return;
+                    case DIV:
+                        for (int i = 0; i < n; i++) {
+                            c[co + i] = a[ao + i] / b[bo + i];
+                        }
+                        return;
+                    default:
+                        break;
+                }
+            } else {
+                float y = b[bo];
+                switch (op) {
+                    case ADD:
+                        for (int i = 0; i < n; i++) {
+                            c[co + i] = a[ao + i] + y;
+                        }
+                        return;
+                    case SUB:
+                        for (int i = 0; i < n; i++) {
+                            c[co + i] = a[ao + i] - y;
+                        }
+                        return;
+                    case MUL:
+                        for (int i = 0; i < n; i++) {
+                            c[co + i] = a[ao + i] * y;
+                        }
+                        return;
+                    case DIV:
+                        for (int i = 0; i < n; i++) {
+                            c[co + i] = a[ao + i] / y;
+                        }
+                        return;
+                    default:
+                        break;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            c[co + i * cs] = binary(op, a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    static float binary(BinaryOp op, float x, float y) {
+        switch (op) {
+            case ADD:
+                return x + y;
+            case SUB:
+                return x - y;
+            case MUL:
+                return x * y;
+            case DIV:
+                return x / y;
+            case POW:
+                return (float) Math.pow(x, y);
+            case MAXIMUM:
+                return Math.max(x, y);
+            case MINIMUM:
+                return Math.min(x, y);
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    static void compare(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] c, int co, int cs, int n) {
+        for (int i = 0; i < n; i++) {
+            float x = a[ao + i * as];
+            float y = b[bo + i * bs];
+            boolean r;
+            switch (op) {
+                case GT:
+                    r = x > y;
+                    break;
+                case GE:
+                    r = x >= y;
+                    break;
+                case LT:
+                    r = x < y;
+                    break;
+                case LE:
+                    r = x <= y;
+                    break;
+                case EQ:
+                    r = x == y;
+                    break;
+                default:
+                    r = x != y;
+                    break;
+            }
+            c[co + i * cs] = r;
+        }
+    }
+
+    static void where(boolean[] m, int mo, int ms, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int cs, int n) {
+        for (int i = 0; i < n; i++) {
+            c[co + i * cs] = m[mo + i * ms] ? a[ao + i * as] : b[bo + i * bs];
+        }
+    }
+
+    static void fill(float[] c, int co, int cs, int n, float v) {
+        if (cs == 1) {
+            java.util.Arrays.fill(c, co, co + n, v);
+        } else {
+            for (int i = 0; i < n; i++) {
+                c[co + i * cs] = v;
+            }
+        }
+    }
+
+    static void copy(float[] a, int ao, int as, float[] c, int co, int cs, int n) {
+        if (as == 1 && cs == 1) {
+            System.arraycopy(a, ao, c, co, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                c[co + i * cs] = a[ao + i * as];
+            }
+        }
+    }
+
+    /** Folds a row into the accumulators {@code acc} (stride {@code ks}; 0 folds the whole row into one). */
+    static void reduce(dev.nabla.backend.ReduceOp op, float[] a, int ao, int as, double[] acc, int ko, int ks, int n) {
+        if (ks == 0) {
+            double r = acc[ko];
+            switch (op) {
+                case SUM:
+                    double s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += a[ao + i * as];
+                    }
+                    r += s;
+                    break;
+                case MAX:
+                    for (int i = 0; i < n; i++) {
+                        r = Math.max(r, a[ao + i * as]);
+                    }
+                    break;
+                default:
+                    for (int i = 0; i < n; i++) {
+                        r = Math.min(r, a[ao + i * as]);
+                    }
+                    break;
+            }
+            acc[ko] = r;
+            return;
+        }
+        switch (op) {
+            case SUM:
+                for (int i = 0; i < n; i++) {
+                    acc[ko + i * ks] += a[ao + i * as];
+                }
+                break;
+            case MAX:
+                for (int i = 0; i < n; i++) {
+                    acc[ko + i * ks] = Math.max(acc[ko + i * ks], a[ao + i * as]);
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    acc[ko + i * ks] = Math.min(acc[ko + i * ks], a[ao + i * as]);
+                }
+                break;
+        }
+    }
+
+    /** Index of the first maximum (NaN counts as the maximum) of {@code len} elements, {@code step} apart. */
+    static long argmax(float[] a, int o, int step, int len) {
+        float best = a[o];
+        int at = 0;
+        for (int k = 1; k < len && !Float.isNaN(best); k++) {
+            float v = a[o + k * step];
+            if (v > best || Float.isNaN(v)) {
+                best = v;
+                at = k;
+            }
+        }
+        return at;
+    }
+
+    /** Softmax, or its logarithm, of {@code len} elements {@code step} apart. */
+    static void softmax(float[] a, int ao, float[] c, int co, int step, int cstep, int len, boolean log) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < len; k++) {
+            max = Math.max(max, a[ao + k * step]);
+        }
+        double sum = 0;
+        for (int k = 0; k < len; k++) {
+            sum += Math.exp(a[ao + k * step] - max);
+        }
+        if (log) {
+            double lse = max + Math.log(sum);
+            for (int k = 0; k < len; k++) {
+                c[co + k * cstep] = (float) (a[ao + k * step] - lse);
+            }
+        } else {
+            for (int k = 0; k < len; k++) {
+                c[co + k * cstep] = (float) (Math.exp(a[ao + k * step] - max) / sum);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.nabla.internal;
+
+import dev.nabla.Tensor;
+import dev.nabla.backend.Storage;
+
+/**
+ * The runtime's own door into {@link Tensor}'s constructor, which is not public API (the
+ * pattern of the JDK's {@code SharedSecrets}). {@code Tensor} installs the one instance
+ * when its class initialises.
+ */
+public interface TensorAccess {
+    /** A tensor viewing {@code storage} with the given layout; the arrays are not copied. */
+    Tensor make(Storage storage, long[] shape, long[] stride, long offset);
+
+    /** The tensor's shape array itself, not a copy: callers must not modify it. */
+    long[] shape(Tensor t);
+
+    /** The tensor's stride array itself, not a copy: callers must not modify it. */
+    long[] stride(Tensor t);
+
+    /** The one instance. */
+    static TensorAccess get() {
+        return Holder.instance;
+    }
+
+    /** Called once by {@code Tensor}'s static initialiser. */
+    static void install(TensorAccess access) {
+        if (Holder.instance != null) {
+            throw new IllegalStateException("TensorAccess is already installed");
+        }
+        Holder.instance = access;
+    }
+
+    /** Holds the installed instance. */
+    final class Holder {
+        static TensorAccess instance;
+
+        static {
+            try {
+                Class.forName(Tensor.class.getName(), true, Tensor.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private Holder() {}
+    }
+}
