@@ -118,6 +118,40 @@ final class Pointwise {
         return out.dtype() == resultType ? out : out.to(resultType);
     }
 
+    /**
+     * {@code out = a op b} into an existing tensor (PyTorch's {@code out=}), which must have the
+     * broadcast shape and the result dtype and must not partly overlap an operand.
+     */
+    static Tensor binaryInto(String op, BinaryOp kind, Tensor a, Tensor b, Tensor out) {
+        Ops.sameDevice(op, a, b);
+        Ops.sameDevice(op, a, out);
+        long[] shape = Shapes.broadcast(op, a.shape, b.shape);
+        if (!java.util.Arrays.equals(shape, out.shape)) {
+            throw new IllegalArgumentException(op + ": out has shape " + Shapes.format(out.shape)
+                    + " but the result has shape " + Shapes.format(shape));
+        }
+        DType compute = resultType(a, b);
+        if (kind == BinaryOp.DIV && !compute.isFloatingPoint()) {
+            compute = DType.FLOAT32;
+        }
+        if (compute != out.dtype() || compute == DType.BOOL) {
+            throw new IllegalArgumentException(op + ": out has dtype " + out.dtype().torchName()
+                    + " but the result has dtype " + compute.torchName());
+        }
+        checkWritable(op, out);
+        Tensor x = partlyOverlaps(a, out) ? a.clone() : a;
+        Tensor y = partlyOverlaps(b, out) ? b.clone() : b;
+        Ops.backend(out).binary(kind, Ops.expandTo(op, x.to(compute), shape), Ops.expandTo(op, y.to(compute), shape), out);
+        out.storage.bumpVersion();
+        return out;
+    }
+
+    /** Whether {@code t} shares memory with {@code out} other than element for element. */
+    private static boolean partlyOverlaps(Tensor t, Tensor out) {
+        return t.storage == out.storage && !(t.offset == out.offset && java.util.Arrays.equals(t.stride, out.stride)
+                && java.util.Arrays.equals(t.shape, out.shape));
+    }
+
     static Tensor where(String op, Tensor cond, Tensor a, Tensor b) {
         if (cond.dtype() != DType.BOOL) {
             throw new IllegalArgumentException(op + ": condition must be a bool tensor, got " + cond.dtype().torchName());

@@ -291,6 +291,16 @@ public final class Tensor {
         return Pointwise.binary("add", BinaryOp.ADD, this, other);
     }
 
+    /**
+     * {@code this + other} written into {@code out}, as PyTorch's {@code out=} argument: no new tensor is
+     * allocated. {@code out} must have the broadcast shape and the result dtype.
+     *
+     * @return {@code out}
+     */
+    public Tensor add(Tensor other, Tensor out) {
+        return Pointwise.binaryInto("add", BinaryOp.ADD, this, other, out);
+    }
+
     /** {@code this + value}. */
     public Tensor add(double value) {
         return Pointwise.binary("add", BinaryOp.ADD, this, value);
@@ -299,6 +309,16 @@ public final class Tensor {
     /** {@code this - other}, broadcasting. */
     public Tensor sub(Tensor other) {
         return Pointwise.binary("sub", BinaryOp.SUB, this, other);
+    }
+
+    /**
+     * {@code this - other} written into {@code out}, as PyTorch's {@code out=} argument: no new tensor is
+     * allocated. {@code out} must have the broadcast shape and the result dtype.
+     *
+     * @return {@code out}
+     */
+    public Tensor sub(Tensor other, Tensor out) {
+        return Pointwise.binaryInto("sub", BinaryOp.SUB, this, other, out);
     }
 
     /** {@code this - value}. */
@@ -311,6 +331,16 @@ public final class Tensor {
         return Pointwise.binary("mul", BinaryOp.MUL, this, other);
     }
 
+    /**
+     * {@code this * other} written into {@code out}, as PyTorch's {@code out=} argument: no new tensor is
+     * allocated. {@code out} must have the broadcast shape and the result dtype.
+     *
+     * @return {@code out}
+     */
+    public Tensor mul(Tensor other, Tensor out) {
+        return Pointwise.binaryInto("mul", BinaryOp.MUL, this, other, out);
+    }
+
     /** {@code this * value}. */
     public Tensor mul(double value) {
         return Pointwise.binary("mul", BinaryOp.MUL, this, value);
@@ -319,6 +349,16 @@ public final class Tensor {
     /** {@code this / other}, true division (integers give FLOAT32), broadcasting. */
     public Tensor div(Tensor other) {
         return Pointwise.binary("div", BinaryOp.DIV, this, other);
+    }
+
+    /**
+     * {@code this / other} written into {@code out}, as PyTorch's {@code out=} argument: no new tensor is
+     * allocated. {@code out} must have the broadcast shape and the result dtype.
+     *
+     * @return {@code out}
+     */
+    public Tensor div(Tensor other, Tensor out) {
+        return Pointwise.binaryInto("div", BinaryOp.DIV, this, other, out);
     }
 
     /** {@code this / value}, true division. */

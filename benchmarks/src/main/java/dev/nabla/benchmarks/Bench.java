@@ -1,0 +1,109 @@
+package dev.nabla.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nabla.Nabla;
+import dev.nabla.Tensor;
+import java.util.Arrays;
+
+/**
+ * Nabla's side of the side-by-side benchmarks: the workloads of
+ * {@code shared/bench/pytorch_side.py}, measured the same way (the median of repeated runs
+ * after warm-up) and printed as the same JSON lines, one per workload.
+ *
+ * <pre>java -cp ... dev.nabla.benchmarks.Bench [--quick] [--only NAME,NAME]</pre>
+ */
+public final class Bench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final boolean quick;
+
+    private Bench(boolean quick) {
+        this.quick = quick;
+    }
+
+    /** Runs the workloads and prints one JSON line each. */
+    public static void main(String[] args) {
+        boolean quick = false;
+        java.util.Set<String> only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--only":
+                    only = java.util.Set.of(args[++i].split(","));
+                    break;
+                case "--help":
+                    System.out.println("usage: Bench [--quick] [--only WORKLOAD,...]");
+                    return;
+                default:
+                    throw new IllegalArgumentException("unknown argument " + args[i] + "; try --help");
+            }
+        }
+        new Bench(quick).run(only);
+    }
+
+    private void run(java.util.Set<String> only) {
+        Nabla.manualSeed(0);
+        int[] sizes = quick ? new int[] {256, 1024} : new int[] {256, 512, 1024, 2048};
+        for (int n : sizes) {
+            String name = "matmul_" + n;
+            if (only == null || only.contains(name)) {
+                emit(name, matmul(n), "GFLOP/s", "higher");
+            }
+        }
+        if (only == null || only.contains("add_16m")) {
+            emit("add_16m", elementwiseAdd(1 << 24), "GB/s", "higher");
+        }
+    }
+
+    /** Median seconds of {@code repeats} calls after {@code warmups} warm-up calls. */
+    static double medianSeconds(Runnable fn, int warmups, int repeats) {
+        for (int i = 0; i < warmups; i++) {
+            fn.run();
+        }
+        double[] times = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t = System.nanoTime();
+            fn.run();
+            times[i] = (System.nanoTime() - t) / 1e9;
+        }
+        Arrays.sort(times);
+        return times[repeats / 2];
+    }
+
+    private double matmul(int n) {
+        Tensor a = Tensor.randn(n, n);
+        Tensor b = Tensor.randn(n, n);
+        int reps = Math.max(3, (int) (2e10 / (2.0 * n * n * n)));
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < reps; i++) {
+                a.mm(b);
+            }
+        }, 2, 5);
+        return 2.0 * n * n * n * reps / seconds / 1e9;
+    }
+
+    private double elementwiseAdd(int n) {
+        Tensor a = Tensor.randn(n);
+        Tensor b = Tensor.randn(n);
+        Tensor out = Tensor.zeros(n);
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < 10; i++) {
+                a.add(b, out);
+            }
+        }, 2, 5);
+        return 3.0 * 4 * n * 10 / seconds / 1e9;
+    }
+
+    private static void emit(String workload, double value, String unit, String better) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("workload", workload);
+        line.put("value", Math.round(value * 1e6) / 1e6);
+        line.put("unit", unit);
+        line.put("better", better);
+        System.out.println(line);
+        System.out.flush();
+    }
+}

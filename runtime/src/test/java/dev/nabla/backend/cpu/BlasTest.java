@@ -1,0 +1,89 @@
+package dev.nabla.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nabla.DType;
+import dev.nabla.Nabla;
+import dev.nabla.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Matrix products through OpenBLAS and through the pure-Java fallback, each against a naive
+ * float64 triple loop, over shapes that exercise the blocking edges and transposed operands.
+ */
+class BlasTest {
+    private final boolean nativeAtStart = Blas.isNative();
+
+    @AfterEach
+    void restore() {
+        if (nativeAtStart) {
+            Blas.setNativeEnabled(true);
+        }
+    }
+
+    private static double[] naive(double[] a, double[] b, int n, int k, int m) {
+        double[] c = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += a[i * k + p] * b[p * m + j];
+                }
+                c[i * m + j] = s;
+            }
+        }
+        return c;
+    }
+
+    private static void check(int n, int k, int m, boolean transposeA, boolean transposeB, DType dtype) {
+        Nabla.manualSeed(n * 31L + k * 7L + m);
+        Tensor a = transposeA ? Tensor.randn(DType.FLOAT64, k, n).t() : Tensor.randn(DType.FLOAT64, n, k);
+        Tensor b = transposeB ? Tensor.randn(DType.FLOAT64, m, k).t() : Tensor.randn(DType.FLOAT64, k, m);
+        double[] expected = naive(a.toDoubleArray(), b.toDoubleArray(), n, k, m);
+        Tensor c = a.to(dtype).mm(b.to(dtype));
+        assertArrayEquals(new long[] {n, m}, c.shape());
+        assertEquals(dtype, c.dtype());
+        // float32 rounding grows with the inner size k; float64 is exact to ~1e-12.
+        double tol = dtype == DType.FLOAT32 ? 1e-5 * Math.sqrt(k) * 4 : 1e-12 * k;
+        assertArrayEquals(expected, c.toDoubleArray(), tol + 0.0);
+    }
+
+    @ParameterizedTest(name = "java fallback {0}x{1}x{2} transA={3} transB={4}")
+    @CsvSource({"1,1,1,false,false", "3,5,7,false,false", "64,64,64,true,false", "65,257,33,false,true",
+        "300,270,1030,true,true", "128,600,96,false,false"})
+    void javaFallbackMatchesNaive(int n, int k, int m, boolean ta, boolean tb) {
+        Blas.setNativeEnabled(false);
+        assertFalse(Blas.isNative());
+        check(n, k, m, ta, tb, DType.FLOAT64);
+        check(n, k, m, ta, tb, DType.FLOAT32);
+    }
+
+    @ParameterizedTest(name = "OpenBLAS {0}x{1}x{2} transA={3} transB={4}")
+    @CsvSource({"40,40,40,false,false", "64,64,64,true,false", "65,257,33,false,true", "300,270,130,true,true"})
+    void nativeMatchesNaive(int n, int k, int m, boolean ta, boolean tb) {
+        Assumptions.assumeTrue(nativeAtStart, () -> "OpenBLAS did not load: " + Blas.nativeStatus());
+        assertTrue(Blas.isNative());
+        check(n, k, m, ta, tb, DType.FLOAT64);
+        check(n, k, m, ta, tb, DType.FLOAT32);
+    }
+
+    @ParameterizedTest(name = "non-BLAS layout {0}")
+    @CsvSource({"true", "false"})
+    void stridedOperandsAreCopiedFirst(boolean useNative) {
+        Assumptions.assumeTrue(!useNative || nativeAtStart);
+        Blas.setNativeEnabled(useNative);
+        Nabla.manualSeed(3);
+        Tensor big = Tensor.randn(DType.FLOAT64, 80, 90);
+        // Every other column: neither row- nor column-major.
+        Tensor a = big.reshape(80, 45, 2).narrow(2, 0, 1).squeeze(2);
+        Tensor b = Tensor.randn(DType.FLOAT64, 45, 50);
+        double[] expected = naive(a.contiguous().toDoubleArray(), b.toDoubleArray(), 80, 45, 50);
+        assertArrayEquals(expected, a.mm(b).toDoubleArray(), 1e-10);
+    }
+}
