@@ -13,6 +13,10 @@ final class Conversions {
         Tensor out = Ops.empty(t.shape.clone(), t.dtype(), device);
         // The non-CPU side's backend moves the bytes (see Backend.copy).
         (device.isCpu() ? Ops.backend(t) : Ops.backend(device)).copy(t, out);
+        if (Autograd.needs(t)) {
+            Device from = t.device();
+            Autograd.record(out, "ToCopyBackward0", new Tensor[] {t}, null, (n, g, s) -> new Tensor[] {g.to(from)});
+        }
         return out;
     }
 

@@ -39,12 +39,30 @@ final class Indexing {
         shape[d] = total;
         Tensor out = Ops.empty(shape, dtype, first.device());
         long at = 0;
-        for (Tensor t : tensors) {
-            long len = t.shape[d];
-            if (len > 0) {
-                Ops.backend(out).copy(t.to(dtype), out.narrow(d, at, len));
+        boolean grad = false;
+        long[] sizes = new long[tensors.length];
+        try (Grad.Scope off = Grad.disabled()) {
+            for (int i = 0; i < tensors.length; i++) {
+                Tensor t = tensors[i];
+                long len = t.shape[d];
+                sizes[i] = len;
+                grad |= t.requiresGrad();
+                if (len > 0) {
+                    Ops.backend(out).copy(t.to(dtype), out.narrow(d, at, len));
+                }
+                at += len;
             }
-            at += len;
+        }
+        if (grad && Grad.isEnabled()) {
+            Autograd.record(out, "CatBackward0", tensors.clone(), null, (n, g, s) -> {
+                Tensor[] grads = new Tensor[sizes.length];
+                long from = 0;
+                for (int i = 0; i < sizes.length; i++) {
+                    grads[i] = n.needs(i) ? g.narrow(d, from, sizes[i]) : null;
+                    from += sizes[i];
+                }
+                return grads;
+            });
         }
         return out;
     }
@@ -77,8 +95,40 @@ final class Indexing {
         long[] shape = src.shape.clone();
         shape[d] = index.numel();
         Tensor out = Ops.empty(shape, x.dtype(), x.device());
-        Ops.backend(out).indexSelect(src, d, index.reshape(-1), out);
+        Tensor idx = index.reshape(-1);
+        Ops.backend(out).indexSelect(src, d, idx, out);
+        if (Autograd.needs(src)) {
+            long[] from = src.shape;
+            Autograd.record(out, "IndexSelectBackward0", new Tensor[] {src}, null,
+                    (n, g, s) -> new Tensor[] {indexAdd(Ops.empty(from, g.dtype(), g.device()), d, idx, g)});
+        }
         return x.shape.length == 0 ? out.reshape() : out;
+    }
+
+    /** {@code self} with {@code src}'s slices added at {@code index} along {@code d}, out of place. */
+    static Tensor indexAdd(Tensor self, int d, Tensor index, Tensor src) {
+        Tensor out = self.clone();
+        try (Grad.Scope off = Grad.disabled()) {
+            Ops.backend(out).indexAdd(out, d, index, src);
+        }
+        if (Autograd.needs(self, src)) {
+            Autograd.record(out, "IndexAddBackward0", new Tensor[] {self, src}, null, (n, g, s) -> new Tensor[] {
+                n.needs(0) ? g : null, n.needs(1) ? g.indexSelect(d, index) : null});
+        }
+        return out;
+    }
+
+    /** {@code self} with {@code src} added at the positions {@code index} names along {@code d}, out of place. */
+    static Tensor scatterAdd(Tensor self, int d, Tensor index, Tensor src) {
+        Tensor out = self.clone();
+        try (Grad.Scope off = Grad.disabled()) {
+            Ops.backend(out).scatterAdd(out, d, index, src);
+        }
+        if (Autograd.needs(self, src)) {
+            Autograd.record(out, "ScatterAddBackward0", new Tensor[] {self, src}, null, (n, g, s) -> new Tensor[] {
+                n.needs(0) ? g : null, n.needs(1) ? g.gather(d, index) : null});
+        }
+        return out;
     }
 
     static Tensor gather(Tensor x, int dim, Tensor index) {
@@ -105,6 +155,11 @@ final class Indexing {
         checkIndexValues(op, index, x.shape[d], d);
         Tensor out = Ops.empty(index.shape.clone(), x.dtype(), x.device());
         Ops.backend(out).gather(x, d, index, out);
+        if (Autograd.needs(x)) {
+            long[] from = x.shape;
+            Autograd.record(out, "GatherBackward0", new Tensor[] {x}, null,
+                    (n, g, s) -> new Tensor[] {scatterAdd(Ops.empty(from, g.dtype(), g.device()), d, index, g)});
+        }
         return out;
     }
 }

@@ -34,7 +34,14 @@ final class LinearAlgebra {
                     + " cannot be multiplied (" + a.shape[0] + "x" + a.shape[1] + " and " + b.shape[0] + "x" + b.shape[1] + ")");
         }
         Tensor out = Ops.empty(new long[] {a.shape[0], b.shape[1]}, a.dtype(), a.device());
-        Ops.backend(out).matmul(a.unsqueeze(0), b.unsqueeze(0), out.unsqueeze(0));
+        try (Grad.Scope off = Grad.disabled()) {
+            Ops.backend(out).matmul(a.unsqueeze(0), b.unsqueeze(0), out.unsqueeze(0));
+        }
+        if (Autograd.needs(a, b)) {
+            Autograd.record(out, "MmBackward0", new Tensor[] {a, b}, new Tensor[] {b.requiresGrad() ? a : null,
+                a.requiresGrad() ? b : null}, (n, g, s) -> new Tensor[] {
+                    n.needs(0) ? g.mm(s[1].t()) : null, n.needs(1) ? s[0].t().mm(g) : null});
+        }
         return out;
     }
 
@@ -83,9 +90,7 @@ final class LinearAlgebra {
         long batchN = Shapes.numel(batch);
         Tensor xa = x.expand(concat(batch, n, k)).reshape(batchN, n, k);
         Tensor yb = y.expand(concat(batch, k, m)).reshape(batchN, k, m);
-        Tensor out = Ops.empty(new long[] {batchN, n, m}, a.dtype(), a.device());
-        Ops.backend(out).matmul(xa, yb, out);
-        Tensor r = out.view(concat(batch, n, m));
+        Tensor r = bmm(xa, yb).view(concat(batch, n, m));
         if (da == 1) {
             r = r.squeeze(-2);
         }
@@ -93,6 +98,18 @@ final class LinearAlgebra {
             r = r.squeeze(-1);
         }
         return r;
+    }
+
+    /** The batched product of {@code [b, n, k]} and {@code [b, k, m]}. */
+    static Tensor bmm(Tensor a, Tensor b) {
+        Tensor out = Ops.empty(new long[] {a.shape[0], a.shape[1], b.shape[2]}, a.dtype(), a.device());
+        Ops.backend(out).matmul(a, b, out);
+        if (Autograd.needs(a, b)) {
+            Autograd.record(out, "BmmBackward0", new Tensor[] {a, b}, new Tensor[] {b.requiresGrad() ? a : null,
+                a.requiresGrad() ? b : null}, (n, g, s) -> new Tensor[] {
+                    n.needs(0) ? bmm(g, s[1].transpose(1, 2)) : null, n.needs(1) ? bmm(s[0].transpose(1, 2), g) : null});
+        }
+        return out;
     }
 
     private static long[] concat(long[] batch, long r, long c) {

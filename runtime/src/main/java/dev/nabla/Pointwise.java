@@ -66,7 +66,65 @@ final class Pointwise {
         }
         Tensor out = Ops.empty(in.shape.clone(), in.dtype(), in.device());
         Ops.backend(in).unary(kind, in, out);
+        if (Autograd.needs(in)) {
+            recordUnary(kind, in, out);
+        }
         return out;
+    }
+
+    private static void recordUnary(UnaryOp kind, Tensor x, Tensor out) {
+        Tensor[] input = {x};
+        switch (kind) {
+            case NEG:
+                Autograd.record(out, "NegBackward0", input, null, (n, g, s) -> new Tensor[] {g.neg()});
+                break;
+            case ABS:
+                Autograd.record(out, "AbsBackward0", input, input, (n, g, s) -> new Tensor[] {g.mul(constant(s[0], UnaryOp.SIGN))});
+                break;
+            case EXP:
+                Autograd.record(out, "ExpBackward0", input, new Tensor[] {out}, (n, g, s) -> new Tensor[] {g.mul(s[0])});
+                break;
+            case LOG:
+                Autograd.record(out, "LogBackward0", input, input, (n, g, s) -> new Tensor[] {g.div(s[0])});
+                break;
+            case SQRT:
+                Autograd.record(out, "SqrtBackward0", input, new Tensor[] {out}, (n, g, s) -> new Tensor[] {g.div(s[0].mul(2))});
+                break;
+            case SIN:
+                Autograd.record(out, "SinBackward0", input, input, (n, g, s) -> new Tensor[] {g.mul(s[0].cos())});
+                break;
+            case COS:
+                Autograd.record(out, "CosBackward0", input, input, (n, g, s) -> new Tensor[] {g.mul(s[0].sin()).neg()});
+                break;
+            case TANH:
+                Autograd.record(out, "TanhBackward0", input, new Tensor[] {out},
+                        (n, g, s) -> new Tensor[] {g.mul(s[0].mul(s[0]).neg().add(1))});
+                break;
+            case SIGMOID:
+                Autograd.record(out, "SigmoidBackward0", input, new Tensor[] {out},
+                        (n, g, s) -> new Tensor[] {g.mul(s[0].mul(s[0].neg().add(1)))});
+                break;
+            case RELU:
+                Autograd.record(out, "ReluBackward0", input, new Tensor[] {out},
+                        (n, g, s) -> new Tensor[] {g.maskedFill(constantMask(s[0], BinaryOp.LE, 0), 0)});
+                break;
+            default:
+                throw new AssertionError(kind);
+        }
+    }
+
+    /** {@code kind(t)} computed outside the graph: a factor that is locally constant (a sign, a mask). */
+    private static Tensor constant(Tensor t, UnaryOp kind) {
+        try (Grad.Scope off = Grad.disabled()) {
+            return unary(kind.name().toLowerCase(java.util.Locale.ROOT), kind, t.detach(), false);
+        }
+    }
+
+    /** {@code t op value} as a BOOL mask, outside the graph. */
+    private static Tensor constantMask(Tensor t, BinaryOp op, double value) {
+        try (Grad.Scope off = Grad.disabled()) {
+            return binary("mask", op, t.detach(), value);
+        }
     }
 
     static Tensor clamp(String op, Tensor x, double min, double max) {
@@ -83,6 +141,17 @@ final class Pointwise {
         }
         Tensor out = Ops.empty(in.shape.clone(), in.dtype(), in.device());
         Ops.backend(in).clamp(in, min, max, out);
+        if (Autograd.needs(in)) {
+            String name = op.equals("clampMin") ? "ClampMinBackward0" : op.equals("clampMax") ? "ClampMaxBackward0" : "ClampBackward1";
+            Autograd.record(out, name, new Tensor[] {in}, new Tensor[] {in}, (n, g, s) -> {
+                Tensor outside;
+                try (Grad.Scope off = Grad.disabled()) {
+                    Tensor v = s[0].detach();
+                    outside = binary("clamp", BinaryOp.ADD, binary("clamp", BinaryOp.LT, v, min), binary("clamp", BinaryOp.GT, v, max));
+                }
+                return new Tensor[] {g.maskedFill(outside, 0)};
+            });
+        }
         return out;
     }
 
@@ -111,11 +180,76 @@ final class Pointwise {
             }
         }
         long[] shape = Shapes.broadcast(op, a.shape, b.shape);
-        Tensor ea = Ops.expandTo(op, a.to(compute), shape);
-        Tensor eb = Ops.expandTo(op, b.to(compute), shape);
+        Tensor ca = a.to(compute);
+        Tensor cb = b.to(compute);
         Tensor out = Ops.empty(shape, resultType == DType.BOOL && !kind.isComparison() ? DType.INT64 : resultType, a.device());
-        Ops.backend(out).binary(kind, ea, eb, out);
-        return out.dtype() == resultType ? out : out.to(resultType);
+        Ops.backend(out).binary(kind, Ops.expandTo(op, ca, shape), Ops.expandTo(op, cb, shape), out);
+        if (out.dtype() != resultType) {
+            return out.to(resultType);
+        }
+        if (!kind.isComparison() && Autograd.needs(ca, cb)) {
+            recordBinary(kind, ca, cb, out);
+        }
+        return out;
+    }
+
+    // Gradients here have the broadcast shape; the engine sums them back to each input's shape.
+    private static void recordBinary(BinaryOp kind, Tensor a, Tensor b, Tensor out) {
+        Tensor[] inputs = {a, b};
+        switch (kind) {
+            case ADD:
+                Autograd.record(out, "AddBackward0", inputs, null, (n, g, s) -> new Tensor[] {g, g});
+                break;
+            case SUB:
+                Autograd.record(out, "SubBackward0", inputs, null, (n, g, s) -> new Tensor[] {g, n.needs(1) ? g.neg() : null});
+                break;
+            case MUL:
+                Autograd.record(out, "MulBackward0", inputs, new Tensor[] {n0(a, b), n1(a, b)}, (n, g, s) -> new Tensor[] {
+                    n.needs(0) ? g.mul(s[1]) : null, n.needs(1) ? g.mul(s[0]) : null});
+                break;
+            case DIV:
+                Autograd.record(out, "DivBackward0", inputs, inputs, (n, g, s) -> new Tensor[] {
+                    n.needs(0) ? g.div(s[1]) : null, n.needs(1) ? g.neg().mul(s[0]).div(s[1].mul(s[1])) : null});
+                break;
+            case POW:
+                Autograd.record(out, b.requiresGrad() ? "PowBackward1" : "PowBackward0", inputs, new Tensor[] {a, b, out},
+                        (n, g, s) -> new Tensor[] {
+                            n.needs(0) ? g.mul(s[1]).mul(s[0].pow(s[1].sub(1))) : null,
+                            n.needs(1) ? g.mul(s[2]).mul(s[0].log()).maskedFill(constantMask(s[0], BinaryOp.EQ, 0), 0) : null});
+                break;
+            case MAXIMUM:
+            case MINIMUM:
+                BinaryOp loses = kind == BinaryOp.MAXIMUM ? BinaryOp.LT : BinaryOp.GT;
+                BinaryOp wins = kind == BinaryOp.MAXIMUM ? BinaryOp.GT : BinaryOp.LT;
+                Autograd.record(out, kind == BinaryOp.MAXIMUM ? "MaximumBackward0" : "MinimumBackward0", inputs, inputs,
+                        (n, g, s) -> {
+                            Tensor x = s[0].detach();
+                            Tensor y = s[1].detach();
+                            Tensor tie;
+                            Tensor aLoses;
+                            Tensor bLoses;
+                            try (Grad.Scope off = Grad.disabled()) {
+                                tie = binary("maximum", BinaryOp.EQ, x, y);
+                                aLoses = binary("maximum", loses, x, y);
+                                bLoses = binary("maximum", wins, x, y);
+                            }
+                            Tensor shared = where("maximum", tie, g.div(2), g);
+                            return new Tensor[] {n.needs(0) ? shared.maskedFill(aLoses, 0) : null,
+                                n.needs(1) ? shared.maskedFill(bLoses, 0) : null};
+                        });
+                break;
+            default:
+                throw new AssertionError(kind);
+        }
+    }
+
+    /** What MulBackward0 saves: each operand only if the other needs a gradient. */
+    private static Tensor n0(Tensor a, Tensor b) {
+        return b.requiresGrad() ? a : null;
+    }
+
+    private static Tensor n1(Tensor a, Tensor b) {
+        return a.requiresGrad() ? b : null;
     }
 
     /**
@@ -139,6 +273,10 @@ final class Pointwise {
                     + " but the result has dtype " + compute.torchName());
         }
         checkWritable(op, out);
+        if (Grad.isEnabled() && (a.requiresGrad() || b.requiresGrad() || out.requiresGrad())) {
+            throw new IllegalStateException(op + "(..., out): functions with out= arguments don't support automatic "
+                    + "differentiation, but one of the arguments requires grad; use the form without out");
+        }
         Tensor x = partlyOverlaps(a, out) ? a.clone() : a;
         Tensor y = partlyOverlaps(b, out) ? b.clone() : b;
         Ops.backend(out).binary(kind, Ops.expandTo(op, x.to(compute), shape), Ops.expandTo(op, y.to(compute), shape), out);
@@ -161,8 +299,16 @@ final class Pointwise {
         DType dtype = resultType(a, b);
         long[] shape = Shapes.broadcast(op, Shapes.broadcast(op, cond.shape, a.shape), b.shape);
         Tensor out = Ops.empty(shape, dtype, a.device());
-        Ops.backend(out).where(Ops.expandTo(op, cond, shape), Ops.expandTo(op, a.to(dtype), shape),
-                Ops.expandTo(op, b.to(dtype), shape), out);
+        Tensor ca = a.to(dtype);
+        Tensor cb = b.to(dtype);
+        Ops.backend(out).where(Ops.expandTo(op, cond, shape), Ops.expandTo(op, ca, shape), Ops.expandTo(op, cb, shape), out);
+        if (Autograd.needs(ca, cb)) {
+            Tensor c = cond.detach();
+            Autograd.record(out, "WhereBackward0", new Tensor[] {ca, cb}, null, (n, g, s) -> {
+                Tensor zero = scalarOf(g.dtype(), 0, g.device());
+                return new Tensor[] {n.needs(0) ? where("where", c, g, zero) : null, n.needs(1) ? where("where", c, zero, g) : null};
+            });
+        }
         return out;
     }
 
@@ -180,6 +326,10 @@ final class Pointwise {
         Tensor fill = Ops.expandTo(op, scalarOf(x.dtype(), value, x.device()), x.shape);
         Tensor out = Ops.empty(x.shape.clone(), x.dtype(), x.device());
         Ops.backend(out).where(m, fill, x, out);
+        if (Autograd.needs(x)) {
+            Tensor c = mask.detach();
+            Autograd.record(out, "MaskedFillBackward0", new Tensor[] {x}, null, (n, g, s) -> new Tensor[] {g.maskedFill(c, 0)});
+        }
         return out;
     }
 
@@ -207,6 +357,39 @@ final class Pointwise {
         }
     }
 
+    /**
+     * The backward node for an in-place op on {@code self}, created before the write so that it
+     * records {@code self}'s previous history; null when no graph is needed.
+     *
+     * @throws IllegalStateException for in-place writes autograd cannot follow
+     */
+    private static Node inPlaceNode(String op, Tensor self, Tensor other, String name, Tensor[] saved,
+                                    BuiltinNode.Derivative derivative) {
+        boolean otherGrad = other != null && other.requiresGrad();
+        if (!Grad.isEnabled() || !(self.requiresGrad() || otherGrad)) {
+            return null;
+        }
+        if (self.gradFn == null && self.requiresGrad) {
+            throw new IllegalStateException(op + ": a leaf tensor that requires grad is being used in an in-place operation;"
+                    + " wrap the update in `try (var off = Grad.disabled())` or use an out-of-place op");
+        }
+        for (Tensor b = self.base; b != null; b = b.base) {
+            if (b.requiresGrad() || otherGrad) {
+                throw new IllegalStateException(op + ": in-place operations on a view of a tensor that is part of the graph"
+                        + " are not supported by Nabla's autograd; use an out-of-place op (e.g. clone() first)");
+            }
+        }
+        return new BuiltinNode(name, new Tensor[] {self, other}, saved, derivative);
+    }
+
+    private static Tensor finishInPlace(Tensor self, Node node) {
+        self.storage.bumpVersion();
+        if (node != null) {
+            Node.setHistory(self, node, 0);
+        }
+        return self;
+    }
+
     static Tensor inPlace(String op, BinaryOp kind, Tensor self, Tensor other) {
         Ops.sameDevice(op, self, other);
         checkWritable(op, self);
@@ -220,16 +403,30 @@ final class Pointwise {
         }
         Tensor src = other.storage == self.storage ? other.clone() : other;
         Tensor b = Ops.expandTo(op, src.to(self.dtype()), self.shape);
+        Node node;
+        switch (kind) {
+            case ADD:
+                node = inPlaceNode(op, self, src, "AddBackward0", null, (n, g, s) -> new Tensor[] {g, g});
+                break;
+            case SUB:
+                node = inPlaceNode(op, self, src, "SubBackward0", null, (n, g, s) -> new Tensor[] {g, n.needs(1) ? g.neg() : null});
+                break;
+            default:
+                // The old value of self is needed for other's gradient: keep a copy, since self is overwritten.
+                Tensor before = Grad.isEnabled() && src.requiresGrad() ? self.clone() : null;
+                node = inPlaceNode(op, self, src, "MulBackward0", new Tensor[] {before, src}, (n, g, s) -> new Tensor[] {
+                    n.needs(0) ? g.mul(s[1]) : null, n.needs(1) ? g.mul(s[0]) : null});
+                break;
+        }
         Ops.backend(self).binary(kind, self, b, self);
-        self.storage.bumpVersion();
-        return self;
+        return finishInPlace(self, node);
     }
 
     static Tensor fill(String op, Tensor self, double value) {
         checkWritable(op, self);
+        Node node = inPlaceNode(op, self, null, "FillBackward0", null, (n, g, s) -> new Tensor[] {null, null});
         Ops.backend(self).fill(self, value);
-        self.storage.bumpVersion();
-        return self;
+        return finishInPlace(self, node);
     }
 
     static Tensor copyInto(Tensor self, Tensor src) {
@@ -239,10 +436,9 @@ final class Pointwise {
         if (!s.device().equals(self.device())) {
             s = s.to(self.device());
         }
-        s = Ops.expandTo(op, s, self.shape);
-        Ops.backend(self).copy(s, self);
-        self.storage.bumpVersion();
-        return self;
+        Node node = inPlaceNode(op, self, s, "CopyBackwards", null, (n, g, saved) -> new Tensor[] {null, g});
+        Ops.backend(self).copy(Ops.expandTo(op, s, self.shape), self);
+        return finishInPlace(self, node);
     }
 
     static Tensor uniform(Tensor self, double low, double high) {
@@ -252,9 +448,9 @@ final class Pointwise {
         if (!(low <= high)) {
             throw new IllegalArgumentException(op + ": expects low <= high, got low=" + low + ", high=" + high);
         }
+        Node node = inPlaceNode(op, self, null, "UniformBackward0", null, (n, g, s) -> new Tensor[] {null, null});
         Nabla.withGenerator(g -> Ops.backend(self).uniform(self, low, high, g));
-        self.storage.bumpVersion();
-        return self;
+        return finishInPlace(self, node);
     }
 
     static Tensor normal(Tensor self, double mean, double std) {
@@ -264,8 +460,8 @@ final class Pointwise {
         if (!(std >= 0)) {
             throw new IllegalArgumentException(op + ": expects std >= 0.0, got " + std);
         }
+        Node node = inPlaceNode(op, self, null, "NormalBackward0", null, (n, g, s) -> new Tensor[] {null, null});
         Nabla.withGenerator(g -> Ops.backend(self).normal(self, mean, std, g));
-        self.storage.bumpVersion();
-        return self;
+        return finishInPlace(self, node);
     }
 }

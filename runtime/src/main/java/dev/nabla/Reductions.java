@@ -48,13 +48,39 @@ final class Reductions {
 
     static Tensor sumAll(Tensor t) {
         int[] dims = allDims(t);
-        return dropDims(reduceKeepDim(ReduceOp.SUM, t, dims, sumType(t)), dims);
+        Tensor out = dropDims(reduceKeepDim(ReduceOp.SUM, t, dims, sumType(t)), dims);
+        if (Autograd.needs(t)) {
+            long[] shape = t.shape;
+            Autograd.record(out, "SumBackward0", new Tensor[] {t}, null, (n, g, s) -> new Tensor[] {g.expand(shape)});
+        }
+        return out;
     }
 
     static Tensor sum(Tensor t, int[] dims, boolean keepDim) {
         int[] wrapped = wrapDistinct("sum", t, dims);
         Tensor r = reduceKeepDim(ReduceOp.SUM, t, wrapped, sumType(t));
-        return keepDim ? r : dropDims(r, wrapped);
+        Tensor out = keepDim ? r : dropDims(r, wrapped);
+        if (Autograd.needs(t)) {
+            long[] shape = t.shape;
+            long[] kept = r.shape;
+            Autograd.record(out, "SumBackward1", new Tensor[] {t}, null,
+                    (n, g, s) -> new Tensor[] {g.reshape(kept).expand(shape)});
+        }
+        return out;
+    }
+
+    /** {@code g} summed over the dimensions that broadcasting added or expanded, so that it has {@code shape}. */
+    static Tensor sumTo(Tensor g, long[] shape) {
+        int lead = g.shape.length - shape.length;
+        int count = 0;
+        int[] dims = new int[g.shape.length];
+        for (int d = 0; d < g.shape.length; d++) {
+            if (d < lead || (shape[d - lead] == 1 && g.shape[d] != 1)) {
+                dims[count++] = d;
+            }
+        }
+        Tensor r = count == 0 ? g : sum(g, java.util.Arrays.copyOf(dims, count), true);
+        return r.reshape(shape);
     }
 
     private static int[] wrapDistinct(String op, Tensor t, int[] dims) {
@@ -75,15 +101,37 @@ final class Reductions {
 
     static Tensor meanAll(Tensor t) {
         requireFloatingMean(t);
-        long n = t.numel();
-        return sumAll(t).div((double) n);
+        long count = t.numel();
+        Tensor out;
+        try (Grad.Scope off = Grad.disabled()) {
+            out = sumAll(t).div((double) count);
+        }
+        if (Autograd.needs(t)) {
+            long[] shape = t.shape;
+            Autograd.record(out, "MeanBackward0", new Tensor[] {t}, null,
+                    (n, g, s) -> new Tensor[] {g.div((double) count).expand(shape)});
+        }
+        return out;
     }
 
     static Tensor mean(Tensor t, int dim, boolean keepDim) {
         requireFloatingMean(t);
         int d = t.shape.length == 0 ? 0 : Shapes.wrapDim("mean", dim, t.shape.length);
-        long n = t.shape.length == 0 ? 1 : t.shape[d];
-        return sum(t, new int[] {dim}, keepDim).div((double) n);
+        long count = t.shape.length == 0 ? 1 : t.shape[d];
+        Tensor out;
+        try (Grad.Scope off = Grad.disabled()) {
+            out = sum(t, new int[] {dim}, keepDim).div((double) count);
+        }
+        if (Autograd.needs(t)) {
+            long[] shape = t.shape;
+            long[] kept = shape.clone();
+            if (kept.length > 0) {
+                kept[d] = 1;
+            }
+            Autograd.record(out, "MeanBackward1", new Tensor[] {t}, null,
+                    (n, g, s) -> new Tensor[] {g.div((double) count).reshape(kept).expand(shape)});
+        }
+        return out;
     }
 
     private static void requireFloatingMean(Tensor t) {
@@ -99,7 +147,19 @@ final class Reductions {
         }
         int[] dims = allDims(t);
         DType dtype = t.dtype() == DType.BOOL ? DType.INT64 : t.dtype();
-        return dropDims(reduceKeepDim(ReduceOp.MAX, t, dims, dtype), dims).to(t.dtype());
+        Tensor out = dropDims(reduceKeepDim(ReduceOp.MAX, t, dims, dtype), dims).to(t.dtype());
+        if (Autograd.needs(t)) {
+            // The gradient is shared evenly between the elements equal to the maximum, as PyTorch does.
+            Autograd.record(out, "MaxBackward1", new Tensor[] {t}, new Tensor[] {t, out}, (n, g, s) -> {
+                Tensor mask;
+                try (Grad.Scope off = Grad.disabled()) {
+                    mask = s[0].detach().eq(s[1].detach()).to(g.dtype());
+                    mask = mask.div(mask.sum());
+                }
+                return new Tensor[] {mask.mul(g)};
+            });
+        }
+        return out;
     }
 
     static Tensor argmax(Tensor t, int dim) {
@@ -129,6 +189,15 @@ final class Reductions {
         Tensor out = Ops.empty(t.shape.clone(), t.dtype(), t.device());
         if (t.numel() > 0) {
             Ops.backend(t).softmax(t, d, log, out);
+        }
+        if (Autograd.needs(t)) {
+            if (log) {
+                Autograd.record(out, "LogSoftmaxBackward0", new Tensor[] {t}, new Tensor[] {out},
+                        (n, g, s) -> new Tensor[] {g.sub(s[0].exp().mul(g.sum(d, true)))});
+            } else {
+                Autograd.record(out, "SoftmaxBackward0", new Tensor[] {t}, new Tensor[] {out},
+                        (n, g, s) -> new Tensor[] {s[0].mul(g.sub(g.mul(s[0]).sum(d, true)))});
+            }
         }
         return out;
     }

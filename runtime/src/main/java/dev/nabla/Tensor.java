@@ -52,11 +52,31 @@ public final class Tensor {
     final long[] stride;
     final long offset;
 
+    /** Set on leaves by {@link #requiresGrad(boolean)}; a non-leaf requires grad through {@link #gradFn}. */
+    boolean requiresGrad;
+    /** The accumulated gradient of a leaf. */
+    Tensor grad;
+    /** The node that computed this tensor, or null for a leaf. */
+    Node gradFn;
+    /** Which output of {@link #gradFn} this tensor is. */
+    int outputNr;
+    /** The tensor whose storage this view shares and that an in-place write also changes; null if not a view. */
+    Tensor base;
+    private AccumulateGrad accumulator;
+
     Tensor(Storage storage, long[] shape, long[] stride, long offset) {
         this.storage = storage;
         this.shape = shape;
         this.stride = stride;
         this.offset = offset;
+    }
+
+    /** The node that adds gradients into this leaf; one per leaf, so that paths to it merge. */
+    AccumulateGrad accumulator() {
+        if (accumulator == null) {
+            accumulator = new AccumulateGrad(this);
+        }
+        return accumulator;
     }
 
     // ================================================================ creation
@@ -282,6 +302,86 @@ public final class Tensor {
     @Override
     public String toString() {
         return TensorFormatter.format(this);
+    }
+
+    // ================================================================ autograd
+
+    /** Whether gradients flow to this tensor: a leaf marked so, or the result of an op on such tensors. */
+    public boolean requiresGrad() {
+        return requiresGrad || gradFn != null;
+    }
+
+    /**
+     * Marks this leaf as needing a gradient (or not).
+     *
+     * @return this tensor
+     * @throws IllegalStateException for a non-leaf, or for a non-floating tensor
+     */
+    public Tensor requiresGrad(boolean requiresGrad) {
+        if (gradFn != null) {
+            throw new IllegalStateException("you can only change requiresGrad flags of leaf tensors; this one was computed by "
+                    + gradFn.name() + ". Use detach() to get a leaf.");
+        }
+        if (requiresGrad && !dtype().isFloatingPoint()) {
+            throw new IllegalStateException("only tensors of floating point dtype can require gradients, got "
+                    + dtype().torchName());
+        }
+        this.requiresGrad = requiresGrad;
+        return this;
+    }
+
+    /** The gradient accumulated into this leaf by backward, or null. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /**
+     * Replaces the accumulated gradient (null clears it), as assigning PyTorch's {@code .grad}.
+     *
+     * @throws IllegalArgumentException if the shape, dtype or device differ from this tensor's
+     */
+    public void setGrad(Tensor grad) {
+        if (grad != null && (!java.util.Arrays.equals(grad.shape, shape) || grad.dtype() != dtype()
+                || !grad.device().equals(device()))) {
+            throw new IllegalArgumentException("setGrad: assigned grad has shape " + Shapes.format(grad.shape) + ", dtype "
+                    + grad.dtype().torchName() + ", device " + grad.device() + " but the tensor has shape "
+                    + Shapes.format(shape) + ", dtype " + dtype().torchName() + ", device " + device());
+        }
+        this.grad = grad;
+    }
+
+    /** Whether this tensor was not computed by a recorded op (it has no {@link #gradFn()}). */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** The node that computed this tensor ({@code grad_fn}), or null for a leaf. */
+    public Node gradFn() {
+        return gradFn;
+    }
+
+    /**
+     * Accumulates the gradient of this scalar into every leaf it depends on, then frees the graph.
+     *
+     * @throws IllegalStateException if this tensor has more than one element or does not require grad
+     */
+    public void backward() {
+        Autograd.backward(new Tensor[] {this}, null, false, false);
+    }
+
+    /** Backward with {@code gradient} (this tensor's shape) as the gradient of this tensor. */
+    public void backward(Tensor gradient) {
+        Autograd.backward(new Tensor[] {this}, new Tensor[] {gradient}, false, false);
+    }
+
+    /** Backward that may keep the graph for another backward and record itself for higher derivatives. */
+    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+        Autograd.backward(new Tensor[] {this}, gradient == null ? null : new Tensor[] {gradient}, retainGraph, createGraph);
+    }
+
+    /** A new leaf sharing this tensor's storage (and version counter) that never requires grad. */
+    public Tensor detach() {
+        return new Tensor(storage, shape, stride, offset);
     }
 
     // ================================================================ pointwise math

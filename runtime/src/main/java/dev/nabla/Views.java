@@ -6,6 +6,17 @@ import dev.nabla.internal.Shapes;
 final class Views {
     private Views() {}
 
+    /** A view of {@code x} recorded as op {@code name} when {@code x} requires grad. */
+    private static Tensor viewOf(Tensor x, long[] shape, long[] stride, long offset, String name,
+                                 BuiltinNode.Derivative derivative) {
+        Tensor v = Ops.view(x, shape, stride, offset);
+        v.base = x.base != null ? x.base : x;
+        if (Autograd.needs(x)) {
+            Autograd.record(v, name, new Tensor[] {x}, null, derivative);
+        }
+        return v;
+    }
+
     static Tensor t(Tensor x) {
         int n = x.shape.length;
         if (n > 2) {
@@ -29,7 +40,8 @@ final class Views {
         shape[b] = x.shape[a];
         stride[a] = x.stride[b];
         stride[b] = x.stride[a];
-        return Ops.view(x, shape, stride, x.offset);
+        return viewOf(x, shape, stride, x.offset, n == 2 && a != b ? "TBackward0" : "TransposeBackward0",
+                (node, g, s) -> new Tensor[] {g.transpose(a, b)});
     }
 
     static Tensor view(Tensor x, long[] requested) {
@@ -40,17 +52,18 @@ final class Views {
                     + " tensor's size " + Shapes.format(x.shape) + " and stride " + Shapes.format(x.stride)
                     + " (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
         }
-        return Ops.view(x, shape, stride, x.offset);
+        long[] from = x.shape;
+        return viewOf(x, shape, stride, x.offset, "ViewBackward0", (node, g, s) -> new Tensor[] {g.reshape(from)});
     }
 
     static Tensor reshape(Tensor x, long[] requested) {
         long[] shape = Shapes.inferSize("reshape", requested, x.numel());
         long[] stride = Shapes.viewStrides(x.shape, x.stride, shape);
         if (stride != null) {
-            return Ops.view(x, shape, stride, x.offset);
+            long[] from = x.shape;
+            return viewOf(x, shape, stride, x.offset, "ViewBackward0", (node, g, s) -> new Tensor[] {g.reshape(from)});
         }
-        Tensor c = copyOf(x, x.dtype());
-        return Ops.view(c, shape, Shapes.contiguousStrides(shape), 0);
+        return view(copyOf(x, x.dtype()), shape);
     }
 
     static Tensor unsqueeze(Tensor x, int dim) {
@@ -68,7 +81,7 @@ final class Views {
                 j++;
             }
         }
-        return Ops.view(x, shape, stride, x.offset);
+        return viewOf(x, shape, stride, x.offset, "UnsqueezeBackward0", (node, g, s) -> new Tensor[] {g.squeeze(d)});
     }
 
     static Tensor squeeze(Tensor x, int dim) {
@@ -90,7 +103,7 @@ final class Views {
                 j++;
             }
         }
-        return Ops.view(x, shape, stride, x.offset);
+        return viewOf(x, shape, stride, x.offset, "SqueezeBackward1", (node, g, s) -> new Tensor[] {g.unsqueeze(d)});
     }
 
     static Tensor expand(Tensor x, long[] requested) {
@@ -104,7 +117,8 @@ final class Views {
             }
         }
         long[] stride = Shapes.expandStrides("expand", x.shape, x.stride, shape);
-        return Ops.view(x, shape, stride, x.offset);
+        long[] from = x.shape;
+        return viewOf(x, shape, stride, x.offset, "ExpandBackward0", (node, g, s) -> new Tensor[] {Reductions.sumTo(g, from)});
     }
 
     static Tensor narrow(Tensor x, int dim, long start, long length) {
@@ -124,13 +138,31 @@ final class Views {
         }
         long[] shape = x.shape.clone();
         shape[d] = length;
-        return Ops.view(x, shape, x.stride.clone(), x.offset + s * x.stride[d]);
+        long[] from = x.shape;
+        return viewOf(x, shape, x.stride.clone(), x.offset + s * x.stride[d], "SliceBackward0", (node, g, saved) -> {
+            // The gradient of a slice is the gradient padded with zeros to the input's size.
+            long[] before = from.clone();
+            before[d] = s;
+            long[] after = from.clone();
+            after[d] = from[d] - s - length;
+            Tensor zb = Ops.empty(before, g.dtype(), g.device());
+            Tensor za = Ops.empty(after, g.dtype(), g.device());
+            return new Tensor[] {Tensor.cat(d, zb, g, za)};
+        });
     }
 
     /** A contiguous copy of {@code x} converted to {@code dtype}. */
     static Tensor copyOf(Tensor x, DType dtype) {
         Tensor out = Ops.empty(x.shape.clone(), dtype, x.device());
         Ops.backend(x).copy(x, out);
+        if (Autograd.needs(x) && dtype.isFloatingPoint()) {
+            DType from = x.dtype();
+            if (from == dtype) {
+                Autograd.record(out, "CloneBackward0", new Tensor[] {x}, null, (node, g, s) -> new Tensor[] {g});
+            } else {
+                Autograd.record(out, "ToCopyBackward0", new Tensor[] {x}, null, (node, g, s) -> new Tensor[] {g.to(from)});
+            }
+        }
         return out;
     }
 }

@@ -1,0 +1,32 @@
+package dev.nabla;
+
+/** The node at a leaf that requires grad: it adds the arriving gradient into the leaf's {@link Tensor#grad()}. */
+final class AccumulateGrad extends Node {
+    final Tensor leaf;
+
+    AccumulateGrad(Tensor leaf) {
+        super("AccumulateGrad");
+        this.leaf = leaf;
+    }
+
+    @Override
+    protected Tensor[] apply(Tensor[] gradOutputs) {
+        Tensor g = gradOutputs[0];
+        if (g == null) {
+            return new Tensor[0];
+        }
+        Tensor current = leaf.grad;
+        if (Grad.isEnabled()) {
+            // createGraph: the accumulated gradient stays differentiable.
+            leaf.grad = current == null ? g : current.add(g);
+        } else if (current == null) {
+            // Own the gradient: an op's gradient may be shared with other leaves.
+            leaf.grad = g.clone();
+        } else if (current.gradFn == null && Pointwise.resultType(current, g) == current.dtype()) {
+            current.add_(g);
+        } else {
+            leaf.grad = current.add(g);
+        }
+        return new Tensor[0];
+    }
+}

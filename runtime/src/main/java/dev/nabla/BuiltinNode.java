@@ -1,0 +1,53 @@
+package dev.nabla;
+
+/**
+ * The backward node of a built-in op: a derivative formula over the incoming gradient and the
+ * tensors the forward saved. Formulas are written with differentiable tensor ops, so that
+ * with {@code createGraph} they are themselves recorded and second derivatives work.
+ */
+final class BuiltinNode extends Node {
+    /** A derivative formula: the input gradients (null where not needed) from the output gradient. */
+    @FunctionalInterface
+    interface Derivative {
+        Tensor[] apply(BuiltinNode node, Tensor grad, Tensor[] saved);
+    }
+
+    private static final SavedTensor[] NOTHING_SAVED = new SavedTensor[0];
+
+    private final Derivative derivative;
+    private final SavedTensor[] saved;
+
+    BuiltinNode(String name, Tensor[] inputs, Tensor[] toSave, Derivative derivative) {
+        super(name, inputs);
+        this.derivative = derivative;
+        if (toSave == null || toSave.length == 0) {
+            this.saved = NOTHING_SAVED;
+        } else {
+            this.saved = new SavedTensor[toSave.length];
+            for (int i = 0; i < toSave.length; i++) {
+                saved[i] = SavedTensor.save(toSave[i], "saved tensor " + i);
+            }
+        }
+    }
+
+    @Override
+    protected Tensor[] apply(Tensor[] gradOutputs) {
+        Tensor[] values = new Tensor[saved.length];
+        for (int i = 0; i < saved.length; i++) {
+            values[i] = saved[i].get(this);
+        }
+        return derivative.apply(this, gradOutputs[0], values);
+    }
+
+    @Override
+    protected void release() {
+        for (SavedTensor s : saved) {
+            s.release();
+        }
+    }
+
+    /** Shorthand for {@link #needsInputGrad}. */
+    boolean needs(int i) {
+        return needsInputGrad(i);
+    }
+}

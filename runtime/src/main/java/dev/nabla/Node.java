@@ -1,0 +1,120 @@
+package dev.nabla;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A step of the backward graph: PyTorch's {@code Node}.
+ *
+ * <p>Note [Graph model]: every tensor computed from tensors that require grad points to the
+ * node that made it ({@link Tensor#gradFn()}) and to which of that node's outputs it is.
+ * A node has one incoming gradient per output and one edge per input; an edge leads to the
+ * input's own {@code gradFn} (or to the {@code AccumulateGrad} node of a leaf), or is
+ * absent when that input needs no gradient. The engine ({@code Engine}) runs a node once
+ * every gradient flowing into it has arrived, summing the gradients that reach the same
+ * output through different paths, and then passes each returned input gradient along its
+ * edge. It checks every returned gradient against the metadata recorded here (shape, dtype,
+ * device of each input), so ops do not have to.
+ */
+public abstract class Node {
+    private static final Node[] NO_NODES = new Node[0];
+
+    private final String name;
+    final Node[] nextNodes;
+    final int[] nextSlots;
+    final long[][] inputShapes;
+    final DType[] inputDTypes;
+    final Device[] inputDevices;
+    final Throwable forwardTrace;
+
+    /** Engine state while a backward runs: gradients that have arrived, and how many are still due. */
+    Tensor[] buffer;
+    int dependencies;
+
+    /**
+     * A node whose inputs are {@code inputs} (nulls allowed, for absent optional tensors);
+     * an edge is recorded for each input that requires grad.
+     */
+    protected Node(String name, Tensor... inputs) {
+        this.name = name;
+        int n = inputs.length;
+        this.nextNodes = n == 0 ? NO_NODES : new Node[n];
+        this.nextSlots = new int[n];
+        this.inputShapes = new long[n][];
+        this.inputDTypes = new DType[n];
+        this.inputDevices = new Device[n];
+        for (int i = 0; i < n; i++) {
+            Tensor t = inputs[i];
+            if (t == null) {
+                continue;
+            }
+            inputShapes[i] = t.shape;
+            inputDTypes[i] = t.dtype();
+            inputDevices[i] = t.device();
+            if (t.gradFn != null) {
+                nextNodes[i] = t.gradFn;
+                nextSlots[i] = t.outputNr;
+            } else if (t.requiresGrad) {
+                nextNodes[i] = t.accumulator();
+            }
+        }
+        this.forwardTrace = Autograd.anomalyEnabled() ? new Throwable("forward of " + name) : null;
+    }
+
+    /** The node's name, as PyTorch prints it in {@code grad_fn=<MulBackward0>}. */
+    public String name() {
+        return name;
+    }
+
+    /** The number of inputs (edges), present or not. */
+    public final int numInputs() {
+        return nextNodes.length;
+    }
+
+    /** The number of outputs, each of which receives a gradient. */
+    protected int numOutputs() {
+        return 1;
+    }
+
+    /** Whether input {@code i} needs a gradient (PyTorch's {@code needs_input_grad}). */
+    public final boolean needsInputGrad(int i) {
+        return nextNodes[i] != null;
+    }
+
+    /** The nodes the input edges lead to (null for inputs that need no gradient), as {@code next_functions}. */
+    public List<Node> nextFunctions() {
+        List<Node> out = new ArrayList<>(nextNodes.length);
+        Collections.addAll(out, nextNodes);
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Computes the input gradients from the output gradients.
+     *
+     * @param gradOutputs one per output; an entry may be null when nothing flowed into that output
+     * @return one per input (null where none is needed or none exists)
+     */
+    protected abstract Tensor[] apply(Tensor[] gradOutputs);
+
+    /** Frees what was saved for backward; called after a backward that does not retain the graph. */
+    protected void release() {}
+
+    /** Makes {@code t} output {@code outputNr} of {@code node}: it now requires grad and is not a leaf. */
+    protected static void setHistory(Tensor t, Node node, int outputNr) {
+        t.gradFn = node;
+        t.outputNr = outputNr;
+        t.requiresGrad = false;
+    }
+
+    /** The engine's view of the original tensor's metadata, for error messages. */
+    final String describeInput(int i) {
+        return "shape " + dev.nabla.internal.Shapes.format(inputShapes[i]) + ", dtype " + inputDTypes[i].torchName()
+                + ", device " + inputDevices[i];
+    }
+
+    @Override
+    public String toString() {
+        return "<" + name + ">";
+    }
+}

@@ -1,0 +1,60 @@
+package dev.nabla;
+
+/**
+ * A tensor kept by a graph node for its backward, with the version its storage had when it
+ * was saved (PyTorch's {@code SavedVariable}). Reading it after an in-place change, or after
+ * the graph was freed by a backward without {@code retainGraph}, is a clear error.
+ */
+public final class SavedTensor {
+    static final String ERR_BACKWARD_TWICE = "Trying to backward through the graph a second time (or directly access "
+            + "saved tensors after they have already been freed). Saved intermediate values of the graph are freed when "
+            + "you call backward() or Autograd.grad(). Specify retainGraph=true if you need to backward through the graph "
+            + "a second time or if you need to access saved tensors after calling backward.";
+
+    private Tensor tensor;
+    private final int version;
+    private final String name;
+    private boolean released;
+
+    private SavedTensor(Tensor tensor, String name) {
+        this.tensor = tensor;
+        this.version = tensor == null ? 0 : tensor.version();
+        this.name = name;
+    }
+
+    /** Saves {@code tensor} (which may be null) under {@code name}, used in error messages. */
+    public static SavedTensor save(Tensor tensor, String name) {
+        return new SavedTensor(tensor, name);
+    }
+
+    /**
+     * The saved tensor, checked to be unmodified.
+     *
+     * @param node the node reading it, named in errors
+     * @throws IllegalStateException if it was modified in place or already released
+     */
+    public Tensor get(Node node) {
+        if (released) {
+            throw new IllegalStateException(node.name() + ": " + ERR_BACKWARD_TWICE);
+        }
+        if (tensor != null && tensor.version() != version) {
+            throw new IllegalStateException("one of the variables needed for gradient computation has been modified by an "
+                    + "inplace operation: the tensor '" + name + "' of shape " + dev.nabla.internal.Shapes.format(tensor.shape)
+                    + " and dtype " + tensor.dtype().torchName() + " saved by " + node.name() + " is at version "
+                    + tensor.version() + "; expected version " + version + " instead. Hint: the op that modified it "
+                    + "in place ran after " + node.name() + "'s forward; use an out-of-place op or clone() it first.");
+        }
+        return tensor;
+    }
+
+    /** The version the tensor had when saved. */
+    public int savedVersion() {
+        return version;
+    }
+
+    /** Drops the reference so the memory can be reclaimed; later reads fail. */
+    public void release() {
+        released = true;
+        tensor = null;
+    }
+}
