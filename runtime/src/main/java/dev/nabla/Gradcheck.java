@@ -144,19 +144,19 @@ public final class Gradcheck {
         }
     }
 
-    /** Adds {@code delta} to element {@code j} of {@code t} without recording or counting a version. */
-    private static void nudge(Tensor t, int j, double delta) {
-        Tensor flat = t.detach();
-        long[] idx = unravel(j, flat.shape);
-        long off = flat.offset;
+    /**
+     * Sets element {@code j} of {@code t} to {@code value} without recording or counting a
+     * version: the graph built on the original values must stay usable, and restoring the exact
+     * original value afterwards leaves it as it was.
+     */
+    private static void setElement(Tensor t, int j, double value) {
+        long[] idx = unravel(j, t.shape);
+        long off = t.offset;
         for (int d = 0; d < idx.length; d++) {
-            off += idx[d] * flat.stride[d];
+            off += idx[d] * t.stride[d];
         }
-        Tensor element = Ops.view(flat, new long[0], new long[0], off);
-        try (Grad.Scope off2 = Grad.disabled()) {
-            Ops.backend(element).binary(dev.nabla.backend.BinaryOp.ADD, element,
-                    Pointwise.scalarLike(element, delta), element);
-        }
+        Tensor element = Ops.view(t, new long[0], new long[0], off);
+        Ops.backend(element).fill(element, value);
     }
 
     private static long[] unravel(long j, long[] shape) {
@@ -201,12 +201,13 @@ public final class Gradcheck {
             int wj = 0;
             int wr = 0;
             double[][] numerical = new double[n][];
+            double[] original = x.toDoubleArray();
             for (int j = 0; j < n; j++) {
-                nudge(x, j, o.eps);
+                setElement(x, j, original[j] + o.eps);
                 double[] plus = evaluate(fn, inputs);
-                nudge(x, j, -2 * o.eps);
+                setElement(x, j, original[j] - o.eps);
                 double[] minus = evaluate(fn, inputs);
-                nudge(x, j, o.eps);
+                setElement(x, j, original[j]);
                 numerical[j] = new double[outN];
                 for (int r = 0; r < outN; r++) {
                     double num = (plus[r] - minus[r]) / (2 * o.eps);
@@ -272,16 +273,17 @@ public final class Gradcheck {
                     analytical += g[j] * u[j];
                 }
             }
+            double[] original = x.toDoubleArray();
             for (int j = 0; j < n; j++) {
-                nudge(x, j, o.eps * u[j]);
+                setElement(x, j, original[j] + o.eps * u[j]);
             }
             double[] plus = evaluate(fn, inputs);
             for (int j = 0; j < n; j++) {
-                nudge(x, j, -2 * o.eps * u[j]);
+                setElement(x, j, original[j] - o.eps * u[j]);
             }
             double[] minus = evaluate(fn, inputs);
             for (int j = 0; j < n; j++) {
-                nudge(x, j, o.eps * u[j]);
+                setElement(x, j, original[j]);
             }
             double numerical = 0;
             for (int r = 0; r < v.length; r++) {

@@ -12,10 +12,13 @@ final class FunctionNode extends Node {
     private final long[][] outputShapes;
     private final DType[] outputDTypes;
     private final Device[] outputDevices;
+    /** Kept only for a once-differentiable function, whose double backward must reach the inputs to fail. */
+    private final Tensor[] inputs;
 
     private FunctionNode(Function function, Tensor[] inputs, Tensor[] outputs) {
         super(function.name(), inputs);
         this.function = function;
+        this.inputs = function.onceDifferentiable() ? inputs.clone() : null;
         int n = outputs.length;
         outputShapes = new long[n][];
         outputDTypes = new DType[n];
@@ -80,17 +83,12 @@ final class FunctionNode extends Node {
             try (Grad.Scope off = Grad.disabled()) {
                 result = function.runBackward(grads);
             }
-            boolean graphWanted = false;
-            for (Tensor g : grads) {
-                graphWanted |= g != null && g.requiresGrad();
-            }
-            if (graphWanted) {
-                for (int i = 0; i < result.length; i++) {
-                    if (result[i] != null) {
-                        Tensor wrapped = result[i].detach();
-                        setHistory(wrapped, new DelayedError(name(), grads), 0);
-                        result[i] = wrapped;
-                    }
+            // createGraph was asked for: the results stand in the graph, and differentiating them fails.
+            for (int i = 0; i < result.length; i++) {
+                if (result[i] != null) {
+                    Tensor wrapped = result[i].detach();
+                    setHistory(wrapped, new DelayedError(name(), inputs), 0);
+                    result[i] = wrapped;
                 }
             }
             return result;
