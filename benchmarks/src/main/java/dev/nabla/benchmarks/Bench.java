@@ -46,6 +46,15 @@ public final class Bench {
 
     private void run(java.util.Set<String> only) {
         Nabla.manualSeed(0);
+        if (only == null || only.contains("tiny_step")) {
+            emit("tiny_step", tinyStep(quick ? 2000 : 20000), "us/step", "lower");
+        }
+        if (only == null || only.contains("custom_op_16")) {
+            emit("custom_op_16", customOp(16, quick ? 2000 : 20000), "us/call", "lower");
+        }
+        if (only == null || only.contains("custom_op_1m")) {
+            emit("custom_op_1m", customOp(1 << 20, quick ? 5 : 50), "us/call", "lower");
+        }
         int[] sizes = quick ? new int[] {256, 1024} : new int[] {256, 512, 1024, 2048};
         for (int n : sizes) {
             String name = "matmul_" + n;
@@ -71,6 +80,28 @@ public final class Bench {
         }
         Arrays.sort(times);
         return times[repeats / 2];
+    }
+
+    /** {@code (x*2+1).relu().sum()} forward and backward on 16 floats, microseconds per step. */
+    private double tinyStep(int steps) {
+        Tensor x = Tensor.randn(16).requiresGrad(true);
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < steps; i++) {
+                x.mul(2).add(1).relu().sum().backward();
+            }
+        }, 5, 5);
+        return seconds / steps * 1e6;
+    }
+
+    /** The hand-written MyReLU's call and backward, microseconds per call. */
+    private double customOp(int n, int steps) {
+        Tensor x = Tensor.randn(n).requiresGrad(true);
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < steps; i++) {
+                new MyReLU().apply(x)[0].sum().backward();
+            }
+        }, 5, 5);
+        return seconds / steps * 1e6;
     }
 
     private double matmul(int n) {
