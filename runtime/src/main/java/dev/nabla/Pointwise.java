@@ -158,11 +158,23 @@ final class Pointwise {
     // ---------------------------------------------------------------- binary
 
     static Tensor binary(String op, BinaryOp kind, Tensor a, double b) {
+        if (kind == BinaryOp.POW && !a.dtype().isFloatingPoint() && b < 0 && b == Math.rint(b)) {
+            throw new IllegalArgumentException(op + ": integers to negative integer powers are not allowed, got "
+                    + a.dtype().torchName() + " tensor to the power " + b);
+        }
         return binary(op, kind, a, scalarLike(a, b));
+    }
+
+    /** PyTorch refuses {@code -} with any bool operand, as it is ambiguous with logical negation. */
+    private static void checkBoolSub(String op, BinaryOp kind, Tensor a, Tensor b) {
+        if (kind == BinaryOp.SUB && (a.dtype() == DType.BOOL || b.dtype() == DType.BOOL)) {
+            throw new IllegalArgumentException(op + ": subtraction with a bool tensor is not supported; use logical ops or convert to int64");
+        }
     }
 
     static Tensor binary(String op, BinaryOp kind, Tensor a, Tensor b) {
         Ops.sameDevice(op, a, b);
+        checkBoolSub(op, kind, a, b);
         DType compute = resultType(a, b);
         DType resultType = kind.isComparison() ? DType.BOOL : compute;
         if (kind == BinaryOp.DIV && !compute.isFloatingPoint()) {
@@ -170,9 +182,6 @@ final class Pointwise {
             resultType = compute;
         }
         if (compute == DType.BOOL) {
-            if (kind == BinaryOp.SUB) {
-                throw new IllegalArgumentException(op + ": subtraction of two bool tensors is not supported; use logical ops or convert to int64");
-            }
             // Bool arithmetic computes on 0/1 integers; sums and products read back as or/and.
             compute = DType.INT64;
             if (kind == BinaryOp.POW) {
@@ -392,6 +401,7 @@ final class Pointwise {
 
     static Tensor inPlace(String op, BinaryOp kind, Tensor self, Tensor other) {
         Ops.sameDevice(op, self, other);
+        checkBoolSub(op, kind, self, other);
         checkWritable(op, self);
         DType result = resultType(self, other);
         if (!result.canCastTo(self.dtype())) {

@@ -86,7 +86,7 @@ final class Reductions {
     private static int[] wrapDistinct(String op, Tensor t, int[] dims) {
         int[] out = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
-            out[i] = t.shape.length == 0 ? 0 : Shapes.wrapDim(op, dims[i], t.shape.length);
+            out[i] = Shapes.wrapDim(op, dims[i], t.shape.length);
             for (int j = 0; j < i; j++) {
                 if (out[j] == out[i]) {
                     throw new IllegalArgumentException(op + ": dim " + out[i] + " appears multiple times in the list of dims");
@@ -116,7 +116,7 @@ final class Reductions {
 
     static Tensor mean(Tensor t, int dim, boolean keepDim) {
         requireFloatingMean(t);
-        int d = t.shape.length == 0 ? 0 : Shapes.wrapDim("mean", dim, t.shape.length);
+        int d = Shapes.wrapDim("mean", dim, t.shape.length);
         long count = t.shape.length == 0 ? 1 : t.shape[d];
         Tensor out;
         try (Grad.Scope off = Grad.disabled()) {

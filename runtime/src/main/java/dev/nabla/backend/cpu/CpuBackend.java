@@ -121,7 +121,7 @@ public class CpuBackend implements Backend {
                 float[] c = f(dst);
                 Loops.run(dst, src, par, (co, cs, ao, as, x, y, z, w, n) -> {
                     for (int i = 0; i < n; i++) {
-                        c[co + i * cs] = (float) readDouble(a, ao + i * as);
+                        c[co + i * cs] = readFloat(a, ao + i * as);
                     }
                 });
                 return;
@@ -164,6 +164,14 @@ public class CpuBackend implements Backend {
             return ((long[]) array)[i];
         }
         return ((boolean[]) array)[i] ? 1 : 0;
+    }
+
+    /** Rounds once: a long through double first can round differently from a direct cast (2^60 + 2^36 + 1). */
+    private static float readFloat(Object array, int i) {
+        if (array instanceof long[]) {
+            return ((long[]) array)[i];
+        }
+        return (float) readDouble(array, i);
     }
 
     private static long readLong(Object array, int i) {

@@ -153,7 +153,7 @@ final class DoubleKernels {
             case DIV:
                 return x / y;
             case POW:
-                return Math.pow(x, y);
+                return pow(x, y);
             case MAXIMUM:
                 return Math.max(x, y);
             case MINIMUM:
@@ -161,6 +161,17 @@ final class DoubleKernels {
             default:
                 throw new AssertionError(op);
         }
+    }
+
+    /**
+     * C's {@code pow}, which PyTorch computes: unlike {@link Math#pow}, {@code 1^y} is 1 for
+     * every {@code y} (NaN included) and {@code (-1)^±inf} is 1.
+     */
+    static double pow(double x, double y) {
+        if (x == 1.0 || (x == -1.0 && Double.isInfinite(y))) {
+            return 1.0;
+        }
+        return Math.pow(x, y);
     }
 
     static void compare(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] c, int co, int cs, int n) {

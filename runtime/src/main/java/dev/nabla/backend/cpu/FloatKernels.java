@@ -153,7 +153,7 @@ final class FloatKernels {
             case DIV:
                 return x / y;
             case POW:
-                return (float) Math.pow(x, y);
+                return (float) DoubleKernels.pow(x, y);
             case MAXIMUM:
                 return Math.max(x, y);
             case MINIMUM:

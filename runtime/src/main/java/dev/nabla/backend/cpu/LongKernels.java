@@ -72,7 +72,8 @@ final class LongKernels {
 
     private static long pow(long base, long exp) {
         if (exp < 0) {
-            throw new ArithmeticException("integers to negative integer powers are not allowed");
+            // PyTorch's integer pow (powi): 1 for base 1, +-1 for base -1, 0 for any other base.
+            return base == 1 ? 1 : base == -1 ? ((exp & 1) == 0 ? 1 : -1) : 0;
         }
         long result = 1;
         while (exp > 0) {
