@@ -10,6 +10,10 @@ bench="$root/../shared/bench"
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   apt-get update -qq && apt-get install -y -qq python3-torch >&2
 fi
+# PyTorch reads BLAS through Debian's alternatives: without OpenBLAS it gets the reference BLAS.
+if [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
+  apt-get install -y -qq libopenblas0-pthread >&2
+fi
 out="$root/benchmarks/target/compare"
 mkdir -p "$out"
 "$root/benchmarks/run.sh" "$@" | tee "$out/nabla.jsonl"
