@@ -13,6 +13,8 @@ final class BuiltinNode extends Node {
     }
 
     private static final SavedTensor[] NOTHING_SAVED = new SavedTensor[0];
+    /** Names for error messages, built once: a node is created on every recorded op. */
+    private static final String[] SAVED_NAMES = {"saved tensor 0", "saved tensor 1", "saved tensor 2", "saved tensor 3"};
 
     private final Derivative derivative;
     private final SavedTensor[] saved;
@@ -25,7 +27,7 @@ final class BuiltinNode extends Node {
         } else {
             this.saved = new SavedTensor[toSave.length];
             for (int i = 0; i < toSave.length; i++) {
-                saved[i] = SavedTensor.save(toSave[i], "saved tensor " + i);
+                saved[i] = SavedTensor.save(toSave[i], i < SAVED_NAMES.length ? SAVED_NAMES[i] : "saved tensor " + i);
             }
         }
     }

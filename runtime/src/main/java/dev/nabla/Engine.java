@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs the backward graph (see Note [Graph model] on {@link Node}).
@@ -22,6 +23,9 @@ import java.util.Map;
  * {@code grad()}, and no leaf's {@code grad()} changes.
  */
 final class Engine {
+    /** Numbers the discovery passes; see {@link Node#pass}. */
+    private static final AtomicLong PASSES = new AtomicLong();
+
     private Engine() {}
 
     /**
@@ -62,11 +66,13 @@ final class Engine {
         }
 
         // Pass 1: discover the graph, counting dependencies.
+        // A node belongs to this pass when its stamp is this pass's number: cheaper than a set.
+        long pass = PASSES.incrementAndGet();
         List<Node> all = new ArrayList<>();
-        IdentityHashMap<Node, Boolean> seen = new IdentityHashMap<>();
         ArrayDeque<Node> stack = new ArrayDeque<>();
         for (Node n : rootNodes) {
-            if (seen.put(n, Boolean.TRUE) == null) {
+            if (n.pass != pass) {
+                n.pass = pass;
                 stack.push(n);
                 all.add(n);
             }
@@ -80,7 +86,8 @@ final class Engine {
                 if (next == null) {
                     continue;
                 }
-                if (seen.put(next, Boolean.TRUE) == null) {
+                if (next.pass != pass) {
+                    next.pass = pass;
                     next.dependencies = 0;
                     all.add(next);
                     stack.push(next);

@@ -31,6 +31,8 @@ public abstract class Node {
     /** Engine state while a backward runs: gradients that have arrived, and how many are still due. */
     Tensor[] buffer;
     int dependencies;
+    /** The engine's discovery pass that last reached this node. */
+    long pass;
 
     /**
      * A node whose inputs are {@code inputs} (nulls allowed, for absent optional tensors);

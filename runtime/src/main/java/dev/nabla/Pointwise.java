@@ -162,7 +162,40 @@ final class Pointwise {
             throw new IllegalArgumentException(op + ": integers to negative integer powers are not allowed, got "
                     + a.dtype().torchName() + " tensor to the power " + b);
         }
+        if (a.dtype().isFloatingPoint() && kind != BinaryOp.POW && kind != BinaryOp.MAXIMUM && kind != BinaryOp.MINIMUM) {
+            return binaryScalar(kind, a, b);
+        }
         return binary(op, kind, a, scalarLike(a, b));
+    }
+
+    /**
+     * {@code a op b} for a floating {@code a} and a Java scalar, without materialising the
+     * scalar: the result has {@code a}'s dtype (BOOL for comparisons), as PyTorch's promotion
+     * of a floating tensor with a Python number gives.
+     */
+    private static Tensor binaryScalar(BinaryOp kind, Tensor a, double b) {
+        Tensor out = Ops.empty(a.shape.clone(), kind.isComparison() ? DType.BOOL : a.dtype(), a.device());
+        Ops.backend(a).binaryScalar(kind, a, b, out);
+        if (!kind.isComparison() && Autograd.needs(a)) {
+            Tensor[] input = {a};
+            switch (kind) {
+                case ADD:
+                    Autograd.record(out, "AddBackward0", input, null, (n, g, s) -> new Tensor[] {g});
+                    break;
+                case SUB:
+                    Autograd.record(out, "SubBackward0", input, null, (n, g, s) -> new Tensor[] {g});
+                    break;
+                case MUL:
+                    Autograd.record(out, "MulBackward0", input, null, (n, g, s) -> new Tensor[] {g.mul(b)});
+                    break;
+                case DIV:
+                    Autograd.record(out, "DivBackward0", input, null, (n, g, s) -> new Tensor[] {g.div(b)});
+                    break;
+                default:
+                    throw new AssertionError(kind);
+            }
+        }
+        return out;
     }
 
     /** PyTorch refuses {@code -} with any bool operand, as it is ambiguous with logical negation. */

@@ -15,6 +15,7 @@ import java.util.Arrays;
  */
 public final class Bench {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long WARMUP_NANOS = 1_500_000_000L;
 
     private final boolean quick;
 
@@ -67,9 +68,14 @@ public final class Bench {
         }
     }
 
-    /** Median seconds of {@code repeats} calls after {@code warmups} warm-up calls. */
+    /**
+     * Median seconds of {@code repeats} calls after at least {@code warmups} warm-up calls and
+     * at least {@link #WARMUP_NANOS} of warming up: the JIT compiles the hot path in the
+     * first second or so, and PyTorch's side has no such phase to measure.
+     */
     static double medianSeconds(Runnable fn, int warmups, int repeats) {
-        for (int i = 0; i < warmups; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmups || System.nanoTime() - start < WARMUP_NANOS; i++) {
             fn.run();
         }
         double[] times = new double[repeats];

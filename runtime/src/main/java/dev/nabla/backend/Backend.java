@@ -3,6 +3,7 @@ package dev.nabla.backend;
 import dev.nabla.DType;
 import dev.nabla.Device;
 import dev.nabla.Tensor;
+import dev.nabla.internal.TensorAccess;
 import java.util.random.RandomGenerator;
 
 /**
@@ -71,6 +72,21 @@ public interface Backend {
      * {@code out} has that dtype or, for comparisons, {@link DType#BOOL}.
      */
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /**
+     * {@code out = op(a, b)} with a scalar {@code b} converted to {@code a}'s dtype; {@code a}
+     * and {@code out} have one shape and {@code a} is FLOAT32 or FLOAT64. The default goes
+     * through {@link #binary} with {@code b} as an expanded one-element tensor; backends
+     * override it to skip that tensor.
+     */
+    default void binaryScalar(BinaryOp op, Tensor a, double b, Tensor out) {
+        TensorAccess access = TensorAccess.get();
+        long[] shape = access.shape(a);
+        Storage one = allocate(a.dtype(), 1, a.device());
+        Tensor scalar = access.make(one, new long[0], new long[0], 0);
+        fill(scalar, b);
+        binary(op, a, access.make(one, shape, new long[shape.length], 0), out);
+    }
 
     /** {@code out = cond ? a : b}; one shape, {@code cond} is BOOL, the others one dtype. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out);

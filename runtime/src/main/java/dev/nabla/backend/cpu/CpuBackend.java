@@ -334,6 +334,34 @@ public class CpuBackend implements Backend {
     }
 
     @Override
+    public void binaryScalar(BinaryOp op, Tensor a, double b, Tensor out) {
+        boolean par = large(out);
+        if (a.dtype() == DType.FLOAT32) {
+            float[] x = f(a);
+            float[] y = {(float) b};
+            if (op.isComparison()) {
+                boolean[] c = b(out);
+                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> FloatKernels.compare(op, x, ao, as, y, 0, 0, c, co, cs, n));
+            } else {
+                float[] c = f(out);
+                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> FloatKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n));
+            }
+        } else if (a.dtype() == DType.FLOAT64) {
+            double[] x = d(a);
+            double[] y = {b};
+            if (op.isComparison()) {
+                boolean[] c = b(out);
+                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> DoubleKernels.compare(op, x, ao, as, y, 0, 0, c, co, cs, n));
+            } else {
+                double[] c = d(out);
+                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> DoubleKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n));
+            }
+        } else {
+            Backend.super.binaryScalar(op, a, b, out);
+        }
+    }
+
+    @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         boolean[] m = b(cond);
         boolean par = large(out);
