@@ -3,7 +3,6 @@ package dev.nabla.io;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -37,9 +36,7 @@ final class Header {
     /** The reference implementation's bound on the header's size (100 MB). */
     static final long MAX_HEADER_BYTES = 100_000_000L;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final JsonMapper MAPPER = new JsonMapper();
 
     /**
      * One tensor's description.
@@ -82,23 +79,23 @@ final class Header {
         }
         List<Entry> entries = new ArrayList<>();
         Map<String, String> metadata = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
         String key = null;
         try (JsonParser p = MAPPER.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new SafeTensorsFormatException(file, null, "the header is not a JSON object");
             }
+            Set<String> seen = new HashSet<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 key = p.currentName();
                 if (!seen.add(key)) {
                     throw new SafeTensorsFormatException(file, key, "the header names this key twice");
                 }
                 p.nextToken();
-                JsonNode value = MAPPER.readTree(p);
+                Map<String, JsonNode> fields = fields(file, key, p);
                 if (key.equals(METADATA_KEY)) {
-                    readMetadata(file, value, metadata);
+                    readMetadata(file, fields, metadata);
                 } else {
-                    entries.add(readEntry(file, key, value, dataBytes));
+                    entries.add(readEntry(file, key, fields, dataBytes));
                 }
                 // A syntax error from here on is not this entry's.
                 key = null;
@@ -117,12 +114,33 @@ final class Header {
         return new Header(entries, metadata);
     }
 
-    private static void readMetadata(Path file, JsonNode value, Map<String, String> into)
-            throws SafeTensorsFormatException {
-        if (!value.isObject()) {
-            throw new SafeTensorsFormatException(file, METADATA_KEY, "must be a JSON object of strings, got " + value.getNodeType());
+    /**
+     * The members of the JSON object the parser is at, in order, rejecting a name given twice
+     * (which Jackson's trees would silently collapse).
+     *
+     * @throws SafeTensorsFormatException naming {@code key} if the value is not an object or repeats a name
+     */
+    private static Map<String, JsonNode> fields(Path file, String key, JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            JsonNode value = MAPPER.readTree(p);
+            throw new SafeTensorsFormatException(file, key, "must be a JSON object"
+                    + (key.equals(METADATA_KEY) ? " of strings" : " with dtype, shape and data_offsets")
+                    + ", got " + value.getNodeType());
         }
-        for (Map.Entry<String, JsonNode> e : value.properties()) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            if (fields.put(name, MAPPER.readTree(p)) != null) {
+                throw new SafeTensorsFormatException(file, key, "the entry names '" + name + "' twice");
+            }
+        }
+        return fields;
+    }
+
+    private static void readMetadata(Path file, Map<String, JsonNode> fields, Map<String, String> into)
+            throws SafeTensorsFormatException {
+        for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
             if (!e.getValue().isTextual()) {
                 throw new SafeTensorsFormatException(file, METADATA_KEY, "the value of '" + e.getKey()
                         + "' must be a string, got " + e.getValue().getNodeType());
@@ -131,12 +149,8 @@ final class Header {
         }
     }
 
-    private static Entry readEntry(Path file, String name, JsonNode value, long dataBytes)
+    private static Entry readEntry(Path file, String name, Map<String, JsonNode> value, long dataBytes)
             throws SafeTensorsFormatException {
-        if (!value.isObject()) {
-            throw new SafeTensorsFormatException(file, name, "must be a JSON object with dtype, shape and data_offsets, got "
-                    + value.getNodeType());
-        }
         JsonNode dtypeNode = required(file, name, value, "dtype");
         if (!dtypeNode.isTextual()) {
             throw new SafeTensorsFormatException(file, name, "dtype must be a string, got " + dtypeNode);
@@ -179,7 +193,7 @@ final class Header {
         return new Entry(name, dtype, shape, numel, begin, end);
     }
 
-    private static JsonNode required(Path file, String name, JsonNode entry, String field)
+    private static JsonNode required(Path file, String name, Map<String, JsonNode> entry, String field)
             throws SafeTensorsFormatException {
         JsonNode v = entry.get(field);
         if (v == null) {
