@@ -44,6 +44,12 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.EventType;
 
+/**
+ * The engine through {@link EngineTestKit}. Fixtures: the public cases in {@code cases/} pass or
+ * are disabled, and the module's own {@code mvn test} also runs them through the class-path scan
+ * (each gets its own Surefire report); the failing ones in this package are package-private, so
+ * no scan finds them and only the tests that select them by name run them.
+ */
 class GradcheckTestEngineTest {
     /** The public cases in this module's test classes: what every scan must find, and only these. */
     private static final Set<String> PUBLIC_CASES = Set.of("Sign", "Square", "SquareAtZeroCheck");
