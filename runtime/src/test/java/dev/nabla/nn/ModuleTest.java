@@ -45,12 +45,12 @@ class ModuleTest {
     }
 
     /** Seed 003's MLP: sub-modules by field, in declaration order. */
-    static final class Mlp extends UnaryModule {
+    static final class MLP extends UnaryModule {
         final LinearModule linear1;
         final ReLULayer relu = new ReLULayer();
         final LinearModule linear2;
 
-        Mlp(int in, int hidden, int out) {
+        MLP(int in, int hidden, int out) {
             linear1 = new LinearModule(in, hidden);
             linear2 = new LinearModule(hidden, out);
         }
@@ -102,7 +102,7 @@ class ModuleTest {
 
     @Test
     void fieldsAreRegisteredInDeclarationOrderWithDottedNames() {
-        Mlp model = new Mlp(10, 20, 5);
+        MLP model = new MLP(10, 20, 5);
         assertEquals(List.of("linear1.weights", "linear1.bias", "linear2.weights", "linear2.bias"),
                 new ArrayList<>(model.namedParameters().keySet()));
         assertSame(model.linear1.weights, model.parameters().get(0));
@@ -169,7 +169,7 @@ class ModuleTest {
 
     @Test
     void reRegisteringAFieldMemberReplacesItAndWritesTheField() {
-        Mlp model = new Mlp(2, 3, 1);
+        MLP model = new MLP(2, 3, 1);
         model.parameters();
         LinearModule replacement = new LinearModule(3, 1);
         model.registerModule("linear2", replacement);
@@ -183,8 +183,8 @@ class ModuleTest {
     @Test
     void stateDictRoundTripsIntoAFreshModel() {
         Nabla.manualSeed(1);
-        Mlp source = new Mlp(3, 4, 2);
-        Mlp target = new Mlp(3, 4, 2);
+        MLP source = new MLP(3, 4, 2);
+        MLP target = new MLP(3, 4, 2);
         Map<String, Tensor> state = source.stateDict();
         assertFalse(state.values().iterator().next() instanceof Parameter, "state dict values are detached tensors");
         assertFalse(state.get("linear1.weights").requiresGrad());
@@ -200,15 +200,15 @@ class ModuleTest {
 
     @Test
     void strictLoadingListsEveryProblemAndModifiesNothing() {
-        Mlp model = new Mlp(3, 4, 2);
+        MLP model = new MLP(3, 4, 2);
         float[] before = model.linear1.weights.toFloatArray();
-        Map<String, Tensor> state = new LinkedHashMap<>(new Mlp(3, 4, 2).stateDict());
+        Map<String, Tensor> state = new LinkedHashMap<>(new MLP(3, 4, 2).stateDict());
         state.remove("linear2.bias");
         state.put("linear1.weights", Tensor.zeros(4, 3));
         state.put("linear1.bias", Tensor.zeros(5));
         state.put("extra", Tensor.zeros(1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(state));
-        assertEquals("Error(s) in loading state_dict for Mlp:\n"
+        assertEquals("Error(s) in loading state_dict for MLP:\n"
                 + "\tUnexpected key(s) in state_dict: \"extra\".\n"
                 + "\tMissing key(s) in state_dict: \"linear2.bias\".\n"
                 + "\tsize mismatch for linear1.bias: copying a tensor of shape [5] from the state dict, but the shape in"
@@ -218,7 +218,7 @@ class ModuleTest {
 
     @Test
     void nonStrictLoadingReportsMissingAndUnexpectedKeys() {
-        Mlp model = new Mlp(3, 4, 2);
+        MLP model = new MLP(3, 4, 2);
         Map<String, Tensor> state = new LinkedHashMap<>();
         state.put("linear1.weights", Tensor.ones(4, 3));
         state.put("head.weight", Tensor.ones(1));
@@ -315,10 +315,10 @@ class ModuleTest {
 
     @Test
     void applyVisitsChildrenFirst() {
-        Mlp model = new Mlp(2, 2, 2);
+        MLP model = new MLP(2, 2, 2);
         List<String> seen = new ArrayList<>();
         model.apply(m -> seen.add(m.getClass().getSimpleName()));
-        assertEquals(List.of("LinearModule", "ReLULayer", "LinearModule", "Mlp"), seen);
+        assertEquals(List.of("LinearModule", "ReLULayer", "LinearModule", "MLP"), seen);
     }
 
     @Test
