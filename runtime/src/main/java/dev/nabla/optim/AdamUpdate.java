@@ -100,8 +100,12 @@ final class AdamUpdate {
             group.maxExpAvgSq[i].copy_(group.maxExpAvgSq[i].maximum(expAvgSq));
             second = group.maxExpAvgSq[i];
         }
-        // p -= stepSize * expAvg / (sqrt(second) / sqrt(biasCorrection2) + eps)
-        Tensor denom = second.sqrt().mul_(1 / biasCorrection2Sqrt).add_(o.eps());
-        p.add_(expAvg.div(denom, denom).mul_(-stepSize));
+        if (stepSize == 0) {
+            return;
+        }
+        // p -= stepSize * expAvg / (sqrt(second) / sqrt(biasCorrection2) + eps), with -stepSize folded into the
+        // denominator (as PyTorch's capturable path does) to save a pass over the parameter.
+        Tensor denom = second.sqrt().mul_(1 / (biasCorrection2Sqrt * -stepSize)).add_(o.eps() / -stepSize);
+        p.add_(expAvg.div(denom, denom));
     }
 }
