@@ -45,8 +45,10 @@ public abstract class Optimizer {
         for (Tensor p : params) {
             String which = getClass().getSimpleName() + ": parameter " + list.size() + " of group " + groups.size();
             check(p != null, which + " is null");
-            check(p.isLeaf(), which + " is not a leaf tensor (computed by " + (p.isLeaf() ? "" : p.gradFn().name())
-                    + "); can't optimize a non-leaf tensor");
+            if (!p.isLeaf()) {
+                throw new IllegalArgumentException(which + " is not a leaf tensor (computed by " + p.gradFn().name()
+                        + "); can't optimize a non-leaf tensor");
+            }
             check(!all.containsKey(p) && added.put(p, Boolean.TRUE) == null,
                     which + " appears more than once in this optimizer; each parameter may be in one group only, once");
             list.add(p);
@@ -79,6 +81,7 @@ public abstract class Optimizer {
      *
      * @param setToNone drop the gradients (then {@link Tensor#grad()} is null) instead of zeroing them
      */
+    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     public void zeroGrad(boolean setToNone) {
         try (Grad.Scope off = Grad.disabled()) {
             for (ParamGroup group : groups) {
