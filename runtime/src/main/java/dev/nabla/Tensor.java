@@ -27,7 +27,7 @@ import dev.nabla.internal.TensorAccess;
  *
  * <p>Tensors are not thread-safe for concurrent writes; reads from several threads are fine.
  */
-public final class Tensor {
+public class Tensor {
     static {
         TensorAccess.install(new TensorAccess() {
             @Override
@@ -69,6 +69,14 @@ public final class Tensor {
         this.shape = shape;
         this.stride = stride;
         this.offset = offset;
+    }
+
+    /**
+     * A new leaf over {@code data}'s storage and layout, sharing its elements and version counter
+     * but none of its autograd state: how {@link dev.nabla.nn.Parameter} wraps a tensor.
+     */
+    protected Tensor(Tensor data) {
+        this(data.storage, data.shape, data.stride, data.offset);
     }
 
     /** The node that adds gradients into this leaf; one per leaf, so that paths to it merge. */
