@@ -2,8 +2,18 @@ package dev.nabla.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nabla.DType;
+import dev.nabla.Grad;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
+import dev.nabla.data.DataLoader;
+import dev.nabla.data.Datasets;
+import dev.nabla.data.TensorDataset;
+import dev.nabla.nn.CrossEntropyLoss;
+import dev.nabla.nn.Linear;
+import dev.nabla.nn.ReLU;
+import dev.nabla.nn.Sequential;
+import dev.nabla.optim.Adam;
 import java.util.Arrays;
 
 /**
@@ -66,6 +76,54 @@ public final class Bench {
         if (only == null || only.contains("add_16m")) {
             emit("add_16m", elementwiseAdd(1 << 24), "GB/s", "higher");
         }
+        if (only == null || only.contains("mlp_digits") || only.contains("mlp_digits_train_acc")) {
+            double[] result = mlpDigits(quick ? 2 : 10);
+            emit("mlp_digits", result[0], "samples/s", "higher");
+            emit("mlp_digits_train_acc", result[1], "fraction", "higher");
+        }
+    }
+
+    /**
+     * The digits MLP of {@code pytorch_side.py}: 64-256-256-10 with ReLU, Adam at lr 1e-3,
+     * cross-entropy, batches of 64 in a fresh random order each epoch; training samples per
+     * second over {@code epochs} epochs, and the accuracy on the training set afterwards.
+     */
+    private double[] mlpDigits(int epochs) {
+        TensorDataset digits = Datasets.digits();
+        Tensor x = digits.tensor(0);
+        Tensor y = digits.tensor(1);
+        // A throwaway model warms the JIT, so that the measured one trains exactly as many
+        // epochs as PyTorch's (one warm-up call and three timed ones) and its accuracy compares.
+        medianSeconds(mlpTraining(digits, epochs, new Sequential[1]), 1, 1);
+        Sequential[] model = new Sequential[1];
+        double seconds = medianSecondsAfter(mlpTraining(digits, epochs, model), 1, 3);
+        double accuracy;
+        try (Grad.Scope off = Grad.disabled()) {
+            accuracy = model[0].forward(x).argmax(1).eq(y).to(DType.FLOAT32).mean().item();
+        }
+        return new double[] {x.size(0) * (double) epochs / seconds, accuracy};
+    }
+
+    /** Creates a model seeded with 0 into {@code model[0]}; each call of the result trains it {@code epochs} more epochs. */
+    private static Runnable mlpTraining(TensorDataset digits, int epochs, Sequential[] model) {
+        Nabla.manualSeed(0);
+        model[0] = new Sequential(
+                new Linear(64, 256), new ReLU(),
+                new Linear(256, 256), new ReLU(),
+                new Linear(256, 10));
+        Sequential m = model[0];
+        Adam optimizer = new Adam(m.parameters(), 1e-3);
+        CrossEntropyLoss lossFn = new CrossEntropyLoss();
+        DataLoader loader = DataLoader.builder(digits).batchSize(64).shuffle(true).build();
+        return () -> {
+            for (int e = 0; e < epochs; e++) {
+                for (Tensor[] batch : loader) {
+                    optimizer.zeroGrad();
+                    lossFn.forward(m.forward(batch[0]), batch[1]).backward();
+                    optimizer.step();
+                }
+            }
+        };
     }
 
     /**
@@ -76,6 +134,14 @@ public final class Bench {
     static double medianSeconds(Runnable fn, int warmups, int repeats) {
         long start = System.nanoTime();
         for (int i = 0; i < warmups || System.nanoTime() - start < WARMUP_NANOS; i++) {
+            fn.run();
+        }
+        return medianSecondsAfter(fn, 0, repeats);
+    }
+
+    /** Median seconds of {@code repeats} calls after exactly {@code warmups} warm-up calls. */
+    static double medianSecondsAfter(Runnable fn, int warmups, int repeats) {
+        for (int i = 0; i < warmups; i++) {
             fn.run();
         }
         double[] times = new double[repeats];
