@@ -1,0 +1,173 @@
+package dev.nabla.samples.digits;
+
+import dev.nabla.DType;
+import dev.nabla.Device;
+import dev.nabla.Grad;
+import dev.nabla.Nabla;
+import dev.nabla.Tensor;
+import dev.nabla.data.DataLoader;
+import dev.nabla.data.Datasets;
+import dev.nabla.data.Split;
+import dev.nabla.data.TensorDataset;
+import dev.nabla.io.SafeTensors;
+import dev.nabla.nn.CrossEntropyLoss;
+import dev.nabla.nn.Sequential;
+import dev.nabla.optim.Adam;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * The main job: trains an MLP built from the DSL's custom ops on the UCI digits (8x8 images,
+ * 10 classes), evaluates it on a held-out split after every epoch, and writes the weights as
+ * safetensors and a plot of the losses as PNG.
+ */
+public final class DigitsTraining {
+    /** The weights file written into the output folder. */
+    public static final String WEIGHTS_FILE = "digits-mlp.safetensors";
+    /** The loss plot written into the output folder. */
+    public static final String PLOT_FILE = "loss.png";
+
+    private DigitsTraining() {}
+
+    /**
+     * What to train.
+     *
+     * @param epochs passes over the training split, at least 1
+     * @param learningRate Adam's learning rate, positive
+     * @param batchSize samples per step, at least 1
+     * @param hidden the width of both hidden layers, at least 1
+     * @param testFraction the share of the data held out for testing, in (0, 1)
+     * @param seed seeds the split, the initial weights and the batch order
+     * @param device where to train
+     * @param out the folder for the weights and the plot, created if missing
+     * @param progress whether to draw a progress bar per epoch
+     */
+    public record Config(int epochs, double learningRate, int batchSize, int hidden, double testFraction, long seed,
+                         Device device, Path out, boolean progress) {
+        /** @throws IllegalArgumentException naming the first setting out of range */
+        public Config {
+            require(epochs >= 1, "epochs must be at least 1, got " + epochs);
+            require(learningRate > 0 && Double.isFinite(learningRate), "the learning rate must be positive, got " + learningRate);
+            require(batchSize >= 1, "the batch size must be at least 1, got " + batchSize);
+            require(hidden >= 1, "the hidden width must be at least 1, got " + hidden);
+            require(testFraction > 0 && testFraction < 1, "the test fraction must be in (0, 1), got " + testFraction);
+            require(device != null, "device must not be null");
+            require(out != null, "the output folder must not be null");
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+
+    /**
+     * What training produced.
+     *
+     * @param model the trained model
+     * @param history one entry per epoch
+     * @param weights the safetensors file holding the model's state dict
+     * @param plot the PNG of the losses
+     */
+    public record Result(Sequential model, List<EpochStats> history, Path weights, Path plot) {
+        /** The held-out accuracy after the last epoch. */
+        public double testAccuracy() {
+            return history.get(history.size() - 1).testAccuracy();
+        }
+    }
+
+    /** The model: 64 pixels, two hidden layers of {@code hidden} units with ReLU, 10 logits; every layer a DSL op. */
+    public static Sequential model(int hidden) {
+        return new Sequential(
+                new CustomOpLinear(64, hidden), new CustomOpReLU(),
+                new CustomOpLinear(hidden, hidden), new CustomOpReLU(),
+                new CustomOpLinear(hidden, 10));
+    }
+
+    /**
+     * Trains as {@code config} says, printing one line per epoch to {@code log}.
+     *
+     * @throws IOException if the weights or the plot cannot be written
+     */
+    public static Result train(Config config, java.io.PrintStream log) throws IOException {
+        Split<TensorDataset> split = Datasets.split(Datasets.digits(), config.testFraction(), config.seed());
+        TensorDataset train = split.train();
+        Tensor testX = split.test().tensor(0).to(config.device());
+        Tensor testY = split.test().tensor(1).to(config.device());
+
+        Nabla.manualSeed(config.seed());
+        Sequential model = model(config.hidden());
+        model.to(config.device());
+        Adam optimizer = new Adam(model.parameters(), config.learningRate());
+        CrossEntropyLoss lossFn = new CrossEntropyLoss();
+        DataLoader loader = DataLoader.builder(train).batchSize(config.batchSize()).shuffle(true).seed(config.seed()).build();
+        log.printf("digits: %d training and %d test images, model %s%n", train.size(), split.test().size(),
+                model.toString().replace("\n", "\n  "));
+
+        List<EpochStats> history = new ArrayList<>();
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            double lossSum = 0;
+            int batches = 0;
+            try (ProgressBar bar = progressBar(config, epoch, loader.numBatches())) {
+                for (Tensor[] batch : loader) {
+                    optimizer.zeroGrad();
+                    Tensor loss = lossFn.forward(model.forward(batch[0].to(config.device())), batch[1].to(config.device()));
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += loss.item();
+                    batches++;
+                    if (bar != null) {
+                        bar.step();
+                        bar.setExtraMessage(String.format("loss %.4f", lossSum / batches));
+                    }
+                }
+            }
+            EpochStats stats = evaluate(model, lossFn, testX, testY, epoch, lossSum / batches);
+            history.add(stats);
+            log.printf("epoch %3d/%d  train loss %.4f  test loss %.4f  test accuracy %.4f%n", epoch, config.epochs(),
+                    stats.trainLoss(), stats.testLoss(), stats.testAccuracy());
+        }
+
+        Files.createDirectories(config.out());
+        Path weights = config.out().resolve(WEIGHTS_FILE);
+        SafeTensors.save(model.stateDict(), Map.of("model", "digits MLP 64-" + config.hidden() + "-" + config.hidden()
+                + "-10", "epochs", Integer.toString(config.epochs())), weights);
+        Path plot = config.out().resolve(PLOT_FILE);
+        LossPlot.write(history, plot);
+        return new Result(model, history, weights, plot);
+    }
+
+    /** Held-out loss and accuracy of {@code model}, without recording a graph. */
+    static EpochStats evaluate(Sequential model, CrossEntropyLoss lossFn, Tensor x, Tensor y, int epoch, double trainLoss) {
+        try (Grad.Scope off = Grad.disabled()) {
+            model.eval();
+            Tensor logits = model.forward(x);
+            double testLoss = lossFn.forward(logits, y).item();
+            double accuracy = logits.argmax(1).eq(y).to(DType.FLOAT64).mean().item();
+            model.train();
+            return new EpochStats(epoch, trainLoss, testLoss, accuracy);
+        }
+    }
+
+    /** A bar over one epoch's batches, or null when {@code config} asks for none (closing null is allowed in try). */
+    private static ProgressBar progressBar(Config config, int epoch, int batches) {
+        if (!config.progress()) {
+            return null;
+        }
+        return new ProgressBarBuilder()
+                .setTaskName(String.format("epoch %" + Integer.toString(config.epochs()).length() + "d/%d", epoch, config.epochs()))
+                .setInitialMax(batches)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(50)
+                .continuousUpdate()
+                .build();
+    }
+}
