@@ -1,0 +1,38 @@
+package dev.nabla.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Settings of the gradient check generated for an op ({@code <ClassName>Gradcheck}), placed on
+ * its {@link Differentiable} method. Without this annotation the check runs with PyTorch's
+ * defaults ({@code eps = 1e-6}, {@code atol = 1e-5}, {@code rtol = 1e-3}, full Jacobians).
+ *
+ * <p>A check whose gradient is deliberately not the true one (a straight-through estimator)
+ * is turned off with {@code enabled = false} and a {@code reason}, which the test report shows.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface Gradcheck {
+    /** The finite-difference step; must be positive. */
+    double eps() default 1e-6;
+
+    /** The absolute tolerance; must not be negative. */
+    double atol() default 1e-5;
+
+    /** The relative tolerance; must not be negative. */
+    double rtol() default 1e-3;
+
+    /** Fast mode: compare random projections of the Jacobian instead of the whole Jacobian. */
+    boolean fast() default false;
+
+    /** Whether the check runs; false requires a {@link #reason()}. */
+    boolean enabled() default true;
+
+    /** Why the check is disabled; required (non-blank) when {@link #enabled()} is false. */
+    String reason() default "";
+}

@@ -1,0 +1,42 @@
+package dev.nabla.processor;
+
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.tools.Diagnostic;
+
+/**
+ * The processor's one way to report diagnostics (as AutoValue's {@code ErrorReporter}): the
+ * element first, then a {@link Message} and its arguments. It counts errors, so that a phase can
+ * stop before generating code for an op that has any.
+ */
+final class ErrorReporter {
+    private final Messager messager;
+    private int errors;
+
+    ErrorReporter(Messager messager) {
+        this.messager = messager;
+    }
+
+    /** Reports an error on {@code element}. */
+    void error(Element element, Message message, Object... args) {
+        errors++;
+        messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), element);
+    }
+
+    /** Reports an error on one annotation of {@code element}, which points javac at the annotation itself. */
+    void error(Element element, AnnotationMirror annotation, Message message, Object... args) {
+        errors++;
+        messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), element, annotation);
+    }
+
+    /** Reports a warning on {@code element}. */
+    void warning(Element element, Message message, Object... args) {
+        messager.printMessage(Diagnostic.Kind.WARNING, message.format(args), element);
+    }
+
+    /** The number of errors reported so far; compare before and after validating an op. */
+    int errorCount() {
+        return errors;
+    }
+}
