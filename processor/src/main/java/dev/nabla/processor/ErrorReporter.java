@@ -3,6 +3,9 @@ package dev.nabla.processor;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
 
 /**
@@ -21,18 +24,33 @@ final class ErrorReporter {
     /** Reports an error on {@code element}. */
     void error(Element element, Message message, Object... args) {
         errors++;
-        messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), element);
+        messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), locatable(element));
     }
 
     /** Reports an error on one annotation of {@code element}, which points javac at the annotation itself. */
     void error(Element element, AnnotationMirror annotation, Message message, Object... args) {
         errors++;
-        messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), element, annotation);
+        messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), locatable(element), annotation);
     }
 
     /** Reports a warning on {@code element}. */
     void warning(Element element, Message message, Object... args) {
-        messager.printMessage(Diagnostic.Kind.WARNING, message.format(args), element);
+        messager.printMessage(Diagnostic.Kind.WARNING, message.format(args), locatable(element));
+    }
+
+    /**
+     * The element javac can point at for {@code element}: javac (17) has no source position for a
+     * record component itself, but has one for the component's field, declared by the same text.
+     */
+    private static Element locatable(Element element) {
+        if (element.getKind() == ElementKind.RECORD_COMPONENT) {
+            for (VariableElement field : ElementFilter.fieldsIn(element.getEnclosingElement().getEnclosedElements())) {
+                if (field.getSimpleName().equals(element.getSimpleName())) {
+                    return field;
+                }
+            }
+        }
+        return element;
     }
 
     /** The number of errors reported so far; compare before and after validating an op. */
