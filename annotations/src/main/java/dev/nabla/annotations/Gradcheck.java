@@ -11,6 +11,13 @@ import java.lang.annotation.Target;
  * its {@link Differentiable} method. Without this annotation the check runs with PyTorch's
  * defaults ({@code eps = 1e-6}, {@code atol = 1e-5}, {@code rtol = 1e-3}, full Jacobians).
  *
+ * <p>The generated check builds float64 inputs seeded with a fixed seed: each {@link Shape}
+ * symbol gets a size from 2 to 4, the same in every tensor that mentions it; a tensor without
+ * {@code @Shape} is a vector of 5 elements. Non-tensor parameters get 0 (integral types), 0.5
+ * (floating types), {@code false}, {@code 'a'}, the empty string, or an enum's first constant;
+ * for any other type (an array, say) the check is disabled with a reason naming the parameter,
+ * and a copy of the generated class must choose a value.
+ *
  * <p>A check whose gradient is deliberately not the true one (a straight-through estimator)
  * is turned off with {@code enabled = false} and a {@code reason}, which the test report shows.
  */
