@@ -52,6 +52,21 @@ public final class SavedTensor {
         return version;
     }
 
+    /** The name given when saved, as errors show it. */
+    public String name() {
+        return name;
+    }
+
+    /** The tensor's version now, or the saved version once released (or when the tensor is null). */
+    public int currentVersion() {
+        return tensor == null ? version : tensor.version();
+    }
+
+    /** Whether the tensor was modified in place since it was saved; false once released. */
+    public boolean isModified() {
+        return tensor != null && tensor.version() != version;
+    }
+
     /** Drops the reference so the memory can be reclaimed; later reads fail. */
     public void release() {
         released = true;

@@ -3,7 +3,10 @@ package dev.nabla.benchmarks;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 
-/** {@code pytorch_side.py}'s MyReLU, written by hand on {@link Function}. */
+/**
+ * {@code pytorch_side.py}'s MyReLU, written by hand on {@link Function}: the baseline that the
+ * generated {@code dev.nabla.samples.ops.MyReLUFunction} is measured against.
+ */
 final class MyReLU extends Function {
     @Override
     protected Tensor[] forward(Tensor[] in) {

@@ -114,6 +114,25 @@ public abstract class Function {
     }
 
     /**
+     * Keeps tensors for backward under names that errors show (the generated ops pass their
+     * {@code @Saved} field names), e.g. "the tensor 'x' ... saved by MyReLUBackward ...".
+     *
+     * @param names one name per tensor
+     * @param tensors the tensors, nulls allowed
+     * @throws IllegalArgumentException if the counts differ
+     */
+    protected final void saveForBackward(String[] names, Tensor... tensors) {
+        if (names.length != tensors.length) {
+            throw new IllegalArgumentException(name() + ": " + names.length + " names for " + tensors.length
+                    + " saved tensors");
+        }
+        saved = new SavedTensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            saved[i] = SavedTensor.save(tensors[i], names[i]);
+        }
+    }
+
+    /**
      * The tensors given to {@link #saveForBackward}, in order ({@code ctx.saved_tensors}).
      *
      * @throws IllegalStateException if one was modified in place since, or the graph was freed
@@ -124,6 +143,51 @@ public abstract class Function {
             out[i] = saved[i].get(node);
         }
         return out;
+    }
+
+    /**
+     * Saved tensor {@code i}, like {@code savedTensors()[i]} without the array.
+     *
+     * @throws IllegalStateException if it was modified in place since, or the graph was freed
+     */
+    protected final Tensor savedTensor(int i) {
+        return saved[i].get(node);
+    }
+
+    /**
+     * The name of input {@code i} in the errors about the gradients {@link #backward} returns, or
+     * null (the default) to name it by its index only. Generated ops return the forward's
+     * parameter names.
+     */
+    protected String inputName(int i) {
+        return null;
+    }
+
+    /**
+     * The error for a tensor whose shape does not match a symbolic {@code @Shape}: used by the
+     * generated ops, so that each does not carry its own formatting code.
+     *
+     * @param op the op's name, e.g. {@code LinearOp}
+     * @param what what was checked, e.g. {@code parameter 'weight'} or {@code output}
+     * @param spec the {@code @Shape} value, e.g. {@code "o,i"}
+     * @param expected one size per dimension of {@code spec}: the size required, or -1 where the
+     *     symbol has no size yet
+     * @param actual the tensor found
+     * @return the exception to throw, naming the op, what was checked, the expected and the actual shape
+     */
+    protected static IllegalArgumentException shapeMismatch(String op, String what, String spec, long[] expected,
+            Tensor actual) {
+        String[] dims = spec.isBlank() ? new String[0] : spec.split(",");
+        StringBuilder want = new StringBuilder("[");
+        for (int d = 0; d < dims.length; d++) {
+            if (d > 0) {
+                want.append(", ");
+            }
+            want.append(d < expected.length && expected[d] >= 0 ? Long.toString(expected[d]) : dims[d].trim());
+        }
+        want.append(']');
+        return new IllegalArgumentException(op + ": " + what + " has shape " + java.util.Arrays.toString(actual.shape())
+                + " but @Shape(\"" + spec + "\") expects " + want);
     }
 
     /** Declares inputs that forward modified in place and returns ({@code ctx.mark_dirty}). */
@@ -177,7 +241,22 @@ public abstract class Function {
     }
 
     Tensor[] runBackward(Tensor[] gradOutputs) {
+        // A tensor modified before the backward is reported when the backward reads it; only
+        // when all were intact does a modification afterwards prove the backward made it.
+        boolean intact = true;
+        for (SavedTensor s : saved) {
+            intact &= !s.isModified();
+        }
         Tensor[] result = backward(gradOutputs);
+        // A backward that writes into what it saved would corrupt a retained graph's next backward.
+        for (int i = 0; intact && i < saved.length; i++) {
+            SavedTensor s = saved[i];
+            if (s.isModified()) {
+                throw new IllegalStateException(name() + ": backward modified the saved tensor '" + s.name()
+                        + "' in place (version " + s.savedVersion() + " when saved, " + s.currentVersion()
+                        + " now); saved tensors must stay unchanged, so clone() one before modifying it");
+            }
+        }
         return result == null ? NONE : result;
     }
 

@@ -1,0 +1,33 @@
+/**
+ * The DSL of Nabla's custom differentiable ops.
+ *
+ * <p>An op is a plain class with one {@link dev.nabla.annotations.Differentiable} forward
+ * method and one {@link dev.nabla.annotations.Backward} method. The annotation processor
+ * ({@code nabla-processor}) checks the pair at compile time and generates
+ * {@code <ClassName>Function}, whose static {@code apply(...)} runs the op under autograd, and
+ * {@code <ClassName>Gradcheck}, its gradient check:
+ *
+ * <pre>{@code
+ * public final class MyReLU {
+ *     @Saved Tensor x;
+ *
+ *     @Differentiable
+ *     Tensor forward(Tensor x) {
+ *         this.x = x;
+ *         return x.clampMin(0);
+ *     }
+ *
+ *     @Backward
+ *     Tensor backward(Tensor gradOut) {
+ *         return gradOut.maskedFill(x.lt(0), 0);
+ *     }
+ * }
+ *
+ * Tensor y = MyReLUFunction.apply(x);
+ * }</pre>
+ *
+ * <p>A new instance of the op class is created for every call: it is the context that carries
+ * {@link dev.nabla.annotations.Saved} state from the forward to the backward. Every annotation
+ * here has class retention: the processor reads them, the runtime never does.
+ */
+package dev.nabla.annotations;

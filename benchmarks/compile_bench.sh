@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Times javac compiling 200 generated op classes with Nabla's annotation processor and without
+# any (-proc:none), and prints the ratio as one JSON line in the format of run.sh:
+#   {"workload": "processor_200_ops", "value": <with / without>, "unit": "ratio", "better": "lower"}
+# The processed build also compiles the 400 classes the processor writes: that is its real cost.
+#   benchmarks/compile_bench.sh [--ops N] [--runs R]      (defaults: 200 ops, median of 3 runs)
+# NABLA_BENCH_NO_BUILD=1 skips building the processor and the runtime.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+ops=200
+runs=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --ops) ops=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    *) echo "usage: compile_bench.sh [--ops N] [--runs R]" >&2; exit 2 ;;
+  esac
+done
+
+if [ -z "${NABLA_BENCH_NO_BUILD:-}" ]; then
+  mvn -B -q -DskipTests -pl processor,runtime -am package dependency:build-classpath \
+    -Dmdep.outputFile=target/compile-bench-classpath.txt -Dmdep.includeScope=runtime >&2
+fi
+jar() { ls "$1"/target/nabla-"$1"-*.jar | grep -v -e sources -e javadoc | head -n 1; }
+classpath="$(jar runtime):$(cat runtime/target/compile-bench-classpath.txt)"
+processorpath="$(jar processor):$(cat processor/target/compile-bench-classpath.txt)"
+
+work="$root/benchmarks/target/compile-bench"
+rm -rf "$work"
+mkdir -p "$work/src/bench/ops"
+# Each op has the shape of a real one: saved tensors, @Shape checks, a gradient record, @NeedsGrad.
+for i in $(seq -f '%03g' 0 $((ops - 1))); do
+  n=$((10#$i))
+  cat > "$work/src/bench/ops/Op$i.java" <<JAVA
+package bench.ops;
+
+import dev.nabla.Tensor;
+import dev.nabla.annotations.Backward;
+import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.NeedsGrad;
+import dev.nabla.annotations.Saved;
+import dev.nabla.annotations.Shape;
+
+public final class Op$i {
+    @Saved Tensor input;
+    @Saved Tensor weight;
+
+    record Grads(Tensor input, Tensor weight, Tensor bias) {}
+
+    @Differentiable
+    @Shape("n,o")
+    Tensor forward(@Shape("n,i") Tensor input, @Shape("o,i") Tensor weight, @Shape("o") Tensor bias, double scale) {
+        this.input = input;
+        this.weight = weight;
+        return input.mm(weight.t()).add(bias).mul(scale + $n);
+    }
+
+    @Backward
+    Grads backward(Tensor gradOut, @NeedsGrad("bias") boolean needsBias) {
+        return new Grads(gradOut.mm(weight), gradOut.t().mm(input), needsBias ? gradOut.sum(0, false) : null);
+    }
+}
+JAVA
+done
+sources=("$work"/src/bench/ops/*.java)
+
+# Prints the median wall time of $runs runs of javac with the given options, in seconds.
+time_javac() {
+  local times=()
+  for _ in $(seq "$runs"); do
+    rm -rf "$work/out" "$work/gen"
+    mkdir -p "$work/out" "$work/gen"
+    local start end
+    start=$(date +%s.%N)
+    javac -cp "$classpath" -d "$work/out" -s "$work/gen" "$@" "${sources[@]}" >&2
+    end=$(date +%s.%N)
+    times+=("$(python3 -c "print($end - $start)")")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p"
+}
+
+without=$(time_javac -proc:none)
+with=$(time_javac -processorpath "$processorpath")
+generated=$(find "$work/gen" -name '*.java' | wc -l)
+if [ "$generated" -ne $((2 * ops)) ]; then
+  echo "compile_bench.sh: the processor generated $generated files, expected $((2 * ops))" >&2
+  exit 1
+fi
+python3 -c "import json; print(json.dumps({'workload': 'processor_${ops}_ops', 'value': round($with / $without, 4), 'unit': 'ratio', 'better': 'lower'}))"
+echo "compile_bench.sh: javac ${without}s without the processor, ${with}s with it ($ops ops, median of $runs)" >&2

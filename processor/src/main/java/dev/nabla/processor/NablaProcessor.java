@@ -1,0 +1,132 @@
+package dev.nabla.processor;
+
+import com.google.auto.service.AutoService;
+import com.squareup.javapoet.JavaFile;
+import com.squareup.javapoet.TypeSpec;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * Nabla's annotation processor: for every class with a {@code @Differentiable} forward, checks
+ * the op ({@link OpValidator}, {@link PlacementValidator}) and, only when it has no error,
+ * generates {@code <Op>Function} ({@link FunctionGenerator}) and {@code <Op>Gradcheck}
+ * ({@link GradcheckGenerator}).
+ *
+ * <p>It is found through its {@code META-INF/services} registration (class path or
+ * {@code annotationProcessorPaths}) and declared isolating for Gradle: what it writes for an op
+ * depends only on that op's class. It never throws out of {@link #process}: an unexpected
+ * failure is an error on the op being processed, and it never claims the annotations.
+ */
+@AutoService(Processor.class)
+public final class NablaProcessor extends AbstractProcessor {
+    /** Op classes that referred to types not generated yet, by qualified name: retried in the next round. */
+    private final Set<String> deferred = new LinkedHashSet<>();
+    private ErrorReporter reporter;
+    private OpValidator validator;
+    private PlacementValidator placement;
+
+    /** Creates the processor; javac calls {@link #init}. */
+    public NablaProcessor() {}
+
+    @Override
+    public synchronized void init(ProcessingEnvironment env) {
+        super.init(env);
+        reporter = new ErrorReporter(env.getMessager());
+        validator = new OpValidator(env, reporter, SavedAssignments.of(env));
+        placement = new PlacementValidator(env, reporter);
+    }
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+        Set<String> names = new TreeSet<>();
+        for (Class<? extends Annotation> a : OpValidator.ANNOTATIONS) {
+            names.add(a.getCanonicalName());
+        }
+        return names;
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        Set<String> ops = new LinkedHashSet<>(deferred);
+        deferred.clear();
+        for (Class<? extends Annotation> annotation : OpValidator.ANNOTATIONS) {
+            for (Element e : round.getElementsAnnotatedWith(annotation)) {
+                try {
+                    placement.check(e, annotation);
+                } catch (RuntimeException bug) {
+                    reporter.error(e, Message.INTERNAL_ERROR, e, describe(bug));
+                }
+                TypeElement owner = enclosingType(e);
+                if (owner != null) {
+                    ops.add(owner.getQualifiedName().toString());
+                }
+            }
+        }
+        for (String name : ops) {
+            TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
+            if (type != null) {
+                processOp(type, round.processingOver());
+            }
+        }
+        return false;
+    }
+
+    private void processOp(TypeElement type, boolean finalRound) {
+        try {
+            OpValidator.Result result = validator.validate(type, finalRound);
+            if (result.deferred()) {
+                deferred.add(type.getQualifiedName().toString());
+                return;
+            }
+            if (result.model() == null) {
+                return;
+            }
+            write(result.model(), new FunctionGenerator(result.model()).generate(), type);
+            write(result.model(), new GradcheckGenerator(result.model()).generate(), type);
+        } catch (RuntimeException bug) {
+            reporter.error(type, Message.INTERNAL_ERROR, type.getQualifiedName(), describe(bug));
+        }
+    }
+
+    private void write(OpModel op, TypeSpec spec, TypeElement type) {
+        try {
+            JavaFile.builder(op.opType().packageName(), spec)
+                    .skipJavaLangImports(true)
+                    .indent("    ")
+                    .build()
+                    .writeTo(processingEnv.getFiler());
+        } catch (IOException e) {
+            reporter.error(type, Message.INTERNAL_ERROR, type.getQualifiedName(), "writing " + spec.name + ": " + e);
+        }
+    }
+
+    /** The class an annotated element belongs to (the element itself for a class), or null. */
+    private static TypeElement enclosingType(Element e) {
+        for (Element x = e; x != null; x = x.getEnclosingElement()) {
+            if (x instanceof TypeElement t) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable bug) {
+        StackTraceElement[] trace = bug.getStackTrace();
+        return bug + (trace.length > 0 ? " at " + trace[0] : "");
+    }
+}

@@ -1,0 +1,117 @@
+package dev.nabla.processor;
+
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.CodeBlock;
+import com.squareup.javapoet.TypeName;
+import java.util.List;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * An immutable description of one valid op, built by {@link OpValidator} and read by the
+ * generators; nothing here refers to anything the generators would have to check again.
+ *
+ * @param element the op class, the originating element of every generated file
+ * @param opType the op class
+ * @param opName the op's simple name, used in messages (e.g. {@code LinearOp})
+ * @param functionType the generated {@code Function} subclass
+ * @param gradcheckType the generated gradient check
+ * @param forwardName the forward method's name
+ * @param backwardName the backward method's name
+ * @param params the forward's parameters, in order
+ * @param outputs the outputs: one for a {@code Tensor} result, else one per record component
+ * @param outputRecord the forward's record result, or null when it returns a {@code Tensor}
+ * @param gradientRecord the backward's record result, or null when it returns a {@code Tensor}
+ * @param backwardArgs the backward's parameters, in order
+ * @param saved the {@code @Saved} tensor fields
+ * @param materializeGrads {@code @Differentiable(materializeGrads)}
+ * @param onceDifferentiable whether the backward is {@code @OnceDifferentiable}
+ * @param gradcheck the settings of the generated check
+ * @param savedIntermediates names of {@code @Saved} tensor fields assigned an intermediate
+ * @param generatedAnnotation {@code javax.annotation.processing.Generated}, or null where unavailable
+ */
+record OpModel(
+        TypeElement element,
+        ClassName opType,
+        String opName,
+        ClassName functionType,
+        ClassName gradcheckType,
+        String forwardName,
+        String backwardName,
+        List<Param> params,
+        List<Output> outputs,
+        TypeName outputRecord,
+        TypeName gradientRecord,
+        List<BackwardArg> backwardArgs,
+        List<String> saved,
+        boolean materializeGrads,
+        boolean onceDifferentiable,
+        GradcheckSettings gradcheck,
+        List<String> savedIntermediates,
+        ClassName generatedAnnotation) {
+
+    OpModel {
+        params = List.copyOf(params);
+        outputs = List.copyOf(outputs);
+        backwardArgs = List.copyOf(backwardArgs);
+        saved = List.copyOf(saved);
+        savedIntermediates = List.copyOf(savedIntermediates);
+    }
+
+    /**
+     * A parameter of the forward.
+     *
+     * @param name its name
+     * @param type its type
+     * @param tensorIndex its index among the tensor parameters (the inputs of the autograd
+     *     function), or -1 for a non-tensor value
+     * @param nonDiff {@code @NonDiff}
+     * @param dirty {@code @Dirty}
+     * @param shape its {@code @Shape}, or null
+     * @param gradcheckValue the value the generated check passes for a non-tensor, or null when
+     *     none can be chosen (the check is then disabled, saying so)
+     */
+    record Param(String name, TypeName type, int tensorIndex, boolean nonDiff, boolean dirty, ShapeSpec shape,
+            CodeBlock gradcheckValue) {
+        boolean isTensor() {
+            return tensorIndex >= 0;
+        }
+
+        boolean isDifferentiable() {
+            return isTensor() && !nonDiff;
+        }
+    }
+
+    /**
+     * An output of the forward.
+     *
+     * @param name the record component's name, or {@code output} for a single tensor
+     * @param nonDiff {@code @NonDiff}
+     * @param shape its {@code @Shape}, or null
+     */
+    record Output(String name, boolean nonDiff, ShapeSpec shape) {}
+
+    /**
+     * A parameter of the backward: the gradient of an output, or whether an input needs a gradient.
+     *
+     * @param outputIndex the output whose gradient this is, or -1
+     * @param needsGradOf the tensor index of the input named by {@code @NeedsGrad}, or -1
+     */
+    record BackwardArg(int outputIndex, int needsGradOf) {}
+
+    /**
+     * The generated check's settings, from {@code @Gradcheck} or its defaults.
+     *
+     * @param disabledReason the reason the check is off, or null when it runs
+     */
+    record GradcheckSettings(double eps, double atol, double rtol, boolean fast, String disabledReason) {}
+
+    /** The tensor parameters, which are the inputs of the autograd function, in order. */
+    List<Param> tensorParams() {
+        return params.stream().filter(Param::isTensor).toList();
+    }
+
+    /** The tensor parameters that get a gradient, in order: the components of the gradient record. */
+    List<Param> differentiableParams() {
+        return params.stream().filter(Param::isDifferentiable).toList();
+    }
+}

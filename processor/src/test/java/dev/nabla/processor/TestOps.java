@@ -1,0 +1,105 @@
+package dev.nabla.processor;
+
+/** Valid ops, as source text, shared by the behavioural, golden and lint tests. */
+final class TestOps {
+    private TestOps() {}
+
+    static final String MY_RELU = """
+            package test;
+
+            import dev.nabla.Tensor;
+            import dev.nabla.annotations.Backward;
+            import dev.nabla.annotations.Differentiable;
+            import dev.nabla.annotations.Saved;
+
+            public final class MyReLU {
+                @Saved Tensor x;
+
+                @Differentiable
+                Tensor forward(Tensor x) {
+                    this.x = x;
+                    return x.clampMin(0);
+                }
+
+                @Backward
+                Tensor backward(Tensor gradOut) {
+                    return gradOut.maskedFill(x.lt(0), 0);
+                }
+            }
+            """;
+
+    /** Seed 001's linear function: optional bias, gradients computed only where needed, shapes declared. */
+    static final String LINEAR_OP = """
+            package test;
+
+            import dev.nabla.Tensor;
+            import dev.nabla.annotations.Backward;
+            import dev.nabla.annotations.Differentiable;
+            import dev.nabla.annotations.NeedsGrad;
+            import dev.nabla.annotations.Saved;
+            import dev.nabla.annotations.Shape;
+
+            public final class LinearOp {
+                @Saved Tensor input;
+                @Saved Tensor weight;
+                @Saved Tensor bias;
+
+                record Grads(Tensor input, Tensor weight, Tensor bias) {}
+
+                @Differentiable
+                @Shape("n,o")
+                Tensor forward(@Shape("n,i") Tensor input, @Shape("o,i") Tensor weight, @Shape("o") Tensor bias) {
+                    this.input = input;
+                    this.weight = weight;
+                    this.bias = bias;
+                    Tensor output = input.mm(weight.t());
+                    return bias == null ? output : output.add(bias.unsqueeze(0).expandAs(output));
+                }
+
+                @Backward
+                Grads backward(Tensor gradOutput, @NeedsGrad("input") boolean needsInput,
+                        @NeedsGrad("weight") boolean needsWeight, @NeedsGrad("bias") boolean needsBias) {
+                    return new Grads(needsInput ? gradOutput.mm(weight) : null,
+                            needsWeight ? gradOutput.t().mm(input) : null,
+                            bias != null && needsBias ? gradOutput.sum(0, false) : null);
+                }
+            }
+            """;
+
+    /**
+     * Two outputs, one of them {@code @NonDiff}, a non-tensor parameter, a {@code @NonDiff}
+     * tensor input, and a saved output.
+     */
+    static final String SCALED_SIGN = """
+            package test;
+
+            import dev.nabla.Tensor;
+            import dev.nabla.annotations.Backward;
+            import dev.nabla.annotations.Differentiable;
+            import dev.nabla.annotations.NonDiff;
+            import dev.nabla.annotations.Saved;
+            import dev.nabla.annotations.Shape;
+
+            public final class ScaledSign {
+                @Saved Tensor scaled;
+                @Saved Tensor mask;
+                @Saved double factor;
+
+                record Out(@Shape("n") Tensor scaled, @NonDiff Tensor sign) {}
+
+                @Differentiable
+                Out forward(@Shape("n") Tensor x, @NonDiff @Shape("n") Tensor mask, double factor) {
+                    this.factor = factor;
+                    this.mask = mask;
+                    Tensor scaled = x.mul(mask).mul(factor).exp();
+                    this.scaled = scaled;
+                    return new Out(scaled, x.gt(0).to(x.dtype()));
+                }
+
+                @Backward
+                Tensor backward(Tensor gradScaled) {
+                    return gradScaled.mul(scaled).mul(mask).mul(factor);
+                }
+            }
+            """;
+}
