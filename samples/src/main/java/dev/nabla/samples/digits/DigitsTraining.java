@@ -113,6 +113,7 @@ public final class DigitsTraining {
                 model.toString().replace("\n", "\n  "));
 
         List<EpochStats> history = new ArrayList<>();
+        int width = Integer.toString(config.epochs()).length();
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             double lossSum = 0;
             int batches = 0;
@@ -132,7 +133,7 @@ public final class DigitsTraining {
             }
             EpochStats stats = evaluate(model, lossFn, testX, testY, epoch, lossSum / batches);
             history.add(stats);
-            log.printf("epoch %3d/%d  train loss %.4f  test loss %.4f  test accuracy %.4f%n", epoch, config.epochs(),
+            log.printf("epoch %" + width + "d/%d  train loss %.4f  test loss %.4f  test accuracy %.4f%n", epoch, config.epochs(),
                     stats.trainLoss(), stats.testLoss(), stats.testAccuracy());
         }
 
@@ -164,6 +165,7 @@ public final class DigitsTraining {
         }
         return new ProgressBarBuilder()
                 .setTaskName(String.format("epoch %" + Integer.toString(config.epochs()).length() + "d/%d", epoch, config.epochs()))
+                .setMaxRenderedLength(100)
                 .setInitialMax(batches)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(50)

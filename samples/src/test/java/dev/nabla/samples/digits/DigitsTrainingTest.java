@@ -1,0 +1,77 @@
+package dev.nabla.samples.digits;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nabla.Device;
+import dev.nabla.Grad;
+import dev.nabla.Tensor;
+import dev.nabla.data.Datasets;
+import dev.nabla.data.Split;
+import dev.nabla.data.TensorDataset;
+import dev.nabla.io.SafeTensors;
+import dev.nabla.nn.Sequential;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main job, shortened to a few epochs: it learns, and what it writes can be read back. */
+class DigitsTrainingTest {
+    private static DigitsTraining.Config config(int epochs, Path out) {
+        return new DigitsTraining.Config(epochs, 3e-3, 64, 64, 0.2, 0, Device.CPU, out, false);
+    }
+
+    @Test
+    void learnsTheDigitsAndWritesWeightsAndPlot(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        DigitsTraining.Result result = DigitsTraining.train(config(6, dir), new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        assertEquals(6, result.history().size());
+        assertTrue(result.testAccuracy() > 0.9, "held-out accuracy " + result.testAccuracy());
+        assertTrue(result.history().get(5).trainLoss() < result.history().get(0).trainLoss() / 2, result.history().toString());
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("epoch 6/6  train loss"), printed);
+        assertTrue(printed.contains("(0): CustomOpLinear(in_features=64, out_features=64, bias=True)"), printed);
+
+        BufferedImage plot = ImageIO.read(result.plot().toFile());
+        assertEquals(800, plot.getWidth());
+        assertEquals(500, plot.getHeight());
+        assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().contains(".tmp")), "no temporary files left");
+
+        // The saved weights, loaded into a fresh model, classify the held-out images identically.
+        Sequential fresh = DigitsTraining.model(64);
+        fresh.loadStateDict(SafeTensors.load(result.weights()));
+        Split<TensorDataset> split = Datasets.split(Datasets.digits(), 0.2, 0);
+        Tensor x = split.test().tensor(0);
+        try (Grad.Scope off = Grad.disabled()) {
+            assertArrayEquals(result.model().forward(x).argmax(1).toLongArray(), fresh.forward(x).argmax(1).toLongArray());
+        }
+        assertEquals("6", SafeTensors.metadata(result.weights()).get("epochs"));
+    }
+
+    @Test
+    void sameSeedSameRun(@TempDir Path dir) throws Exception {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        DigitsTraining.Result a = DigitsTraining.train(config(1, dir.resolve("a")), quiet);
+        DigitsTraining.Result b = DigitsTraining.train(config(1, dir.resolve("b")), quiet);
+        assertEquals(a.history(), b.history());
+    }
+
+    @Test
+    void badSettingsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DigitsTraining.Config(0, 1e-3, 64, 64, 0.2, 0, Device.CPU, Path.of("x"), false));
+        assertEquals("epochs must be at least 1, got 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new DigitsTraining.Config(1, 1e-3, 64, 64, 1.5, 0, Device.CPU, Path.of("x"), false));
+        assertEquals("the test fraction must be in (0, 1), got 1.5", e.getMessage());
+    }
+}
