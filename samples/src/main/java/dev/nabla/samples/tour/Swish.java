@@ -1,0 +1,34 @@
+package dev.nabla.samples.tour;
+
+import dev.nabla.Tensor;
+import dev.nabla.annotations.Backward;
+import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.Saved;
+
+/**
+ * The README's custom op: {@code swish(x) = x * sigmoid(beta * x)} with a learnable
+ * {@code beta}, so the backward returns a record with one gradient per tensor input.
+ */
+public final class Swish {
+    @Saved Tensor x;
+    @Saved Tensor beta;
+
+    /** The gradients of {@code x} and {@code beta}, named like the forward's parameters. */
+    record Grads(Tensor x, Tensor beta) {}
+
+    @Differentiable
+    Tensor forward(Tensor x, Tensor beta) {
+        this.x = x;
+        this.beta = beta;
+        return x.mul(x.mul(beta).sigmoid());
+    }
+
+    @Backward
+    Grads backward(Tensor gradOut) {
+        Tensor s = x.mul(beta).sigmoid();
+        Tensor ds = s.mul(s.neg().add(1));                    // sigmoid'(beta * x)
+        Tensor gradX = gradOut.mul(s.add(x.mul(beta).mul(ds)));
+        Tensor gradBeta = gradOut.mul(x.mul(x).mul(ds));      // summed to beta's shape by the runtime
+        return new Grads(gradX, gradBeta);
+    }
+}
