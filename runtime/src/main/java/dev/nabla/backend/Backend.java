@@ -88,6 +88,32 @@ public interface Backend {
         binary(op, a, access.make(one, shape, new long[shape.length], 0), out);
     }
 
+    /**
+     * One step of Adam (or AdamW, with {@code decoupled}) over a parameter in a single pass, as
+     * PyTorch's {@code _single_tensor_adam} computes it:
+     *
+     * <pre>
+     * g = maximize ? -grad : grad
+     * decoupled ? param *= 1 - lr * weightDecay : g += weightDecay * param
+     * expAvg = beta1 * expAvg + (1 - beta1) * g
+     * expAvgSq = beta2 * expAvgSq + (1 - beta2) * g * g
+     * maxExpAvgSq = max(maxExpAvgSq, expAvgSq)                 (AMSGrad, when not null)
+     * param -= lr / biasCorrection1 * expAvg / (sqrt(second moment) / sqrt(biasCorrection2) + eps)
+     * </pre>
+     *
+     * A capability: a backend without a fused kernel, or one that cannot handle these operands,
+     * returns false and the optimizer runs the same update as separate tensor ops. The tensors
+     * have one shape and one floating dtype; the caller bumps their versions.
+     *
+     * @param maxExpAvgSq AMSGrad's running maximum, or null without AMSGrad
+     * @return whether the step was done
+     */
+    default boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                             double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+                             boolean maximize, double biasCorrection1, double biasCorrection2) {
+        return false;
+    }
+
     /** {@code out = cond ? a : b}; one shape, {@code cond} is BOOL, the others one dtype. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out);
 

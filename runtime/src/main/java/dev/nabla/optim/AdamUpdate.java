@@ -2,6 +2,7 @@ package dev.nabla.optim;
 
 import dev.nabla.Grad;
 import dev.nabla.Tensor;
+import dev.nabla.backend.Backends;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,8 +10,9 @@ import java.util.List;
  * The update shared by {@link Adam} and {@link AdamW} (PyTorch 1.13's {@code _single_tensor_adam}
  * and {@code _single_tensor_adamw}), which differ only in how weight decay applies.
  *
- * <p>It is written with in-place tensor ops, reusing one scratch tensor per parameter and step
- * where an {@code out} form exists; a fused kernel could do the whole update in one pass.
+ * <p>The backend's fused kernel ({@link dev.nabla.backend.Backend#adamStep}) does the whole update in
+ * one pass where it can; otherwise it runs as in-place tensor ops, reusing one scratch tensor per
+ * parameter and step where an {@code out} form exists.
  */
 final class AdamUpdate {
     /** A group's hyperparameters and the state of each of its parameters. */
@@ -73,6 +75,18 @@ final class AdamUpdate {
         Tensor expAvg = group.expAvg[i];
         Tensor expAvgSq = group.expAvgSq[i];
         long step = ++group.steps[i];
+        Tensor maxExpAvgSq = o.amsgrad() ? group.maxExpAvgSq[i] : null;
+        if (Backends.forDevice(p.device()).adamStep(p, grad, expAvg, expAvgSq, maxExpAvgSq, lr, o.beta1(), o.beta2(),
+                o.eps(), o.weightDecay(), decoupled, o.maximize(), 1 - Math.pow(o.beta1(), step),
+                1 - Math.pow(o.beta2(), step))) {
+            p.storage().bumpVersion();
+            expAvg.storage().bumpVersion();
+            expAvgSq.storage().bumpVersion();
+            if (maxExpAvgSq != null) {
+                maxExpAvgSq.storage().bumpVersion();
+            }
+            return;
+        }
         if (o.maximize()) {
             grad = grad.neg();
         }

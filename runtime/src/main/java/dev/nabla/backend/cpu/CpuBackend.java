@@ -362,6 +362,45 @@ public class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                            double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+                            boolean maximize, double biasCorrection1, double biasCorrection2) {
+        DType dtype = param.dtype();
+        if (!dtype.isFloatingPoint() || !param.isContiguous() || !grad.isContiguous() || !expAvg.isContiguous()
+                || !expAvgSq.isContiguous() || (maxExpAvgSq != null && !maxExpAvgSq.isContiguous())
+                || grad.dtype() != dtype || expAvg.dtype() != dtype || expAvgSq.dtype() != dtype
+                || (maxExpAvgSq != null && maxExpAvgSq.dtype() != dtype)) {
+            return false;
+        }
+        AdamKernel k = new AdamKernel(lr, beta1, beta2, eps, weightDecay, decoupled, maximize, biasCorrection1,
+                biasCorrection2);
+        long n = param.numel();
+        int po = (int) param.storageOffset();
+        int go = (int) grad.storageOffset();
+        int mo = (int) expAvg.storageOffset();
+        int vo = (int) expAvgSq.storageOffset();
+        int xo = maxExpAvgSq == null ? 0 : (int) maxExpAvgSq.storageOffset();
+        if (dtype == DType.FLOAT32) {
+            float[] p = f(param);
+            float[] g = f(grad);
+            float[] m = f(expAvg);
+            float[] v = f(expAvgSq);
+            float[] x = maxExpAvgSq == null ? null : f(maxExpAvgSq);
+            Parallel.forRange(n, Parallel.ELEMENTWISE_GRAIN, (from, to) ->
+                    k.run(p, po, g, go, m, mo, v, vo, x, xo, (int) from, (int) to));
+        } else {
+            double[] p = d(param);
+            double[] g = d(grad);
+            double[] m = d(expAvg);
+            double[] v = d(expAvgSq);
+            double[] x = maxExpAvgSq == null ? null : d(maxExpAvgSq);
+            Parallel.forRange(n, Parallel.ELEMENTWISE_GRAIN, (from, to) ->
+                    k.run(p, po, g, go, m, mo, v, vo, x, xo, (int) from, (int) to));
+        }
+        return true;
+    }
+
+    @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         boolean[] m = b(cond);
         boolean par = large(out);
