@@ -83,6 +83,9 @@ final class FloatKernels {
     }
 
     static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int cs, int n) {
+        if (cs == 1 && as == 1 && co == ao && (bs == 0 || bo == ao) && aligned(op, a, b, bo, bs, c, co, co + n)) {
+            return;
+        }
         if (cs == 1 && as == 1 && (bs == 1 || bs == 0)) {
             if (bs == 1) {
                 switch (op) {
@@ -139,6 +142,67 @@ final class FloatKernels {
         }
         for (int i = 0; i < n; i++) {
             c[co + i * cs] = binary(op, a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    /**
+     * Contiguous rows at one offset in every array: indexing all operands with the same
+     * {@code i} lets the JIT vectorise without proving that the arrays do not overlap with a
+     * shift (it cannot, when they are views of one storage at different offsets).
+     *
+     * @return false for ops without a loop here
+     */
+    private static boolean aligned(BinaryOp op, float[] a, float[] b, int bo, int bs, float[] c, int from, int to) {
+        if (bs == 1) {
+            switch (op) {
+                case ADD:
+                    for (int i = from; i < to; i++) {
+                        c[i] = a[i] + b[i];
+                    }
+                    return true;
+                case SUB:
+                    for (int i = from; i < to; i++) {
+                        c[i] = a[i] - b[i];
+                    }
+                    return true;
+                case MUL:
+                    for (int i = from; i < to; i++) {
+                        c[i] = a[i] * b[i];
+                    }
+                    return true;
+                case DIV:
+                    for (int i = from; i < to; i++) {
+                        c[i] = a[i] / b[i];
+                    }
+                    return true;
+                default:
+                    return false;
+            }
+        }
+        float y = b[bo];
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    c[i] = a[i] + y;
+                }
+                return true;
+            case SUB:
+                for (int i = from; i < to; i++) {
+                    c[i] = a[i] - y;
+                }
+                return true;
+            case MUL:
+                for (int i = from; i < to; i++) {
+                    c[i] = a[i] * y;
+                }
+                return true;
+            case DIV:
+                for (int i = from; i < to; i++) {
+                    c[i] = a[i] / y;
+                }
+                return true;
+            default:
+                return false;
         }
     }
 
