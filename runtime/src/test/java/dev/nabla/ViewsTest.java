@@ -233,4 +233,24 @@ class ViewsTest {
         y.narrow(0, 0, 3).add_(y.narrow(0, 1, 3));
         assertArrayEquals(new double[] {3, 5, 7, 4}, y.toDoubleArray());
     }
+    /** A contiguous operand with a transposed one at the same storage offset: the kernels must honour the stride. */
+    @Test
+    void binaryOpsWithATransposedOperand() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor a = Tensor.arange(dtype, 9).reshape(3, 3).add(1);
+            Tensor b = Tensor.arange(dtype, 9).reshape(3, 3).add(2).t();
+            double[] x = a.toDoubleArray();
+            double[] y = b.contiguous().toDoubleArray();
+            double[] sum = a.add(b).toDoubleArray();
+            double[] difference = a.sub(b).toDoubleArray();
+            double[] product = a.mul(b).toDoubleArray();
+            double[] quotient = a.div(b).toDoubleArray();
+            for (int i = 0; i < 9; i++) {
+                assertEquals(x[i] + y[i], sum[i], 1e-6, dtype + " add " + i);
+                assertEquals(x[i] - y[i], difference[i], 1e-6, dtype + " sub " + i);
+                assertEquals(x[i] * y[i], product[i], 1e-6, dtype + " mul " + i);
+                assertEquals(x[i] / y[i], quotient[i], 1e-6, dtype + " div " + i);
+            }
+        }
+    }
 }

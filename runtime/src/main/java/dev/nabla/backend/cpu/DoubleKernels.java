@@ -83,7 +83,7 @@ final class DoubleKernels {
     }
 
     static void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co, int cs, int n) {
-        if (cs == 1 && as == 1 && co == ao && (bs == 0 || bo == ao) && aligned(op, a, b, bo, bs, c, co, co + n)) {
+        if (cs == 1 && as == 1 && co == ao && (bs == 0 || (bs == 1 && bo == ao)) && aligned(op, a, b, bo, bs, c, co, co + n)) {
             return;
         }
         if (cs == 1 && as == 1 && (bs == 1 || bs == 0)) {
