@@ -9,4 +9,24 @@ if [ ! -f benchmarks/target/classpath.txt ] || [ -z "${NABLA_BENCH_NO_BUILD:-}" 
   mvn -B -q -DskipTests -pl benchmarks -am package >&2
 fi
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-exec java -Xms2g -Xmx8g -XX:+UseParallelGC -cp "$cp" dev.nabla.benchmarks.Bench "$@"
+bench() { java -Xms2g -Xmx8g -XX:+UseParallelGC -cp "$cp" dev.nabla.benchmarks.Bench "$@"; }
+
+# Each workload runs in a JVM of its own, as JMH forks one per benchmark: in a shared JVM the
+# JIT's profile of the first workload's code slows a later one that runs the same methods with
+# other types (seen: custom_op_16 at 1.1 us alone, 14.5 us after tiny_step).
+quick=()
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=(--quick); shift ;;
+    --only) only=$2; shift 2 ;;
+    *) bench "$@"; exit ;;
+  esac
+done
+if [ -z "$only" ]; then
+  only="tiny_step custom_op_16 custom_op_16_handwritten custom_op_1m custom_op_1m_handwritten matmul_256 matmul_512"
+  only="$only matmul_1024 matmul_2048 add_16m mlp_digits"
+fi
+for workload in ${only//,/ }; do
+  bench "${quick[@]}" --only "$workload"
+done
