@@ -18,9 +18,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# The class path and processor path are what a user's build has: each jar with its compile and runtime
+# dependencies (includeScope; test and provided ones, AutoValue's processors among them, stay out).
 if [ -z "${NABLA_BENCH_NO_BUILD:-}" ]; then
   mvn -B -q -DskipTests -pl processor,runtime -am package dependency:build-classpath \
-    -Dmdep.outputFile=target/compile-bench-classpath.txt -Dmdep.includeScope=runtime >&2
+    -Dmdep.outputFile=target/compile-bench-classpath.txt -DincludeScope=runtime >&2
 fi
 jar() { ls "$1"/target/nabla-"$1"-*.jar | grep -v -e sources -e javadoc | head -n 1; }
 classpath="$(jar runtime):$(cat runtime/target/compile-bench-classpath.txt)"

@@ -12,6 +12,8 @@ import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
@@ -23,6 +25,10 @@ import javax.lang.model.element.Modifier;
  * calls the op's backward and maps its gradients onto the inputs. The code is what one would
  * write by hand on {@code Function}: no reflection, no streams, no allocation beyond the
  * arrays that {@code Function} takes.
+ *
+ * <p>Each {@code @Shape} check is one call of {@code Function.checkShape} per tensor: short to
+ * compile (javac compiles this code for every op of every build), and as fast as the conditions
+ * written out, which the JIT makes of it.
  */
 final class FunctionGenerator {
     static final ClassName TENSOR = ClassName.get("dev.nabla", "Tensor");
@@ -38,6 +44,8 @@ final class FunctionGenerator {
 
     /** The generated class. */
     TypeSpec generate() {
+        // Every newName here and in GradcheckGenerator passes its tag: without one, NameAllocator draws a
+        // random UUID, which costs each build a SecureRandom.
         NameAllocator members = new NameAllocator();
         for (OpModel.Param p : op.params()) {
             members.newName(p.name(), p);
@@ -146,8 +154,8 @@ final class FunctionGenerator {
         for (OpModel.Param p : op.params()) {
             locals.newName(p.name(), p);
         }
-        String function = locals.newName("function");
-        String outputs = locals.newName("outputs");
+        String function = locals.newName("function", "function");
+        String outputs = locals.newName("outputs", "outputs");
         CodeBlock call = CodeBlock.of("$N.apply(new $T[] {$L})", function, TENSOR, tensors.build());
         if (!nonTensors && op.outputRecord() == null) {
             m.addStatement("return new $T().apply(new $T[] {$L})[0]", op.functionType(), TENSOR, tensors.build());
@@ -177,7 +185,7 @@ final class FunctionGenerator {
         for (OpModel.Param p : op.params()) {
             locals.newName(p.name(), p);
         }
-        String inputs = locals.newName("inputs");
+        String inputs = locals.newName("inputs", "inputs");
         MethodSpec.Builder m = MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PROTECTED)
@@ -192,7 +200,7 @@ final class FunctionGenerator {
         m.addCode(shapes.declareSymbols());
         for (OpModel.Param p : op.params()) {
             if (p.isTensor() && p.shape() != null) {
-                m.addCode(shapes.check(CodeBlock.of("$N", p.name()), "parameter '" + p.name() + "'", p.shape()));
+                m.addCode(shapes.check(p.name(), "parameter '" + p.name() + "'", p.shape()));
             }
         }
         CodeBlock.Builder args = CodeBlock.builder();
@@ -204,18 +212,18 @@ final class FunctionGenerator {
         }
         List<String> outputLocals = new ArrayList<>();
         if (op.outputRecord() == null) {
-            String output = locals.newName("output");
+            String output = locals.newName("output", "output");
             outputLocals.add(output);
             m.addStatement("$T $N = $N.$N($L)", TENSOR, output, opField, op.forwardName(), args.build());
         } else {
-            String result = locals.newName("result");
+            String result = locals.newName("result", "result");
             m.addStatement("$T $N = $N.$N($L)", op.outputRecord(), result, opField, op.forwardName(), args.build());
             m.beginControlFlow("if ($N == null)", result)
                     .addStatement("throw new $T($S)", IllegalStateException.class, op.opName() + "." + op.forwardName()
                             + " returned null; return a " + op.outputRecord() + " of its output tensors")
                     .endControlFlow();
             for (OpModel.Output o : op.outputs()) {
-                String local = locals.newName(o.name());
+                String local = locals.newName(o.name(), o);
                 outputLocals.add(local);
                 m.addStatement("$T $N = $N.$N()", TENSOR, local, result, o.name());
             }
@@ -224,7 +232,7 @@ final class FunctionGenerator {
             OpModel.Output o = op.outputs().get(i);
             if (o.shape() != null) {
                 String what = op.outputRecord() == null ? "output" : "output '" + o.name() + "'";
-                m.addCode(shapes.check(CodeBlock.of("$N", outputLocals.get(i)), what, o.shape()));
+                m.addCode(shapes.check(outputLocals.get(i), what, o.shape()));
             }
         }
         for (OpModel.Param p : op.params()) {
@@ -324,15 +332,17 @@ final class FunctionGenerator {
     }
 
     /**
-     * The run-time checks of {@code @Shape}: each symbol is a {@code long} local holding its size
-     * (-1 until a non-null tensor gives it one), and each checked tensor must have the rank, the
-     * fixed sizes and the symbol sizes its shape says.
+     * The run-time checks of {@code @Shape}: one call of {@code Function.checkShape} per tensor,
+     * with one argument per dimension (a fixed size, a symbol's size, or -1 while the symbol has
+     * none), and a {@code long} local per symbol that several tensors share, set from the first
+     * non-null tensor that has it.
      */
     private final class ShapeChecks {
         private final NameAllocator locals;
         /** The number of tensors (parameters and outputs) whose shape mentions each symbol. */
-        private final Map<String, Integer> uses = new java.util.LinkedHashMap<>();
+        private final Map<String, Integer> uses = new LinkedHashMap<>();
         private final Map<String, String> variables = new HashMap<>();
+        /** The number of tensors checked so far whose shape mentions each symbol. */
         private final Map<String, Integer> checked = new HashMap<>();
 
         ShapeChecks(NameAllocator locals) {
@@ -349,13 +359,13 @@ final class FunctionGenerator {
                 }
             }
             for (ShapeSpec s : all) {
-                for (String symbol : new java.util.LinkedHashSet<>(symbols(s))) {
+                for (String symbol : new LinkedHashSet<>(symbols(s))) {
                     uses.merge(symbol, 1, Integer::sum);
                 }
             }
         }
 
-        /** Declares a local for every symbol shared by several tensors; others need none. */
+        /** Declares a local for every symbol shared by several tensors; the others need none. */
         CodeBlock declareSymbols() {
             CodeBlock.Builder b = CodeBlock.builder();
             for (Map.Entry<String, Integer> e : uses.entrySet()) {
@@ -368,51 +378,47 @@ final class FunctionGenerator {
             return b.build();
         }
 
-        CodeBlock check(CodeBlock tensor, String what, ShapeSpec shape) {
+        /** Checks {@code tensor}, then gives its sizes to the symbols that it has first and later tensors use. */
+        CodeBlock check(String tensor, String what, ShapeSpec shape) {
             List<String> dims = shape.dims();
-            CodeBlock.Builder condition = CodeBlock.builder().add("$L.dim() != $L", tensor, dims.size());
-            CodeBlock.Builder expected = CodeBlock.builder();
+            CodeBlock.Builder sizes = CodeBlock.builder();
             CodeBlock.Builder bind = CodeBlock.builder();
             Map<String, Integer> firstHere = new HashMap<>();
             for (int d = 0; d < dims.size(); d++) {
                 String dim = dims.get(d);
-                if (d > 0) {
-                    expected.add(", ");
-                }
-                if (!shape.isSymbol(d)) {
-                    condition.add("\n|| $L.size($L) != $LL", tensor, d, dim);
-                    expected.add("$LL", dim);
-                    continue;
-                }
+                sizes.add(d == 0 ? "" : ", ");
                 String variable = variables.get(dim);
-                Integer earlier = firstHere.get(dim);
-                if (earlier != null) {
-                    condition.add("\n|| $L.size($L) != $L.size($L)", tensor, d, tensor, earlier);
-                    expected.add("$L", variable == null ? "-1" : variable);
-                    continue;
-                }
-                firstHere.put(dim, d);
-                boolean seenBefore = checked.getOrDefault(dim, 0) > 0;
-                if (variable != null && seenBefore) {
-                    condition.add("\n|| ($N >= 0 && $L.size($L) != $N)", variable, tensor, d, variable);
-                }
-                expected.add("$L", variable == null ? "-1" : variable);
-                if (variable != null && checked.getOrDefault(dim, 0) + 1 < uses.get(dim)) {
-                    bind.addStatement("$N = $L.size($L)", variable, tensor, d);
+                if (!shape.isSymbol(d)) {
+                    sizes.add(Long.parseLong(dim) > Integer.MAX_VALUE ? "$LL" : "$L", dim);
+                } else if (firstHere.containsKey(dim)) {
+                    sizes.add("sameAs($L)", firstHere.get(dim));
+                } else {
+                    firstHere.put(dim, d);
+                    sizes.add("$L", variable == null ? "-1" : variable);
+                    if (variable != null && checked.getOrDefault(dim, 0) + 1 < uses.get(dim)) {
+                        bind.addStatement("$N = $N.size($L)", variable, tensor, d);
+                    }
                 }
             }
             for (String s : firstHere.keySet()) {
                 checked.merge(s, 1, Integer::sum);
             }
-            CodeBlock.Builder b = CodeBlock.builder()
-                    .beginControlFlow("if ($L != null)", tensor)
-                    .beginControlFlow("if ($>$>$L$<$<)", condition.build())
-                    .addStatement("throw shapeMismatch($S, $S, $S, new long[] {$L}, $L)", op.opName(), what,
-                            shape.text(), expected.build(), tensor)
+            // checkShape takes up to four sizes as arguments, which allocates nothing, and more in an array.
+            CodeBlock args = dims.isEmpty() ? CodeBlock.of("")
+                    : dims.size() > 4 ? CodeBlock.of(", new long[] {$L}", sizes.build())
+                    : CodeBlock.of(", $L", sizes.build());
+            CodeBlock call = CodeBlock.of("checkShape($S, $S, $S, $N$L)", op.opName(), what, shape.text(), tensor,
+                    args);
+            CodeBlock binds = bind.build();
+            if (binds.isEmpty()) {
+                return CodeBlock.builder().addStatement("$L", call).build();
+            }
+            return CodeBlock.builder()
+                    .beginControlFlow("if ($N != null)", tensor)
+                    .addStatement("$L", call)
+                    .add(binds)
                     .endControlFlow()
-                    .add(bind.build())
-                    .endControlFlow();
-            return b.build();
+                    .build();
         }
 
         private List<String> symbols(ShapeSpec s) {

@@ -4,46 +4,41 @@ import com.squareup.javapoet.AnnotationSpec;
 import com.squareup.javapoet.ArrayTypeName;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
-import com.squareup.javapoet.FieldSpec;
 import com.squareup.javapoet.MethodSpec;
 import com.squareup.javapoet.NameAllocator;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
- * Generates {@code <Op>Gradcheck}, the op's {@code dev.nabla.autograd.GradcheckCase}: readable
- * code a user may copy, which builds seeded float64 inputs from the {@code @Shape}s and runs
- * gradcheck, gradgradcheck (unless the backward is {@code @OnceDifferentiable}) and the checks
- * around them.
+ * Generates {@code <Op>Gradcheck}, the op's subclass of {@code dev.nabla.autograd.OpGradcheck}:
+ * readable code a user may copy, which names the op's inputs and outputs, states its settings,
+ * builds seeded float64 inputs from the {@code @Shape}s and calls the op. Everything else (gradcheck,
+ * gradgradcheck unless the backward is {@code @OnceDifferentiable}, and the checks around them)
+ * is {@code OpGradcheck}'s, so that javac compiles it once rather than once per op.
  *
- * <p>Inputs: each {@code @Shape} symbol gets a size drawn from 2 to 4 by a seeded generator, the
- * same for every tensor that mentions it; a tensor without {@code @Shape} is a vector of
- * {@value #DEFAULT_LENGTH} elements. Non-tensor parameters get 0 (integral types), 0.5 (floating
- * types), false, {@code 'a'}, the empty string, or an enum's first constant; any other type has
- * no default, and the check is then disabled with a reason saying so.
+ * <p>Inputs: each {@code @Shape} symbol gets a size drawn from 2 to 4 by the seeded generator
+ * {@code OpGradcheck} passes, the same for every tensor that mentions it; a tensor without
+ * {@code @Shape} is a vector of {@value #DEFAULT_LENGTH} elements. Non-tensor parameters get 0
+ * (integral types), 0.5 (floating types), false, {@code 'a'}, the empty string, or an enum's
+ * first constant; any other type has no default, and the check is then disabled with a reason
+ * saying so.
  */
 final class GradcheckGenerator {
     /** The length of a tensor input that has no {@code @Shape}. */
     static final int DEFAULT_LENGTH = 5;
-    /** The seed written into every generated check, so that a failure reproduces. */
-    static final long SEED = 20261122L;
 
-    private static final ClassName NABLA = ClassName.get("dev.nabla", "Nabla");
     private static final ClassName DTYPE = ClassName.get("dev.nabla", "DType");
-    private static final ClassName AUTOGRAD = ClassName.get("dev.nabla", "Autograd");
     private static final ClassName GRADCHECK = ClassName.get("dev.nabla", "Gradcheck");
-    private static final ClassName FN = GRADCHECK.nestedClass("Fn");
     private static final ClassName OPTIONS = GRADCHECK.nestedClass("Options");
-    private static final ClassName CASE = ClassName.get("dev.nabla.autograd", "GradcheckCase");
+    private static final ClassName OP_GRADCHECK = ClassName.get("dev.nabla.autograd", "OpGradcheck");
     private static final ClassName RANDOM = ClassName.get("java.util", "SplittableRandom");
-    private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
     private static final TypeName TENSORS = ArrayTypeName.of(FunctionGenerator.TENSOR);
-    private static final TypeName STRINGS = ArrayTypeName.of(String.class);
+    /** {@code Gradcheck.Options.defaults()}, which are also {@code @Gradcheck}'s defaults. */
+    private static final OpModel.GradcheckSettings DEFAULTS = new OpModel.GradcheckSettings(1e-6, 1e-5, 1e-3, false,
+            null);
 
     private final OpModel op;
 
@@ -53,71 +48,95 @@ final class GradcheckGenerator {
 
     /** The generated class. */
     TypeSpec generate() {
-        OpModel.GradcheckSettings settings = op.gradcheck();
         TypeSpec.Builder type = TypeSpec.classBuilder(op.gradcheckType())
                 .addOriginatingElement(op.element())
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-                .addSuperinterface(CASE)
-                .addJavadoc("The gradient check of {@link $T}: gradcheck$L of\n{@link $T#apply} at seeded float64"
-                        + " inputs, and a backward that leaves its inputs unchanged$L.\n", op.opType(),
-                        op.onceDifferentiable() ? "" : " and gradgradcheck", op.functionType(), extraChecksDoc())
-                .addJavadoc("{@code nabla-junit} runs it as a test named after the op.\n")
+                .superclass(OP_GRADCHECK)
+                .addJavadoc("The gradient check of {@link $T}: the seeded float64 inputs and the call of\n"
+                        + "{@link $T#apply} on which {@link $T} runs gradcheck$L\nand the checks around them."
+                        + " {@code nabla-junit} runs it as a test named after the op.\n", op.opType(),
+                        op.functionType(), OP_GRADCHECK, op.onceDifferentiable() ? "" : ", gradgradcheck")
                 .addJavadoc("\n<p>Generated by Nabla's annotation processor from {@link $T}. To customize it,\ncopy it"
                         + " under another name and edit the copy.\n", op.opType());
         if (op.generatedAnnotation() != null) {
             type.addAnnotation(AnnotationSpec.builder(op.generatedAnnotation())
                     .addMember("value", "$S", NablaProcessor.class.getName()).build());
         }
-        type.addField(FieldSpec.builder(long.class, "SEED", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The seed of the inputs' sizes and values: a failure reproduces with it.\n")
-                .initializer("$LL", SEED).build());
-        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-                .addJavadoc("Creates the check; {@link #run} does the work.\n").build());
-        type.addMethod(MethodSpec.methodBuilder("opClassName")
-                .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(String.class)
-                .addStatement("return $S", op.opType().canonicalName()).build());
-        MethodSpec.Builder disabled = MethodSpec.methodBuilder("disabledReason")
-                .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(String.class);
-        if (settings.disabledReason() == null) {
-            disabled.addStatement("return null");
-        } else {
-            disabled.addStatement("return $S", settings.disabledReason());
-        }
-        type.addMethod(disabled.build());
-        type.addMethod(run());
-        type.addMethod(keepsInputs());
+        type.addMethod(constructor());
+        type.addMethod(inputs());
+        type.addMethod(outputs());
         return type.build();
     }
 
-    private String extraChecksDoc() {
-        List<String> extra = new ArrayList<>();
-        if (op.outputs().stream().anyMatch(OpModel.Output::nonDiff)) {
-            extra.add("@NonDiff outputs that never require grad");
+    /** Calls {@code super} with the op and its input names, then states every setting that is not the default. */
+    private MethodSpec constructor() {
+        CodeBlock.Builder inputNames = CodeBlock.builder();
+        for (OpModel.Param p : op.tensorParams()) {
+            inputNames.add(", $S", p.name());
         }
-        if (!op.materializeGrads() && differentiableOutputs().size() > 1) {
-            extra.add("a backward that accepts absent (null) output gradients");
+        MethodSpec.Builder c = MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PUBLIC)
+                .addJavadoc("Creates the check; {@link #run} does the work.\n")
+                .addStatement("super($S$L)", op.opType().canonicalName(), inputNames.build());
+        if (op.outputRecord() != null) {
+            c.addStatement("setOutputNames($L)", strings(op.outputs().stream().map(OpModel.Output::name).toList()));
         }
-        return extra.isEmpty() ? "" : ",\n" + String.join(", ", extra);
-    }
-
-    private List<Integer> differentiableOutputs() {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < op.outputs().size(); i++) {
-            if (!op.outputs().get(i).nonDiff()) {
-                out.add(i);
+        CodeBlock.Builder nonDiff = CodeBlock.builder();
+        for (OpModel.Output o : op.outputs()) {
+            if (o.nonDiff()) {
+                nonDiff.add(nonDiff.isEmpty() ? "$S" : ", $S", o.name());
             }
         }
-        return out;
+        if (!nonDiff.isEmpty()) {
+            c.addStatement("markNonDifferentiable($L)", nonDiff.build());
+        }
+        CodeBlock options = options();
+        if (!options.isEmpty()) {
+            c.addStatement("setOptions($T.defaults()$L)", OPTIONS, options);
+        }
+        if (op.onceDifferentiable()) {
+            c.addStatement("setOnceDifferentiable(true)");
+        }
+        if (!op.materializeGrads()) {
+            c.addStatement("setMaterializeGrads(false)");
+        }
+        if (!op.onceDifferentiable() && !op.savedIntermediates().isEmpty()) {
+            c.addStatement("setSavedIntermediates($L)", strings(op.savedIntermediates()));
+        }
+        if (op.gradcheck().disabledReason() != null) {
+            c.addStatement("disable($S)", op.gradcheck().disabledReason());
+        }
+        return c.build();
     }
 
-    private MethodSpec run() {
+    /** The {@code .withX(...)} calls for the {@code @Gradcheck} settings that differ from the defaults. */
+    private CodeBlock options() {
+        OpModel.GradcheckSettings s = op.gradcheck();
+        CodeBlock.Builder b = CodeBlock.builder();
+        if (s.eps() != DEFAULTS.eps()) {
+            b.add(".withEps($L)", s.eps());
+        }
+        if (s.atol() != DEFAULTS.atol()) {
+            b.add(".withAtol($L)", s.atol());
+        }
+        if (s.rtol() != DEFAULTS.rtol()) {
+            b.add(".withRtol($L)", s.rtol());
+        }
+        if (s.fast() != DEFAULTS.fast()) {
+            b.add(".withFastMode($L)", s.fast());
+        }
+        return b.build();
+    }
+
+    /** One seeded tensor per tensor parameter, shaped by its {@code @Shape}, requiring grad unless {@code @NonDiff}. */
+    private MethodSpec inputs() {
         NameAllocator names = new NameAllocator();
-        for (OpModel.Param p : op.params()) {
+        for (OpModel.Param p : op.tensorParams()) {
             names.newName(p.name(), p);
         }
         Set<String> symbols = new LinkedHashSet<>();
-        for (OpModel.Param p : op.params()) {
-            if (p.isTensor() && p.shape() != null) {
+        for (OpModel.Param p : op.tensorParams()) {
+            if (p.shape() != null) {
                 for (int d = 0; d < p.shape().dims().size(); d++) {
                     if (p.shape().isSymbol(d)) {
                         symbols.add(p.shape().dims().get(d));
@@ -128,207 +147,94 @@ final class GradcheckGenerator {
         for (String s : symbols) {
             names.newName(s, "symbol:" + s);
         }
-        String sizes = names.newName("sizes");
-        String inputs = names.newName("inputs");
-        String differentiable = names.newName("differentiable");
-        String inputNames = names.newName("inputNames");
-        String fn = names.newName("fn");
-        String in = names.newName("in");
-        String options = names.newName("options");
-        String error = names.newName("e");
-        String out = names.newName("out");
-
-        MethodSpec.Builder m = MethodSpec.methodBuilder("run").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC);
-        m.addStatement("$T.manualSeed(SEED)", NABLA);
+        String sizes = names.newName("sizes", "sizes");
+        MethodSpec.Builder m = MethodSpec.methodBuilder("inputs")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .returns(TENSORS)
+                .addParameter(RANDOM, sizes);
         if (!symbols.isEmpty()) {
             m.addComment("Each @Shape symbol: a small size, the same wherever the symbol appears.");
-            m.addStatement("$T $N = new $T(SEED)", RANDOM, sizes, RANDOM);
-            for (String s : symbols) {
-                m.addStatement("long $N = 2 + $N.nextInt(3)", names.get("symbol:" + s), sizes);
-            }
+        }
+        for (String s : symbols) {
+            m.addStatement("long $N = 2 + $N.nextInt(3)", names.get("symbol:" + s), sizes);
         }
         CodeBlock.Builder all = CodeBlock.builder();
-        CodeBlock.Builder diff = CodeBlock.builder();
-        CodeBlock.Builder allNames = CodeBlock.builder();
-        for (OpModel.Param p : op.params()) {
-            if (!p.isTensor()) {
-                if (p.gradcheckValue() == null) {
-                    m.addComment("No default for $L: this check is disabled; a copy of it must choose a value.", p.type());
-                }
-                m.addStatement("$T $N = $L", p.type(), names.get(p), p.gradcheckValue() == null
-                        ? CodeBlock.of("$L", defaultFor(p.type())) : p.gradcheckValue());
-                continue;
-            }
-            CodeBlock dims;
+        for (OpModel.Param p : op.tensorParams()) {
+            CodeBlock.Builder dims = CodeBlock.builder();
             if (p.shape() == null) {
-                dims = CodeBlock.of("$L", DEFAULT_LENGTH);
+                dims.add(", $L", DEFAULT_LENGTH);
             } else {
-                CodeBlock.Builder d = CodeBlock.builder();
                 for (int k = 0; k < p.shape().dims().size(); k++) {
-                    if (k > 0) {
-                        d.add(", ");
-                    }
-                    d.add(p.shape().isSymbol(k) ? CodeBlock.of("$N", names.get("symbol:" + p.shape().dims().get(k)))
-                            : CodeBlock.of("$L", p.shape().dims().get(k)));
+                    String dim = p.shape().dims().get(k);
+                    dims.add(p.shape().isSymbol(k) ? CodeBlock.of(", $N", names.get("symbol:" + dim))
+                            : CodeBlock.of(", $L", dim));
                 }
-                dims = d.build();
             }
-            CodeBlock create = dims.isEmpty() ? CodeBlock.of("$T.randn($T.FLOAT64)", FunctionGenerator.TENSOR, DTYPE)
-                    : CodeBlock.of("$T.randn($T.FLOAT64, $L)", FunctionGenerator.TENSOR, DTYPE, dims);
-            if (p.isDifferentiable()) {
-                m.addStatement("$T $N = $L.requiresGrad(true)", FunctionGenerator.TENSOR, names.get(p), create);
-                diff.add(diff.isEmpty() ? "$N" : ", $N", names.get(p));
-            } else {
-                m.addStatement("$T $N = $L", FunctionGenerator.TENSOR, names.get(p), create);
-            }
+            m.addStatement("$T $N = $T.randn($T.FLOAT64$L)$L", FunctionGenerator.TENSOR, names.get(p),
+                    FunctionGenerator.TENSOR, DTYPE, dims.build(), p.isDifferentiable() ? ".requiresGrad(true)" : "");
             all.add(all.isEmpty() ? "$N" : ", $N", names.get(p));
-            allNames.add(allNames.isEmpty() ? "$S" : ", $S", p.name());
         }
-        m.addStatement("$T $N = {$L}", TENSORS, inputs, all.build());
-        m.addStatement("$T $N = {$L}", TENSORS, differentiable, diff.build());
-        m.addStatement("$T $N = {$L}", STRINGS, inputNames, allNames.build());
-
-        CodeBlock call = applyCall(in, names);
-        List<Integer> diffOutputs = differentiableOutputs();
-        if (op.outputRecord() == null) {
-            m.addStatement("$T $N = $N -> $L", FN, fn, in, call);
-        } else {
-            CodeBlock.Builder joined = CodeBlock.builder();
-            if (diffOutputs.size() == 1) {
-                joined.add("$N.$N()", out, op.outputs().get(diffOutputs.get(0)).name());
-            } else {
-                joined.add("$T.cat(0", FunctionGenerator.TENSOR);
-                for (int i : diffOutputs) {
-                    joined.add(", $N.$N().reshape(-1)", out, op.outputs().get(i).name());
-                }
-                joined.add(")");
-            }
-            m.addComment(diffOutputs.size() == 1 ? "The differentiable output."
-                    : "The differentiable outputs, flattened into one tensor.");
-            m.addCode("$T $N = $N -> {\n$>", FN, fn, in);
-            m.addStatement("$T $N = $L", op.outputRecord(), out, call);
-            m.addStatement("return $L", joined.build());
-            m.addCode("$<};\n");
-        }
-        OpModel.GradcheckSettings s = op.gradcheck();
-        m.addStatement("$T $N = $T.defaults()$>$>\n.withEps($L)\n.withAtol($L)\n.withRtol($L)\n.withFastMode($L)"
-                        + "\n.withSeed(SEED)$<$<",
-                OPTIONS, options, OPTIONS, s.eps(), s.atol(), s.rtol(), s.fast());
-        String prefix = op.opName() + ": ";
-        m.beginControlFlow("try")
-                .addStatement("$T.check($N, $N, $N)", GRADCHECK, fn, options, inputs)
-                .nextControlFlow("catch ($T $N)", AssertionError.class, error)
-                .addStatement("throw new $T($S + SEED + $S + $N.getMessage(), $N)", AssertionError.class,
-                        prefix + "gradcheck failed (seed ", "): ", error, error)
-                .endControlFlow();
-        if (!op.onceDifferentiable()) {
-            String note = "";
-            if (!op.savedIntermediates().isEmpty()) {
-                note = "\nnote: @Saved " + String.join(", ", op.savedIntermediates()) + " of " + op.opName()
-                        + " holds an intermediate computed in the forward without a graph, so its double backward is"
-                        + " wrong; save the inputs (or the output) and recompute it in backward, or mark the backward"
-                        + " @OnceDifferentiable";
-            }
-            m.beginControlFlow("try")
-                    .addStatement("$T.gradgradcheck($N, $N, $N)", GRADCHECK, fn, options, inputs)
-                    .nextControlFlow("catch ($T $N)", AssertionError.class, error)
-                    .addStatement("throw new $T($S + SEED + $S + $N.getMessage()$L, $N)", AssertionError.class,
-                            prefix + "gradgradcheck failed (seed ", "): ", error,
-                            note.isEmpty() ? "" : CodeBlock.of(" + $S", note), error)
-                    .endControlFlow();
-        }
-        m.addStatement("checkBackwardKeepsInputs($N, $N, $N, $N)", fn, inputs, differentiable, inputNames);
-        if (op.outputRecord() != null) {
-            extraRecordChecks(m, names, out, inputs, differentiable, error);
-        }
+        m.addStatement("return new $T[] {$L}", FunctionGenerator.TENSOR, all.build());
         return m.build();
     }
 
-    private void extraRecordChecks(MethodSpec.Builder m, NameAllocator names, String out, String inputs,
-            String differentiable, String error) {
-        boolean nonDiff = op.outputs().stream().anyMatch(OpModel.Output::nonDiff);
-        List<Integer> diffOutputs = differentiableOutputs();
-        boolean undefined = !op.materializeGrads() && diffOutputs.size() > 1;
-        if (!nonDiff && !undefined) {
-            return;
-        }
-        CodeBlock call = applyCall(inputs, names);
-        if (nonDiff) {
-            m.addComment("A @NonDiff output never requires grad, so its gradient is never asked for.");
-            m.addStatement("$T $N = $L", op.outputRecord(), out, call);
-            for (OpModel.Output o : op.outputs()) {
-                if (o.nonDiff()) {
-                    m.beginControlFlow("if ($N.$N().requiresGrad())", out, o.name())
-                            .addStatement("throw new $T($S)", AssertionError.class, op.opName() + ": @NonDiff output '"
-                                    + o.name() + "' requires grad")
-                            .endControlFlow();
-                }
+    /** {@code <Op>Function.apply(...)} on the inputs and the non-tensor parameters' values, its outputs in an array. */
+    private MethodSpec outputs() {
+        NameAllocator names = new NameAllocator();
+        for (OpModel.Param p : op.params()) {
+            if (!p.isTensor()) {
+                names.newName(p.name(), p);
             }
         }
-        if (undefined) {
-            m.addComment("materializeGrads = false: when one output alone gets a gradient, the others reach the"
-                    + " backward as null.");
-            for (int i : diffOutputs) {
-                String name = op.outputs().get(i).name();
-                String only = names.newName("only" + Character.toUpperCase(name.charAt(0)) + name.substring(1));
-                m.addStatement("$T $N = $L.$N()", FunctionGenerator.TENSOR, only, call, name);
-                m.beginControlFlow("try")
-                        .addStatement("$T.grad(new $T[] {$N}, $N, new $T[] {$T.onesLike($N)}, false, false, true)",
-                                AUTOGRAD, FunctionGenerator.TENSOR, only, differentiable, FunctionGenerator.TENSOR,
-                                FunctionGenerator.TENSOR, only)
-                        .nextControlFlow("catch ($T $N)", RuntimeException.class, error)
-                        .addStatement("throw new $T($S + $N, $N)", AssertionError.class, op.opName() + ": backward failed"
-                                + " when only output '" + name + "' has a gradient (the others are null because"
-                                + " materializeGrads = false): ", error, error)
-                        .endControlFlow();
-            }
-        }
-    }
-
-    /** {@code <Op>Function.apply(...)} on {@code array}'s tensors and the non-tensor locals; @Dirty inputs are cloned. */
-    private CodeBlock applyCall(String array, NameAllocator names) {
+        String in = names.newName("in", "in");
+        MethodSpec.Builder m = MethodSpec.methodBuilder("outputs")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .returns(TENSORS)
+                .addParameter(TENSORS, in);
         CodeBlock.Builder args = CodeBlock.builder();
         for (OpModel.Param p : op.params()) {
             if (!args.isEmpty()) {
                 args.add(", ");
             }
             if (!p.isTensor()) {
+                if (p.gradcheckValue() == null) {
+                    m.addComment("No default for $L: this check is disabled; a copy of it must choose a value.",
+                            p.type());
+                }
+                m.addStatement("$T $N = $L", p.type(), names.get(p), p.gradcheckValue() == null
+                        ? CodeBlock.of("$L", defaultFor(p.type())) : p.gradcheckValue());
                 args.add("$N", names.get(p));
             } else if (p.dirty()) {
-                // The op writes into a dirty input: give it a copy, so that every evaluation starts from the same values.
-                args.add("$N[$L].clone()", array, p.tensorIndex());
+                m.addComment("The op writes into $N: each call gets a copy, so that every evaluation starts from the"
+                        + " same values.", p.name());
+                args.add("$N[$L].clone()", in, p.tensorIndex());
             } else {
-                args.add("$N[$L]", array, p.tensorIndex());
+                args.add("$N[$L]", in, p.tensorIndex());
             }
         }
-        return CodeBlock.of("$T.apply($L)", op.functionType(), args.build());
+        CodeBlock call = CodeBlock.of("$T.apply($L)", op.functionType(), args.build());
+        if (op.outputRecord() == null) {
+            m.addStatement("return new $T[] {$L}", FunctionGenerator.TENSOR, call);
+            return m.build();
+        }
+        String out = names.newName("out", "out");
+        m.addStatement("$T $N = $L", op.outputRecord(), out, call);
+        CodeBlock.Builder components = CodeBlock.builder();
+        for (OpModel.Output o : op.outputs()) {
+            components.add(components.isEmpty() ? "$N.$N()" : ", $N.$N()", out, o.name());
+        }
+        m.addStatement("return new $T[] {$L}", FunctionGenerator.TENSOR, components.build());
+        return m.build();
     }
 
-    private MethodSpec keepsInputs() {
-        return MethodSpec.methodBuilder("checkBackwardKeepsInputs")
-                .addJavadoc("Runs one forward and backward and checks that every input is as it was. (The runtime itself"
-                        + "\nfails a backward that modifies a saved tensor, naming the op and the field.)\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(FN, "fn")
-                .addParameter(TENSORS, "inputs")
-                .addParameter(TENSORS, "differentiable")
-                .addParameter(STRINGS, "names")
-                .addStatement("double[][] before = new double[inputs.length][]")
-                .beginControlFlow("for (int k = 0; k < inputs.length; k++)")
-                .addStatement("before[k] = inputs[k].toDoubleArray()")
-                .endControlFlow()
-                .addStatement("$T output = fn.apply(inputs)", FunctionGenerator.TENSOR)
-                .addStatement("$T.grad(new $T[] {output}, differentiable, new $T[] {$T.onesLike(output)}, false, false,"
-                        + " true)", AUTOGRAD, FunctionGenerator.TENSOR, FunctionGenerator.TENSOR,
-                        FunctionGenerator.TENSOR)
-                .beginControlFlow("for (int k = 0; k < inputs.length; k++)")
-                .beginControlFlow("if (!$T.equals(before[k], inputs[k].toDoubleArray()))", ARRAYS)
-                .addStatement("throw new $T($S + names[k] + $S)", AssertionError.class, op.opName() + ": input '",
-                        "' changed during forward and backward; an op modifies an input only when it declares it @Dirty,"
-                                + " and a backward never does")
-                .endControlFlow()
-                .endControlFlow()
-                .build();
+    private static CodeBlock strings(Iterable<String> values) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        for (String v : values) {
+            b.add(b.isEmpty() ? "$S" : ", $S", v);
+        }
+        return b.build();
     }
 
     /** A placeholder value for a parameter without a default, in a check that is disabled and says why. */

@@ -64,17 +64,22 @@ public final class NablaProcessor extends AbstractProcessor {
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
         Set<String> ops = new LinkedHashSet<>(deferred);
         deferred.clear();
-        for (Class<? extends Annotation> annotation : OpValidator.ANNOTATIONS) {
-            for (Element e : round.getElementsAnnotatedWith(annotation)) {
+        // One scan of the round's elements for all the DSL annotations present, and none in a round
+        // without any (that of the generated sources, and the last): a scan walks every member and
+        // parameter of every class in the round.
+        Set<? extends Element> annotated = annotations.isEmpty() ? Set.of()
+                : round.getElementsAnnotatedWithAny(annotations.toArray(new TypeElement[0]));
+        for (Element e : annotated) {
+            for (Class<? extends Annotation> annotation : OpValidator.ANNOTATIONS) {
                 try {
                     placement.check(e, annotation);
                 } catch (RuntimeException bug) {
                     reporter.error(e, Message.INTERNAL_ERROR, e, describe(bug));
                 }
-                TypeElement owner = enclosingType(e);
-                if (owner != null) {
-                    ops.add(owner.getQualifiedName().toString());
-                }
+            }
+            TypeElement owner = enclosingType(e);
+            if (owner != null) {
+                ops.add(owner.getQualifiedName().toString());
             }
         }
         for (String name : ops) {

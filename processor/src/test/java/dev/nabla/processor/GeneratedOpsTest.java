@@ -89,6 +89,58 @@ class GeneratedOpsTest {
         assertEquals("LinearOp: parameter 'input' has shape [5] but @Shape(\"n,i\") expects [n, i]", e.getMessage());
     }
 
+    private static final String SUM_OF_PRODUCT = """
+            package test;
+
+            import dev.nabla.Tensor;
+            import dev.nabla.annotations.*;
+
+            final class SumOfProduct {
+                @Saved Tensor m;
+                @Saved Tensor v;
+
+                record Grads(Tensor m, Tensor v) {}
+
+                @Differentiable
+                @Shape("")
+                Tensor forward(@Shape("n,n") Tensor m, @Shape("n,2") Tensor v,
+                        @NonDiff @Shape("a,b,1,c,n") Tensor unused) {
+                    this.m = m;
+                    this.v = v;
+                    return m.mm(v).sum();
+                }
+
+                @Backward
+                Grads backward(Tensor gradOut) {
+                    return new Grads(Tensor.onesLike(v).mm(v.t()).mul(gradOut),
+                            m.t().mm(Tensor.onesLike(v)).mul(gradOut));
+                }
+            }
+            """;
+
+    @Test
+    void repeatedSymbolsFixedSizesScalarsAndHighRanksAreChecked() {
+        Compiled ops = Compiled.compile("test.SumOfProduct", SUM_OF_PRODUCT);
+        Tensor big = Tensor.zeros(DType.FLOAT64, 1, 1, 1, 1, 3);
+        Tensor y = (Tensor) ops.apply("test.SumOfProductFunction", leaf(3, 3), leaf(3, 2), big);
+        assertEquals(0, y.dim());
+        assertTrue(Gradcheck.check(in -> (Tensor) ops.apply("test.SumOfProductFunction", in[0], in[1], null),
+                leaf(2, 2), leaf(2, 2)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ops.apply("test.SumOfProductFunction", leaf(3, 2), leaf(3, 2), null));
+        assertEquals("SumOfProduct: parameter 'm' has shape [3, 2] but @Shape(\"n,n\") expects [n, n]",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ops.apply("test.SumOfProductFunction", leaf(3, 3), leaf(3, 3), null));
+        assertEquals("SumOfProduct: parameter 'v' has shape [3, 3] but @Shape(\"n,2\") expects [3, 2]",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ops.apply("test.SumOfProductFunction", null, leaf(4, 2), big));
+        assertEquals("SumOfProduct: parameter 'unused' has shape [1, 1, 1, 1, 3] but @Shape(\"a,b,1,c,n\")"
+                + " expects [a, b, 1, c, 4]", e.getMessage());
+        ops.gradcheck("test.SumOfProductGradcheck").run();
+    }
+
     @Test
     void savedTensorModifiedBeforeBackwardNamesOpAndField() {
         Compiled ops = Compiled.compile("test.MyReLU", TestOps.MY_RELU);

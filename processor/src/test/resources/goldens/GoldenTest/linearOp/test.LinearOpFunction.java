@@ -63,34 +63,20 @@ public final class LinearOpFunction extends Function {
         long i = -1;
         long o = -1;
         if (input != null) {
-            if (input.dim() != 2) {
-                throw shapeMismatch("LinearOp", "parameter 'input'", "n,i", new long[] {n, i}, input);
-            }
+            checkShape("LinearOp", "parameter 'input'", "n,i", input, n, i);
             n = input.size(0);
             i = input.size(1);
         }
         if (weight != null) {
-            if (weight.dim() != 2
-                    || (i >= 0 && weight.size(1) != i)) {
-                throw shapeMismatch("LinearOp", "parameter 'weight'", "o,i", new long[] {o, i}, weight);
-            }
+            checkShape("LinearOp", "parameter 'weight'", "o,i", weight, o, i);
             o = weight.size(0);
         }
         if (bias != null) {
-            if (bias.dim() != 1
-                    || (o >= 0 && bias.size(0) != o)) {
-                throw shapeMismatch("LinearOp", "parameter 'bias'", "o", new long[] {o}, bias);
-            }
+            checkShape("LinearOp", "parameter 'bias'", "o", bias, o);
             o = bias.size(0);
         }
         Tensor output = op.forward(input, weight, bias);
-        if (output != null) {
-            if (output.dim() != 2
-                    || (n >= 0 && output.size(0) != n)
-                    || (o >= 0 && output.size(1) != o)) {
-                throw shapeMismatch("LinearOp", "output", "n,o", new long[] {n, o}, output);
-            }
-        }
+        checkShape("LinearOp", "output", "n,o", output, n, o);
         saveForBackward(SAVED, op.input, op.weight, op.bias);
         // From here on the saved tensors live only in the version-checked slots.
         op.input = null;

@@ -65,16 +65,11 @@ public final class ScaledSignFunction extends Function {
         Tensor mask = inputs[1];
         long n = -1;
         if (x != null) {
-            if (x.dim() != 1) {
-                throw shapeMismatch("ScaledSign", "parameter 'x'", "n", new long[] {n}, x);
-            }
+            checkShape("ScaledSign", "parameter 'x'", "n", x, n);
             n = x.size(0);
         }
         if (mask != null) {
-            if (mask.dim() != 1
-                    || (n >= 0 && mask.size(0) != n)) {
-                throw shapeMismatch("ScaledSign", "parameter 'mask'", "n", new long[] {n}, mask);
-            }
+            checkShape("ScaledSign", "parameter 'mask'", "n", mask, n);
             n = mask.size(0);
         }
         ScaledSign.Out result = op.forward(x, mask, this.factor);
@@ -83,12 +78,7 @@ public final class ScaledSignFunction extends Function {
         }
         Tensor scaled = result.scaled();
         Tensor sign = result.sign();
-        if (scaled != null) {
-            if (scaled.dim() != 1
-                    || (n >= 0 && scaled.size(0) != n)) {
-                throw shapeMismatch("ScaledSign", "output 'scaled'", "n", new long[] {n}, scaled);
-            }
-        }
+        checkShape("ScaledSign", "output 'scaled'", "n", scaled, n);
         markNonDifferentiable(sign);
         saveForBackward(SAVED, op.scaled, op.mask);
         // From here on the saved tensors live only in the version-checked slots.

@@ -1,0 +1,242 @@
+package dev.nabla.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nabla.DType;
+import dev.nabla.Gradcheck;
+import dev.nabla.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Hand-written checks on {@link OpGradcheck}: each of its checks passes a correct op and names a wrong one's fault. */
+class OpGradcheckTest {
+    /** {@code x * x}, its backward scaled by {@code factor} (2 is right), saving {@code 2x} when asked to. */
+    static final class Square extends Function {
+        private final double factor;
+        private final boolean saveIntermediate;
+
+        Square(double factor, boolean saveIntermediate) {
+            this.factor = factor;
+            this.saveIntermediate = saveIntermediate;
+        }
+
+        @Override
+        protected Tensor[] forward(Tensor[] in) {
+            // The forward runs without a graph: a saved 2x is a constant to a double backward.
+            saveForBackward(saveIntermediate ? in[0].mul(2) : in[0]);
+            return new Tensor[] {in[0].mul(in[0])};
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] grad) {
+            Tensor saved = savedTensor(0);
+            return new Tensor[] {saveIntermediate ? grad[0].mul(saved) : grad[0].mul(saved).mul(factor)};
+        }
+    }
+
+    /** A check of {@link Square} on five float64 elements. */
+    static class SquareCheck extends OpGradcheck {
+        private final double factor;
+        private final boolean saveIntermediate;
+
+        SquareCheck(double factor, boolean saveIntermediate) {
+            super("com.example.Square", "x");
+            this.factor = factor;
+            this.saveIntermediate = saveIntermediate;
+        }
+
+        @Override
+        protected Tensor[] inputs(SplittableRandom sizes) {
+            return new Tensor[] {Tensor.randn(DType.FLOAT64, 2 + sizes.nextInt(3)).requiresGrad(true)};
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] in) {
+            return new Tensor[] {new Square(factor, saveIntermediate).apply(in)[0]};
+        }
+    }
+
+    @Test
+    void correctOpPassesAndNamesItself() {
+        SquareCheck check = new SquareCheck(2, false);
+        check.run();
+        assertEquals("com.example.Square", check.opClassName());
+        assertNull(check.disabledReason());
+    }
+
+    @Test
+    void wrongGradientFailsNamingOpAndSeed() {
+        AssertionError e = assertThrows(AssertionError.class, () -> new SquareCheck(3, false).run());
+        assertTrue(e.getMessage().startsWith("Square: gradcheck failed (seed 20261122): Jacobian mismatch"),
+                e.getMessage());
+        SquareCheck reseeded = new SquareCheck(3, false);
+        reseeded.setSeed(7);
+        e = assertThrows(AssertionError.class, reseeded::run);
+        assertTrue(e.getMessage().startsWith("Square: gradcheck failed (seed 7): "), e.getMessage());
+    }
+
+    @Test
+    void optionsReachTheChecks() {
+        // A gradient 0.5% off: beyond the default rtol of 1e-3, within 1e-2.
+        SquareCheck slightlyOff = new SquareCheck(2.01, false);
+        assertThrows(AssertionError.class, slightlyOff::run);
+        slightlyOff.setOptions(Gradcheck.Options.defaults().withRtol(1e-2));
+        slightlyOff.run();
+    }
+
+    @Test
+    void savedIntermediateIsNamedWhenGradgradcheckFails() {
+        SquareCheck check = new SquareCheck(2, true);
+        check.setSavedIntermediates("twoX");
+        AssertionError e = assertThrows(AssertionError.class, check::run);
+        assertTrue(e.getMessage().startsWith("Square: gradgradcheck failed (seed 20261122): "), e.getMessage());
+        assertTrue(e.getMessage().contains("\nnote: @Saved twoX of Square holds an intermediate computed in the"
+                + " forward without a graph"), e.getMessage());
+        SquareCheck once = new SquareCheck(2, true);
+        once.setOnceDifferentiable(true);
+        once.run();
+    }
+
+    /** {@code 2x}, which adds 1 to its input in place whenever a graph is recorded: a bug the check must name. */
+    static final class Scribble extends Function {
+        @Override
+        protected Tensor[] forward(Tensor[] in) {
+            Tensor out = in[0].mul(2);
+            if (needsInputGrad(0)) {
+                in[0].add_(1);
+            }
+            return new Tensor[] {out};
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] grad) {
+            return new Tensor[] {grad[0].mul(2)};
+        }
+    }
+
+    @Test
+    void inputChangedByTheOpIsNamed() {
+        OpGradcheck check = new OpGradcheck("com.example.Scribble", "x") {
+            @Override
+            protected Tensor[] inputs(SplittableRandom sizes) {
+                return new Tensor[] {Tensor.randn(DType.FLOAT64, 3).requiresGrad(true)};
+            }
+
+            @Override
+            protected Tensor[] outputs(Tensor[] in) {
+                return new Tensor[] {new Scribble().apply(in)[0]};
+            }
+        };
+        AssertionError e = assertThrows(AssertionError.class, check::run);
+        assertEquals("Scribble: input 'x' changed during forward and backward; an op modifies an input only when it"
+                + " declares it @Dirty, and a backward never does", e.getMessage());
+    }
+
+    /**
+     * {@code 2x} and {@code 3x}, absent output gradients reaching the backward as null; the second
+     * output marked non-differentiable when {@code markThrice}, and a backward that fails on an
+     * absent gradient when {@code fragile}.
+     */
+    static final class Pair extends Function {
+        private final boolean markThrice;
+        private final boolean fragile;
+
+        Pair(boolean markThrice, boolean fragile) {
+            this.markThrice = markThrice;
+            this.fragile = fragile;
+            setMaterializeGrads(false);
+        }
+
+        @Override
+        protected Tensor[] forward(Tensor[] in) {
+            Tensor thrice = in[0].mul(3);
+            if (markThrice) {
+                markNonDifferentiable(thrice);
+            }
+            return new Tensor[] {in[0].mul(2), thrice};
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] grad) {
+            Tensor g = fragile || grad[0] != null ? grad[0].mul(2) : null;
+            if (fragile || grad[1] != null) {
+                g = g == null ? grad[1].mul(3) : g.add(grad[1].mul(3));
+            }
+            return new Tensor[] {g};
+        }
+    }
+
+    /** A check of {@link Pair} with its outputs named {@code twice} and {@code thrice}. */
+    static final class PairCheck extends OpGradcheck {
+        private final boolean markThrice;
+        private final boolean fragile;
+
+        PairCheck(boolean markThrice, boolean fragile) {
+            super("com.example.Pair", "x");
+            this.markThrice = markThrice;
+            this.fragile = fragile;
+            setOutputNames("twice", "thrice");
+        }
+
+        @Override
+        protected Tensor[] inputs(SplittableRandom sizes) {
+            return new Tensor[] {Tensor.randn(DType.FLOAT64, 3).requiresGrad(true)};
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] in) {
+            return new Pair(markThrice, fragile).apply(in);
+        }
+    }
+
+    @Test
+    void nonDifferentiableOutputsAreLeftOutAndMustNotRequireGrad() {
+        PairCheck check = new PairCheck(true, false);
+        check.markNonDifferentiable("thrice");
+        check.run();
+        PairCheck unmarked = new PairCheck(false, false);
+        unmarked.markNonDifferentiable("thrice");
+        AssertionError e = assertThrows(AssertionError.class, unmarked::run);
+        assertEquals("Pair: @NonDiff output 'thrice' requires grad", e.getMessage());
+    }
+
+    @Test
+    void backwardMustCopeWithAbsentGradientsWhenNotMaterialized() {
+        new PairCheck(false, false).run();
+        PairCheck fragile = new PairCheck(false, true);
+        fragile.run();
+        fragile.setMaterializeGrads(false);
+        AssertionError e = assertThrows(AssertionError.class, fragile::run);
+        assertTrue(e.getMessage().startsWith("Pair: backward failed when only output 'twice' has a gradient (the"
+                + " others are null because materializeGrads = false): "), e.getMessage());
+        PairCheck robust = new PairCheck(false, false);
+        robust.setMaterializeGrads(false);
+        robust.run();
+    }
+
+    @Test
+    void disabledCheckSaysWhy() {
+        SquareCheck check = new SquareCheck(3, false);
+        check.disable("straight-through: deliberately not the true gradient");
+        assertEquals("straight-through: deliberately not the true gradient", check.disabledReason());
+    }
+
+    @Test
+    void settingsThatDoNotMatchTheOpAreClearErrors() {
+        PairCheck check = new PairCheck(false, false);
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> check.markNonDifferentiable("half"));
+        assertEquals("Pair: no output named 'half' among [twice, thrice]", unknown.getMessage());
+        SquareCheck misnamed = new SquareCheck(2, false) {
+            @Override
+            protected Tensor[] inputs(SplittableRandom sizes) {
+                return new Tensor[] {Tensor.randn(DType.FLOAT64, 2).requiresGrad(true), Tensor.randn(DType.FLOAT64, 2)};
+            }
+        };
+        IllegalStateException count = assertThrows(IllegalStateException.class, misnamed::run);
+        assertEquals("Square: inputs() returned 2 tensors for 1 input names", count.getMessage());
+    }
+}
