@@ -59,7 +59,14 @@ public final class DigitsDemo implements Callable<Integer> {
             return 2;
         }
         long start = System.nanoTime();
-        DigitsTraining.Result result = DigitsTraining.train(config, System.out);
+        DigitsTraining.Result result;
+        try {
+            result = DigitsTraining.train(config, System.out);
+        } catch (IllegalStateException e) {
+            // For example --device cuda on a machine without a CUDA backend: the message says why.
+            System.err.println("digits: " + e.getMessage());
+            return 1;
+        }
         System.out.printf("test accuracy %.4f on the held-out images after %d epochs (%.1f s)%n", result.testAccuracy(),
                 epochs, (System.nanoTime() - start) / 1e9);
         System.out.println("weights: " + result.weights().toAbsolutePath());
