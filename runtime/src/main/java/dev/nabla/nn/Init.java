@@ -79,7 +79,6 @@ public final class Init {
      *
      * @throws IllegalArgumentException if {@code t} is not floating point or {@code low > high}
      */
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     public static Tensor uniform_(Tensor t, double low, double high) {
         try (Grad.Scope off = Grad.disabled()) {
             return t.uniform_(low, high);
@@ -96,7 +95,6 @@ public final class Init {
      *
      * @throws IllegalArgumentException if {@code t} is not floating point or {@code std < 0}
      */
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     public static Tensor normal_(Tensor t, double mean, double std) {
         try (Grad.Scope off = Grad.disabled()) {
             return t.normal_(mean, std);
@@ -104,7 +102,6 @@ public final class Init {
     }
 
     /** Fills {@code t} with {@code value}. */
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     public static Tensor constant_(Tensor t, double value) {
         try (Grad.Scope off = Grad.disabled()) {
             return t.fill_(value);

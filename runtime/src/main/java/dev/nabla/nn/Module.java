@@ -551,7 +551,6 @@ public abstract class Module {
      * @throws IllegalArgumentException listing every key that cannot be loaded; nothing is
      *     modified then
      */
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     public final IncompatibleKeys loadStateDict(Map<String, ? extends Tensor> stateDict, boolean strict) {
         Map<String, Tensor> targets = new LinkedHashMap<>();
         collectState("", targets, identitySet());
@@ -663,7 +662,6 @@ public abstract class Module {
      * A gradient that is part of a graph (from a backward with {@code createGraph}) is replaced by
      * a detached one before zeroing, so that the graph is not modified.
      */
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     private static void zeroGrads(Iterable<? extends Tensor> params, boolean setToNone) {
         for (Tensor p : params) {
             Tensor g = p.grad();
@@ -718,7 +716,6 @@ public abstract class Module {
         return this;
     }
 
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     private void convert(UnaryOperator<Tensor> fn, java.util.function.Predicate<Tensor> applies) {
         Map<Tensor, Tensor> done = new IdentityHashMap<>();
         try (Grad.Scope off = Grad.disabled()) {

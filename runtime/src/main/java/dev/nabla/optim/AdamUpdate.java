@@ -47,7 +47,6 @@ final class AdamUpdate {
         groups.add(new Group(params, options));
     }
 
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     void step() {
         try (Grad.Scope off = Grad.disabled()) {
             for (Group group : groups) {

@@ -81,7 +81,6 @@ public abstract class Optimizer {
      *
      * @param setToNone drop the gradients (then {@link Tensor#grad()} is null) instead of zeroing them
      */
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     public void zeroGrad(boolean setToNone) {
         try (Grad.Scope off = Grad.disabled()) {
             for (ParamGroup group : groups) {

@@ -70,7 +70,6 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     public void step() {
         try (Grad.Scope off = Grad.disabled()) {
             for (Group group : groups) {

@@ -684,7 +684,7 @@ public class CpuBackend implements Backend {
     @Override
     public void indexSelect(Tensor in, int dim, Tensor index, Tensor out) {
         long[] idx = index.contiguous().toLongArray();
-        if (in.isContiguous() && out.isContiguous() && in.dtype() == out.dtype()) {
+        if (in.isContiguous() && out.isContiguous()) {
             // Contiguous slices: one bulk copy per index (a data loader's batch gather takes this path).
             long[] shape = ACCESS.shape(in);
             long inner = 1;

@@ -48,7 +48,6 @@ class Seed002Test {
     }
 
     @Test
-    @SuppressWarnings("try") // the grad-mode scope acts by existing; its variable is never read
     void customLossGradientIsTheSignOfTheErrorTimesTheInput() {
         MyModel model = new MyModel();
         try (Grad.Scope off = Grad.disabled()) {
