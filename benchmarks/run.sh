@@ -9,7 +9,7 @@ if [ ! -f benchmarks/target/classpath.txt ] || [ -z "${NABLA_BENCH_NO_BUILD:-}" 
   mvn -B -q -DskipTests -pl benchmarks -am package >&2
 fi
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-bench() { java -Xms2g -Xmx8g -XX:+UseParallelGC -cp "$cp" dev.nabla.benchmarks.Bench "$@"; }
+bench() { java -Xms2g -Xmx8g -XX:+UseParallelGC -XX:+AlwaysPreTouch -cp "$cp" dev.nabla.benchmarks.Bench "$@"; }
 
 # Each workload runs in a JVM of its own, as JMH forks one per benchmark: in a shared JVM the
 # JIT's profile of the first workload's code slows a later one that runs the same methods with

@@ -3,13 +3,16 @@ package dev.nabla.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nabla.DType;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,11 +22,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class BlasTest {
     private final boolean nativeAtStart = Blas.isNative();
+    private final boolean zeroCopyAtStart = Blas.isZeroCopy();
 
     @AfterEach
     void restore() {
         if (nativeAtStart) {
             Blas.setNativeEnabled(true);
+        }
+        if (zeroCopyAtStart) {
+            Blas.setZeroCopyEnabled(true);
         }
     }
 
@@ -64,13 +71,63 @@ class BlasTest {
         check(n, k, m, ta, tb, DType.FLOAT32);
     }
 
-    @ParameterizedTest(name = "OpenBLAS {0}x{1}x{2} transA={3} transB={4}")
+    @ParameterizedTest(name = "OpenBLAS staged {0}x{1}x{2} transA={3} transB={4}")
     @CsvSource({"40,40,40,false,false", "64,64,64,true,false", "65,257,33,false,true", "300,270,130,true,true"})
-    void nativeMatchesNaive(int n, int k, int m, boolean ta, boolean tb) {
+    void stagedNativeMatchesNaive(int n, int k, int m, boolean ta, boolean tb) {
         Assumptions.assumeTrue(nativeAtStart, () -> "OpenBLAS did not load: " + Blas.nativeStatus());
+        Blas.setZeroCopyEnabled(false);
         assertTrue(Blas.isNative());
+        assertFalse(Blas.isZeroCopy());
         check(n, k, m, ta, tb, DType.FLOAT64);
         check(n, k, m, ta, tb, DType.FLOAT32);
+    }
+
+    @ParameterizedTest(name = "OpenBLAS zero-copy {0}x{1}x{2} transA={3} transB={4}")
+    @CsvSource({"40,40,40,false,false", "64,64,64,true,false", "65,257,33,false,true", "300,270,130,true,true",
+        "1,4096,1,false,false", "257,1,300,true,true"})
+    void zeroCopyNativeMatchesNaive(int n, int k, int m, boolean ta, boolean tb) {
+        Assumptions.assumeTrue(zeroCopyAtStart, () -> "zero-copy bridge not in use: " + Blas.zeroCopyStatus());
+        check(n, k, m, ta, tb, DType.FLOAT64);
+        check(n, k, m, ta, tb, DType.FLOAT32);
+    }
+
+    /** Where the build made the bridge, it must load: a silent fall back to copies would only show as lost speed. */
+    @Test
+    void zeroCopyBridgeLoadsWhereItWasBuilt() {
+        Assumptions.assumeTrue(nativeAtStart, () -> "OpenBLAS did not load: " + Blas.nativeStatus());
+        String resource = Loader.getPlatform() + "/" + System.mapLibraryName("nablagemm");
+        Assumptions.assumeTrue(CriticalGemm.class.getResource(resource) != null,
+                () -> resource + " was not built (no C compiler at build time)");
+        assertEquals("", Blas.zeroCopyStatus());
+        assertTrue(Blas.isZeroCopy());
+    }
+
+    /** Operands that are views into the middle of a larger array: offsets and leading dimensions reach native code. */
+    @ParameterizedTest(name = "zero-copy={0}")
+    @CsvSource({"true", "false"})
+    void viewsWithOffsetsAndLeadingDimensions(boolean zeroCopy) {
+        Assumptions.assumeTrue(nativeAtStart && (!zeroCopy || zeroCopyAtStart));
+        Blas.setZeroCopyEnabled(zeroCopy);
+        Nabla.manualSeed(11);
+        Tensor big = Tensor.randn(DType.FLOAT64, 90, 120);
+        Tensor a = big.narrow(0, 5, 70).narrow(1, 7, 60);        // row-major, leading dimension 120
+        Tensor b = big.narrow(0, 10, 80).narrow(1, 50, 60).t();  // column-major view: 60 x 80
+        double[] expected = naive(a.contiguous().toDoubleArray(), b.contiguous().toDoubleArray(), 70, 60, 80);
+        assertArrayEquals(expected, a.mm(b).toDoubleArray(), 1e-10);
+        assertArrayEquals(expected, a.to(DType.FLOAT32).mm(b.to(DType.FLOAT32)).toDoubleArray(), 1e-3);
+    }
+
+    @Test
+    void spansOutsideTheArrayAreRefusedBeforeNativeCode() {
+        Assumptions.assumeTrue(nativeAtStart);
+        float[] a = new float[64 * 64];
+        float[] c = new float[64 * 64];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Blas.sgemm(false, false, 64, 64, 64, a, 1, 64, a, 0, 64, c, 0, 64));
+        assertEquals("gemm: matrix A (64 x 64, leading dimension 64, offset 1) does not fit its array of 4096 elements",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Blas.sgemm(false, false, 64, 64, 64, a, 0, 32, a, 0, 64, c, 0, 64));
     }
 
     @ParameterizedTest(name = "non-BLAS layout {0}")
