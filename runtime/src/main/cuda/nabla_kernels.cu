@@ -1,0 +1,844 @@
+// nabla-ptx-package: dev/nabla/backend/cuda
+//
+// The built-in kernels of Nabla's CUDA backend, compiled to PTX by build-ptx.sh and loaded by
+// dev.nabla.backend.cuda through the driver API. The binding contract is cuda-spec.md; this
+// comment restates the part a reader of this file needs.
+//
+// ABI
+//  - Every entry point is extern "C" with the name <kernel>_<type>: f32 float, f64 double,
+//    i64 long long, b8 unsigned char holding 0 or 1 (one byte per element).
+//  - Op codes are the ordinals of the Java enums UnaryOp, BinaryOp and ReduceOp.
+//  - Layout (368 bytes) and Rows (432 bytes) are passed by value; every field is a long long,
+//    so the host packs them as little-endian 64-bit words in field order, with no padding.
+//  - Layout describes an elementwise iteration space of numel elements over up to 4 operands:
+//    operand k's element for linear index i is offset[k] + sum_d idx_d * stride[k][d], where
+//    idx_d decomposes i over shape (last dimension fastest). The host coalesces dimensions, so
+//    contiguous tensors arrive with nd == 1, which is indexed without any division.
+//  - Rows describes rows of len elements: row r decomposes over keepShape, element j of a row
+//    over redShape; in/out offsets are inOffset/outOffset plus the dot products of those
+//    indices with keepIn/keepOut and redIn/redOut.
+//
+// Launch rules
+//  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax: 1-D blocks
+//    of 256 threads, any grid; each thread walks a grid-stride loop, so any grid is correct.
+//  - reduce, softmax: blocks of exactly 256 threads (the shared-memory tree assumes it), one
+//    block per row at a time, blocks striding over the rows; 2048 bytes of static shared memory.
+//  - gemm: blocks of exactly 256 threads, grid (ceil(m/128), ceil(n/128), batch), for every
+//    type; the batch index is blockIdx.z, so the batch argument only documents the grid.
+//    Static shared memory only: 16640 bytes (f32), 33280 bytes (f64, i64) per block.
+//  - Op codes outside a kernel's list are never launched: the switches declare them
+//    unreachable, which lets them compile to a bare jump table.
+//  - Nothing is launched for an empty iteration space.
+//
+// Semantics follow the CPU backend (FloatKernels, DoubleKernels, LongKernels, CpuBackend):
+// Java's Math.max/min (NaN wins, -0.0 < 0.0), float transcendentals computed in double and
+// rounded once, Java's saturating (long) casts, and wrap-around int64 arithmetic.
+
+#include <climits>
+#include <type_traits>
+
+#define NABLA_MAX_DIMS 8
+
+typedef struct {
+    long long numel;
+    long long nd;
+    long long shape[NABLA_MAX_DIMS];
+    long long stride[4][NABLA_MAX_DIMS];
+    long long offset[4];
+} Layout;
+
+typedef struct {
+    long long rows;
+    long long len;
+    long long keepNd;
+    long long keepShape[NABLA_MAX_DIMS];
+    long long keepIn[NABLA_MAX_DIMS];
+    long long keepOut[NABLA_MAX_DIMS];
+    long long redNd;
+    long long redShape[NABLA_MAX_DIMS];
+    long long redIn[NABLA_MAX_DIMS];
+    long long redOut[NABLA_MAX_DIMS];
+    long long inOffset;
+    long long outOffset;
+} Rows;
+
+static_assert(sizeof(Layout) == 368, "Layout is packed by the host as 46 longs");
+// cuda-spec.md labels Rows "472 bytes", but its fields, which both sides follow, make 54 longs.
+static_assert(sizeof(Rows) == 432, "Rows is packed by the host as 54 longs");
+
+typedef unsigned char b8;
+
+namespace {
+
+constexpr int THREADS = 256;
+
+enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SIGN, RECIPROCAL };
+enum BinaryOp { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GT, GE, LT, LE, EQ, NE };
+enum ReduceOp { SUM, MAX, MIN };
+
+// ---------------------------------------------------------------- indexing
+
+__device__ __forceinline__ long long firstThread() {
+    return (long long) blockIdx.x * blockDim.x + threadIdx.x;
+}
+
+__device__ __forceinline__ long long gridThreads() {
+    return (long long) gridDim.x * blockDim.x;
+}
+
+// Calls add(d, idx_d) for each dimension of i decomposed over shape[0..nd), last fastest.
+// The loop is unrolled over the maximum rank so that every field of the by-value struct is
+// read at a constant offset: a run-time index would copy the whole struct to local memory.
+// The outermost index is what remains after the inner divisions, so it needs none.
+template <class I, class F>
+__device__ __forceinline__ void decomposeAs(I rest, long long nd, const long long (&shape)[NABLA_MAX_DIMS], F&& add) {
+#pragma unroll
+    for (int d = NABLA_MAX_DIMS - 1; d >= 0; --d) {
+        if (d < nd) {
+            if (d == 0) {
+                add(d, (long long) rest);
+            } else {
+                I size = (I) shape[d];
+                add(d, (long long) (rest % size));
+                rest /= size;
+            }
+        }
+    }
+}
+
+// count bounds i and every extent in shape: below 2^32, 32-bit division (several times cheaper
+// than the emulated 64-bit one) decides the speed of broadcasting ops.
+template <class F>
+__device__ __forceinline__ void decompose(long long i, long long count, long long nd,
+                                          const long long (&shape)[NABLA_MAX_DIMS], F&& add) {
+    if (nd == 1) {
+        add(0, i);
+    } else if (count <= (long long) UINT_MAX) {
+        decomposeAs<unsigned>((unsigned) i, nd, shape, add);
+    } else {
+        decomposeAs<unsigned long long>((unsigned long long) i, nd, shape, add);
+    }
+}
+
+// The element offsets of operands 0..K-1 for linear index i of L.
+template <int K>
+__device__ __forceinline__ void locate(const Layout& L, long long i, long long (&o)[K]) {
+#pragma unroll
+    for (int k = 0; k < K; ++k) {
+        o[k] = L.offset[k];
+    }
+    decompose(i, L.numel, L.nd, L.shape, [&](int d, long long idx) {
+#pragma unroll
+        for (int k = 0; k < K; ++k) {
+            o[k] += idx * L.stride[k][d];
+        }
+    });
+}
+
+// Where row r starts in `in` and where its result (or its first output element) goes in `out`.
+__device__ __forceinline__ void rowStart(const Rows& R, long long r, long long& in, long long& out) {
+    in = R.inOffset;
+    out = R.outOffset;
+    decompose(r, R.rows, R.keepNd, R.keepShape, [&](int d, long long idx) {
+        in += idx * R.keepIn[d];
+        out += idx * R.keepOut[d];
+    });
+}
+
+// Element j's offset from its row's start in `in`.
+__device__ __forceinline__ long long elementIn(const Rows& R, long long j) {
+    long long in = 0;
+    decompose(j, R.len, R.redNd, R.redShape, [&](int d, long long idx) { in += idx * R.redIn[d]; });
+    return in;
+}
+
+// Element j's offsets from its row's start in `in` and in `out` (softmax).
+__device__ __forceinline__ void elementInOut(const Rows& R, long long j, long long& in, long long& out) {
+    in = 0;
+    out = 0;
+    decompose(j, R.len, R.redNd, R.redShape, [&](int d, long long idx) {
+        in += idx * R.redIn[d];
+        out += idx * R.redOut[d];
+    });
+}
+
+// ---------------------------------------------------------------- Java arithmetic
+
+__device__ __forceinline__ bool isNaN(float x) { return x != x; }
+__device__ __forceinline__ bool isNaN(double x) { return x != x; }
+__device__ __forceinline__ bool isNaN(long long) { return false; }
+
+// Math.max: a NaN operand wins and 0.0 > -0.0, which fmax does not promise.
+template <class T>
+__device__ __forceinline__ T javaMax(T a, T b) {
+    if (isNaN(a)) {
+        return a;
+    }
+    if (a == 0 && b == 0) {
+        return signbit(a) ? b : a;
+    }
+    return a >= b ? a : b;
+}
+
+template <class T>
+__device__ __forceinline__ T javaMin(T a, T b) {
+    if (isNaN(a)) {
+        return a;
+    }
+    if (a == 0 && b == 0) {
+        return signbit(b) ? b : a;
+    }
+    return a <= b ? a : b;
+}
+
+__device__ __forceinline__ long long javaMax(long long a, long long b) { return a >= b ? a : b; }
+__device__ __forceinline__ long long javaMin(long long a, long long b) { return a <= b ? a : b; }
+
+// Java's (long) cast: NaN is 0 and out-of-range values saturate, where C leaves both undefined.
+__device__ __forceinline__ long long javaLong(double x) {
+    if (isNaN(x)) {
+        return 0;
+    }
+    if (x >= 9223372036854775808.0) {
+        return LLONG_MAX;
+    }
+    if (x <= -9223372036854775808.0) {
+        return LLONG_MIN;
+    }
+    return (long long) x;
+}
+
+// Java's long arithmetic wraps; C's signed overflow is undefined, unsigned arithmetic is not.
+__device__ __forceinline__ long long wrapAdd(long long a, long long b) {
+    return (long long) ((unsigned long long) a + (unsigned long long) b);
+}
+
+__device__ __forceinline__ long long wrapSub(long long a, long long b) {
+    return (long long) ((unsigned long long) a - (unsigned long long) b);
+}
+
+__device__ __forceinline__ long long wrapMul(long long a, long long b) {
+    return (long long) ((unsigned long long) a * (unsigned long long) b);
+}
+
+// LongKernels.pow: PyTorch's integer pow, by squaring with wrap-around.
+__device__ __forceinline__ long long longPow(long long base, long long exponent) {
+    if (exponent < 0) {
+        return base == 1 ? 1 : base == -1 ? ((exponent & 1) == 0 ? 1 : -1) : 0;
+    }
+    long long result = 1;
+    while (exponent > 0) {
+        if ((exponent & 1) != 0) {
+            result = wrapMul(result, base);
+        }
+        base = wrapMul(base, base);
+        exponent >>= 1;
+    }
+    return result;
+}
+
+// Math.signum: zeros keep their sign and NaN stays NaN.
+template <class T>
+__device__ __forceinline__ T signum(T x) {
+    return x > 0 ? T(1) : x < 0 ? T(-1) : x;
+}
+
+// ---------------------------------------------------------------- conversions
+
+// CpuBackend.copy/fill: to BOOL is x != 0 (NaN is true), float to INT64 is Java's (long), and
+// every other conversion is C's, which rounds to nearest once (long to float included).
+template <class D, class S>
+__device__ __forceinline__ D convert(S x) {
+    if constexpr (std::is_same_v<D, b8>) {
+        return x != 0;
+    } else if constexpr (std::is_same_v<D, long long> && std::is_floating_point_v<S>) {
+        return javaLong((double) x);
+    } else {
+        return (D) x;
+    }
+}
+
+// ---------------------------------------------------------------- elementwise ops
+
+// Float transcendentals go through double and round once, as (float) Math.exp(x) does on the CPU.
+template <class T>
+__device__ __forceinline__ T unaryOp(int op, T x) {
+    double v = x;
+    switch (op) {
+        case NEG: return -x;
+        case ABS: return (T) fabs(v);
+        case EXP: return (T) exp(v);
+        case LOG: return (T) log(v);
+        case SQRT: return (T) sqrt(v);
+        case SIN: return (T) sin(v);
+        case COS: return (T) cos(v);
+        case TANH: return (T) tanh(v);
+        case SIGMOID: return (T) (1.0 / (1.0 + exp(-v)));
+        case RELU: return javaMax(x, T(0));
+        case SIGN: return signum(x);
+        case RECIPROCAL: return T(1) / x;
+        default: __builtin_unreachable();
+    }
+}
+
+// LongKernels.unary; RELU is defined there too, so it is served although the contract lists
+// only NEG, ABS and SIGN for int64.
+__device__ __forceinline__ long long unaryOp(int op, long long x) {
+    switch (op) {
+        case NEG: return wrapSub(0, x);
+        case ABS: return x < 0 ? wrapSub(0, x) : x;
+        case RELU: return x > 0 ? x : 0;
+        case SIGN: return (x > 0) - (x < 0);
+        default: __builtin_unreachable();
+    }
+}
+
+// pow: CUDA's pow follows C99 Annex F (pow(1, y) = 1 for every y, pow(-1, +-inf) = 1), which is
+// exactly what DoubleKernels.pow builds on top of Math.pow; float pow goes through double.
+template <class T>
+__device__ __forceinline__ T binaryOp(int op, T x, T y) {
+    switch (op) {
+        case ADD: return x + y;
+        case SUB: return x - y;
+        case MUL: return x * y;
+        case DIV: return x / y;
+        case POW: return (T) pow((double) x, (double) y);
+        case MAXIMUM: return javaMax(x, y);
+        case MINIMUM: return javaMin(x, y);
+        default: __builtin_unreachable();
+    }
+}
+
+// int64 DIV is never launched: the CPU backend rejects it.
+__device__ __forceinline__ long long binaryOp(int op, long long x, long long y) {
+    switch (op) {
+        case ADD: return wrapAdd(x, y);
+        case SUB: return wrapSub(x, y);
+        case MUL: return wrapMul(x, y);
+        case POW: return longPow(x, y);
+        case MAXIMUM: return javaMax(x, y);
+        case MINIMUM: return javaMin(x, y);
+        default: __builtin_unreachable();
+    }
+}
+
+template <class T>
+__device__ __forceinline__ b8 compareOp(int op, T x, T y) {
+    switch (op) {
+        case GT: return x > y;
+        case GE: return x >= y;
+        case LT: return x < y;
+        case LE: return x <= y;
+        case EQ: return x == y;
+        case NE: return x != y;
+        default: __builtin_unreachable();
+    }
+}
+
+// FloatKernels.clamp compares in float against bounds already rounded to float.
+template <class T>
+__device__ __forceinline__ T clampOp(T x, double lo, double hi) {
+    return javaMin(javaMax(x, (T) lo), (T) hi);
+}
+
+// LongKernels.clamp compares the long with the double bounds and rounds them inwards.
+__device__ __forceinline__ long long clampOp(long long x, double lo, double hi) {
+    double v = (double) x;
+    return v < lo ? javaLong(ceil(lo)) : v > hi ? javaLong(floor(hi)) : x;
+}
+
+// ---------------------------------------------------------------- elementwise kernels
+
+template <class T>
+__device__ __forceinline__ void fillKernel(const Layout& L, T* out, double value) {
+    T v = convert<T>(value);
+    for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
+        long long o[1];
+        locate(L, i, o);
+        out[o[0]] = v;
+    }
+}
+
+template <class S, class D>
+__device__ __forceinline__ void copyKernel(const Layout& L, const S* src, D* dst) {
+    for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
+        long long o[2];
+        locate(L, i, o);
+        dst[o[0]] = convert<D>(src[o[1]]);
+    }
+}
+
+template <class T>
+__device__ __forceinline__ void unaryKernel(const Layout& L, int op, const T* in, T* out) {
+    for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
+        long long o[2];
+        locate(L, i, o);
+        out[o[0]] = unaryOp(op, in[o[1]]);
+    }
+}
+
+template <class T>
+__device__ __forceinline__ void clampKernel(const Layout& L, const T* in, T* out, double lo, double hi) {
+    for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
+        long long o[2];
+        locate(L, i, o);
+        out[o[0]] = clampOp(in[o[1]], lo, hi);
+    }
+}
+
+template <class T>
+__device__ __forceinline__ void binaryKernel(const Layout& L, int op, const T* a, const T* b, T* out) {
+    for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
+        long long o[3];
+        locate(L, i, o);
+        out[o[0]] = binaryOp(op, a[o[1]], b[o[2]]);
+    }
+}
+
+template <class T>
+__device__ __forceinline__ void compareKernel(const Layout& L, int op, const T* a, const T* b, b8* out) {
+    for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
+        long long o[3];
+        locate(L, i, o);
+        out[o[0]] = compareOp(op, a[o[1]], b[o[2]]);
+    }
+}
+
+template <class T>
+__device__ __forceinline__ void whereKernel(const Layout& L, const b8* cond, const T* a, const T* b, T* out) {
+    for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
+        long long o[4];
+        locate(L, i, o);
+        out[o[0]] = cond[o[1]] ? a[o[2]] : b[o[3]];
+    }
+}
+
+template <class T>
+__device__ __forceinline__ void gatherKernel(const Layout& L, long long inDimStride, const T* in,
+                                             const long long* index, T* out) {
+    for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
+        long long o[3];
+        locate(L, i, o);
+        out[o[0]] = in[o[1] + index[o[2]] * inDimStride];
+    }
+}
+
+__device__ __forceinline__ void atomicAddTo(float* p, float v) { atomicAdd(p, v); }
+__device__ __forceinline__ void atomicAddTo(double* p, double v) { atomicAdd(p, v); }
+
+// Two's complement addition is the same operation on unsigned words.
+__device__ __forceinline__ void atomicAddTo(long long* p, long long v) {
+    atomicAdd((unsigned long long*) p, (unsigned long long) v);
+}
+
+template <class T>
+__device__ __forceinline__ void scatterAddKernel(const Layout& L, long long outDimStride, const T* src,
+                                                 const long long* index, T* out) {
+    for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
+        long long o[3];
+        locate(L, i, o);
+        atomicAddTo(&out[o[1] + index[o[2]] * outDimStride], src[o[0]]);
+    }
+}
+
+// ---------------------------------------------------------------- rows: reduce, argmax, softmax
+
+// What a row is folded in: FloatKernels accumulates float rows in double.
+template <class T> struct Accumulator { typedef double type; };
+template <> struct Accumulator<long long> { typedef long long type; };
+
+__device__ __forceinline__ double identity(int op, double) {
+    return op == SUM ? 0.0 : op == MAX ? -INFINITY : INFINITY;
+}
+
+__device__ __forceinline__ long long identity(int op, long long) {
+    return op == SUM ? 0 : op == MAX ? LLONG_MIN : LLONG_MAX;
+}
+
+__device__ __forceinline__ double add(double a, double b) { return a + b; }
+__device__ __forceinline__ long long add(long long a, long long b) { return wrapAdd(a, b); }
+
+template <class A>
+__device__ __forceinline__ A combine(int op, A a, A b) {
+    return op == SUM ? add(a, b) : op == MAX ? javaMax(a, b) : javaMin(a, b);
+}
+
+// Folds each thread's v into one value that every thread of the block receives. partial holds
+// THREADS values; the final barrier lets the caller reuse it right away.
+template <class A, class F>
+__device__ __forceinline__ A blockFold(A v, A* partial, F&& fold) {
+    partial[threadIdx.x] = v;
+    __syncthreads();
+    for (int half = THREADS / 2; half > 0; half /= 2) {
+        if (threadIdx.x < half) {
+            partial[threadIdx.x] = fold(partial[threadIdx.x], partial[threadIdx.x + half]);
+        }
+        __syncthreads();
+    }
+    A result = partial[0];
+    __syncthreads();
+    return result;
+}
+
+template <class T>
+__device__ __forceinline__ void reduceKernel(const Rows& R, int op, const T* in, T* out) {
+    typedef typename Accumulator<T>::type A;
+    __shared__ A partial[THREADS];
+    for (long long r = blockIdx.x; r < R.rows; r += gridDim.x) {
+        long long inStart, outAt;
+        rowStart(R, r, inStart, outAt);
+        A acc = identity(op, A());
+        for (long long j = threadIdx.x; j < R.len; j += THREADS) {
+            acc = combine(op, acc, (A) in[inStart + elementIn(R, j)]);
+        }
+        acc = blockFold(acc, partial, [op](A a, A b) { return combine(op, a, b); });
+        if (threadIdx.x == 0) {
+            out[outAt] = (T) acc;
+        }
+    }
+}
+
+// FloatKernels.argmax: the first maximum, and the first NaN as soon as one appears.
+template <class T>
+__device__ __forceinline__ void argmaxKernel(const Rows& R, const T* in, long long* out) {
+    for (long long r = firstThread(); r < R.rows; r += gridThreads()) {
+        long long inStart, outAt;
+        rowStart(R, r, inStart, outAt);
+        T best = in[inStart];
+        long long at = 0;
+        for (long long j = 1; j < R.len && !isNaN(best); ++j) {
+            T v = in[inStart + elementIn(R, j)];
+            if (v > best || isNaN(v)) {
+                best = v;
+                at = j;
+            }
+        }
+        out[outAt] = at;
+    }
+}
+
+// FloatKernels.softmax, with the row's max and sum folded across the block: the sum of
+// exponentials is kept in double for float rows, and log-softmax subtracts max + log(sum).
+template <class T>
+__device__ __forceinline__ void softmaxKernel(const Rows& R, int logSoftmax, const T* in, T* out) {
+    __shared__ double partial[THREADS];
+    for (long long r = blockIdx.x; r < R.rows; r += gridDim.x) {
+        long long inStart, outStart;
+        rowStart(R, r, inStart, outStart);
+        double max = -INFINITY;
+        for (long long j = threadIdx.x; j < R.len; j += THREADS) {
+            max = javaMax(max, (double) in[inStart + elementIn(R, j)]);
+        }
+        max = blockFold(max, partial, [](double a, double b) { return javaMax(a, b); });
+        double sum = 0;
+        for (long long j = threadIdx.x; j < R.len; j += THREADS) {
+            sum += exp(in[inStart + elementIn(R, j)] - max);
+        }
+        sum = blockFold(sum, partial, [](double a, double b) { return a + b; });
+        double logSumExp = max + log(sum);
+        for (long long j = threadIdx.x; j < R.len; j += THREADS) {
+            long long i, o;
+            elementInOut(R, j, i, o);
+            double x = in[inStart + i];
+            out[outStart + o] = (T) (logSoftmax ? x - logSumExp : exp(x - max) / sum);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- gemm
+
+// c[batch] = a[batch] * b[batch], all contiguous row-major: a is n x k, b is k x m, c is n x m.
+//
+// The classic register-blocked SGEMM. A block computes a 128 x 128 tile of c; each of its 256
+// threads a set of 8 x 8 results: the rows ty*4 + {0..3} and 64 + ty*4 + {0..3}, the columns
+// tx*4 + {0..3} and 64 + tx*4 + {0..3} (tx = t % 16, ty = t / 16). Splitting each set into two
+// runs of 4 lets every thread read its a and b values as 16-byte vectors from shared memory
+// without bank conflicts, and lets a warp store 256 contiguous bytes of c per row.
+//
+// The k dimension advances in slices of 8: a 128 x 8 slice of a (stored transposed, so that a
+// column of the tile is contiguous) and an 8 x 128 slice of b. Each thread fetches 4 values of
+// each, and fetches the next slice into registers while it computes on the current one, which
+// sits in one of two shared buffers: one barrier per slice suffices.
+//
+// Edges: a slice entry outside a or b reads as 0, so partial tiles compute exactly; results
+// outside c are not stored. Vector loads and stores need rows that start on 16 bytes (k or m
+// a multiple of 4 and an aligned base pointer); otherwise the same values move one at a time.
+namespace gemm {
+
+constexpr int TILE = 128;
+constexpr int SLICE = 8;
+constexpr int HALF = TILE / 2;
+// Pads the transposed a slice so that the two threads storing one row's values into columns
+// 0..3 and 4..7 hit different banks; the row stays 16-byte aligned.
+constexpr int A_PAD = 4;
+
+template <class T>
+struct __align__(16) Quad {
+    T v[4];
+};
+
+template <class T>
+__device__ __forceinline__ bool aligned16(const T* p) {
+    return ((unsigned long long) p & 15) == 0;
+}
+
+__device__ __forceinline__ float madd(float a, float b, float c) { return fmaf(a, b, c); }
+__device__ __forceinline__ double madd(double a, double b, double c) { return fma(a, b, c); }
+__device__ __forceinline__ long long madd(long long a, long long b, long long c) { return wrapAdd(c, wrapMul(a, b)); }
+
+// How many of the 4 elements from a column onwards exist, of a row with `left` columns there.
+__device__ __forceinline__ int present(long long left) {
+    return left < 4 ? (int) left : 4;
+}
+
+// Four consecutive elements at p, of which only the first `left` exist; the others read as 0.
+template <class T>
+__device__ __forceinline__ Quad<T> loadQuad(const T* __restrict__ p, int left, bool vector) {
+    if (vector && left >= 4) {
+        return *reinterpret_cast<const Quad<T>*>(p);
+    }
+    Quad<T> q;
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        q.v[i] = i < left ? p[i] : T(0);
+    }
+    return q;
+}
+
+// Stores the first `left` of four values at p.
+template <class T>
+__device__ __forceinline__ void storeQuad(T* __restrict__ p, int left, bool vector, const T* v) {
+    if (vector && left >= 4) {
+        Quad<T> q;
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            q.v[i] = v[i];
+        }
+        *reinterpret_cast<Quad<T>*>(p) = q;
+    } else {
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            if (i < left) {
+                p[i] = v[i];
+            }
+        }
+    }
+}
+
+template <class T>
+__device__ __forceinline__ void kernel(long long n, long long k, long long m,
+                                       const T* __restrict__ a, const T* __restrict__ b, T* __restrict__ c) {
+    __shared__ __align__(16) T aSlice[2][SLICE][TILE + A_PAD];
+    __shared__ __align__(16) T bSlice[2][SLICE][TILE];
+
+    const long long z = blockIdx.z;
+    const long long row0 = (long long) blockIdx.y * TILE;
+    const long long col0 = (long long) blockIdx.x * TILE;
+    const int t = threadIdx.x;
+
+    // This thread's share of each slice: 4 consecutive values of row aRow of the a slice and
+    // of row bRow of the b slice. What the edges of a and b leave of them is settled here once;
+    // within the loop only a final partial slice is narrower. (Carrying 64-bit column counts
+    // through the loop instead costs the f32 kernel enough registers to spill on sm_90.)
+    const int aRow = t / 2;
+    const int aCol = (t % 2) * 4;
+    const int bRow = t / 32;
+    const int bCol = (t % 32) * 4;
+    const T* aNext = a + z * n * k + (row0 + aRow) * k + aCol;
+    const T* bNext = b + z * k * m + bRow * m + col0 + bCol;
+    const long long bStep = SLICE * m;
+    const bool aRowInside = row0 + aRow < n;
+    const int bCols = present(m - (col0 + bCol));
+    const bool aVector = k % 4 == 0 && aligned16(a);
+    const bool bVector = m % 4 == 0 && aligned16(b);
+
+    // width: the columns of a (rows of b) in the slice, SLICE but in a final partial slice.
+    auto fetch = [&](int width, Quad<T>& qa, Quad<T>& qb) {
+        qa = loadQuad(aNext, aRowInside ? width - aCol : 0, aVector);
+        qb = loadQuad(bNext, bRow < width ? bCols : 0, bVector);
+        aNext += SLICE;
+        bNext += bStep;
+    };
+    auto stash = [&](int buffer, const Quad<T>& qa, const Quad<T>& qb) {
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            aSlice[buffer][aCol + i][aRow] = qa.v[i];
+        }
+        *reinterpret_cast<Quad<T>*>(&bSlice[buffer][bRow][bCol]) = qb;
+    };
+
+    const int tx = t % 16;
+    const int ty = t / 16;
+    T acc[8][8];
+#pragma unroll
+    for (int i = 0; i < 8; ++i) {
+#pragma unroll
+        for (int j = 0; j < 8; ++j) {
+            acc[i][j] = T(0);
+        }
+    }
+
+    const int lastWidth = k % SLICE == 0 ? SLICE : (int) (k % SLICE);
+    Quad<T> qa, qb;
+    long long rest = (k + SLICE - 1) / SLICE;
+    if (rest > 0) {
+        fetch(rest == 1 ? lastWidth : SLICE, qa, qb);
+        stash(0, qa, qb);
+    }
+    __syncthreads();
+    int buffer = 0;
+    for (; rest > 0; --rest) {
+        const bool more = rest > 1;
+        if (more) {
+            fetch(rest == 2 ? lastWidth : SLICE, qa, qb);
+        }
+#pragma unroll
+        for (int kk = 0; kk < SLICE; ++kk) {
+            const Quad<T> a0 = *reinterpret_cast<const Quad<T>*>(&aSlice[buffer][kk][ty * 4]);
+            const Quad<T> a1 = *reinterpret_cast<const Quad<T>*>(&aSlice[buffer][kk][HALF + ty * 4]);
+            const Quad<T> b0 = *reinterpret_cast<const Quad<T>*>(&bSlice[buffer][kk][tx * 4]);
+            const Quad<T> b1 = *reinterpret_cast<const Quad<T>*>(&bSlice[buffer][kk][HALF + tx * 4]);
+#pragma unroll
+            for (int i = 0; i < 8; ++i) {
+                const T x = i < 4 ? a0.v[i] : a1.v[i - 4];
+#pragma unroll
+                for (int j = 0; j < 8; ++j) {
+                    acc[i][j] = madd(x, j < 4 ? b0.v[j] : b1.v[j - 4], acc[i][j]);
+                }
+            }
+        }
+        buffer ^= 1;
+        if (more) {
+            stash(buffer, qa, qb);
+        }
+        __syncthreads();
+    }
+
+    const bool cVector = m % 4 == 0 && aligned16(c);
+    const int left0 = present(m - (col0 + tx * 4));
+    const int left1 = present(m - (col0 + HALF + tx * 4));
+    T* cRow = c + z * n * m + (row0 + ty * 4) * m + col0 + tx * 4;
+#pragma unroll
+    for (int i = 0; i < 8; ++i) {
+        const int r = (i / 4) * HALF + i % 4;
+        if (row0 + ty * 4 + r < n) {
+            storeQuad(cRow + r * m, left0, cVector, &acc[i][0]);
+            storeQuad(cRow + r * m + HALF, left1, cVector, &acc[i][4]);
+        }
+    }
+}
+
+}  // namespace gemm
+
+}  // namespace
+
+// ---------------------------------------------------------------- entry points
+
+#define NABLA_FILL(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) fill_##NAME(Layout L, T* out, double value) { \
+        fillKernel(L, out, value); \
+    }
+NABLA_FILL(float, f32)
+NABLA_FILL(double, f64)
+NABLA_FILL(long long, i64)
+NABLA_FILL(b8, b8)
+
+#define NABLA_COPY(S, SN, D, DN) \
+    extern "C" __global__ void __launch_bounds__(THREADS) copy_##SN##_to_##DN(Layout L, const S* src, D* dst) { \
+        copyKernel(L, src, dst); \
+    }
+#define NABLA_COPY_FROM(S, SN) \
+    NABLA_COPY(S, SN, float, f32) \
+    NABLA_COPY(S, SN, double, f64) \
+    NABLA_COPY(S, SN, long long, i64) \
+    NABLA_COPY(S, SN, b8, b8)
+NABLA_COPY_FROM(float, f32)
+NABLA_COPY_FROM(double, f64)
+NABLA_COPY_FROM(long long, i64)
+NABLA_COPY_FROM(b8, b8)
+
+#define NABLA_UNARY(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) unary_##NAME(Layout L, int op, const T* in, T* out) { \
+        unaryKernel(L, op, in, out); \
+    }
+NABLA_UNARY(float, f32)
+NABLA_UNARY(double, f64)
+NABLA_UNARY(long long, i64)
+
+#define NABLA_CLAMP(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) clamp_##NAME(Layout L, const T* in, T* out, double lo, double hi) { \
+        clampKernel(L, in, out, lo, hi); \
+    }
+NABLA_CLAMP(float, f32)
+NABLA_CLAMP(double, f64)
+NABLA_CLAMP(long long, i64)
+
+#define NABLA_BINARY(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) binary_##NAME(Layout L, int op, const T* a, const T* b, T* out) { \
+        binaryKernel(L, op, a, b, out); \
+    } \
+    extern "C" __global__ void __launch_bounds__(THREADS) compare_##NAME(Layout L, int op, const T* a, const T* b, b8* out) { \
+        compareKernel(L, op, a, b, out); \
+    }
+NABLA_BINARY(float, f32)
+NABLA_BINARY(double, f64)
+NABLA_BINARY(long long, i64)
+
+#define NABLA_WHERE_GATHER(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) where_##NAME(Layout L, const b8* cond, const T* a, const T* b, T* out) { \
+        whereKernel(L, cond, a, b, out); \
+    } \
+    extern "C" __global__ void __launch_bounds__(THREADS) gather_##NAME(Layout L, long long inDimStride, const T* in, \
+                                                                       const long long* index, T* out) { \
+        gatherKernel(L, inDimStride, in, index, out); \
+    }
+NABLA_WHERE_GATHER(float, f32)
+NABLA_WHERE_GATHER(double, f64)
+NABLA_WHERE_GATHER(long long, i64)
+NABLA_WHERE_GATHER(b8, b8)
+
+#define NABLA_SCATTER_ADD(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) scatter_add_##NAME(Layout L, long long outDimStride, const T* src, \
+                                                                            const long long* index, T* out) { \
+        scatterAddKernel(L, outDimStride, src, index, out); \
+    }
+NABLA_SCATTER_ADD(float, f32)
+NABLA_SCATTER_ADD(double, f64)
+NABLA_SCATTER_ADD(long long, i64)
+
+#define NABLA_ROWS(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) reduce_##NAME(Rows R, int op, const T* in, T* out) { \
+        reduceKernel(R, op, in, out); \
+    } \
+    extern "C" __global__ void __launch_bounds__(THREADS) argmax_##NAME(Rows R, const T* in, long long* out) { \
+        argmaxKernel(R, in, out); \
+    }
+NABLA_ROWS(float, f32)
+NABLA_ROWS(double, f64)
+NABLA_ROWS(long long, i64)
+
+#define NABLA_SOFTMAX(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) softmax_##NAME(Rows R, int logSoftmax, const T* in, T* out) { \
+        softmaxKernel(R, logSoftmax, in, out); \
+    }
+NABLA_SOFTMAX(float, f32)
+NABLA_SOFTMAX(double, f64)
+
+// Two f32 blocks per SM cap the kernel at 128 registers, which it fits without spilling (on
+// sm_90) only because the slice loop carries 32-bit widths; the 64-bit types need twice the
+// accumulator registers and run one block per SM.
+extern "C" __global__ void __launch_bounds__(THREADS, 2)
+gemm_f32(long long batch, long long n, long long k, long long m, const float* a, const float* b, float* c) {
+    gemm::kernel(n, k, m, a, b, c);
+}
+
+extern "C" __global__ void __launch_bounds__(THREADS)
+gemm_f64(long long batch, long long n, long long k, long long m, const double* a, const double* b, double* c) {
+    gemm::kernel(n, k, m, a, b, c);
+}
+
+extern "C" __global__ void __launch_bounds__(THREADS)
+gemm_i64(long long batch, long long n, long long k, long long m, const long long* a, const long long* b,
+         long long* c) {
+    gemm::kernel(n, k, m, a, b, c);
+}
