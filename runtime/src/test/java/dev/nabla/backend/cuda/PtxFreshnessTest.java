@@ -1,0 +1,233 @@
+package dev.nabla.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Guards the committed PTX (built from {@code src/main/cuda} by {@code build-ptx.sh}, because
+ * the build must not need a CUDA toolkit): it must declare every kernel of the contract in
+ * cuda-spec.md with the parameters the Java side passes, and, where nvcc is installed, it must
+ * be exactly what nvcc builds from the current sources.
+ */
+class PtxFreshnessTest {
+    private static final String KERNELS = "/dev/nabla/backend/cuda/nabla_kernels.ptx";
+    private static final String REFRESH = "runtime/src/main/cuda/build-ptx.sh runtime";
+
+    // How PTX declares each C parameter type of the contract.
+    private static final String LAYOUT = "b8[368]";
+    private static final String ROWS = "b8[432]";
+    private static final String INT = "u32";
+    private static final String LONG = "u64";
+    private static final String POINTER = "u64";
+    private static final String DOUBLE = "f64";
+
+    private static final List<String> ALL = List.of("f32", "f64", "i64", "b8");
+    private static final List<String> NUMERIC = List.of("f32", "f64", "i64");
+    private static final List<String> FLOATING = List.of("f32", "f64");
+
+    /** Every entry point of the contract, with its parameters. */
+    private static Map<String, List<String>> contract() {
+        Map<String, List<String>> kernels = new LinkedHashMap<>();
+        family(kernels, "fill", ALL, LAYOUT, POINTER, DOUBLE);
+        for (String from : ALL) {
+            for (String to : ALL) {
+                kernels.put("copy_" + from + "_to_" + to, List.of(LAYOUT, POINTER, POINTER));
+            }
+        }
+        family(kernels, "unary", NUMERIC, LAYOUT, INT, POINTER, POINTER);
+        family(kernels, "clamp", NUMERIC, LAYOUT, POINTER, POINTER, DOUBLE, DOUBLE);
+        family(kernels, "binary", NUMERIC, LAYOUT, INT, POINTER, POINTER, POINTER);
+        family(kernels, "compare", NUMERIC, LAYOUT, INT, POINTER, POINTER, POINTER);
+        family(kernels, "where", ALL, LAYOUT, POINTER, POINTER, POINTER, POINTER);
+        family(kernels, "gather", ALL, LAYOUT, LONG, POINTER, POINTER, POINTER);
+        family(kernels, "scatter_add", NUMERIC, LAYOUT, LONG, POINTER, POINTER, POINTER);
+        family(kernels, "reduce", NUMERIC, ROWS, INT, POINTER, POINTER);
+        family(kernels, "argmax", NUMERIC, ROWS, POINTER, POINTER);
+        family(kernels, "softmax", FLOATING, ROWS, INT, POINTER, POINTER);
+        family(kernels, "gemm", NUMERIC, LONG, LONG, LONG, LONG, POINTER, POINTER, POINTER);
+        return kernels;
+    }
+
+    private static void family(Map<String, List<String>> kernels, String name, List<String> types, String... params) {
+        for (String type : types) {
+            kernels.put(name + "_" + type, List.of(params));
+        }
+    }
+
+    @Test
+    void committedPtxDeclaresEveryKernelOfTheContract() throws IOException {
+        Map<String, List<String>> declared = entries(resource(KERNELS));
+        List<String> problems = new ArrayList<>();
+        contract().forEach((name, params) -> {
+            List<String> found = declared.get(name);
+            if (found == null) {
+                problems.add(name + " is missing");
+            } else if (!found.equals(params)) {
+                problems.add(name + " takes " + found + ", the contract says " + params);
+            }
+        });
+        assertTrue(problems.isEmpty(), KERNELS + " does not match cuda-spec.md:\n  " + String.join("\n  ", problems));
+    }
+
+    @Test
+    void committedPtxIsWhatNvccBuildsFromTheSources(@TempDir Path rebuilt) throws Exception {
+        String nvcc = nvccVersion();
+        Path module = moduleDir();
+        List<Path> sources;
+        try (Stream<Path> files = Files.list(module.resolve("src/main/cuda"))) {
+            sources = files.filter(f -> f.toString().endsWith(".cu")).sorted().toList();
+        }
+        assertFalse(sources.isEmpty(), "no .cu files under " + module.resolve("src/main/cuda"));
+
+        Map<Path, Path> committedBySource = new LinkedHashMap<>();
+        for (Path cu : sources) {
+            Path ptx = Path.of(packageOf(cu), cu.getFileName().toString().replaceFirst("\\.cu$", ".ptx"));
+            Path committed = module.resolve("src/main/resources").resolve(ptx);
+            assertTrue(Files.exists(committed), "no committed PTX for " + cu.getFileName() + " at " + committed
+                    + "; build it with " + REFRESH + " and commit it");
+            String builtBy = compilerLine(Files.readString(committed));
+            Assumptions.assumeTrue(nvcc.equals(builtBy), () -> committed.getFileName() + " was built by '" + builtBy
+                    + "' but the installed nvcc is '" + nvcc + "'; different compilers emit different PTX");
+            committedBySource.put(cu, ptx);
+        }
+
+        String output = buildPtx(module, rebuilt);
+        committedBySource.forEach((cu, ptx) -> {
+            Path committed = module.resolve("src/main/resources").resolve(ptx);
+            Path fresh = rebuilt.resolve(ptx);
+            try {
+                assertTrue(Files.exists(fresh), "build-ptx.sh wrote no " + fresh + ":\n" + output);
+                List<String> want = Files.readAllLines(fresh);
+                List<String> have = Files.readAllLines(committed);
+                if (!want.equals(have)) {
+                    fail(committed + " is stale: it differs from what nvcc builds from " + cu + " ("
+                            + firstDifference(want, have) + "). Refresh it with " + REFRESH + " and commit it.");
+                }
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /** The compiler line of {@code nvcc --version}, or the test is skipped when nvcc is not on the PATH. */
+    private static String nvccVersion() throws InterruptedException {
+        String out;
+        try {
+            out = run(new ProcessBuilder("nvcc", "--version"), 60);
+        } catch (IOException e) {
+            return Assumptions.abort("nvcc is not on the PATH (" + e.getMessage() + ")");
+        }
+        String line = compilerLine(out);
+        assertNotNull(line, "nvcc --version printed no 'Cuda compilation tools' line:\n" + out);
+        return line;
+    }
+
+    /** "Cuda compilation tools, release X, VX.Y.Z" as nvcc prints it and as the PTX header records it. */
+    private static String compilerLine(String text) {
+        Matcher m = Pattern.compile("Cuda compilation tools[^\\r\\n]*").matcher(text);
+        return m.find() ? m.group().trim() : null;
+    }
+
+    private static String buildPtx(Path module, Path into) throws InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("sh", module.resolve("src/main/cuda/build-ptx.sh").toString(), module.toString());
+        pb.environment().put("NABLA_PTX_RESOURCES", into.toString());
+        try {
+            return run(pb, 600);
+        } catch (IOException e) {
+            return Assumptions.abort("cannot run build-ptx.sh with sh (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Runs a command to completion and returns its output; a failure or timeout fails the test.
+     *
+     * @throws IOException if the command cannot be started
+     */
+    private static String run(ProcessBuilder pb, long timeoutSeconds) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("nabla-ptx", ".log");
+        try {
+            Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(String.join(" ", pb.command()) + " did not finish in " + timeoutSeconds + " s");
+            }
+            String out = Files.readString(log);
+            assertEquals(0, p.exitValue(), () -> String.join(" ", pb.command()) + " failed:\n" + out);
+            return out;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** The module holding this test: Maven's basedir, or the working directory in an IDE. */
+    private static Path moduleDir() {
+        Path dir = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+        return Files.isDirectory(dir.resolve("src/main/cuda")) ? dir : dir.resolve("runtime");
+    }
+
+    private static String packageOf(Path cu) throws IOException {
+        Matcher m = Pattern.compile("(?m)^// nabla-ptx-package: *([A-Za-z0-9_/]+) *$").matcher(Files.readString(cu));
+        assertTrue(m.find(), cu + " has no '// nabla-ptx-package: a/b/c' line");
+        return m.group(1);
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = PtxFreshnessTest.class.getResourceAsStream(name)) {
+            assertNotNull(in, "no resource " + name + "; build it with " + REFRESH);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Each {@code .entry} of a PTX module with its parameters' types: {@code u32}, {@code u64},
+     * {@code f64}, or {@code b8[bytes]} for a struct passed by value.
+     */
+    private static Map<String, List<String>> entries(String ptx) {
+        Pattern type = Pattern.compile("\\.([bfsu]\\d+)\\b");
+        Pattern bytes = Pattern.compile("\\[\\d+]");
+        Map<String, List<String>> entries = new LinkedHashMap<>();
+        Matcher entry = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)").matcher(ptx);
+        while (entry.find()) {
+            List<String> params = new ArrayList<>();
+            for (String declaration : entry.group(2).split(",")) {
+                Matcher t = type.matcher(declaration);
+                if (t.find()) {
+                    Matcher b = bytes.matcher(declaration);
+                    params.add(t.group(1) + (b.find() ? b.group() : ""));
+                }
+            }
+            entries.put(entry.group(1), params);
+        }
+        return entries;
+    }
+
+    private static String firstDifference(List<String> want, List<String> have) {
+        for (int i = 0; i < Math.min(want.size(), have.size()); i++) {
+            if (!want.get(i).equals(have.get(i))) {
+                return "first difference at line " + (i + 1) + ": nvcc builds '" + want.get(i).strip()
+                        + "', the committed file has '" + have.get(i).strip() + "'";
+            }
+        }
+        return "nvcc builds " + want.size() + " lines, the committed file has " + have.size();
+    }
+}
