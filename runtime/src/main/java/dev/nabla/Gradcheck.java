@@ -179,7 +179,7 @@ public final class Gradcheck {
         for (int r = 0; r < outN; r++) {
             double[] onehot = new double[outN];
             onehot[r] = 1;
-            Tensor go = Tensor.of(onehot).to(out.dtype()).reshape(out.shape);
+            Tensor go = Tensor.of(onehot).to(out.dtype()).reshape(out.shape).to(out.device());
             Tensor[] grads = out.requiresGrad()
                     ? Autograd.grad(new Tensor[] {out}, diffInputs, new Tensor[] {go}, true, false, true)
                     : new Tensor[diffInputs.length];
@@ -253,7 +253,7 @@ public final class Gradcheck {
         for (int r = 0; r < v.length; r++) {
             v[r] = rnd.nextDouble(-1, 1);
         }
-        Tensor vt = Tensor.of(v).to(out.dtype()).reshape(out.shape);
+        Tensor vt = Tensor.of(v).to(out.dtype()).reshape(out.shape).to(out.device());
         Tensor[] diffInputs = diff.stream().map(i -> inputs[i]).toArray(Tensor[]::new);
         Tensor[] grads = out.requiresGrad()
                 ? Autograd.grad(new Tensor[] {out}, diffInputs, new Tensor[] {vt}, true, false, true)
@@ -335,7 +335,7 @@ public final class Gradcheck {
         for (int r = 0; r < v.length; r++) {
             v[r] = rnd.nextDouble(-1, 1);
         }
-        Tensor gradOut = Tensor.of(v).to(probe.dtype()).reshape(probe.shape).requiresGrad(true);
+        Tensor gradOut = Tensor.of(v).to(probe.dtype()).reshape(probe.shape).to(probe.device()).requiresGrad(true);
         int n = inputs.length;
         Tensor[] all = java.util.Arrays.copyOf(inputs, n + 1);
         all[n] = gradOut;

@@ -165,7 +165,7 @@ final class Reductions {
     static Tensor argmax(Tensor t, int dim) {
         if (t.shape.length == 0) {
             Shapes.wrapDim("argmax", dim, 0);
-            return Tensor.scalar(DType.INT64, 0);
+            return Tensor.scalar(DType.INT64, 0).to(t.device());
         }
         int d = Shapes.wrapDim("argmax", dim, t.shape.length);
         if (t.shape[d] == 0) {

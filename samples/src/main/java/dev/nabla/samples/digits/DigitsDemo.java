@@ -1,11 +1,14 @@
 package dev.nabla.samples.digits;
 
 import dev.nabla.Device;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The command line of the main job ({@link DigitsTraining}): {@code ./digits.sh --help} lists
@@ -43,6 +46,10 @@ public final class DigitsDemo implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
 
+    /** Injected by picocli: errors go to its error writer, which a test can replace. */
+    @Spec
+    CommandSpec spec;
+
     /** Runs the demo; the exit status is 0 on success, 2 for bad options, 1 when training fails. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new DigitsDemo()).execute(args));
@@ -50,12 +57,13 @@ public final class DigitsDemo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
         DigitsTraining.Config config;
         try {
             config = new DigitsTraining.Config(epochs, learningRate, batchSize, hidden, testFraction, seed,
                     Device.parse(device), out, !noProgress);
         } catch (IllegalArgumentException e) {
-            System.err.println("digits: " + e.getMessage());
+            err.println("digits: " + e.getMessage());
             return 2;
         }
         long start = System.nanoTime();
@@ -63,8 +71,8 @@ public final class DigitsDemo implements Callable<Integer> {
         try {
             result = DigitsTraining.train(config, System.out);
         } catch (IllegalStateException e) {
-            // For example --device cuda on a machine without a CUDA backend: the message says why.
-            System.err.println("digits: " + e.getMessage());
+            // For example --device cuda on a machine without a usable GPU: one line that says why.
+            err.println("digits: " + e.getMessage());
             return 1;
         }
         System.out.printf("test accuracy %.4f on the held-out images after %d epochs (%.1f s)%n", result.testAccuracy(),

@@ -5,6 +5,8 @@ import dev.nabla.Device;
 import dev.nabla.Grad;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
+import dev.nabla.backend.Backend;
+import dev.nabla.backend.Backends;
 import dev.nabla.data.DataLoader;
 import dev.nabla.data.Datasets;
 import dev.nabla.data.Split;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -93,11 +96,16 @@ public final class DigitsTraining {
     }
 
     /**
-     * Trains as {@code config} says, printing one line per epoch to {@code log}.
+     * Trains as {@code config} says, printing one line per epoch to {@code log}. The model, the
+     * held-out images and every batch live on {@code config.device()}; the weights are read back
+     * from there when saved.
      *
+     * @throws IllegalStateException before any work, if no backend can run on the device (see
+     *     {@link #requireAvailable})
      * @throws IOException if the weights or the plot cannot be written
      */
     public static Result train(Config config, java.io.PrintStream log) throws IOException {
+        requireAvailable(config.device());
         Split<TensorDataset> split = Datasets.split(Datasets.digits(), config.testFraction(), config.seed());
         TensorDataset train = split.train();
         Tensor testX = split.test().tensor(0).to(config.device());
@@ -144,6 +152,30 @@ public final class DigitsTraining {
         Path plot = config.out().resolve(PLOT_FILE);
         LossPlot.write(history, plot);
         return new Result(model, history, weights, plot);
+    }
+
+    /**
+     * Checks that some backend can run on {@code device} here.
+     *
+     * @throws IllegalStateException saying which device and why not, with the backend's own reason:
+     *     {@code "CUDA is not available: no CUDA device"}, or {@code "CUDA is not available: no CUDA
+     *     backend on the class path"} when no backend serves that device type at all
+     */
+    public static void requireAvailable(Device device) {
+        List<Backend> backends = Backends.all().stream().filter(b -> b.deviceType().equals(device.type())).toList();
+        if (backends.stream().anyMatch(Backend::isAvailable)) {
+            return;
+        }
+        String reason;
+        if (backends.isEmpty()) {
+            reason = "no " + (device.isCuda() ? "CUDA" : "'" + device.type() + "'") + " backend on the class path";
+        } else if (backends.size() == 1) {
+            reason = backends.get(0).unavailableReason();
+        } else {
+            reason = backends.stream().map(b -> b.name() + ": " + b.unavailableReason()).collect(Collectors.joining("; "));
+        }
+        String name = device.isCuda() ? "CUDA" : "device type '" + device.type() + "'";
+        throw new IllegalStateException(name + " is not available: " + reason);
     }
 
     /** Held-out loss and accuracy of {@code model}, without recording a graph. */

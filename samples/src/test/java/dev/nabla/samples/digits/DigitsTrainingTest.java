@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.nabla.DType;
 import dev.nabla.Device;
 import dev.nabla.Grad;
 import dev.nabla.Tensor;
+import dev.nabla.backend.Backend;
+import dev.nabla.backend.Backends;
 import dev.nabla.data.Datasets;
 import dev.nabla.data.Split;
 import dev.nabla.data.TensorDataset;
@@ -15,13 +19,17 @@ import dev.nabla.io.SafeTensors;
 import dev.nabla.nn.Sequential;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The main job, shortened to a few epochs: it learns, and what it writes can be read back. */
 class DigitsTrainingTest {
@@ -63,6 +71,64 @@ class DigitsTrainingTest {
         DigitsTraining.Result a = DigitsTraining.train(config(1, dir.resolve("a")), quiet);
         DigitsTraining.Result b = DigitsTraining.train(config(1, dir.resolve("b")), quiet);
         assertEquals(a.history(), b.history());
+    }
+
+    /** Why CUDA cannot be used here, as the backend says it, or empty when it can. */
+    private static Optional<String> cudaUnavailableReason() {
+        Optional<Backend> cuda = Backends.named("cuda");
+        if (cuda.isEmpty()) {
+            return Optional.of("no CUDA backend on the class path");
+        }
+        return cuda.get().isAvailable() ? Optional.empty() : Optional.of(cuda.get().unavailableReason());
+    }
+
+    @Test
+    void withoutCudaTheDemoSaysWhyInOneLine(@TempDir Path dir) {
+        Optional<String> reason = cudaUnavailableReason();
+        assumeTrue(reason.isPresent(), "CUDA is available here");
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        int status = new CommandLine(new DigitsDemo()).setErr(new PrintWriter(err, true)).setOut(new PrintWriter(out, true))
+                .execute("--device", "cuda", "--epochs", "1", "--no-progress", "-o", dir.toString());
+
+        assertEquals(1, status);
+        assertEquals("digits: CUDA is not available: " + reason.get() + System.lineSeparator(), err.toString());
+        assertEquals("", out.toString());
+        assertTrue(Files.notExists(dir.resolve(DigitsTraining.WEIGHTS_FILE)), "nothing is trained or written");
+    }
+
+    @Test
+    void aDeviceTypeWithoutBackendIsNamed() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> DigitsTraining.requireAvailable(Device.of("no_such_accelerator", 0)));
+        assertEquals("device type 'no_such_accelerator' is not available: no 'no_such_accelerator' backend on the class path",
+                e.getMessage());
+    }
+
+    /** The main job on the GPU; skipped, with the backend's reason, where CUDA cannot run. */
+    @Test
+    void trainsTwoEpochsOnCuda(@TempDir Path dir) throws Exception {
+        Optional<String> reason = cudaUnavailableReason();
+        assumeTrue(reason.isEmpty(), () -> reason.orElse(""));
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        DigitsTraining.Result result = DigitsTraining.train(
+                new DigitsTraining.Config(2, 1e-2, 64, 256, 0.2, 0, Device.CUDA, dir, false), quiet);
+
+        assertTrue(result.testAccuracy() > 0.9, "held-out accuracy " + result.testAccuracy());
+        assertTrue(result.history().get(1).trainLoss() < result.history().get(0).trainLoss(), result.history().toString());
+        result.model().parameters().forEach(p -> assertEquals(Device.CUDA, p.device(), "the model trained on the GPU"));
+        assertEquals(800, ImageIO.read(result.plot().toFile()).getWidth());
+
+        // The weights, read back from GPU memory into a CPU model, classify as well there.
+        Sequential onCpu = DigitsTraining.model(256);
+        onCpu.loadStateDict(SafeTensors.load(result.weights()));
+        Split<TensorDataset> split = Datasets.split(Datasets.digits(), 0.2, 0);
+        onCpu.eval();
+        try (Grad.Scope off = Grad.disabled()) {
+            double accuracy = onCpu.forward(split.test().tensor(0)).argmax(1).eq(split.test().tensor(1))
+                    .to(DType.FLOAT64).mean().item();
+            assertEquals(result.testAccuracy(), accuracy, 0.01);
+        }
     }
 
     @Test
