@@ -12,10 +12,6 @@ import jcuda.jcublas.cublasOperation;
  * cuBLAS for floating matrix products, where its native library loads (JCublas 12.6 needs
  * {@code libcublas.so.12}, which a machine with only CUDA 13's libraries lacks); the backend's
  * {@code gemm_T} kernels run otherwise. One handle per device, made on first use.
- *
- * <p>cuBLAS is column-major and Nabla row-major: a row-major {@code C = A B} is the
- * column-major {@code C^T = B^T A^T}, and a row-major matrix read column-major is its
- * transpose, so {@code gemm(N, N, m, n, k, B, A, C)} computes it with no transposition.
  */
 final class CuBlas {
     private CuBlas() {}
@@ -39,22 +35,21 @@ final class CuBlas {
     }
 
     private static final class Handles {
-        static final AtomicReferenceArray<cublasHandle> BY_DEVICE = new AtomicReferenceArray<>(CudaDriver.deviceCount());
+        static final AtomicReferenceArray<cublasHandle> BY_DEVICE = new AtomicReferenceArray<>(JCudaCalls.devices());
         /** Devices where making a handle failed, so the kernels do their products. */
-        static final AtomicReferenceArray<Boolean> FAILED = new AtomicReferenceArray<>(CudaDriver.deviceCount());
+        static final AtomicReferenceArray<Boolean> FAILED = new AtomicReferenceArray<>(JCudaCalls.devices());
 
         private Handles() {}
     }
 
     /**
-     * Computes {@code batch} row-major products {@code c[p] = a[p] b[p]} of contiguous
-     * {@code [n, k]} and {@code [k, m]} matrices of {@code dtype} (FLOAT32 or FLOAT64), all
-     * dimensions positive and within {@code int}, if cuBLAS can.
+     * {@code C[p] = A[p] B[p]} in cuBLAS's column-major terms (see {@link Driver#gemm}), for
+     * FLOAT32 or FLOAT64, if cuBLAS can.
      *
      * @return false, having done nothing, when cuBLAS is not usable on this device
      */
-    static boolean gemm(int device, DType dtype, int batch, int n, int k, int m, CUdeviceptr a, CUdeviceptr b,
-                        CUdeviceptr c) {
+    static boolean gemm(int device, DType dtype, int m, int n, int k, CUdeviceptr a, int lda, long strideA,
+                        CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc, long strideC, int batch) {
         if (!Probe.LOADED) {
             return false;
         }
@@ -62,14 +57,14 @@ final class CuBlas {
         if (handle == null) {
             return false;
         }
-        CudaDriver.makeCurrent(device);
+        JCudaCalls.makeCurrent(device);
         int op = cublasOperation.CUBLAS_OP_N;
         if (dtype == DType.FLOAT32) {
-            JCublas2.cublasSgemmStridedBatched(handle, op, op, m, n, k, Pointer.to(new float[] {1f}),
-                    b, m, (long) k * m, a, k, (long) n * k, Pointer.to(new float[] {0f}), c, m, (long) n * m, batch);
+            JCublas2.cublasSgemmStridedBatched(handle, op, op, m, n, k, Pointer.to(new float[] {1f}), a, lda, strideA,
+                    b, ldb, strideB, Pointer.to(new float[] {0f}), c, ldc, strideC, batch);
         } else {
-            JCublas2.cublasDgemmStridedBatched(handle, op, op, m, n, k, Pointer.to(new double[] {1}),
-                    b, m, (long) k * m, a, k, (long) n * k, Pointer.to(new double[] {0}), c, m, (long) n * m, batch);
+            JCublas2.cublasDgemmStridedBatched(handle, op, op, m, n, k, Pointer.to(new double[] {1}), a, lda, strideA,
+                    b, ldb, strideB, Pointer.to(new double[] {0}), c, ldc, strideC, batch);
         }
         return true;
     }
@@ -83,7 +78,7 @@ final class CuBlas {
             h = Handles.BY_DEVICE.get(device);
             if (h == null && !Boolean.TRUE.equals(Handles.FAILED.get(device))) {
                 try {
-                    CudaDriver.makeCurrent(device);
+                    JCudaCalls.makeCurrent(device);
                     h = new cublasHandle();
                     JCublas2.cublasCreate(h);
                     Handles.BY_DEVICE.set(device, h);

@@ -37,7 +37,7 @@ public final class Cuda {
 
     /** The number of CUDA devices ({@code cuda:0} to {@code cuda:N-1}); 0 when the driver does not load. */
     public static int deviceCount() {
-        return CudaDriver.deviceCount();
+        return CudaDriver.current().deviceCount();
     }
 
     /**
@@ -47,12 +47,12 @@ public final class Cuda {
      * @throws jcuda.CudaException naming the driver's error if an earlier kernel failed
      */
     public static void synchronize() {
-        CudaDriver.synchronizeAll();
+        CudaDriver.current().synchronize();
     }
 
     /** The bytes of device memory held by CUDA tensors' storages that are not yet freed, over all devices. */
     public static long memoryAllocated() {
-        return CudaStorage.liveBytes();
+        return CudaDriver.current().liveBytes.get();
     }
 
     /**

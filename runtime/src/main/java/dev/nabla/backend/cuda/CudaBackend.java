@@ -14,7 +14,6 @@ import dev.nabla.backend.cpu.CpuStorage;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
 import java.util.random.RandomGenerator;
-import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 
 /**
@@ -67,18 +66,7 @@ public final class CudaBackend implements Backend {
 
     /** Why CUDA cannot run here (no driver, no device, no kernels), probed once; empty when it can. */
     static String availabilityReason() {
-        return Availability.REASON;
-    }
-
-    private static final class Availability {
-        static final String REASON = probe();
-
-        private static String probe() {
-            String driver = CudaDriver.unavailableReason();
-            return driver.isEmpty() ? Kernels.missingReason() : driver;
-        }
-
-        private Availability() {}
+        return CudaDriver.current().unavailableReason();
     }
 
     // ---------------------------------------------------------------- storage and operands
@@ -96,10 +84,7 @@ public final class CudaBackend implements Backend {
         if (!device.isCuda()) {
             throw new IllegalArgumentException("the CUDA backend cannot allocate on " + device);
         }
-        String reason = availabilityReason();
-        if (!reason.isEmpty()) {
-            throw new IllegalStateException("CUDA is not available: " + reason);
-        }
+        CudaDriver.requireAvailable();
         CudaDriver.checkDevice(device.index());
         return device.index();
     }
@@ -155,8 +140,12 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    private static Driver driver() {
+        return CudaDriver.current();
+    }
+
     private static void launch(int device, String kernel, int grid, KernelArgs args) {
-        CudaDriver.launch(device, Kernels.function(device, kernel), grid, 1, 1, CudaDriver.BLOCK, args.toParams());
+        driver().launch(device, Kernels.module(), kernel, grid, 1, 1, CudaDriver.BLOCK, args);
     }
 
     /** Launches an elementwise kernel over {@code layout}, one thread per element, grid-stride beyond. */
@@ -194,7 +183,7 @@ public final class CudaBackend implements Backend {
     private static void copyOnDevice(Tensor src, Tensor dst) {
         int dev = device(dst);
         if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
-            CudaDriver.copyOnDevice(dev, first(dst), first(src), dst.numel() * dst.dtype().byteSize());
+            driver().copyOnDevice(dev, first(dst), first(src), dst.numel() * dst.dtype().byteSize());
             return;
         }
         Layout l = Layout.of(dst, src);
@@ -209,17 +198,31 @@ public final class CudaBackend implements Backend {
         long n = dst.numel();
         Object array = hostStorage(host).array();
         int from = (int) host.storageOffset();
+        if (array instanceof boolean[]) {
+            // The device's BOOL is one byte per element.
+            array = toBytes((boolean[]) array, from, (int) n);
+            from = 0;
+        }
+        long bytes = n * src.dtype().byteSize();
         if (src.dtype() == dst.dtype() && dst.isContiguous()) {
-            CudaDriver.copyToDevice(dev, first(dst), hostPointer(array, from, (int) n), n * dst.dtype().byteSize());
+            driver().copyToDevice(dev, first(dst), array, from, bytes);
             return;
         }
         Tensor staged = scratch(src.dtype(), shape(dst), dev);
         try {
-            CudaDriver.copyToDevice(dev, first(staged), hostPointer(array, from, (int) n), n * src.dtype().byteSize());
+            driver().copyToDevice(dev, first(staged), array, from, bytes);
             copyOnDevice(staged, dst);
         } finally {
             release(staged);
         }
+    }
+
+    private static byte[] toBytes(boolean[] values, int from, int n) {
+        byte[] bytes = new byte[n];
+        for (int i = 0; i < n; i++) {
+            bytes[i] = values[from + i] ? (byte) 1 : 0;
+        }
+        return bytes;
     }
 
     /** Device {@code src} into host {@code dst}, converting on the host exactly as the CPU backend does. */
@@ -228,8 +231,8 @@ public final class CudaBackend implements Backend {
         if (src.dtype() == dst.dtype() && dst.isContiguous() && src.dtype() != DType.BOOL) {
             Tensor dev = deviceContiguous(src);
             try {
-                CudaDriver.copyToHost(device(dev), hostPointer(out.array(), (int) dst.storageOffset(), (int) dst.numel()),
-                        first(dev), dst.numel() * dst.dtype().byteSize());
+                driver().copyToHost(device(dev), out.array(), (int) dst.storageOffset(), first(dev),
+                        dst.numel() * dst.dtype().byteSize());
             } finally {
                 if (dev != src) {
                     release(dev);
@@ -253,7 +256,7 @@ public final class CudaBackend implements Backend {
             CpuStorage host;
             if (src.dtype() == DType.BOOL) {
                 byte[] raw = new byte[(int) n];
-                CudaDriver.copyToHost(device(dev), Pointer.to(raw), first(dev), bytes);
+                driver().copyToHost(device(dev), raw, 0, first(dev), bytes);
                 boolean[] values = new boolean[raw.length];
                 for (int i = 0; i < raw.length; i++) {
                     values[i] = raw[i] != 0;
@@ -261,7 +264,7 @@ public final class CudaBackend implements Backend {
                 host = CpuStorage.wrap(values);
             } else {
                 host = CpuStorage.allocate(src.dtype(), n);
-                CudaDriver.copyToHost(device(dev), hostPointer(host.array(), 0, (int) n), first(dev), bytes);
+                driver().copyToHost(device(dev), host.array(), 0, first(dev), bytes);
             }
             long[] sh = shape(src).clone();
             return ACCESS.make(host, sh, Shapes.contiguousStrides(sh), 0);
@@ -300,27 +303,6 @@ public final class CudaBackend implements Backend {
                     + t.storage().getClass().getName() + " on " + t.device());
         }
         return (CpuStorage) t.storage();
-    }
-
-    /**
-     * A host pointer to {@code n} elements of a Java array from element {@code from}. BOOL
-     * arrays ({@code boolean[]}) are staged as one byte per element, the device's BOOL layout,
-     * so only reads (uploads) may go through such a pointer.
-     */
-    private static Pointer hostPointer(Object array, int from, int n) {
-        if (array instanceof float[]) {
-            return Pointer.to((float[]) array).withByteOffset((long) from * Float.BYTES);
-        } else if (array instanceof double[]) {
-            return Pointer.to((double[]) array).withByteOffset((long) from * Double.BYTES);
-        } else if (array instanceof long[]) {
-            return Pointer.to((long[]) array).withByteOffset((long) from * Long.BYTES);
-        }
-        boolean[] values = (boolean[]) array;
-        byte[] bytes = new byte[n];
-        for (int i = 0; i < n; i++) {
-            bytes[i] = values[from + i] ? (byte) 1 : 0;
-        }
-        return Pointer.to(bytes);
     }
 
     @Override
@@ -536,8 +518,10 @@ public final class CudaBackend implements Backend {
                              CUdeviceptr c) {
         boolean fitsInt = batch <= Integer.MAX_VALUE && n <= Integer.MAX_VALUE && k <= Integer.MAX_VALUE
                 && m <= Integer.MAX_VALUE;
-        if (dtype.isFloatingPoint() && fitsInt
-                && CuBlas.gemm(dev, dtype, (int) batch, (int) n, (int) k, (int) m, a, b, c)) {
+        // cuBLAS is column-major: a row-major matrix read column-major is its transpose, and the row-major
+        // c = a b is the column-major c^T = b^T a^T, so cuBLAS computes it untransposed with b first.
+        if (dtype.isFloatingPoint() && fitsInt && driver().gemm(dev, dtype, (int) m, (int) n, (int) k,
+                b, (int) m, k * m, a, (int) k, n * k, c, (int) m, n * m, (int) batch)) {
             return;
         }
         String kernel = "gemm_" + Kernels.suffix(dtype);
@@ -568,7 +552,7 @@ public final class CudaBackend implements Backend {
                                    CUdeviceptr b, CUdeviceptr c) {
         int gridY = (int) ((n + GEMM_TILE - 1) / GEMM_TILE);
         KernelArgs args = new KernelArgs().i64(batch).i64(n).i64(k).i64(m).pointer(a).pointer(b).pointer(c);
-        CudaDriver.launch(dev, Kernels.function(dev, kernel), gridX, gridY, (int) batch, CudaDriver.BLOCK, args.toParams());
+        driver().launch(dev, Kernels.module(), kernel, gridX, gridY, (int) batch, CudaDriver.BLOCK, args);
     }
 
     // ---------------------------------------------------------------- indexing

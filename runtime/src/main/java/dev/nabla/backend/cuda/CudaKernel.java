@@ -202,12 +202,11 @@ public final class CudaKernel {
                 params.i32((Boolean) a ? 1 : 0);
             }
         }
-        int dev = device.index();
-        CudaDriver.launch(dev, module.function(dev, function), gridX, 1, 1, blockX, params.toParams());
+        CudaDriver.current().launch(device.index(), module, function, gridX, 1, 1, blockX, params);
     }
 
     @Override
     public String toString() {
-        return "CudaKernel[" + function + " in " + module.resource() + "]";
+        return "CudaKernel[" + function + " in " + module.name() + "]";
     }
 }

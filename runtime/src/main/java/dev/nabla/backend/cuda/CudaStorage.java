@@ -7,7 +7,6 @@ import dev.nabla.backend.Storage;
 import dev.nabla.internal.Shapes;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
 
@@ -22,7 +21,6 @@ import jcuda.driver.CUdeviceptr;
  */
 public final class CudaStorage extends Storage {
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final AtomicLong LIVE_BYTES = new AtomicLong();
     /** How long an allocation that failed for lack of memory waits for cleaners before its one retry. */
     private static final long GC_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -45,29 +43,30 @@ public final class CudaStorage extends Storage {
      * @throws IllegalStateException {@code "CUDA out of memory: ..."} if that fails too
      */
     static CudaStorage allocate(DType dtype, long numel, int device, boolean zero) {
+        Driver driver = CudaDriver.current();
         long bytes = Math.multiplyExact(numel, (long) dtype.byteSize());
-        CUdeviceptr ptr = bytes == 0 ? new CUdeviceptr() : allocateBytes(device, bytes);
-        Allocation allocation = new Allocation(device, ptr, bytes);
-        LIVE_BYTES.addAndGet(bytes);
+        CUdeviceptr ptr = bytes == 0 ? new CUdeviceptr() : allocateBytes(driver, device, bytes);
+        Allocation allocation = new Allocation(driver, device, ptr, bytes);
+        driver.liveBytes.addAndGet(bytes);
         CudaStorage storage = new CudaStorage(dtype, numel, Device.cuda(device), allocation);
         if (zero && bytes > 0) {
-            CudaDriver.memsetZero(device, ptr, bytes);
+            driver.memsetZero(device, ptr, bytes);
         }
         return storage;
     }
 
-    private static CUdeviceptr allocateBytes(int device, long bytes) {
+    private static CUdeviceptr allocateBytes(Driver driver, int device, long bytes) {
         try {
-            return CudaDriver.malloc(device, bytes);
+            return driver.malloc(device, bytes);
         } catch (CudaException e) {
             if (!CudaDriver.isOutOfMemory(e)) {
                 throw e;
             }
         }
-        long before = LIVE_BYTES.get();
+        long before = driver.liveBytes.get();
         System.gc();
         long deadline = System.nanoTime() + GC_WAIT_NANOS;
-        while (before > 0 && LIVE_BYTES.get() >= before && System.nanoTime() < deadline) {
+        while (before > 0 && driver.liveBytes.get() >= before && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -76,19 +75,14 @@ public final class CudaStorage extends Storage {
             }
         }
         try {
-            return CudaDriver.malloc(device, bytes);
+            return driver.malloc(device, bytes);
         } catch (CudaException e) {
             if (!CudaDriver.isOutOfMemory(e)) {
                 throw e;
             }
             throw new IllegalStateException("CUDA out of memory: tried to allocate " + bytes + " bytes on cuda:" + device
-                    + " (" + LIVE_BYTES.get() + " bytes held by live tensors)", e);
+                    + " (" + driver.liveBytes.get() + " bytes held by live tensors)", e);
         }
-    }
-
-    /** Bytes held by every CUDA storage not yet freed. */
-    static long liveBytes() {
-        return LIVE_BYTES.get();
     }
 
     @Override
@@ -131,12 +125,14 @@ public final class CudaStorage extends Storage {
 
     /** The cleaning action: frees the memory once. It must not reference the storage. */
     private static final class Allocation implements Runnable {
+        final Driver driver;
         final int device;
         final CUdeviceptr ptr;
         final long bytes;
         volatile boolean freed;
 
-        Allocation(int device, CUdeviceptr ptr, long bytes) {
+        Allocation(Driver driver, int device, CUdeviceptr ptr, long bytes) {
+            this.driver = driver;
             this.device = device;
             this.ptr = ptr;
             this.bytes = bytes;
@@ -145,12 +141,12 @@ public final class CudaStorage extends Storage {
         @Override
         public void run() {
             freed = true;
-            LIVE_BYTES.addAndGet(-bytes);
+            driver.liveBytes.addAndGet(-bytes);
             if (bytes == 0) {
                 return;
             }
             try {
-                CudaDriver.free(device, ptr);
+                driver.free(device, ptr);
             } catch (RuntimeException e) {
                 // A sticky error from an earlier kernel, or a context already torn down at exit: the memory
                 // goes with the context, and a cleaner has nobody to report to.

@@ -2,7 +2,6 @@ package dev.nabla.backend.cuda;
 
 import dev.nabla.DType;
 import java.net.URL;
-import jcuda.driver.CUfunction;
 
 /**
  * The built-in kernels: {@code nabla_kernels.ptx}, built by {@code runtime/src/main/cuda/build-ptx.sh}
@@ -14,7 +13,8 @@ final class Kernels {
     static final String RESOURCE = "nabla_kernels.ptx";
 
     private static final URL PTX = Kernels.class.getResource(RESOURCE);
-    private static final PtxModule MODULE = PTX == null ? null : PtxModule.of(PTX);
+    private static final PtxModule MODULE = PTX == null
+            ? PtxModule.missing("dev/nabla/backend/cuda/" + RESOURCE, missingReason()) : PtxModule.of(PTX);
 
     private Kernels() {}
 
@@ -25,16 +25,9 @@ final class Kernels {
                         + " on the class path (build it with runtime/src/main/cuda/build-ptx.sh)";
     }
 
-    /**
-     * The kernel called {@code name} on {@code device}.
-     *
-     * @throws IllegalStateException if the PTX is missing, cannot be loaded, or lacks the kernel
-     */
-    static CUfunction function(int device, String name) {
-        if (MODULE == null) {
-            throw new IllegalStateException(missingReason());
-        }
-        return MODULE.function(device, name);
+    /** The module holding the kernels; loading it fails with {@link #missingReason()} when the PTX is missing. */
+    static PtxModule module() {
+        return MODULE;
     }
 
     /** The suffix naming a kernel's element type: {@code f32}, {@code f64}, {@code i64} or {@code b8}. */

@@ -14,26 +14,36 @@ import jcuda.driver.JCudaDriver;
 /**
  * One PTX file, found as a class-path resource, loaded into each device the first time one of
  * its functions is needed there, with its functions looked up once per device. There is one
- * instance per resource, so kernels of one file share the loaded module.
+ * instance per resource, so kernels of one file share the loaded module. Only
+ * {@link JCudaCalls} loads modules; the instance itself touches nothing until then.
  */
 final class PtxModule {
     private static final Map<String, PtxModule> BY_RESOURCE = new ConcurrentHashMap<>();
 
+    private final String name;
     private final URL resource;
+    private final String missing;
     private final Map<Integer, Loaded> byDevice = new ConcurrentHashMap<>();
 
-    private PtxModule(URL resource) {
+    private PtxModule(String name, URL resource, String missing) {
+        this.name = name;
         this.resource = resource;
+        this.missing = missing;
     }
 
     /** The module of this resource; nothing is read or loaded yet. */
     static PtxModule of(URL resource) {
-        return BY_RESOURCE.computeIfAbsent(resource.toExternalForm(), k -> new PtxModule(resource));
+        return BY_RESOURCE.computeIfAbsent(resource.toExternalForm(), k -> new PtxModule(k, resource, null));
     }
 
-    /** The resource this module comes from. */
-    URL resource() {
-        return resource;
+    /** A module whose resource is not on the class path: loading it fails with {@code reason}. */
+    static PtxModule missing(String name, String reason) {
+        return new PtxModule(name, null, reason);
+    }
+
+    /** Where the PTX comes from: the resource's URL, or its name when it is missing. */
+    String name() {
+        return name;
     }
 
     /**
@@ -46,7 +56,7 @@ final class PtxModule {
         return loaded.functions.computeIfAbsent(name, n -> {
             CUfunction f = new CUfunction();
             try {
-                CudaDriver.makeCurrent(device);
+                JCudaCalls.makeCurrent(device);
                 JCudaDriver.cuModuleGetFunction(f, loaded.module, n);
             } catch (CudaException e) {
                 throw new IllegalStateException("no kernel '" + n + "' in " + resource + " (" + e.getMessage() + ")", e);
@@ -56,6 +66,9 @@ final class PtxModule {
     }
 
     private Loaded load(int device) {
+        if (resource == null) {
+            throw new IllegalStateException(missing);
+        }
         byte[] ptx;
         try (InputStream in = resource.openStream()) {
             byte[] text = in.readAllBytes();
@@ -66,7 +79,7 @@ final class PtxModule {
         }
         CUmodule module = new CUmodule();
         try {
-            CudaDriver.makeCurrent(device);
+            JCudaCalls.makeCurrent(device);
             JCudaDriver.cuModuleLoadData(module, ptx);
         } catch (CudaException e) {
             String hint = e.getMessage() != null && e.getMessage().contains("UNSUPPORTED_PTX_VERSION")
