@@ -1,0 +1,655 @@
+package dev.nabla.backend.cuda;
+
+import com.google.auto.service.AutoService;
+import dev.nabla.DType;
+import dev.nabla.Device;
+import dev.nabla.Tensor;
+import dev.nabla.backend.Backend;
+import dev.nabla.backend.BinaryOp;
+import dev.nabla.backend.ReduceOp;
+import dev.nabla.backend.Storage;
+import dev.nabla.backend.UnaryOp;
+import dev.nabla.backend.cpu.CpuBackend;
+import dev.nabla.backend.cpu.CpuStorage;
+import dev.nabla.internal.Shapes;
+import dev.nabla.internal.TensorAccess;
+import java.util.random.RandomGenerator;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * The CUDA backend: tensors in device memory ({@link CudaStorage}) and every operation a launch
+ * of a PTX kernel from {@code nabla_kernels.cu}, through JCuda's driver API.
+ *
+ * <p>How the SPI maps onto the kernels of {@code runtime/src/main/cuda/nabla_kernels.cu}:
+ * elementwise operations pass a {@code Layout} struct that describes up to four strided operands
+ * over one coalesced iteration space; reductions, argmax and softmax pass a {@code Rows} struct;
+ * matrix products run cuBLAS where it loads and the {@code gemm_T} kernels otherwise; random
+ * numbers are drawn on the host with the caller's generator (so a seed gives the CPU's values)
+ * and copied over. Temporary device buffers are freed as soon as their last kernel is issued.
+ *
+ * <p>Nothing here touches JCuda until a method other than {@link #name()}, {@link #deviceType()}
+ * and {@link #priority()} is called: {@link dev.nabla.backend.Backends} constructs every backend
+ * at start-up, GPU or not.
+ */
+@AutoService(Backend.class)
+public final class CudaBackend implements Backend {
+    private static final TensorAccess ACCESS = TensorAccess.get();
+    /** Host-side work (drawing random numbers, converting what was copied back) runs on the CPU's kernels. */
+    private static final CpuBackend HOST = new CpuBackend();
+    /** The grid-y and grid-z limit of a launch. */
+    private static final long MAX_GRID_YZ = 65_535;
+    /** The rows and columns of {@code c} one block of the {@code gemm_T} kernels computes. */
+    private static final long GEMM_TILE = 128;
+
+    /** Creates the backend; {@link java.util.ServiceLoader} calls this. It loads nothing. */
+    public CudaBackend() {}
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public String deviceType() {
+        return "cuda";
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return availabilityReason().isEmpty();
+    }
+
+    @Override
+    public String unavailableReason() {
+        return availabilityReason();
+    }
+
+    /** Why CUDA cannot run here (no driver, no device, no kernels), probed once; empty when it can. */
+    static String availabilityReason() {
+        return CudaDriver.current().unavailableReason();
+    }
+
+    // ---------------------------------------------------------------- storage and operands
+
+    @Override
+    public Storage allocate(DType dtype, long numel, Device device) {
+        return CudaStorage.allocate(dtype, numel, deviceIndex(device), true);
+    }
+
+    /**
+     * @throws IllegalStateException if CUDA is not available here
+     * @throws IllegalArgumentException if {@code device} is not a CUDA device of this machine
+     */
+    private static int deviceIndex(Device device) {
+        if (!device.isCuda()) {
+            throw new IllegalArgumentException("the CUDA backend cannot allocate on " + device);
+        }
+        CudaDriver.requireAvailable();
+        CudaDriver.checkDevice(device.index());
+        return device.index();
+    }
+
+    private static CudaStorage storage(Tensor t) {
+        Storage s = t.storage();
+        if (!(s instanceof CudaStorage)) {
+            throw new IllegalArgumentException("the CUDA backend got a tensor on " + t.device());
+        }
+        return (CudaStorage) s;
+    }
+
+    private static boolean onCuda(Tensor t) {
+        return t.storage() instanceof CudaStorage;
+    }
+
+    /** The device address of element 0 of {@code t}'s storage; kernels add the offsets themselves. */
+    private static CUdeviceptr base(Tensor t) {
+        return storage(t).base(t);
+    }
+
+    /** The device address of {@code t}'s first element. */
+    private static CUdeviceptr first(Tensor t) {
+        return base(t).withByteOffset(t.storageOffset() * t.dtype().byteSize());
+    }
+
+    private static int device(Tensor t) {
+        return storage(t).deviceIndex();
+    }
+
+    private static long[] shape(Tensor t) {
+        return ACCESS.shape(t);
+    }
+
+    private static long[] stride(Tensor t) {
+        return ACCESS.stride(t);
+    }
+
+    private static String sfx(Tensor t) {
+        return Kernels.suffix(t.dtype());
+    }
+
+    /** An uninitialised contiguous device tensor, for intermediate results; free it with {@link #release}. */
+    private static Tensor scratch(DType dtype, long[] shape, int device) {
+        CudaStorage s = CudaStorage.allocate(dtype, Shapes.numel(shape), device, false);
+        return ACCESS.make(s, shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    /** Frees a buffer from {@link #scratch} (the driver waits for the kernels already issued on it). */
+    private static void release(Tensor scratch) {
+        if (scratch != null) {
+            ((CudaStorage) scratch.storage()).free();
+        }
+    }
+
+    private static Driver driver() {
+        return CudaDriver.current();
+    }
+
+    private static void launch(int device, String kernel, int grid, KernelArgs args) {
+        driver().launch(device, Kernels.module(), kernel, grid, 1, 1, CudaDriver.BLOCK, args);
+    }
+
+    /** Launches an elementwise kernel over {@code layout}, one thread per element, grid-stride beyond. */
+    private static void launchElementwise(int device, String kernel, Layout layout, KernelArgs args) {
+        launch(device, kernel, CudaDriver.blocksFor(layout.numel()), args);
+    }
+
+    // ---------------------------------------------------------------- copy and fill
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (dst.numel() == 0) {
+            return;
+        }
+        boolean fromDevice = onCuda(src);
+        boolean toDevice = onCuda(dst);
+        if (fromDevice && toDevice) {
+            if (device(src) == device(dst)) {
+                copyOnDevice(src, dst);
+            } else {
+                // Between two GPUs: through the host, which is simple and rare.
+                upload(download(src), dst);
+            }
+        } else if (toDevice) {
+            upload(src, dst);
+        } else if (fromDevice) {
+            downloadInto(src, dst);
+        } else {
+            throw new IllegalArgumentException("the CUDA backend was asked to copy between two tensors on " + src.device()
+                    + " and " + dst.device());
+        }
+    }
+
+    /** {@code dst = src} on one device, converting the dtype and following both layouts. */
+    private static void copyOnDevice(Tensor src, Tensor dst) {
+        int dev = device(dst);
+        if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
+            driver().copyOnDevice(dev, first(dst), first(src), dst.numel() * dst.dtype().byteSize());
+            return;
+        }
+        Layout l = Layout.of(dst, src);
+        launchElementwise(dev, "copy_" + sfx(src) + "_to_" + sfx(dst), l,
+                new KernelArgs().struct(l.pack()).pointer(base(src)).pointer(base(dst)));
+    }
+
+    /** Host {@code src} into device {@code dst}: the host makes it contiguous, the device converts and scatters. */
+    private static void upload(Tensor src, Tensor dst) {
+        Tensor host = hostContiguous(src);
+        int dev = device(dst);
+        long n = dst.numel();
+        Object array = hostStorage(host).array();
+        int from = (int) host.storageOffset();
+        if (array instanceof boolean[]) {
+            // The device's BOOL is one byte per element.
+            array = toBytes((boolean[]) array, from, (int) n);
+            from = 0;
+        }
+        long bytes = n * src.dtype().byteSize();
+        if (src.dtype() == dst.dtype() && dst.isContiguous()) {
+            driver().copyToDevice(dev, first(dst), array, from, bytes);
+            return;
+        }
+        Tensor staged = scratch(src.dtype(), shape(dst), dev);
+        try {
+            driver().copyToDevice(dev, first(staged), array, from, bytes);
+            copyOnDevice(staged, dst);
+        } finally {
+            release(staged);
+        }
+    }
+
+    private static byte[] toBytes(boolean[] values, int from, int n) {
+        byte[] bytes = new byte[n];
+        for (int i = 0; i < n; i++) {
+            bytes[i] = values[from + i] ? (byte) 1 : 0;
+        }
+        return bytes;
+    }
+
+    /** Device {@code src} into host {@code dst}, converting on the host exactly as the CPU backend does. */
+    private static void downloadInto(Tensor src, Tensor dst) {
+        CpuStorage out = hostStorage(dst);
+        if (src.dtype() == dst.dtype() && dst.isContiguous() && src.dtype() != DType.BOOL) {
+            Tensor dev = deviceContiguous(src);
+            try {
+                driver().copyToHost(device(dev), out.array(), (int) dst.storageOffset(), first(dev),
+                        dst.numel() * dst.dtype().byteSize());
+            } finally {
+                if (dev != src) {
+                    release(dev);
+                }
+            }
+            return;
+        }
+        HOST.copy(download(src), dst);
+    }
+
+    /** A new contiguous host tensor with {@code src}'s shape, dtype and elements. */
+    private static Tensor download(Tensor src) {
+        Tensor dev = deviceContiguous(src);
+        try {
+            long n = src.numel();
+            if (n > Shapes.MAX_CPU_NUMEL) {
+                throw new IllegalArgumentException("a CUDA tensor of " + n + " elements does not fit in a CPU tensor (at most "
+                        + Shapes.MAX_CPU_NUMEL + ")");
+            }
+            long bytes = n * src.dtype().byteSize();
+            CpuStorage host;
+            if (src.dtype() == DType.BOOL) {
+                byte[] raw = new byte[(int) n];
+                driver().copyToHost(device(dev), raw, 0, first(dev), bytes);
+                boolean[] values = new boolean[raw.length];
+                for (int i = 0; i < raw.length; i++) {
+                    values[i] = raw[i] != 0;
+                }
+                host = CpuStorage.wrap(values);
+            } else {
+                host = CpuStorage.allocate(src.dtype(), n);
+                driver().copyToHost(device(dev), host.array(), 0, first(dev), bytes);
+            }
+            long[] sh = shape(src).clone();
+            return ACCESS.make(host, sh, Shapes.contiguousStrides(sh), 0);
+        } finally {
+            if (dev != src) {
+                release(dev);
+            }
+        }
+    }
+
+    /** {@code t} itself when contiguous, else a contiguous device copy to {@link #release} after use. */
+    private static Tensor deviceContiguous(Tensor t) {
+        if (t.isContiguous()) {
+            return t;
+        }
+        Tensor c = scratch(t.dtype(), shape(t), device(t));
+        copyOnDevice(t, c);
+        return c;
+    }
+
+    /** {@code t} itself when contiguous, else a contiguous host copy. */
+    private static Tensor hostContiguous(Tensor t) {
+        hostStorage(t);
+        if (t.isContiguous()) {
+            return t;
+        }
+        long[] sh = shape(t).clone();
+        Tensor c = ACCESS.make(CpuStorage.allocate(t.dtype(), t.numel()), sh, Shapes.contiguousStrides(sh), 0);
+        HOST.copy(t, c);
+        return c;
+    }
+
+    private static CpuStorage hostStorage(Tensor t) {
+        if (!(t.storage() instanceof CpuStorage)) {
+            throw new IllegalArgumentException("the CUDA backend copies only to and from CPU tensors held in Java arrays, got "
+                    + t.storage().getClass().getName() + " on " + t.device());
+        }
+        return (CpuStorage) t.storage();
+    }
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        if (dst.numel() == 0) {
+            return;
+        }
+        Layout l = Layout.of(dst);
+        launchElementwise(device(dst), "fill_" + sfx(dst), l, new KernelArgs().struct(l.pack()).pointer(base(dst)).f64(value));
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void unary(UnaryOp op, Tensor in, Tensor out) {
+        switch (in.dtype()) {
+            case BOOL:
+                throw new UnsupportedOperationException(op + " is not defined for bool");
+            case INT64:
+                if (op == UnaryOp.RELU) {
+                    // max(x, 0) is the clamp kernel's job; the i64 unary kernel has NEG, ABS and SIGN only.
+                    clamp(in, 0, Double.POSITIVE_INFINITY, out);
+                    return;
+                }
+                if (op != UnaryOp.NEG && op != UnaryOp.ABS && op != UnaryOp.SIGN) {
+                    throw new UnsupportedOperationException(op + " is not defined for int64");
+                }
+                break;
+            default:
+                break;
+        }
+        if (out.numel() == 0) {
+            return;
+        }
+        Layout l = Layout.of(out, in);
+        launchElementwise(device(out), "unary_" + sfx(in), l,
+                new KernelArgs().struct(l.pack()).i32(op.ordinal()).pointer(base(in)).pointer(base(out)));
+    }
+
+    @Override
+    public void clamp(Tensor in, double min, double max, Tensor out) {
+        if (in.dtype() == DType.BOOL) {
+            throw new UnsupportedOperationException("clamp is not defined for bool");
+        }
+        if (out.numel() == 0) {
+            return;
+        }
+        Layout l = Layout.of(out, in);
+        launchElementwise(device(out), "clamp_" + sfx(in), l,
+                new KernelArgs().struct(l.pack()).pointer(base(in)).pointer(base(out)).f64(min).f64(max));
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        if (a.dtype() == DType.BOOL) {
+            throw new UnsupportedOperationException(op + " is not defined for bool operands");
+        }
+        if (a.dtype() == DType.INT64 && op == BinaryOp.DIV) {
+            throw new UnsupportedOperationException(op + " is not defined for int64");
+        }
+        if (out.numel() == 0) {
+            return;
+        }
+        Layout l = Layout.of(out, a, b);
+        String kernel = (op.isComparison() ? "compare_" : "binary_") + sfx(a);
+        launchElementwise(device(out), kernel, l,
+                new KernelArgs().struct(l.pack()).i32(op.ordinal()).pointer(base(a)).pointer(base(b)).pointer(base(out)));
+    }
+
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        Layout l = Layout.of(out, cond, a, b);
+        launchElementwise(device(out), "where_" + sfx(a), l,
+                new KernelArgs().struct(l.pack()).pointer(base(cond)).pointer(base(a)).pointer(base(b)).pointer(base(out)));
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    public void reduce(ReduceOp op, Tensor in, int[] dims, Tensor out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        if (in.dtype() == DType.BOOL) {
+            // As on the CPU: reduce the values as int64, then convert the result.
+            int dev = device(in);
+            Tensor wide = scratch(DType.INT64, shape(in), dev);
+            Tensor acc = scratch(DType.INT64, shape(out), dev);
+            try {
+                copyOnDevice(in, wide);
+                reduce(op, wide, dims, acc);
+                copyOnDevice(acc, out);
+            } finally {
+                release(wide);
+                release(acc);
+            }
+            return;
+        }
+        Rows rows = Rows.reduce(shape(in), stride(in), in.storageOffset(), stride(out), out.storageOffset(), dims);
+        if (rows.len() == 0) {
+            fillIdentity(op, out);
+            return;
+        }
+        long chunks = rows.chunksPerRow();
+        if (chunks == 0) {
+            launchReduce(op, rows, in, out);
+            return;
+        }
+        Rows[] passes = rows.split(chunks);
+        Tensor partial = scratch(in.dtype(), new long[] {rows.rows() * rows.partialsPerRow(chunks)}, device(in));
+        try {
+            launchReduce(op, passes[0], in, partial);
+            if (passes[1] != null) {
+                launchReduce(op, passes[1], in, partial);
+            }
+            launchReduce(op, passes[2], partial, out);
+        } finally {
+            release(partial);
+        }
+    }
+
+    /** One block of 256 threads per row, grid-stride over the rows. */
+    private static void launchReduce(ReduceOp op, Rows rows, Tensor in, Tensor out) {
+        int grid = (int) Math.min(rows.rows(), CudaDriver.MAX_GRID);
+        launch(device(in), "reduce_" + sfx(in), grid,
+                new KernelArgs().struct(rows.pack()).i32(op.ordinal()).pointer(base(in)).pointer(base(out)));
+    }
+
+    /** A reduction over no elements: the operation's identity, written as the CPU writes it. */
+    private static void fillIdentity(ReduceOp op, Tensor out) {
+        double identity = op == ReduceOp.SUM ? 0 : op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        long[] sh = shape(out).clone();
+        Tensor host = ACCESS.make(CpuStorage.allocate(out.dtype(), out.numel()), sh, Shapes.contiguousStrides(sh), 0);
+        // The CPU's fill saturates an infinite identity to int64's extremes.
+        HOST.fill(host, identity);
+        upload(host, out);
+    }
+
+    @Override
+    public void argmax(Tensor in, int dim, Tensor out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        if (in.dtype() == DType.BOOL) {
+            Tensor wide = scratch(DType.INT64, shape(in), device(in));
+            try {
+                copyOnDevice(in, wide);
+                argmax(wide, dim, out);
+            } finally {
+                release(wide);
+            }
+            return;
+        }
+        Rows rows = Rows.alongDim(shape(in), stride(in), in.storageOffset(), stride(out), out.storageOffset(), dim, false);
+        launch(device(in), "argmax_" + sfx(in), CudaDriver.blocksFor(rows.rows()),
+                new KernelArgs().struct(rows.pack()).pointer(base(in)).pointer(base(out)));
+    }
+
+    @Override
+    public void softmax(Tensor in, int dim, boolean log, Tensor out) {
+        if (in.numel() == 0) {
+            return;
+        }
+        Rows rows = Rows.alongDim(shape(in), stride(in), in.storageOffset(), stride(out), out.storageOffset(), dim, true);
+        int grid = (int) Math.min(rows.rows(), CudaDriver.MAX_GRID);
+        launch(device(in), "softmax_" + sfx(in), grid,
+                new KernelArgs().struct(rows.pack()).i32(log ? 1 : 0).pointer(base(in)).pointer(base(out)));
+    }
+
+    // ---------------------------------------------------------------- matrix products
+
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor out) {
+        long[] as = shape(a);
+        long batch = as[0];
+        long n = as[1];
+        long k = as[2];
+        long m = shape(b)[2];
+        if (batch == 0 || n == 0 || m == 0) {
+            return;
+        }
+        if (k == 0) {
+            fill(out, 0);
+            return;
+        }
+        // The kernels and cuBLAS take contiguous operands: broadcast batches are materialised here.
+        Tensor ca = deviceContiguous(a);
+        Tensor cb = deviceContiguous(b);
+        Tensor c = out.isContiguous() ? out : scratch(out.dtype(), shape(out), device(out));
+        try {
+            gemm(device(out), out.dtype(), batch, n, k, m, first(ca), first(cb), first(c));
+            if (c != out) {
+                copyOnDevice(c, out);
+            }
+        } finally {
+            if (ca != a) {
+                release(ca);
+            }
+            if (cb != b) {
+                release(cb);
+            }
+            if (c != out) {
+                release(c);
+            }
+        }
+    }
+
+    /** Contiguous row-major {@code c[p] = a[p] b[p]} for {@code p < batch}, all sizes positive. */
+    private static void gemm(int dev, DType dtype, long batch, long n, long k, long m, CUdeviceptr a, CUdeviceptr b,
+                             CUdeviceptr c) {
+        boolean fitsInt = batch <= Integer.MAX_VALUE && n <= Integer.MAX_VALUE && k <= Integer.MAX_VALUE
+                && m <= Integer.MAX_VALUE;
+        // cuBLAS is column-major: a row-major matrix read column-major is its transpose, and the row-major
+        // c = a b is the column-major c^T = b^T a^T, so cuBLAS computes it untransposed with b first.
+        if (dtype.isFloatingPoint() && fitsInt && driver().gemm(dev, dtype, (int) m, (int) n, (int) k,
+                b, (int) m, k * m, a, (int) k, n * k, c, (int) m, n * m, (int) batch)) {
+            return;
+        }
+        String kernel = "gemm_" + Kernels.suffix(dtype);
+        long size = dtype.byteSize();
+        long rowsPerLaunch = MAX_GRID_YZ * GEMM_TILE;
+        int gridX = (int) ((m + GEMM_TILE - 1) / GEMM_TILE);
+        if (n <= rowsPerLaunch) {
+            // Up to 65535 matrices per launch (the grid's z limit), each launch from offset pointers.
+            for (long p = 0; p < batch; p += MAX_GRID_YZ) {
+                long count = Math.min(MAX_GRID_YZ, batch - p);
+                launchGemm(dev, kernel, gridX, count, n, k, m, a.withByteOffset(p * n * k * size),
+                        b.withByteOffset(p * k * m * size), c.withByteOffset(p * n * m * size));
+            }
+            return;
+        }
+        // Too many rows for one grid's y: the rows of one matrix are independent, so split them.
+        for (long p = 0; p < batch; p++) {
+            for (long r = 0; r < n; r += rowsPerLaunch) {
+                long rows = Math.min(rowsPerLaunch, n - r);
+                launchGemm(dev, kernel, gridX, 1, rows, k, m, a.withByteOffset((p * n + r) * k * size),
+                        b.withByteOffset(p * k * m * size), c.withByteOffset((p * n + r) * m * size));
+            }
+        }
+    }
+
+    /** {@code gemm_T(batch, n, k, m, a, b, c)}: grid (ceil(m/128), ceil(n/128), batch) of 256 threads. */
+    private static void launchGemm(int dev, String kernel, int gridX, long batch, long n, long k, long m, CUdeviceptr a,
+                                   CUdeviceptr b, CUdeviceptr c) {
+        int gridY = (int) ((n + GEMM_TILE - 1) / GEMM_TILE);
+        KernelArgs args = new KernelArgs().i64(batch).i64(n).i64(k).i64(m).pointer(a).pointer(b).pointer(c);
+        driver().launch(dev, Kernels.module(), kernel, gridX, gridY, (int) batch, CudaDriver.BLOCK, args);
+    }
+
+    // ---------------------------------------------------------------- indexing
+
+    @Override
+    public void indexSelect(Tensor in, int dim, Tensor index, Tensor out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        long[] along = alongDim(shape(out).length, dim, stride(index)[0]);
+        Layout l = Layout.of(shape(out), new long[][] {stride(out), dimZero(stride(in), dim), along},
+                new long[] {out.storageOffset(), in.storageOffset(), index.storageOffset()});
+        launchGather(l, in, index, out, dim);
+    }
+
+    @Override
+    public void gather(Tensor in, int dim, Tensor index, Tensor out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        Layout l = Layout.of(shape(out), new long[][] {stride(out), dimZero(stride(in), dim), stride(index)},
+                new long[] {out.storageOffset(), in.storageOffset(), index.storageOffset()});
+        launchGather(l, in, index, out, dim);
+    }
+
+    /** {@code gather_T(L, inDimStride, in, index, out)}: {@code out[o0] = in[o1 + index[o2] * inDimStride]}. */
+    private static void launchGather(Layout l, Tensor in, Tensor index, Tensor out, int dim) {
+        launchElementwise(device(out), "gather_" + sfx(in), l, new KernelArgs().struct(l.pack()).i64(stride(in)[dim])
+                .pointer(base(in)).pointer(base(index)).pointer(base(out)));
+    }
+
+    @Override
+    public void indexAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        if (out.dtype() == DType.BOOL) {
+            throw new UnsupportedOperationException(BinaryOp.ADD + " is not defined for bool operands");
+        }
+        if (src.numel() == 0) {
+            return;
+        }
+        long[] along = alongDim(shape(src).length, dim, stride(index)[0]);
+        Layout l = Layout.of(shape(src), new long[][] {stride(src), dimZero(stride(out), dim), along},
+                new long[] {src.storageOffset(), out.storageOffset(), index.storageOffset()});
+        launchScatterAdd(l, out, index, src, dim);
+    }
+
+    @Override
+    public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
+        if (out.dtype() == DType.BOOL) {
+            throw new UnsupportedOperationException("scatterAdd is not defined for bool");
+        }
+        if (src.numel() == 0) {
+            return;
+        }
+        Layout l = Layout.of(shape(src), new long[][] {stride(src), dimZero(stride(out), dim), stride(index)},
+                new long[] {src.storageOffset(), out.storageOffset(), index.storageOffset()});
+        launchScatterAdd(l, out, index, src, dim);
+    }
+
+    /** {@code scatter_add_T(L, outDimStride, src, index, out)}: {@code out[o1 + index[o2] * outDimStride] += src[o0]}. */
+    private static void launchScatterAdd(Layout l, Tensor out, Tensor index, Tensor src, int dim) {
+        launchElementwise(device(out), "scatter_add_" + sfx(out), l, new KernelArgs().struct(l.pack())
+                .i64(stride(out)[dim]).pointer(base(src)).pointer(base(index)).pointer(base(out)));
+    }
+
+    /** {@code stride} with the entry of {@code dim} set to 0: the base address of each gathered element. */
+    private static long[] dimZero(long[] stride, int dim) {
+        long[] s = stride.clone();
+        s[dim] = 0;
+        return s;
+    }
+
+    /** Strides of a 1-D index read along {@code dim} of an {@code nd}-dimensional iteration: 0 elsewhere. */
+    private static long[] alongDim(int nd, int dim, long indexStride) {
+        long[] s = new long[nd];
+        s[dim] = indexStride;
+        return s;
+    }
+
+    // ---------------------------------------------------------------- random
+
+    @Override
+    public void uniform(Tensor dst, double low, double high, RandomGenerator random) {
+        Tensor host = hostLike(dst);
+        HOST.uniform(host, low, high, random);
+        copy(host, dst);
+    }
+
+    @Override
+    public void normal(Tensor dst, double mean, double std, RandomGenerator random) {
+        Tensor host = hostLike(dst);
+        HOST.normal(host, mean, std, random);
+        copy(host, dst);
+    }
+
+    /** A contiguous host tensor of {@code t}'s shape and dtype, which the CPU fills in {@code t}'s element order. */
+    private static Tensor hostLike(Tensor t) {
+        long[] sh = shape(t).clone();
+        return ACCESS.make(CpuStorage.allocate(t.dtype(), t.numel()), sh, Shapes.contiguousStrides(sh), 0);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.nabla.backend.cuda;
+
+import dev.nabla.DType;
+import java.util.concurrent.atomic.AtomicLong;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * Every call into CUDA that the backend makes, behind one seam: JCuda's driver API and cuBLAS
+ * in production ({@link JCudaCalls}). The tests install an emulated device here (with
+ * {@link CudaDriver#use}) to run the backend's host-side logic (layouts, pointers, passes,
+ * copies) on a machine without a GPU.
+ *
+ * <p>Every call names its device; an implementation makes that device's context current on
+ * the calling thread first. Failures of the driver are {@link jcuda.CudaException}s naming
+ * the {@code CUresult}.
+ */
+abstract class Driver {
+    /** Bytes held by storages this driver allocated and has not freed yet. */
+    final AtomicLong liveBytes = new AtomicLong();
+
+    /** Why CUDA cannot run here (no driver, no device, no kernels), in one line; empty when it can. */
+    abstract String unavailableReason();
+
+    /** The number of devices, 0 when none can be used. */
+    abstract int deviceCount();
+
+    /** Allocates {@code bytes > 0} on {@code device}. */
+    abstract CUdeviceptr malloc(int device, long bytes);
+
+    /** Frees what {@link #malloc} returned. */
+    abstract void free(int device, CUdeviceptr ptr);
+
+    /** Sets {@code bytes} bytes from {@code ptr} to zero. */
+    abstract void memsetZero(int device, CUdeviceptr ptr, long bytes);
+
+    /**
+     * Copies {@code bytes} from a Java array ({@code float[]}, {@code double[]}, {@code long[]}
+     * or {@code byte[]}), starting at its element {@code from}, to the device; returns once
+     * the array may be reused.
+     */
+    abstract void copyToDevice(int device, CUdeviceptr dst, Object array, int from, long bytes);
+
+    /** Copies {@code bytes} from the device into a Java array from its element {@code from}, after the work issued before. */
+    abstract void copyToHost(int device, Object array, int from, CUdeviceptr src, long bytes);
+
+    /** Copies {@code bytes} within one device. */
+    abstract void copyOnDevice(int device, CUdeviceptr dst, CUdeviceptr src, long bytes);
+
+    /**
+     * Launches {@code function} of {@code module} with a grid of {@code gridX * gridY * gridZ}
+     * blocks of {@code blockX} threads, no dynamic shared memory, on the default stream.
+     */
+    abstract void launch(int device, PtxModule module, String function, int gridX, int gridY, int gridZ, int blockX,
+                         KernelArgs args);
+
+    /**
+     * cuBLAS's column-major {@code gemmStridedBatched} with no transposition, alpha 1 and beta 0:
+     * {@code C[p] = A[p] B[p]} for {@code p < batch}, {@code A} being {@code m x k} with leading
+     * dimension {@code lda}, {@code B} {@code k x n} and {@code C} {@code m x n}.
+     *
+     * @return false, having done nothing, when cuBLAS is not usable here
+     */
+    abstract boolean gemm(int device, DType dtype, int m, int n, int k, CUdeviceptr a, int lda, long strideA,
+                          CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc, long strideC, int batch);
+
+    /** Waits for all work issued so far on every device used, reporting a failure of any of it. */
+    abstract void synchronize();
+}

@@ -1,0 +1,195 @@
+package dev.nabla.backend.cuda;
+
+import dev.nabla.Tensor;
+import dev.nabla.internal.Shapes;
+import dev.nabla.internal.TensorAccess;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The kernels' {@code Layout} struct: an iteration space and, for up to four operands, the
+ * element stride of each along every dimension and the element offset of each.
+ *
+ * <pre>
+ * typedef struct {              // 368 bytes, every field a little-endian long long
+ *     long long numel;          // size of the iteration space, &gt; 0
+ *     long long nd;             // 1..8 dimensions after coalescing
+ *     long long shape[8];       // row-major: the last dimension varies fastest
+ *     long long stride[4][8];   // stride[k][d]: operand k's element stride along dim d (0 = broadcast)
+ *     long long offset[4];      // operand k's element offset
+ * } Layout;
+ * </pre>
+ *
+ * <p>Dimensions are coalesced first, as the CPU's loops do: size-1 dimensions are dropped and a
+ * dimension is merged into the one before it when that is contiguous with it in every operand,
+ * so a contiguous tensor of any shape becomes one dimension and its kernel skips all index
+ * arithmetic. Operand slots that are not used stay zero.
+ */
+final class Layout {
+    /** The most dimensions a struct describes. */
+    static final int MAX_DIMS = 8;
+    /** The most operands a struct describes. */
+    static final int MAX_OPERANDS = 4;
+    /** The struct's size in bytes. */
+    static final int BYTES = 8 * (2 + MAX_DIMS + MAX_OPERANDS * MAX_DIMS + MAX_OPERANDS);
+
+    private static final TensorAccess ACCESS = TensorAccess.get();
+
+    private final long numel;
+    private final long[] shape;
+    private final long[][] strides;
+    private final long[] offsets;
+
+    private Layout(long numel, long[] shape, long[][] strides, long[] offsets) {
+        this.numel = numel;
+        this.shape = shape;
+        this.strides = strides;
+        this.offsets = offsets;
+    }
+
+    /**
+     * The layout of iterating {@code operands[0]}'s shape over the operands, each of which has
+     * that shape (broadcast ones with stride 0).
+     */
+    static Layout of(Tensor... operands) {
+        long[][] strides = new long[operands.length][];
+        long[] offsets = new long[operands.length];
+        for (int k = 0; k < operands.length; k++) {
+            strides[k] = ACCESS.stride(operands[k]);
+            offsets[k] = operands[k].storageOffset();
+        }
+        return of(ACCESS.shape(operands[0]), strides, offsets);
+    }
+
+    /**
+     * The layout of iterating {@code shape} over operands with these strides (one array per
+     * operand, each as long as {@code shape}) and element offsets.
+     *
+     * @throws IllegalArgumentException if the iteration space is empty, or there are more than four operands
+     * @throws UnsupportedOperationException if more than 8 dimensions remain after coalescing
+     */
+    static Layout of(long[] shape, long[][] strides, long[] offsets) {
+        if (strides.length > MAX_OPERANDS || strides.length != offsets.length) {
+            throw new IllegalArgumentException("a layout takes 1 to " + MAX_OPERANDS + " operands with one offset each, got "
+                    + strides.length + " and " + offsets.length);
+        }
+        long numel = Shapes.numel(shape);
+        if (numel <= 0) {
+            throw new IllegalArgumentException("no kernel is launched over the empty shape " + Shapes.format(shape));
+        }
+        long[][] merged = coalesce(shape, strides);
+        checkDims(merged[0].length, shape);
+        long[][] all = new long[MAX_OPERANDS][];
+        for (int k = 0; k < MAX_OPERANDS; k++) {
+            all[k] = k < strides.length ? merged[k + 1] : new long[merged[0].length];
+        }
+        return new Layout(numel, merged[0], all, Arrays.copyOf(offsets, MAX_OPERANDS));
+    }
+
+    /**
+     * {@code shape} and the operands' strides with size-1 dimensions dropped and each dimension
+     * merged into the one before it when every operand steps over both as over one: element 0 is
+     * the new shape, element {@code 1 + k} operand {@code k}'s strides. With no dimension left
+     * (a shape of ones, or none), one dimension of size 1 and stride 0.
+     */
+    static long[][] coalesce(long[] shape, long[]... strides) {
+        int ops = strides.length;
+        long[] sh = new long[Math.max(shape.length, 1)];
+        long[][] st = new long[ops][sh.length];
+        int m = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 1) {
+                continue;
+            }
+            if (m > 0 && mergeable(st, m - 1, strides, d, shape[d])) {
+                sh[m - 1] *= shape[d];
+                for (int k = 0; k < ops; k++) {
+                    st[k][m - 1] = strides[k][d];
+                }
+                continue;
+            }
+            sh[m] = shape[d];
+            for (int k = 0; k < ops; k++) {
+                st[k][m] = strides[k][d];
+            }
+            m++;
+        }
+        if (m == 0) {
+            sh[0] = 1;
+            m = 1;
+        }
+        long[][] out = new long[ops + 1][];
+        out[0] = Arrays.copyOf(sh, m);
+        for (int k = 0; k < ops; k++) {
+            out[k + 1] = Arrays.copyOf(st[k], m);
+        }
+        return out;
+    }
+
+    /** Whether, in every operand, the outer dimension's stride is the inner one's times its size. */
+    private static boolean mergeable(long[][] st, int outer, long[][] strides, int d, long size) {
+        for (int k = 0; k < st.length; k++) {
+            if (st[k][outer] != strides[k][d] * size) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @throws UnsupportedOperationException if {@code nd} exceeds what the kernels take */
+    static void checkDims(int nd, long[] shape) {
+        if (nd > MAX_DIMS) {
+            throw new UnsupportedOperationException("the CUDA backend handles tensors of at most " + MAX_DIMS
+                    + " dimensions after merging contiguous ones; shape " + Shapes.format(shape) + " with these strides has "
+                    + nd);
+        }
+    }
+
+    /** The number of elements iterated. */
+    long numel() {
+        return numel;
+    }
+
+    /** The number of dimensions after coalescing, 1 to 8. */
+    int nd() {
+        return shape.length;
+    }
+
+    /** The coalesced shape. */
+    long[] shape() {
+        return shape.clone();
+    }
+
+    /** Operand {@code k}'s strides along the coalesced dimensions. */
+    long[] stride(int k) {
+        return strides[k].clone();
+    }
+
+    /** Operand {@code k}'s element offset. */
+    long offset(int k) {
+        return offsets[k];
+    }
+
+    /** The struct's bytes, as the kernel receives it by value. */
+    byte[] pack() {
+        ByteBuffer b = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(numel);
+        b.putLong(shape.length);
+        putPadded(b, shape);
+        for (long[] s : strides) {
+            putPadded(b, s);
+        }
+        for (long o : offsets) {
+            b.putLong(o);
+        }
+        return b.array();
+    }
+
+    /** Writes {@code values} and zeros up to {@link #MAX_DIMS} longs. */
+    static void putPadded(ByteBuffer b, long[] values) {
+        for (int d = 0; d < MAX_DIMS; d++) {
+            b.putLong(d < values.length ? values[d] : 0);
+        }
+    }
+}
