@@ -68,7 +68,10 @@ static_assert(sizeof(Rows) == 432, "Rows is packed by the host as 54 longs");
 
 typedef unsigned char b8;
 
-namespace {
+// A named namespace, not an anonymous one: nvcc mangles internal-linkage names with a hash of
+// the source file's absolute path, which would make the PTX differ from one checkout to the
+// next and PtxFreshnessTest fail on every clone but the one that built it.
+namespace nabla {
 
 constexpr int THREADS = 256;
 
@@ -730,7 +733,9 @@ __device__ __forceinline__ void kernel(long long n, long long k, long long m,
 
 }  // namespace gemm
 
-}  // namespace
+}  // namespace nabla
+
+using namespace nabla;
 
 // ---------------------------------------------------------------- entry points
 

@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Guards the committed PTX (built from {@code src/main/cuda} by {@code build-ptx.sh}, because
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PtxFreshnessTest {
     private static final String KERNELS = "/dev/nabla/backend/cuda/nabla_kernels.ptx";
-    private static final String REFRESH = "runtime/src/main/cuda/build-ptx.sh runtime";
+    private static final String REFRESH = "runtime/src/main/cuda/build-ptx.sh";
 
     // How PTX declares each C parameter type of the contract.
     private static final String LAYOUT = "b8[368]";
@@ -89,10 +91,13 @@ class PtxFreshnessTest {
         assertTrue(problems.isEmpty(), KERNELS + " does not match cuda-spec.md:\n  " + String.join("\n  ", problems));
     }
 
-    @Test
-    void committedPtxIsWhatNvccBuildsFromTheSources(@TempDir Path rebuilt) throws Exception {
+    /** The runtime's kernels, and the samples' own (MyReLU's), which build with the same script. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"runtime", "samples"})
+    void committedPtxIsWhatNvccBuildsFromTheSources(String moduleName, @TempDir Path rebuilt) throws Exception {
         String nvcc = nvccVersion();
-        Path module = moduleDir();
+        Path module = moduleDir().resolveSibling(moduleName);
+        String refresh = REFRESH + " " + moduleName;
         List<Path> sources;
         try (Stream<Path> files = Files.list(module.resolve("src/main/cuda"))) {
             sources = files.filter(f -> f.toString().endsWith(".cu")).sorted().toList();
@@ -104,7 +109,7 @@ class PtxFreshnessTest {
             Path ptx = Path.of(packageOf(cu), cu.getFileName().toString().replaceFirst("\\.cu$", ".ptx"));
             Path committed = module.resolve("src/main/resources").resolve(ptx);
             assertTrue(Files.exists(committed), "no committed PTX for " + cu.getFileName() + " at " + committed
-                    + "; build it with " + REFRESH + " and commit it");
+                    + "; build it with " + refresh + " and commit it");
             String builtBy = compilerLine(Files.readString(committed));
             Assumptions.assumeTrue(nvcc.equals(builtBy), () -> committed.getFileName() + " was built by '" + builtBy
                     + "' but the installed nvcc is '" + nvcc + "'; different compilers emit different PTX");
@@ -121,7 +126,7 @@ class PtxFreshnessTest {
                 List<String> have = Files.readAllLines(committed);
                 if (!want.equals(have)) {
                     fail(committed + " is stale: it differs from what nvcc builds from " + cu + " ("
-                            + firstDifference(want, have) + "). Refresh it with " + REFRESH + " and commit it.");
+                            + firstDifference(want, have) + "). Refresh it with " + refresh + " and commit it.");
                 }
             } catch (IOException e) {
                 throw new AssertionError(e);
@@ -149,7 +154,8 @@ class PtxFreshnessTest {
     }
 
     private static String buildPtx(Path module, Path into) throws InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("sh", module.resolve("src/main/cuda/build-ptx.sh").toString(), module.toString());
+        Path script = moduleDir().resolve("src/main/cuda/build-ptx.sh");
+        ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), module.toString());
         pb.environment().put("NABLA_PTX_RESOURCES", into.toString());
         try {
             return run(pb, 600);
@@ -193,7 +199,7 @@ class PtxFreshnessTest {
 
     private static String resource(String name) throws IOException {
         try (InputStream in = PtxFreshnessTest.class.getResourceAsStream(name)) {
-            assertNotNull(in, "no resource " + name + "; build it with " + REFRESH);
+            assertNotNull(in, "no resource " + name + "; build it with " + REFRESH + " runtime");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
