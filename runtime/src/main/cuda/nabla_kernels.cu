@@ -1,7 +1,7 @@
 // nabla-ptx-package: dev/nabla/backend/cuda
 //
 // The built-in kernels of Nabla's CUDA backend, compiled to PTX by build-ptx.sh and loaded by
-// dev.nabla.backend.cuda through the driver API. The binding contract is cuda-spec.md; this
+// dev.nabla.backend.cuda through the driver API. The binding contract is ABI.md; this
 // comment restates the part a reader of this file needs.
 //
 // ABI
@@ -63,7 +63,6 @@ typedef struct {
 } Rows;
 
 static_assert(sizeof(Layout) == 368, "Layout is packed by the host as 46 longs");
-// cuda-spec.md labels Rows "472 bytes", but its fields, which both sides follow, make 54 longs.
 static_assert(sizeof(Rows) == 432, "Rows is packed by the host as 54 longs");
 
 typedef unsigned char b8;

@@ -82,8 +82,7 @@ public final class CudaKernel {
     /**
      * Launches {@code ceil(threads / 256)} blocks of 256 threads (nothing when {@code threads}
      * is 0); the kernel checks its index against its own bound. Pass {@code threads} as a
-     * {@code long} (a tensor's {@code numel()}, or a cast): with an {@code int} and a second
-     * {@code int} the call would also match {@link #launch(int, int, Object...)}.
+     * {@code long} or an {@code int}.
      *
      * @param threads the number of threads wanted, at least 0
      * @param args the kernel's arguments, in order (see the class documentation)
@@ -110,10 +109,8 @@ public final class CudaKernel {
     }
 
     /**
-     * Launches a 1-D grid of {@code gridX} blocks of {@code blockX} threads. Because a call
-     * such as {@code launch(64, 256, x)} also matches {@link #launch(long, Object...)}, call
-     * this form with the arguments in an explicit array:
-     * {@code kernel.launch(64, 256, new Object[] {x, y, n})}.
+     * Launches a 1-D grid of {@code gridX} blocks of {@code blockX} threads, for kernels that
+     * choose their own geometry: {@code kernel.launchGrid(64, 256, x, y, n)}.
      *
      * @param gridX the number of blocks, at least 1
      * @param blockX the threads per block, 1 to 1024
@@ -124,7 +121,7 @@ public final class CudaKernel {
      * @throws IllegalStateException if CUDA is not available, a tensor's memory was freed, or
      *     the PTX cannot be loaded or lacks the function
      */
-    public void launch(int gridX, int blockX, Object... args) {
+    public void launchGrid(int gridX, int blockX, Object... args) {
         if (gridX < 1) {
             throw new IllegalArgumentException(function + ": gridX must be >= 1, got " + gridX);
         }

@@ -50,9 +50,9 @@ class CudaKernelTest {
     @Test
     void launchShapesAreChecked() {
         assertMessage(assertThrows(IllegalArgumentException.class, () -> SCALE.launch(-1L)), "scale_f32", "-1");
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> SCALE.launch(0, 256, new Object[0])), "gridX");
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> SCALE.launch(1, 2048, new Object[0])), "blockX");
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> SCALE.launch(1, 0, new Object[0])), "blockX");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> SCALE.launchGrid(0, 256)), "gridX");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> SCALE.launchGrid(1, 2048)), "blockX");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> SCALE.launchGrid(1, 0)), "blockX");
         assertThrows(IllegalArgumentException.class, () -> SCALE.launch(Long.MAX_VALUE));
     }
 

@@ -102,7 +102,7 @@ class CudaSmokeTest {
         // The explicit grid form, with an offset view: the kernel sees the view's first element.
         Tensor tail = x.narrow(0, 2, 3);
         Tensor z = Tensor.zerosLike(tail);
-        scale.launch(1, 32, new Object[] {3L, tail, -1f, 0, z});
+        scale.launchGrid(1, 32, 3L, tail, -1f, 0, z);
         assertArrayEquals(new float[] {-3, -4, -5}, z.toFloatArray());
 
         CudaKernel shift = CudaKernel.load(CudaSmokeTest.class, "test_kernels.ptx", "shift_f64");

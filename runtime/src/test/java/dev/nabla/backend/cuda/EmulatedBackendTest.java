@@ -584,7 +584,7 @@ class EmulatedBackendTest {
 
         Tensor tail = x.narrow(0, 2, 3);
         Tensor z = onDevice(DType.FLOAT32, 0, 6).narrow(0, 1, 3);
-        scale.launch(1, 32, new Object[] {3L, tail, -1f, 0, z});
+        scale.launchGrid(1, 32, 3L, tail, -1f, 0, z);
         assertMatches(Tensor.of(-3f, -4f, -5f), z, 0, "offset views");
 
         CudaKernel shift = CudaKernel.load(EmulatedBackendTest.class, "test_kernels.ptx", "shift_f64");

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Guards the committed PTX (built from {@code src/main/cuda} by {@code build-ptx.sh}, because
  * the build must not need a CUDA toolkit): it must declare every kernel of the contract in
- * cuda-spec.md with the parameters the Java side passes, and, where nvcc is installed, it must
- * be exactly what nvcc builds from the current sources.
+ * {@code runtime/src/main/cuda/ABI.md} with the parameters the Java side passes, and, where
+ * nvcc is installed, it must be exactly what nvcc builds from the current sources.
  */
 class PtxFreshnessTest {
     private static final String KERNELS = "/dev/nabla/backend/cuda/nabla_kernels.ptx";
@@ -88,7 +88,7 @@ class PtxFreshnessTest {
                 problems.add(name + " takes " + found + ", the contract says " + params);
             }
         });
-        assertTrue(problems.isEmpty(), KERNELS + " does not match cuda-spec.md:\n  " + String.join("\n  ", problems));
+        assertTrue(problems.isEmpty(), KERNELS + " does not match runtime/src/main/cuda/ABI.md:\n  " + String.join("\n  ", problems));
     }
 
     /** The runtime's kernels, and the samples' own (MyReLU's), which build with the same script. */

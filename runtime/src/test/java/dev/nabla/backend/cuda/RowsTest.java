@@ -46,7 +46,7 @@ class RowsTest {
 
     @Test
     void isFourHundredThirtyTwoBytes() {
-        // 54 long longs: the struct as cuda-spec.md declares it (its comment's "472 bytes" miscounts).
+        // 54 long longs, as runtime/src/main/cuda/ABI.md declares the struct.
         assertEquals(432, Rows.BYTES);
         assertEquals(432, Rows.reduce(new long[] {3}, new long[] {1}, 0, new long[] {1}, 0, new int[] {0}).pack().length);
     }
