@@ -3,9 +3,11 @@ package dev.nabla.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nabla.DType;
+import dev.nabla.Device;
 import dev.nabla.Grad;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
+import dev.nabla.backend.cuda.Cuda;
 import dev.nabla.data.DataLoader;
 import dev.nabla.data.Datasets;
 import dev.nabla.data.TensorDataset;
@@ -90,6 +92,50 @@ public final class Bench {
             emit("mlp_digits", result[0], "samples/s", "higher");
             emit("mlp_digits_train_acc", result[1], "fraction", "higher");
         }
+        // The GPU workloads (cuda_pytorch_side.py is PyTorch's side) run only where asked for by
+        // name, and say why when CUDA cannot run here.
+        if (only != null && (only.contains("cuda_add_64m") || only.contains("cuda_matmul_4096"))) {
+            if (!Cuda.isAvailable()) {
+                System.err.println("Bench: skipping the CUDA workloads: " + Cuda.unavailableReason());
+                return;
+            }
+            if (only.contains("cuda_add_64m")) {
+                double bytesPerSecond = cudaAdd(1 << 26);
+                emit("cuda_add_64m", bytesPerSecond / 1e9, "GB/s", "higher");
+                emit("cuda_add_64m_of_peak", bytesPerSecond / Cuda.memoryBandwidth(0), "fraction", "higher");
+            }
+            if (only.contains("cuda_matmul_4096")) {
+                emit("cuda_matmul_4096", cudaMatmul(4096), "GFLOP/s", "higher");
+            }
+        }
+    }
+
+    /** {@code a + b} into a preallocated {@code out} on {@code cuda:0}, bytes moved per second. */
+    private double cudaAdd(int n) {
+        Tensor a = Tensor.randn(n).to(Device.CUDA);
+        Tensor b = Tensor.randn(n).to(Device.CUDA);
+        Tensor out = Tensor.zeros(n).to(Device.CUDA);
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < 10; i++) {
+                a.add(b, out);
+            }
+            Cuda.synchronize();
+        }, 2, 5);
+        return 3.0 * 4 * n * 10 / seconds;
+    }
+
+    /** A float32 {@code n x n} product on {@code cuda:0}, GFLOP/s. */
+    private double cudaMatmul(int n) {
+        Tensor a = Tensor.randn(n, n).to(Device.CUDA);
+        Tensor b = Tensor.randn(n, n).to(Device.CUDA);
+        int reps = 10;
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < reps; i++) {
+                a.mm(b);
+            }
+            Cuda.synchronize();
+        }, 2, 5);
+        return 2.0 * n * n * n * reps / seconds / 1e9;
     }
 
     /**

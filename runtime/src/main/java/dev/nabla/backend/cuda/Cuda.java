@@ -50,6 +50,19 @@ public final class Cuda {
         CudaDriver.current().synchronize();
     }
 
+    /**
+     * The theoretical memory bandwidth of {@code cuda:device} in bytes per second (twice the
+     * memory clock times the bus width), the yardstick for memory-bound kernels.
+     *
+     * @throws IllegalStateException if CUDA is not available
+     * @throws IllegalArgumentException if there is no such device
+     */
+    public static double memoryBandwidth(int device) {
+        CudaDriver.requireAvailable();
+        CudaDriver.checkDevice(device);
+        return CudaDriver.current().memoryBandwidth(device);
+    }
+
     /** The bytes of device memory held by CUDA tensors' storages that are not yet freed, over all devices. */
     public static long memoryAllocated() {
         return CudaDriver.current().liveBytes.get();

@@ -24,6 +24,12 @@ abstract class Driver {
     /** The number of devices, 0 when none can be used. */
     abstract int deviceCount();
 
+    /**
+     * The device's theoretical memory bandwidth in bytes per second: twice the memory clock (data
+     * moves on both edges) times the bus width.
+     */
+    abstract double memoryBandwidth(int device);
+
     /** Allocates {@code bytes > 0} on {@code device}. */
     abstract CUdeviceptr malloc(int device, long bytes);
 

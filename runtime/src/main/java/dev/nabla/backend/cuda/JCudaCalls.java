@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
@@ -158,6 +159,18 @@ final class JCudaCalls extends Driver {
                 JCudaDriver.cuCtxSynchronize();
             }
         }
+    }
+
+    @Override
+    double memoryBandwidth(int device) {
+        makeCurrent(device);
+        CUdevice dev = new CUdevice();
+        JCudaDriver.cuDeviceGet(dev, device);
+        int[] clockKHz = new int[1];
+        int[] busBits = new int[1];
+        JCudaDriver.cuDeviceGetAttribute(clockKHz, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, dev);
+        JCudaDriver.cuDeviceGetAttribute(busBits, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, dev);
+        return 2.0 * clockKHz[0] * 1e3 * busBits[0] / 8;
     }
 
     // ---------------------------------------------------------------- memory

@@ -94,6 +94,13 @@ final class EmulatedDevice extends Driver {
         return devices;
     }
 
+    /** An H100 SXM's: 2.619 GHz HBM3 on a 5120-bit bus. */
+    @Override
+    double memoryBandwidth(int device) {
+        checkDevice(device);
+        return 2.0 * 2_619_000e3 * 5120 / 8;
+    }
+
     @Override
     synchronized CUdeviceptr malloc(int device, long bytes) {
         checkDevice(device);
