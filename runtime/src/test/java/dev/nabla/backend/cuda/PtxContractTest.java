@@ -1,8 +1,8 @@
 package dev.nabla.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The shipped {@code nabla_kernels.ptx} against the kernels the Java side launches: every
  * kernel present, with the parameters the launches pass (struct sizes, int, double and 64-bit
- * parameters in order). Reads the PTX as text, so it needs no GPU; skipped while the PTX is
- * not on the class path.
+ * parameters in order). Reads the PTX as text, so it needs no GPU.
  */
 class PtxContractTest {
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
@@ -74,7 +73,7 @@ class PtxContractTest {
     @Test
     void everyKernelTheJavaSideLaunchesIsInThePtxWithItsParameters() throws IOException {
         URL url = Kernels.class.getResource(Kernels.RESOURCE);
-        assumeTrue(url != null, "nabla_kernels.ptx is not built into this class path");
+        assertNotNull(url, Kernels.RESOURCE + " is not on the class path; build it with runtime/src/main/cuda/build-ptx.sh");
         String ptx;
         try (InputStream in = url.openStream()) {
             ptx = new String(in.readAllBytes(), StandardCharsets.US_ASCII);

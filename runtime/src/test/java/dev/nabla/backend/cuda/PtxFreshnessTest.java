@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,76 +17,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Guards the committed PTX (built from {@code src/main/cuda} by {@code build-ptx.sh}, because
- * the build must not need a CUDA toolkit): it must declare every kernel of the contract in
- * {@code runtime/src/main/cuda/ABI.md} with the parameters the Java side passes, and, where
- * nvcc is installed, it must be exactly what nvcc builds from the current sources.
+ * the build must not need a CUDA toolkit): where nvcc is installed, it must be exactly what
+ * nvcc builds from the current sources. {@link PtxContractTest} checks its entry points
+ * against the launches of the Java side.
  */
 class PtxFreshnessTest {
-    private static final String KERNELS = "/dev/nabla/backend/cuda/nabla_kernels.ptx";
     private static final String REFRESH = "runtime/src/main/cuda/build-ptx.sh";
-
-    // How PTX declares each C parameter type of the contract.
-    private static final String LAYOUT = "b8[368]";
-    private static final String ROWS = "b8[432]";
-    private static final String INT = "u32";
-    private static final String LONG = "u64";
-    private static final String POINTER = "u64";
-    private static final String DOUBLE = "f64";
-
-    private static final List<String> ALL = List.of("f32", "f64", "i64", "b8");
-    private static final List<String> NUMERIC = List.of("f32", "f64", "i64");
-    private static final List<String> FLOATING = List.of("f32", "f64");
-
-    /** Every entry point of the contract, with its parameters. */
-    private static Map<String, List<String>> contract() {
-        Map<String, List<String>> kernels = new LinkedHashMap<>();
-        family(kernels, "fill", ALL, LAYOUT, POINTER, DOUBLE);
-        for (String from : ALL) {
-            for (String to : ALL) {
-                kernels.put("copy_" + from + "_to_" + to, List.of(LAYOUT, POINTER, POINTER));
-            }
-        }
-        family(kernels, "unary", NUMERIC, LAYOUT, INT, POINTER, POINTER);
-        family(kernels, "clamp", NUMERIC, LAYOUT, POINTER, POINTER, DOUBLE, DOUBLE);
-        family(kernels, "binary", NUMERIC, LAYOUT, INT, POINTER, POINTER, POINTER);
-        family(kernels, "compare", NUMERIC, LAYOUT, INT, POINTER, POINTER, POINTER);
-        family(kernels, "where", ALL, LAYOUT, POINTER, POINTER, POINTER, POINTER);
-        family(kernels, "gather", ALL, LAYOUT, LONG, POINTER, POINTER, POINTER);
-        family(kernels, "scatter_add", NUMERIC, LAYOUT, LONG, POINTER, POINTER, POINTER);
-        family(kernels, "reduce", NUMERIC, ROWS, INT, POINTER, POINTER);
-        family(kernels, "argmax", NUMERIC, ROWS, POINTER, POINTER);
-        family(kernels, "softmax", FLOATING, ROWS, INT, POINTER, POINTER);
-        family(kernels, "gemm", NUMERIC, LONG, LONG, LONG, LONG, POINTER, POINTER, POINTER);
-        return kernels;
-    }
-
-    private static void family(Map<String, List<String>> kernels, String name, List<String> types, String... params) {
-        for (String type : types) {
-            kernels.put(name + "_" + type, List.of(params));
-        }
-    }
-
-    @Test
-    void committedPtxDeclaresEveryKernelOfTheContract() throws IOException {
-        Map<String, List<String>> declared = entries(resource(KERNELS));
-        List<String> problems = new ArrayList<>();
-        contract().forEach((name, params) -> {
-            List<String> found = declared.get(name);
-            if (found == null) {
-                problems.add(name + " is missing");
-            } else if (!found.equals(params)) {
-                problems.add(name + " takes " + found + ", the contract says " + params);
-            }
-        });
-        assertTrue(problems.isEmpty(), KERNELS + " does not match runtime/src/main/cuda/ABI.md:\n  " + String.join("\n  ", problems));
-    }
 
     /** The runtime's kernels, and the samples' own (MyReLU's), which build with the same script. */
     @ParameterizedTest(name = "{0}")
@@ -195,36 +134,6 @@ class PtxFreshnessTest {
         Matcher m = Pattern.compile("(?m)^// nabla-ptx-package: *([A-Za-z0-9_/]+) *$").matcher(Files.readString(cu));
         assertTrue(m.find(), cu + " has no '// nabla-ptx-package: a/b/c' line");
         return m.group(1);
-    }
-
-    private static String resource(String name) throws IOException {
-        try (InputStream in = PtxFreshnessTest.class.getResourceAsStream(name)) {
-            assertNotNull(in, "no resource " + name + "; build it with " + REFRESH + " runtime");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /**
-     * Each {@code .entry} of a PTX module with its parameters' types: {@code u32}, {@code u64},
-     * {@code f64}, or {@code b8[bytes]} for a struct passed by value.
-     */
-    private static Map<String, List<String>> entries(String ptx) {
-        Pattern type = Pattern.compile("\\.([bfsu]\\d+)\\b");
-        Pattern bytes = Pattern.compile("\\[\\d+]");
-        Map<String, List<String>> entries = new LinkedHashMap<>();
-        Matcher entry = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)").matcher(ptx);
-        while (entry.find()) {
-            List<String> params = new ArrayList<>();
-            for (String declaration : entry.group(2).split(",")) {
-                Matcher t = type.matcher(declaration);
-                if (t.find()) {
-                    Matcher b = bytes.matcher(declaration);
-                    params.add(t.group(1) + (b.find() ? b.group() : ""));
-                }
-            }
-            entries.put(entry.group(1), params);
-        }
-        return entries;
     }
 
     private static String firstDifference(List<String> want, List<String> have) {
