@@ -1,0 +1,323 @@
+// Runs nabla_kernels.cu on the CPU (cuda_emu.h: one host thread per CUDA thread, a barrier for
+// __syncthreads) and checks each kernel family against a plain reference computed here, on the
+// edges that matter: ragged tiles, broadcasting, NaN, -0.0, Java's casts. This is how the
+// kernels' own logic is exercised on machines without a GPU; KernelsOnCpuTest compiles and
+// runs it. Prints one line per failed check and exits with status 1 if any failed.
+#include "cuda_emu.h"
+#include "../../main/cuda/nabla_kernels.cu"
+
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+
+namespace {
+
+int failures = 0;
+int checks = 0;
+
+void expect(bool ok, const std::string& what) {
+    checks++;
+    if (!ok) {
+        failures++;
+        std::printf("FAIL %s\n", what.c_str());
+    }
+}
+
+bool same(double want, double got, double tol) {
+    if (std::isnan(want)) return std::isnan(got);
+    if (want == 0 && got == 0) return std::signbit(want) == std::signbit(got);
+    if (std::isinf(want)) return want == got;
+    return std::fabs(want - got) <= tol * std::max(1.0, std::fabs(want));
+}
+
+template <class T>
+void expectAll(const std::vector<T>& want, const std::vector<T>& got, double tol, const std::string& what) {
+    bool ok = want.size() == got.size();
+    size_t bad = 0;
+    for (size_t i = 0; ok && i < want.size(); i++) {
+        if (!same((double) want[i], (double) got[i], tol)) {
+            ok = false;
+            bad = i;
+        }
+    }
+    expect(ok, what + (ok ? "" : " (first difference at " + std::to_string(bad) + ": want "
+                                   + std::to_string((double) want[bad]) + ", got " + std::to_string((double) got[bad]) + ")"));
+}
+
+dim3 grid(long long threads) {
+    dim3 g;
+    g.x = (unsigned) std::min<long long>((threads + 255) / 256, 4);  // few blocks: the grid-stride loops do the rest
+    return g;
+}
+
+// A Layout over `shape` for operands with the given strides (row-major; last dim fastest).
+Layout layout(std::vector<long long> shape, std::vector<std::vector<long long>> strides, std::vector<long long> offsets = {}) {
+    Layout L;
+    std::memset(&L, 0, sizeof L);
+    L.nd = (long long) shape.size();
+    L.numel = 1;
+    for (size_t d = 0; d < shape.size(); d++) {
+        L.shape[d] = shape[d];
+        L.numel *= shape[d];
+    }
+    for (size_t k = 0; k < strides.size(); k++) {
+        for (size_t d = 0; d < shape.size(); d++) L.stride[k][d] = strides[k][d];
+        L.offset[k] = k < offsets.size() ? offsets[k] : 0;
+    }
+    return L;
+}
+
+// Rows of a row-major [rows, len] matrix reduced along its last dim (out: one per row, or the
+// same shape for softmax).
+Rows rows(long long r, long long len, bool sameShapeOut) {
+    Rows R;
+    std::memset(&R, 0, sizeof R);
+    R.rows = r;
+    R.len = len;
+    R.keepNd = 1;
+    R.keepShape[0] = r;
+    R.keepIn[0] = len;
+    R.keepOut[0] = sameShapeOut ? len : 1;
+    R.redNd = 1;
+    R.redShape[0] = len;
+    R.redIn[0] = 1;
+    R.redOut[0] = sameShapeOut ? 1 : 0;
+    return R;
+}
+
+std::mt19937_64 rng(42);
+
+template <class T>
+std::vector<T> randoms(size_t n) {
+    std::normal_distribution<double> d;
+    std::vector<T> v(n);
+    for (auto& x : v) x = (T) d(rng);
+    return v;
+}
+
+double javaMaxRef(double a, double b) {
+    if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
+    if (a == 0 && b == 0) return std::signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+
+void elementwise() {
+    // Contiguous (nd == 1) over more elements than the grid has threads.
+    const long long n = 3000;
+    auto a = randoms<float>(n), b = randoms<float>(n);
+    std::vector<float> out(n), want(n);
+    Layout L = layout({n}, {{1}, {1}, {1}});
+    emuLaunch(grid(n), 256, [&] { binary_f32(L, /*ADD*/ 0, a.data(), b.data(), out.data()); });
+    for (long long i = 0; i < n; i++) want[i] = a[i] + b[i];
+    expectAll(want, out, 0, "binary_f32 ADD, contiguous");
+
+    // Broadcasting: out [3, 5] = a [3, 1] * b [1, 5], with an offset on b.
+    std::vector<double> x = {1, -2, 3}, y = {9, 1, 2, 3, 4, 5};
+    std::vector<double> prod(15), wantProd(15);
+    Layout B = layout({3, 5}, {{5, 1}, {1, 0}, {0, 1}}, {0, 0, 1});
+    emuLaunch(grid(15), 256, [&] { binary_f64(B, /*MUL*/ 2, x.data(), y.data(), prod.data()); });
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 5; j++) wantProd[i * 5 + j] = x[i] * y[1 + j];
+    expectAll(wantProd, prod, 0, "binary_f64 MUL, broadcast [3,1] x [1,5]");
+
+    // Java's Math.max: NaN wins, 0.0 > -0.0.
+    double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> p = {nan, 1, -0.0, 0.0, 2}, q = {1, nan, 0.0, -0.0, -3};
+    std::vector<double> mx(5), wantMx(5);
+    Layout M = layout({5}, {{1}, {1}, {1}});
+    emuLaunch(grid(5), 256, [&] { binary_f64(M, /*MAXIMUM*/ 5, p.data(), q.data(), mx.data()); });
+    for (int i = 0; i < 5; i++) wantMx[i] = javaMaxRef(p[i], q[i]);
+    expectAll(wantMx, mx, 0, "binary_f64 MAXIMUM with NaN and signed zeros");
+
+    // Unary in float, computed in double and rounded once.
+    auto u = randoms<float>(1000);
+    for (int op : {0, 1, 2, 5, 6, 7, 8, 9, 10, 11}) {
+        std::vector<float> got(u.size()), ref(u.size());
+        Layout U = layout({(long long) u.size()}, {{1}, {1}});
+        emuLaunch(grid(u.size()), 256, [&] { unary_f32(U, op, u.data(), got.data()); });
+        for (size_t i = 0; i < u.size(); i++) {
+            double v = u[i];
+            double r = op == 0 ? -v : op == 1 ? std::fabs(v) : op == 2 ? std::exp(v) : op == 5 ? std::sin(v)
+                     : op == 6 ? std::cos(v) : op == 7 ? std::tanh(v) : op == 8 ? 1 / (1 + std::exp(-v))
+                     : op == 9 ? (v > 0 ? v : 0.0) : op == 10 ? (v > 0) - (v < 0) : 1 / v;
+            ref[i] = (float) r;
+        }
+        expectAll(ref, got, 1e-7, "unary_f32 op " + std::to_string(op));
+    }
+
+    // Comparisons and where.
+    std::vector<unsigned char> gt(5);
+    emuLaunch(grid(5), 256, [&] { compare_f64(M, /*GT*/ 7, p.data(), q.data(), gt.data()); });
+    std::vector<unsigned char> wantGt = {0, 0, 0, 0, 1};
+    expectAll(wantGt, gt, 0, "compare_f64 GT with NaN");
+    std::vector<double> w(5), wantW(5);
+    Layout W = layout({5}, {{1}, {1}, {1}, {1}});
+    emuLaunch(grid(5), 256, [&] { where_f64(W, gt.data(), p.data(), q.data(), w.data()); });
+    for (int i = 0; i < 5; i++) wantW[i] = gt[i] ? p[i] : q[i];
+    expectAll(wantW, w, 0, "where_f64");
+}
+
+void conversions() {
+    double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+    std::vector<double> src = {nan, inf, -inf, 1e300, -2.9, 2.9, 0.0};
+    std::vector<long long> dst(src.size());
+    Layout L = layout({(long long) src.size()}, {{1}, {1}});
+    emuLaunch(grid(src.size()), 256, [&] { copy_f64_to_i64(L, src.data(), dst.data()); });
+    long long mx = std::numeric_limits<long long>::max(), mn = std::numeric_limits<long long>::min();
+    std::vector<long long> want = {0, mx, mn, mx, -2, 2, 0};
+    expectAll(want, dst, 0, "copy_f64_to_i64 saturates and maps NaN to 0, as Java's (long)");
+
+    std::vector<unsigned char> flags(src.size());
+    emuLaunch(grid(src.size()), 256, [&] { copy_f64_to_b8(L, src.data(), flags.data()); });
+    std::vector<unsigned char> wantFlags = {1, 1, 1, 1, 1, 1, 0};
+    expectAll(wantFlags, flags, 0, "copy_f64_to_b8 is x != 0");
+
+    // A transposed copy: dst [4, 3] contiguous from src [3, 4] read with strides (1, 4).
+    std::vector<float> s(12), t(12), wantT(12);
+    for (int i = 0; i < 12; i++) s[i] = (float) i;
+    Layout T = layout({4, 3}, {{3, 1}, {1, 4}});
+    emuLaunch(grid(12), 256, [&] { copy_f32_to_f32(T, s.data(), t.data()); });
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 3; j++) wantT[i * 3 + j] = s[j * 4 + i];
+    expectAll(wantT, t, 0, "copy_f32_to_f32 of a transpose");
+
+    std::vector<long long> filled(300);
+    Layout F = layout({300}, {{1}});
+    emuLaunch(grid(300), 256, [&] { fill_i64(F, filled.data(), 7.0); });
+    expectAll(std::vector<long long>(300, 7), filled, 0, "fill_i64");
+}
+
+void indexing() {
+    // gather along dim 0 of in [4, 3]: out [2, 3] = in[index[i][j]][j].
+    std::vector<double> in = randoms<double>(12);
+    std::vector<long long> index = {3, 0, 1, 1, 2, 0};
+    std::vector<double> out(6), want(6);
+    Layout G = layout({2, 3}, {{3, 1}, {0, 1}, {3, 1}});
+    emuLaunch(grid(6), 256, [&] { gather_f64(G, 3, in.data(), index.data(), out.data()); });
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++) want[i * 3 + j] = in[index[i * 3 + j] * 3 + j];
+    expectAll(want, out, 0, "gather_f64 along dim 0");
+
+    // scatter_add: many sources into few slots, which needs the atomics.
+    const long long n = 2000;
+    std::vector<float> src(n, 1.0f);
+    std::vector<long long> slot(n);
+    for (long long i = 0; i < n; i++) slot[i] = i % 3;
+    std::vector<float> acc(3, 0.0f);
+    Layout S = layout({n}, {{1}, {0}, {1}});
+    emuLaunch(grid(n), 256, [&] { scatter_add_f32(S, 1, src.data(), slot.data(), acc.data()); });
+    expectAll(std::vector<float>{667, 667, 666}, acc, 0, "scatter_add_f32 into 3 slots");
+}
+
+void reductions() {
+    const long long r = 7, len = 1000;
+    auto in = randoms<double>(r * len);
+    in[2 * len + 17] = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> sum(r), mx(r), mn(r), wantSum(r, 0), wantMax(r), wantMin(r);
+    Rows R = rows(r, len, false);
+    dim3 g;
+    g.x = 3;  // fewer blocks than rows: the blocks stride over the rows
+    emuLaunch(g, 256, [&] { reduce_f64(R, /*SUM*/ 0, in.data(), sum.data()); });
+    emuLaunch(g, 256, [&] { reduce_f64(R, /*MAX*/ 1, in.data(), mx.data()); });
+    emuLaunch(g, 256, [&] { reduce_f64(R, /*MIN*/ 2, in.data(), mn.data()); });
+    for (long long i = 0; i < r; i++) {
+        wantMax[i] = wantMin[i] = in[i * len];
+        for (long long j = 0; j < len; j++) {
+            double v = in[i * len + j];
+            wantSum[i] += v;
+            wantMax[i] = javaMaxRef(wantMax[i], v);
+            wantMin[i] = std::isnan(wantMin[i]) || std::isnan(v) ? std::numeric_limits<double>::quiet_NaN()
+                                                                  : std::min(wantMin[i], v);
+        }
+    }
+    expectAll(wantSum, sum, 1e-12, "reduce_f64 SUM over rows");
+    expectAll(wantMax, mx, 0, "reduce_f64 MAX, a NaN row stays NaN");
+    expectAll(wantMin, mn, 0, "reduce_f64 MIN");
+
+    auto f = randoms<float>(r * len);
+    std::vector<float> fsum(r), wantF(r);
+    emuLaunch(g, 256, [&] { reduce_f32(R, 0, f.data(), fsum.data()); });
+    for (long long i = 0; i < r; i++) {
+        double s = 0;
+        for (long long j = 0; j < len; j++) s += f[i * len + j];
+        wantF[i] = (float) s;
+    }
+    expectAll(wantF, fsum, 1e-6, "reduce_f32 SUM accumulates in double");
+
+    std::vector<long long> arg(r), wantArg(r);
+    emuLaunch(g, 256, [&] { argmax_f64(R, in.data(), arg.data()); });
+    for (long long i = 0; i < r; i++) {
+        long long best = 0;
+        for (long long j = 1; j < len && !std::isnan(in[i * len + best]); j++) {
+            double v = in[i * len + j];
+            if (v > in[i * len + best] || std::isnan(v)) best = j;
+        }
+        wantArg[i] = best;
+    }
+    expectAll(wantArg, arg, 0, "argmax_f64, first maximum, NaN wins");
+
+    auto x = randoms<double>(r * len);
+    std::vector<double> sm(r * len), lsm(r * len), wantSm(r * len), wantLsm(r * len);
+    Rows S = rows(r, len, true);
+    emuLaunch(g, 256, [&] { softmax_f64(S, 0, x.data(), sm.data()); });
+    emuLaunch(g, 256, [&] { softmax_f64(S, 1, x.data(), lsm.data()); });
+    for (long long i = 0; i < r; i++) {
+        double m = -std::numeric_limits<double>::infinity(), s = 0;
+        for (long long j = 0; j < len; j++) m = std::max(m, x[i * len + j]);
+        for (long long j = 0; j < len; j++) s += std::exp(x[i * len + j] - m);
+        for (long long j = 0; j < len; j++) {
+            wantSm[i * len + j] = std::exp(x[i * len + j] - m) / s;
+            wantLsm[i * len + j] = x[i * len + j] - (m + std::log(s));
+        }
+    }
+    expectAll(wantSm, sm, 1e-12, "softmax_f64");
+    expectAll(wantLsm, lsm, 1e-12, "log softmax_f64");
+}
+
+template <class T>
+void gemmCase(long long batch, long long n, long long k, long long m, double tol, const char* name,
+              void (*kernel)(long long, long long, long long, long long, const T*, const T*, T*)) {
+    std::vector<T> a(batch * n * k), b(batch * k * m), c(batch * n * m, (T) 99), want(batch * n * m);
+    std::uniform_int_distribution<int> d(-4, 4);
+    for (auto& v : a) v = (T) d(rng);
+    for (auto& v : b) v = (T) d(rng);
+    for (long long p = 0; p < batch; p++)
+        for (long long i = 0; i < n; i++)
+            for (long long j = 0; j < m; j++) {
+                T s = 0;
+                for (long long q = 0; q < k; q++) s += a[(p * n + i) * k + q] * b[(p * k + q) * m + j];
+                want[(p * n + i) * m + j] = s;
+            }
+    dim3 g;
+    g.x = (unsigned) ((m + 127) / 128);
+    g.y = (unsigned) ((n + 127) / 128);
+    g.z = (unsigned) batch;
+    emuLaunch(g, 256, [&] { kernel(batch, n, k, m, a.data(), b.data(), c.data()); });
+    expectAll(want, c, tol, std::string(name) + " " + std::to_string(batch) + "x" + std::to_string(n) + "x"
+                                + std::to_string(k) + "x" + std::to_string(m));
+}
+
+void products() {
+    // Small integers make every float32 product exact, so any indexing slip shows.
+    gemmCase<float>(1, 1, 1, 1, 0, "gemm_f32", gemm_f32);
+    gemmCase<float>(1, 128, 128, 128, 0, "gemm_f32", gemm_f32);
+    gemmCase<float>(2, 130, 70, 257, 0, "gemm_f32", gemm_f32);
+    gemmCase<float>(1, 5, 9, 3, 0, "gemm_f32", gemm_f32);
+    gemmCase<float>(1, 3, 0, 4, 0, "gemm_f32", gemm_f32);
+    gemmCase<double>(1, 33, 9, 65, 0, "gemm_f64", gemm_f64);
+    gemmCase<long long>(2, 17, 130, 5, 0, "gemm_i64", gemm_i64);
+}
+
+}  // namespace
+
+int main() {
+    elementwise();
+    conversions();
+    indexing();
+    reductions();
+    products();
+    std::printf("%d checks, %d failed\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
