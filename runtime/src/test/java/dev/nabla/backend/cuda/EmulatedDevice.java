@@ -56,6 +56,7 @@ final class EmulatedDevice extends Driver {
     private int nextId = 1;
     private int failingMallocs;
     private boolean blas;
+    private boolean kernelsOnCpu;
 
     EmulatedDevice(int devices) {
         this.devices = devices;
@@ -64,6 +65,15 @@ final class EmulatedDevice extends Driver {
     /** Makes cuBLAS usable (its column-major gemm is emulated too) or not (the gemm kernels run). */
     EmulatedDevice withBlas(boolean usable) {
         this.blas = usable;
+        return this;
+    }
+
+    /**
+     * Runs the built-in kernels as compiled from {@code nabla_kernels.cu} ({@link CpuKernels})
+     * instead of their Java rendering; every launch is still checked against the contract.
+     */
+    EmulatedDevice withKernelsOnCpu() {
+        this.kernelsOnCpu = true;
         return this;
     }
 
@@ -110,9 +120,16 @@ final class EmulatedDevice extends Driver {
             throw new CudaException("CUDA_ERROR_OUT_OF_MEMORY");
         }
         int id = nextId++;
-        memory.put(id, ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN));
+        memory.put(id, ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN));
         deviceOf.put(id, device);
         return new Address(id, 0);
+    }
+
+    /** Where {@code a} lies in this process's memory, for kernels that run on the CPU. */
+    private long hostAddress(int device, Address a) {
+        ByteBuffer b = buffer(device, a);
+        assertTrue(a.offset >= 0 && a.offset <= b.capacity(), a + " outside its allocation of " + b.capacity() + " bytes");
+        return CpuKernels.address(b) + a.offset;
     }
 
     @Override
@@ -232,6 +249,14 @@ final class EmulatedDevice extends Driver {
         }
         assertEquals(KernelSignatures.builtIn().get(function), signature, function + "'s arguments");
         assertEquals(CudaDriver.BLOCK, blockX, function + ": blocks of 256 threads");
+        if (kernelsOnCpu) {
+            List<Object> host = new ArrayList<>(v.size());
+            for (Object a : v) {
+                host.add(a instanceof Address ? hostAddress(device, (Address) a) : a);
+            }
+            CpuKernels.launch(function, gridX, gridY, gridZ, blockX, signature, host);
+            return;
+        }
         String kind = function.substring(0, function.lastIndexOf('_'));
         if (kind.startsWith("copy_")) {
             copy(device, function, v);
