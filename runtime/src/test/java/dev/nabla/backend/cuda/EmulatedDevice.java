@@ -10,8 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
 
@@ -87,9 +89,12 @@ final class EmulatedDevice extends Driver {
         return launches;
     }
 
-    /** The number of allocations not freed. */
-    int liveAllocations() {
-        return memory.size();
+    /**
+     * The allocations not freed, by id. Tests compare two of these sets rather than counts: the
+     * Cleaner may free an unreachable earlier tensor at any moment.
+     */
+    synchronized Set<Integer> liveAllocations() {
+        return new HashSet<>(memory.keySet());
     }
 
     // ---------------------------------------------------------------- Driver
