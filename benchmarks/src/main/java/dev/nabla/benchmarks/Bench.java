@@ -81,11 +81,11 @@ public final class Bench {
         for (int n : sizes) {
             String name = "matmul_" + n;
             if (only == null || only.contains(name)) {
-                emit(name, matmul(n), "GFLOP/s", "higher");
+                emit(name, matmul(n, Device.CPU), "GFLOP/s", "higher");
             }
         }
         if (only == null || only.contains("add_16m")) {
-            emit("add_16m", elementwiseAdd(1 << 24), "GB/s", "higher");
+            emit("add_16m", elementwiseAdd(1 << 24, Device.CPU) / 1e9, "GB/s", "higher");
         }
         if (only == null || only.contains("mlp_digits") || only.contains("mlp_digits_train_acc")) {
             double[] result = mlpDigits(quick ? 2 : 10);
@@ -100,28 +100,14 @@ public final class Bench {
                 return;
             }
             if (only.contains("cuda_add_64m")) {
-                double bytesPerSecond = cudaAdd(1 << 26);
+                double bytesPerSecond = elementwiseAdd(1 << 26, Device.CUDA);
                 emit("cuda_add_64m", bytesPerSecond / 1e9, "GB/s", "higher");
                 emit("cuda_add_64m_of_peak", bytesPerSecond / Cuda.memoryBandwidth(0), "fraction", "higher");
             }
             if (only.contains("cuda_matmul_4096")) {
-                emit("cuda_matmul_4096", cudaMatmul(4096), "GFLOP/s", "higher");
+                emit("cuda_matmul_4096", matmul(4096, Device.CUDA), "GFLOP/s", "higher");
             }
         }
-    }
-
-    /** {@code a + b} into a preallocated {@code out} on {@code cuda:0}, bytes moved per second. */
-    private double cudaAdd(int n) {
-        Tensor a = Tensor.randn(n).to(Device.CUDA);
-        Tensor b = Tensor.randn(n).to(Device.CUDA);
-        Tensor out = Tensor.zeros(n).to(Device.CUDA);
-        double seconds = medianSeconds(() -> {
-            for (int i = 0; i < 10; i++) {
-                a.add(b, out);
-            }
-            Cuda.synchronize();
-        }, 2, 5);
-        return 3.0 * 4 * n * 10 / seconds;
     }
 
     /** A float32 {@code n x n} product on {@code cuda:0}, GFLOP/s. */
@@ -242,28 +228,39 @@ public final class Bench {
         return seconds / steps * 1e6;
     }
 
-    private double matmul(int n) {
-        Tensor a = Tensor.randn(n, n);
-        Tensor b = Tensor.randn(n, n);
+    /** A float32 {@code n x n} product on {@code device}, GFLOP/s; as many products a run as PyTorch's side does. */
+    private double matmul(int n, Device device) {
+        Tensor a = Tensor.randn(n, n).to(device);
+        Tensor b = Tensor.randn(n, n).to(device);
         int reps = Math.max(3, (int) (2e10 / (2.0 * n * n * n)));
         double seconds = medianSeconds(() -> {
             for (int i = 0; i < reps; i++) {
                 a.mm(b);
             }
+            finish(device);
         }, 2, 5);
         return 2.0 * n * n * n * reps / seconds / 1e9;
     }
 
-    private double elementwiseAdd(int n) {
-        Tensor a = Tensor.randn(n);
-        Tensor b = Tensor.randn(n);
-        Tensor out = Tensor.zeros(n);
+    /** {@code a + b} into a preallocated {@code out} on {@code device}, bytes moved per second. */
+    private double elementwiseAdd(int n, Device device) {
+        Tensor a = Tensor.randn(n).to(device);
+        Tensor b = Tensor.randn(n).to(device);
+        Tensor out = Tensor.zeros(n).to(device);
         double seconds = medianSeconds(() -> {
             for (int i = 0; i < 10; i++) {
                 a.add(b, out);
             }
+            finish(device);
         }, 2, 5);
-        return 3.0 * 4 * n * 10 / seconds / 1e9;
+        return 3.0 * 4 * n * 10 / seconds;
+    }
+
+    /** Waits for the work issued on {@code device}: CUDA launches return before their kernels end. */
+    private static void finish(Device device) {
+        if (device.isCuda()) {
+            Cuda.synchronize();
+        }
     }
 
     private static void emit(String workload, double value, String unit, String better) {

@@ -26,10 +26,7 @@ final class CpuKernels {
     }
 
     private static String load() {
-        Path runtime = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-        if (!Files.isDirectory(runtime.resolve("src/test/cuda"))) {
-            runtime = runtime.resolve("runtime");
-        }
+        Path runtime = RuntimeModule.dir();
         Path javaHome = Path.of(System.getProperty("java.home"));
         if (!Files.exists(javaHome.resolve("include/jni.h"))) {
             return "no jni.h under " + javaHome;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelsOnCpuTest {
     @Test
     void kernelsComputeWhatTheReferenceDoes(@TempDir Path dir) throws Exception {
-        Path source = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-        if (!Files.isDirectory(source.resolve("src/test/cuda"))) {
-            source = source.resolve("runtime");
-        }
-        Path program = source.resolve("src/test/cuda/kernels_on_cpu.cpp");
+        Path program = RuntimeModule.dir().resolve("src/test/cuda/kernels_on_cpu.cpp");
         Path binary = dir.resolve("kernels_on_cpu");
         String compile = run(List.of("g++", "-std=c++17", "-O1", "-g", "-fsanitize=address,undefined",
                 "-fno-sanitize-recover=undefined", "-pthread", program.toString(), "-o", binary.toString()), true);

@@ -8,22 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nabla.Tensor;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /** The Layout struct: its bytes, checked against hand-computed longs, and its coalescing. No GPU needed. */
 class LayoutTest {
     private static final TensorAccess ACCESS = TensorAccess.get();
-
-    private static long[] longs(byte[] packed) {
-        ByteBuffer b = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
-        long[] out = new long[packed.length / 8];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = b.getLong();
-        }
-        return out;
-    }
 
     /** The 46 longs of a Layout: numel, nd, shape[8], stride[4][8], offset[4]. */
     private static long[] expected(long numel, long[] shape, long[][] strides, long[] offsets) {
@@ -52,7 +41,7 @@ class LayoutTest {
         Tensor out = Tensor.zeros(2, 3, 4);
         Tensor in = Tensor.zeros(2, 3, 4);
         assertArrayEquals(expected(24, new long[] {24}, new long[][] {{1}, {1}}, new long[] {0, 0}),
-                longs(Layout.of(out, in).pack()));
+                StructReader.longs(Layout.of(out, in).pack()));
     }
 
     @Test
@@ -69,7 +58,7 @@ class LayoutTest {
         Tensor out = Tensor.zeros(3, 2);
         Tensor in = Tensor.zeros(2, 3).t();
         assertArrayEquals(expected(6, new long[] {3, 2}, new long[][] {{2, 1}, {1, 3}}, new long[] {0, 0}),
-                longs(Layout.of(out, in).pack()));
+                StructReader.longs(Layout.of(out, in).pack()));
     }
 
     @Test
@@ -78,7 +67,7 @@ class LayoutTest {
         Tensor a = Tensor.zeros(4, 5).narrow(0, 1, 2);
         Tensor b = Tensor.zeros(5).expand(2, 5);
         assertArrayEquals(expected(10, new long[] {2, 5}, new long[][] {{5, 1}, {5, 1}, {0, 1}}, new long[] {0, 5, 0}),
-                longs(Layout.of(out, a, b).pack()));
+                StructReader.longs(Layout.of(out, a, b).pack()));
     }
 
     @Test
@@ -87,13 +76,14 @@ class LayoutTest {
         long[][] strides = {{3, 1}, {2, 1}, {0, 1}, {1, 0}};
         long[] offsets = {1, 7, 11, 13};
         assertArrayEquals(expected(8, new long[] {4, 2}, strides, offsets),
-                longs(Layout.of(ACCESS.shape(out), strides, offsets).pack()));
+                StructReader.longs(Layout.of(ACCESS.shape(out), strides, offsets).pack()));
     }
 
     @Test
     void aScalarIsOneElementWithStrideZero() {
         Tensor s = Tensor.scalar(2.5);
-        assertArrayEquals(expected(1, new long[] {1}, new long[][] {{0}}, new long[] {0}), longs(Layout.of(s).pack()));
+        assertArrayEquals(expected(1, new long[] {1}, new long[][] {{0}}, new long[] {0}),
+                StructReader.longs(Layout.of(s).pack()));
     }
 
     @Test

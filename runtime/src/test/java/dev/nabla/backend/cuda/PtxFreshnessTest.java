@@ -35,7 +35,7 @@ class PtxFreshnessTest {
     @ValueSource(strings = {"runtime", "samples"})
     void committedPtxIsWhatNvccBuildsFromTheSources(String moduleName, @TempDir Path rebuilt) throws Exception {
         String nvcc = nvccVersion();
-        Path module = moduleDir().resolveSibling(moduleName);
+        Path module = RuntimeModule.dir().resolveSibling(moduleName);
         String refresh = REFRESH + " " + moduleName;
         List<Path> sources;
         try (Stream<Path> files = Files.list(module.resolve("src/main/cuda"))) {
@@ -93,7 +93,7 @@ class PtxFreshnessTest {
     }
 
     private static String buildPtx(Path module, Path into) throws InterruptedException {
-        Path script = moduleDir().resolve("src/main/cuda/build-ptx.sh");
+        Path script = RuntimeModule.dir().resolve("src/main/cuda/build-ptx.sh");
         ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), module.toString());
         pb.environment().put("NABLA_PTX_RESOURCES", into.toString());
         try {
@@ -122,12 +122,6 @@ class PtxFreshnessTest {
         } finally {
             Files.deleteIfExists(log);
         }
-    }
-
-    /** The module holding this test: Maven's basedir, or the working directory in an IDE. */
-    private static Path moduleDir() {
-        Path dir = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-        return Files.isDirectory(dir.resolve("src/main/cuda")) ? dir : dir.resolve("runtime");
     }
 
     private static String packageOf(Path cu) throws IOException {

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.nabla.internal.Shapes;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -17,15 +15,6 @@ import org.junit.jupiter.api.Test;
  * the host. No GPU needed.
  */
 class RowsTest {
-    private static long[] longs(byte[] packed) {
-        ByteBuffer b = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
-        long[] out = new long[packed.length / 8];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = b.getLong();
-        }
-        return out;
-    }
-
     /** The 54 longs of a Rows struct, from its groups. */
     private static long[] expected(long rows, long len, long[][] keep, long[][] red, long inOffset, long outOffset) {
         long[] e = new long[54];
@@ -56,7 +45,7 @@ class RowsTest {
         // in [2, 3, 4] contiguous, out [2, 1, 4] contiguous at offset 5.
         Rows r = Rows.reduce(new long[] {2, 3, 4}, new long[] {12, 4, 1}, 0, new long[] {4, 4, 1}, 5, new int[] {1});
         assertArrayEquals(expected(8, 3, new long[][] {{2, 4}, {12, 1}, {4, 1}}, new long[][] {{3}, {4}, {0}}, 0, 5),
-                longs(r.pack()));
+                StructReader.longs(r.pack()));
     }
 
     @Test
@@ -64,11 +53,11 @@ class RowsTest {
         // in: a [3, 4] transpose of a contiguous [4, 3] at offset 2; nothing merges, so the row has two dims.
         Rows r = Rows.reduce(new long[] {3, 4}, new long[] {1, 3}, 2, new long[] {1, 1}, 0, new int[] {0, 1});
         assertArrayEquals(expected(1, 12, new long[][] {{1}, {0}, {0}}, new long[][] {{3, 4}, {1, 3}, {0, 0}}, 2, 0),
-                longs(r.pack()));
+                StructReader.longs(r.pack()));
         // A contiguous in merges into one row dimension.
         Rows c = Rows.reduce(new long[] {3, 4}, new long[] {4, 1}, 0, new long[] {1, 1}, 0, new int[] {0, 1});
         assertArrayEquals(expected(1, 12, new long[][] {{1}, {0}, {0}}, new long[][] {{12}, {1}, {0}}, 0, 0),
-                longs(c.pack()));
+                StructReader.longs(c.pack()));
     }
 
     @Test
@@ -76,7 +65,7 @@ class RowsTest {
         // in [2, 3] contiguous; out [2, 3] a transposed view at offset 7; softmax over dim 1.
         Rows r = Rows.alongDim(new long[] {2, 3}, new long[] {3, 1}, 0, new long[] {1, 2}, 7, 1, true);
         assertArrayEquals(expected(2, 3, new long[][] {{2}, {3}, {1}}, new long[][] {{3}, {1}, {2}}, 0, 7),
-                longs(r.pack()));
+                StructReader.longs(r.pack()));
     }
 
     @Test
@@ -84,7 +73,7 @@ class RowsTest {
         // in [4, 5, 6] contiguous, argmax over dim 1 into out [4, 1, 6].
         Rows r = Rows.alongDim(new long[] {4, 5, 6}, new long[] {30, 6, 1}, 0, new long[] {6, 6, 1}, 0, 1, false);
         assertArrayEquals(expected(24, 5, new long[][] {{4, 6}, {30, 1}, {6, 1}}, new long[][] {{5}, {6}, {0}}, 0, 0),
-                longs(r.pack()));
+                StructReader.longs(r.pack()));
         // The row is never coalesced away, even when it has one element.
         Rows one = Rows.alongDim(new long[] {4, 1}, new long[] {1, 1}, 0, new long[] {1, 1}, 0, 1, false);
         assertEquals(1, one.len());
@@ -131,11 +120,11 @@ class RowsTest {
         Rows[] passes = r.split(chunks);
         long q = n / 6;
         assertArrayEquals(expected(6, q, new long[][] {{6}, {q}, {1}}, new long[][] {{q}, {1}, {0}}, 0, 0),
-                longs(passes[0].pack()));
+                StructReader.longs(passes[0].pack()));
         assertArrayEquals(expected(1, n - 6 * q, new long[][] {{1}, {0}, {7}}, new long[][] {{n - 6 * q}, {1}, {0}},
-                6 * q, 6), longs(passes[1].pack()));
+                6 * q, 6), StructReader.longs(passes[1].pack()));
         assertArrayEquals(expected(1, 7, new long[][] {{1}, {7}, {0}}, new long[][] {{7}, {1}, {0}}, 0, 3),
-                longs(passes[2].pack()));
+                StructReader.longs(passes[2].pack()));
         assertSplitSumsLikeOnePass(r, chunks, new long[] {n}, 4);
     }
 

@@ -17,6 +17,16 @@ final class StructReader {
         this.b = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** All the struct's longs, in field order. */
+    static long[] longs(byte[] packed) {
+        ByteBuffer b = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
+        long[] out = new long[packed.length / 8];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.getLong();
+        }
+        return out;
+    }
+
     /** The {@code i}-th long of the struct. */
     long at(int i) {
         return b.getLong(8 * i);
