@@ -47,7 +47,13 @@ final class CudaDriver {
      * @throws IllegalArgumentException if {@code device} is not the ordinal of a device here
      */
     static void checkDevice(int device) {
-        int count = current.deviceCount();
+        checkDevice(device, current.deviceCount());
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code device} is not an ordinal below {@code count}
+     */
+    static void checkDevice(int device, int count) {
         if (device < 0 || device >= count) {
             throw new IllegalArgumentException("cuda:" + device + " does not exist: this machine has " + count
                     + " CUDA device" + (count == 1 ? "" : "s"));

@@ -128,10 +128,7 @@ final class JCudaCalls extends Driver {
         if (!Probe.REASON.isEmpty()) {
             throw new IllegalStateException("CUDA is not available: " + Probe.REASON);
         }
-        if (device < 0 || device >= Probe.DEVICES) {
-            throw new IllegalArgumentException("cuda:" + device + " does not exist: this machine has " + Probe.DEVICES
-                    + " CUDA device" + (Probe.DEVICES == 1 ? "" : "s"));
-        }
+        CudaDriver.checkDevice(device, Probe.DEVICES);
         CUcontext ctx = Contexts.BY_DEVICE.get(device);
         if (ctx == null) {
             synchronized (Contexts.class) {
