@@ -13,8 +13,9 @@
  * The Java caller (dev.nabla.backend.cpu.Blas) checks every offset and span against the
  * arrays' lengths before calling: nothing here can read or write out of bounds.
  */
-#include <jni.h>
 #include <stdint.h>
+
+#include "nabla_jni.h"
 
 /* CBLAS enum values, as in cblas.h. */
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
@@ -23,30 +24,6 @@ typedef void (*sgemm_fn)(int order, int transA, int transB, int m, int n, int k,
                          const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
 typedef void (*dgemm_fn)(int order, int transA, int transB, int m, int n, int k, double alpha,
                          const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc);
-
-/* Pins up to three arrays (any of which may be the same array); on failure releases what it got. */
-static int pin(JNIEnv *env, jarray a, void **pa, jarray b, void **pb, jarray c, void **pc) {
-    *pa = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
-    *pb = *pa == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, b, NULL);
-    *pc = *pb == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, c, NULL);
-    if (*pc != NULL) {
-        return 1;
-    }
-    if (*pb != NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, b, *pb, JNI_ABORT);
-    }
-    if (*pa != NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, a, *pa, JNI_ABORT);
-    }
-    return 0; /* an OutOfMemoryError is pending */
-}
-
-static void unpin(JNIEnv *env, jarray a, void *pa, jarray b, void *pb, jarray c, void *pc) {
-    /* Release in reverse order; only the result needs writing back (a no-op when pinned). */
-    (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);
-    (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);
-    (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
-}
 
 JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_CriticalGemm_sgemm(
         JNIEnv *env, jclass cls, jlong fn, jboolean transA, jboolean transB, jint m, jint n, jint k,

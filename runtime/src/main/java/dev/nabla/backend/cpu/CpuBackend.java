@@ -311,14 +311,30 @@ public class CpuBackend implements Backend {
                 float[] x = f(a);
                 float[] y = f(b);
                 float[] c = f(out);
-                Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> FloatKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                if (StreamingStores.worthIt(4 * out.numel())) {
+                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> {
+                        if (!StreamingStores.binary(op, x, ao, as, y, bo, bs, c, co, cs, n)) {
+                            FloatKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n);
+                        }
+                    });
+                } else {
+                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> FloatKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                }
                 return;
             }
             case FLOAT64: {
                 double[] x = d(a);
                 double[] y = d(b);
                 double[] c = d(out);
-                Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> DoubleKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                if (StreamingStores.worthIt(8 * out.numel())) {
+                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> {
+                        if (!StreamingStores.binary(op, x, ao, as, y, bo, bs, c, co, cs, n)) {
+                            DoubleKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n);
+                        }
+                    });
+                } else {
+                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> DoubleKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n));
+                }
                 return;
             }
             case INT64: {

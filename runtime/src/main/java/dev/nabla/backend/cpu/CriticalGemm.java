@@ -1,15 +1,12 @@
 package dev.nabla.backend.cpu;
 
-import java.io.File;
-import java.net.URL;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
 
 /**
  * Matrix products that hand OpenBLAS the Java arrays themselves, through a small JNI library
- * of ours ({@code src/main/c/nabla_gemm.c}, built into the runtime jar by the Maven build when
- * the build machine has a C compiler).
+ * of ours ({@code src/main/c/nabla_gemm.c}, part of {@link NativeCpu}'s library).
  *
  * <p>The library pins the arrays with {@code GetPrimitiveArrayCritical} for the length of the
  * call, so nothing is copied (see Note [Staging through off-heap buffers] in {@link Blas} for
@@ -22,7 +19,6 @@ import org.bytedeco.openblas.global.openblas;
  * array before calling.
  */
 final class CriticalGemm {
-    private static final String LIBRARY = "nablagemm";
     private static final String LOAD_ERROR;
     private static final long SGEMM;
     private static final long DGEMM;
@@ -33,14 +29,8 @@ final class CriticalGemm {
         long dgemm = 0;
         try {
             Loader.load(openblas.class);
-            String resource = Loader.getPlatform() + "/" + System.mapLibraryName(LIBRARY);
-            URL url = CriticalGemm.class.getResource(resource);
-            if (url == null) {
-                error = "lib" + LIBRARY + " was not built for " + Loader.getPlatform()
-                        + " (the runtime was built without a C compiler)";
-            } else {
-                File file = Loader.cacheResource(url);
-                System.load(file.getAbsolutePath());
+            error = NativeCpu.loadError();
+            if (error == null) {
                 sgemm = address("cblas_sgemm");
                 dgemm = address("cblas_dgemm");
             }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nabla.DType;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
-import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -95,8 +94,8 @@ class BlasTest {
     @Test
     void zeroCopyBridgeLoadsWhereItWasBuilt() {
         Assumptions.assumeTrue(nativeAtStart, () -> "OpenBLAS did not load: " + Blas.nativeStatus());
-        String resource = Loader.getPlatform() + "/" + System.mapLibraryName("nablagemm");
-        Assumptions.assumeTrue(CriticalGemm.class.getResource(resource) != null,
+        String resource = NativeCpu.resource();
+        Assumptions.assumeTrue(NativeCpu.class.getResource(resource) != null,
                 () -> resource + " was not built (no C compiler at build time)");
         assertEquals("", Blas.zeroCopyStatus());
         assertTrue(Blas.isZeroCopy());

@@ -1,0 +1,153 @@
+/*
+ * Streaming stores for large elementwise results in Nabla's CPU backend.
+ *
+ * An ordinary store first reads the cache line it writes into (a "read for ownership"), so
+ * c = a + b over arrays far larger than the caches moves four bytes of memory traffic for
+ * every three it needs: a, b, the old c, and the new c. Non-temporal stores write whole
+ * lines straight to memory without reading them. The JIT never emits them, so results that
+ * cannot stay in the cache anyway are written here.
+ *
+ * Measured on a 2-core EPYC (Zen 3, 32 MB L3), 2 threads, c = a + b, interleaved runs:
+ * 16M floats 1.34x the bandwidth of plain stores in C, 1.17x through the JVM; at 4M floats
+ * 1.27x; at 2M floats (the result fits in the L3 cache) 0.96x, and 0.54x at 1M. The Java
+ * side (StreamingStores) therefore calls this only for large results.
+ *
+ * The arrays are pinned with GetPrimitiveArrayCritical and the Java caller checks every
+ * offset and length first, and passes only operands that are either distinct arrays or the
+ * same array at the same offset (in-place ops): each output element depends only on the
+ * input elements at its own index, so the order of the vector loop cannot change a result.
+ * Arithmetic is plain IEEE single/double precision, as in Java: no fast-math, no fused
+ * multiply-add.
+ */
+#include <stdint.h>
+
+#include "nabla_jni.h"
+
+/* Operation codes; StreamingStores passes BinaryOp's ADD..DIV in this order. */
+enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3 };
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX __attribute__((target("avx")))
+
+/*
+ * c[i] = a[i] OP b[i] for one op and element type, with 256-bit loads and streaming stores.
+ *
+ * Note [Loading ahead of the stores]: the loop loads the next four vectors of a and b before
+ * it stores the current four. A load that follows a store whose address matches it in the
+ * low 12 bits (but not in full) is held back until the store is done ("4K aliasing"). Java
+ * allocates arrays one after another, each after a 16-byte header, so a, b and c are
+ * typically 16 and 32 bytes apart modulo 4096, and loading a[i + 8] right after storing c[i]
+ * hits that on every vector. Measured in C with that layout, 2 threads, 16M floats: 33 GB/s
+ * loading behind the stores, 43 to 44 loading ahead; 41 to 45 when all three arrays have the
+ * same alignment, as PyTorch's do.
+ */
+#define DEFINE_STREAM(name, type, vec, lanes, load, stream, vop, OP) \
+    static AVX void name(const type *a, const type *b, type *c, int n) { \
+        int i = 0; \
+        for (; i < n && ((uintptr_t) (c + i) & 31) != 0; i++) { \
+            c[i] = a[i] OP b[i]; \
+        } \
+        if (i + 8 * lanes <= n) { \
+            vec a0 = load(a + i), a1 = load(a + i + lanes), a2 = load(a + i + 2 * lanes), a3 = load(a + i + 3 * lanes); \
+            vec b0 = load(b + i), b1 = load(b + i + lanes), b2 = load(b + i + 2 * lanes), b3 = load(b + i + 3 * lanes); \
+            for (; i + 8 * lanes <= n; i += 4 * lanes) { \
+                vec r0 = vop(a0, b0), r1 = vop(a1, b1), r2 = vop(a2, b2), r3 = vop(a3, b3); \
+                const type *na = a + i + 4 * lanes; \
+                const type *nb = b + i + 4 * lanes; \
+                a0 = load(na), a1 = load(na + lanes), a2 = load(na + 2 * lanes), a3 = load(na + 3 * lanes); \
+                b0 = load(nb), b1 = load(nb + lanes), b2 = load(nb + 2 * lanes), b3 = load(nb + 3 * lanes); \
+                stream(c + i, r0), stream(c + i + lanes, r1), stream(c + i + 2 * lanes, r2), stream(c + i + 3 * lanes, r3); \
+            } \
+            stream(c + i, vop(a0, b0)), stream(c + i + lanes, vop(a1, b1)); \
+            stream(c + i + 2 * lanes, vop(a2, b2)), stream(c + i + 3 * lanes, vop(a3, b3)); \
+            i += 4 * lanes; \
+        } \
+        for (; i + lanes <= n; i += lanes) { \
+            stream(c + i, vop(load(a + i), load(b + i))); \
+        } \
+        for (; i < n; i++) { \
+            c[i] = a[i] OP b[i]; \
+        } \
+        /* Streaming stores are weakly ordered: make them visible before the Java thread \
+           reports its part of the work done. */ \
+        _mm_sfence(); \
+    }
+
+DEFINE_STREAM(add_float, float, __m256, 8, _mm256_loadu_ps, _mm256_stream_ps, _mm256_add_ps, +)
+DEFINE_STREAM(sub_float, float, __m256, 8, _mm256_loadu_ps, _mm256_stream_ps, _mm256_sub_ps, -)
+DEFINE_STREAM(mul_float, float, __m256, 8, _mm256_loadu_ps, _mm256_stream_ps, _mm256_mul_ps, *)
+DEFINE_STREAM(div_float, float, __m256, 8, _mm256_loadu_ps, _mm256_stream_ps, _mm256_div_ps, /)
+DEFINE_STREAM(add_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_stream_pd, _mm256_add_pd, +)
+DEFINE_STREAM(sub_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_stream_pd, _mm256_sub_pd, -)
+DEFINE_STREAM(mul_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_stream_pd, _mm256_mul_pd, *)
+DEFINE_STREAM(div_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_stream_pd, _mm256_div_pd, /)
+
+static void stream_float(int op, const float *a, const float *b, float *c, int n) {
+    switch (op) {
+        case OP_ADD: add_float(a, b, c, n); break;
+        case OP_SUB: sub_float(a, b, c, n); break;
+        case OP_MUL: mul_float(a, b, c, n); break;
+        default: div_float(a, b, c, n); break;
+    }
+}
+
+static void stream_double(int op, const double *a, const double *b, double *c, int n) {
+    switch (op) {
+        case OP_ADD: add_double(a, b, c, n); break;
+        case OP_SUB: sub_double(a, b, c, n); break;
+        case OP_MUL: mul_double(a, b, c, n); break;
+        default: div_double(a, b, c, n); break;
+    }
+}
+
+static int supported(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx");
+}
+#else
+/* No vector code for this architecture: StreamingStores sees supported() false and never
+   calls the kernels. */
+static int supported(void) {
+    return 0;
+}
+
+static void stream_float(int op, const float *a, const float *b, float *c, int n) {
+    (void) op, (void) a, (void) b, (void) c, (void) n;
+}
+
+static void stream_double(int op, const double *a, const double *b, double *c, int n) {
+    (void) op, (void) a, (void) b, (void) c, (void) n;
+}
+#endif
+
+JNIEXPORT jboolean JNICALL Java_dev_nabla_backend_cpu_StreamingStores_supported(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return supported() ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_StreamingStores_floatBinary(
+        JNIEnv *env, jclass cls, jint op, jfloatArray a, jint ao, jfloatArray b, jint bo,
+        jfloatArray c, jint co, jint n) {
+    void *pa, *pb, *pc;
+    (void) cls;
+    if (!pin(env, a, &pa, b, &pb, c, &pc)) {
+        return;
+    }
+    stream_float(op, (const float *) pa + ao, (const float *) pb + bo, (float *) pc + co, n);
+    unpin(env, a, pa, b, pb, c, pc);
+}
+
+JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_StreamingStores_doubleBinary(
+        JNIEnv *env, jclass cls, jint op, jdoubleArray a, jint ao, jdoubleArray b, jint bo,
+        jdoubleArray c, jint co, jint n) {
+    void *pa, *pb, *pc;
+    (void) cls;
+    if (!pin(env, a, &pa, b, &pb, c, &pc)) {
+        return;
+    }
+    stream_double(op, (const double *) pa + ao, (const double *) pb + bo, (double *) pc + co, n);
+    unpin(env, a, pa, b, pb, c, pc);
+}

@@ -1,0 +1,126 @@
+package dev.nabla.backend.cpu;
+
+import dev.nabla.backend.BinaryOp;
+
+/**
+ * Elementwise {@code add}, {@code sub}, {@code mul} and {@code div} of float32 and float64
+ * that write their result with non-temporal ("streaming") stores, through
+ * {@link NativeCpu}'s library ({@code src/main/c/nabla_stream.c}).
+ *
+ * <p>Note [Streaming stores]: a plain store reads the cache line it writes into first, so
+ * {@code c = a + b} over arrays far larger than the caches moves the old {@code c} through
+ * memory as well: four bytes of traffic for every three the op needs. Streaming stores skip
+ * that read; the JIT never emits them. They pay off only when the result could not have
+ * stayed in the cache anyway, so they are used for results of at least {@link #MIN_BYTES}.
+ * Measured on a 2-core EPYC with a 32 MB L3 cache, {@code c = a + b} with 2 threads in
+ * interleaved runs: 1.17x the bandwidth of the Java loop at 16M floats; in C, 1.27x at 4M
+ * floats, 0.96x at 2M and 0.54x at 1M, where the result fits in the cache.
+ *
+ * <p>{@code -Dnabla.streaming=off} turns them off.
+ */
+final class StreamingStores {
+    /** Results smaller than this are written by the Java loops. */
+    static final long MIN_BYTES = 16L << 20;
+
+    /** Rows shorter than this are written by the Java loops: a native call would cost more. */
+    static final int MIN_ROW = 1024;
+
+    private static final String UNAVAILABLE;
+    private static volatile boolean enabled;
+
+    static {
+        String error = NativeCpu.loadError();
+        if (error == null && !supported()) {
+            error = "this CPU has no AVX";
+        }
+        if (error == null && System.getProperty("nabla.streaming", "").equals("off")) {
+            error = "disabled by -Dnabla.streaming=off";
+        }
+        UNAVAILABLE = error;
+        enabled = error == null;
+    }
+
+    private StreamingStores() {}
+
+    /** Whether an elementwise result of {@code bytes} bytes is written with streaming stores. */
+    static boolean worthIt(long bytes) {
+        return enabled && bytes >= MIN_BYTES;
+    }
+
+    /** Why streaming stores are not in use, or the empty string when they are. */
+    static String status() {
+        return UNAVAILABLE != null ? UNAVAILABLE : enabled ? "" : "disabled by StreamingStores.setEnabled(false)";
+    }
+
+    /**
+     * Turns streaming stores on or off, for tests and comparisons.
+     *
+     * @throws IllegalStateException when enabling them where they are not available
+     */
+    static void setEnabled(boolean on) {
+        if (on && UNAVAILABLE != null) {
+            throw new IllegalStateException("streaming stores are not available: " + UNAVAILABLE);
+        }
+        enabled = on;
+    }
+
+    /**
+     * {@code c[co + i] = a[ao + i] op b[bo + i]} for {@code i < n}, when this row is one that
+     * streaming stores handle: the four arithmetic ops, every operand contiguous, at least
+     * {@link #MIN_ROW} elements, and the result either in an array of its own or exactly on
+     * top of an operand (in-place), never partly overlapping one.
+     *
+     * @return false when the row is not handled here and the caller must run its own loop
+     */
+    static boolean binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
+                          float[] c, int co, int cs, int n) {
+        if (!handles(op, as, bs, cs, n) || !separate(a, ao, c, co) || !separate(b, bo, c, co)) {
+            return false;
+        }
+        checkSpan(a.length, ao, n);
+        checkSpan(b.length, bo, n);
+        checkSpan(c.length, co, n);
+        floatBinary(op.ordinal(), a, ao, b, bo, c, co, n);
+        return true;
+    }
+
+    /** The float64 twin of {@link #binary(BinaryOp, float[], int, int, float[], int, int, float[], int, int, int)}. */
+    static boolean binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs,
+                          double[] c, int co, int cs, int n) {
+        if (!handles(op, as, bs, cs, n) || !separate(a, ao, c, co) || !separate(b, bo, c, co)) {
+            return false;
+        }
+        checkSpan(a.length, ao, n);
+        checkSpan(b.length, bo, n);
+        checkSpan(c.length, co, n);
+        doubleBinary(op.ordinal(), a, ao, b, bo, c, co, n);
+        return true;
+    }
+
+    private static boolean handles(BinaryOp op, int as, int bs, int cs, int n) {
+        // nabla_stream.c numbers the ops as BinaryOp orders them: ADD, SUB, MUL, DIV.
+        return enabled && op.ordinal() <= BinaryOp.DIV.ordinal() && as == 1 && bs == 1 && cs == 1 && n >= MIN_ROW;
+    }
+
+    /**
+     * Whether writing {@code c} from {@code x} cannot change an element of {@code x} that is
+     * still to be read: different arrays, or the same elements. A vector loop and Java's
+     * element-by-element loop then give the same result.
+     */
+    private static boolean separate(Object x, int xo, Object c, int co) {
+        return x != c || xo == co;
+    }
+
+    private static void checkSpan(int length, int offset, int n) {
+        if (offset < 0 || n < 0 || offset > length - n) {
+            throw new IllegalArgumentException("streaming stores: span [" + offset + ", " + ((long) offset + n)
+                    + ") outside an array of length " + length);
+        }
+    }
+
+    private static native boolean supported();
+
+    private static native void floatBinary(int op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n);
+
+    private static native void doubleBinary(int op, double[] a, int ao, double[] b, int bo, double[] c, int co, int n);
+}
