@@ -2,16 +2,16 @@
 """Paired comparison of single workloads: Nabla's and PyTorch's side run back to back,
 round after round, and the table reports each round's ratio and their median.
 
-    benchmarks/paired.py [--rounds N] WORKLOAD [WORKLOAD ...]
+    benchmarks/paired.py [--quick] [--rounds N] WORKLOAD [WORKLOAD ...]
 
 compare.sh runs each side once; on a shared machine whose memory bandwidth drifts by a
 third from one minute to the next, one such run cannot tell 10% apart. Here the two sides of
 a round run within seconds of each other, in alternating order (Nabla first in even rounds,
 PyTorch first in odd ones), so drift slower than a round cancels out of the ratios.
 
-Nabla's side is benchmarks/run.sh --quick --only WORKLOAD (built first, once); PyTorch's
-side calls the same workload function of ../shared/bench/pytorch_side.py, with as many
-threads as that script sets. Needs Debian's python3-torch, as compare.sh does.
+Nabla's side is benchmarks/run.sh [--quick] --only WORKLOAD (built first, once); PyTorch's
+side calls the same workload function of ../shared/bench/pytorch_side.py with the arguments
+its main() passes in the same mode, and as many threads as that script sets. Needs Debian's python3-torch, as compare.sh does.
 """
 import argparse
 import json
@@ -23,22 +23,24 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "..", "shared", "bench")
 
-# pytorch_side.py's call for each workload this script can pair (its main() runs them all).
+# pytorch_side.py's call for each workload this script can pair, as its main() makes it
+# without and with --quick (None: the workload does not run in that mode).
 PYTORCH_CALLS = {
-    "tiny_step": "p.tiny_step(2000)",
-    "custom_op_16": "p.custom_op(16, 2000)",
-    "custom_op_1m": "p.custom_op(1 << 20, 5)",
-    "matmul_256": "p.matmul(256)",
-    "matmul_512": "p.matmul(512)",
-    "matmul_1024": "p.matmul(1024)",
-    "matmul_2048": "p.matmul(2048)",
-    "add_16m": "p.elementwise_add(1 << 24)",
+    "tiny_step": ("p.tiny_step(20000)", "p.tiny_step(2000)"),
+    "custom_op_16": ("p.custom_op(16, 20000)", "p.custom_op(16, 2000)"),
+    "custom_op_1m": ("p.custom_op(1 << 20, 50)", "p.custom_op(1 << 20, 5)"),
+    "matmul_256": ("p.matmul(256)", "p.matmul(256)"),
+    "matmul_512": ("p.matmul(512)", None),
+    "matmul_1024": ("p.matmul(1024)", "p.matmul(1024)"),
+    "matmul_2048": ("p.matmul(2048)", None),
+    "add_16m": ("p.elementwise_add(1 << 24)", "p.elementwise_add(1 << 24)"),
 }
 
 
-def nabla(workload):
+def nabla(workload, quick):
     env = dict(os.environ, NABLA_BENCH_NO_BUILD="1")
-    out = subprocess.run([os.path.join(ROOT, "benchmarks", "run.sh"), "--quick", "--only", workload],
+    mode = ["--quick"] if quick else []
+    out = subprocess.run([os.path.join(ROOT, "benchmarks", "run.sh"), *mode, "--only", workload],
                          env=env, check=True, capture_output=True, text=True).stdout
     for line in out.splitlines():
         record = json.loads(line)
@@ -47,18 +49,22 @@ def nabla(workload):
     raise SystemExit(f"paired.py: Nabla printed no {workload} line:\n{out}")
 
 
-def pytorch(workload):
+def pytorch(workload, quick):
     script = ("import os, sys, torch; sys.path.insert(0, sys.argv[1]); import pytorch_side as p; "
-              "torch.set_num_threads(os.cpu_count()); print(" + PYTORCH_CALLS[workload] + ")")
+              "torch.set_num_threads(os.cpu_count()); print(" + PYTORCH_CALLS[workload][quick] + ")")
     out = subprocess.run(["/usr/bin/python3", "-c", script, BENCH], check=True, capture_output=True, text=True).stdout
     return float(out.strip().splitlines()[-1])
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the workloads' --quick sizes, as compare.sh --quick")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("workloads", nargs="+", choices=sorted(PYTORCH_CALLS))
     args = parser.parse_args()
+    for workload in args.workloads:
+        if PYTORCH_CALLS[workload][args.quick] is None:
+            parser.error(f"{workload} does not run with --quick")
     if not os.path.isfile(os.path.join(BENCH, "pytorch_side.py")):
         raise SystemExit(f"paired.py: {BENCH}/pytorch_side.py not found")
     subprocess.run(["mvn", "-B", "-q", "-DskipTests", "-pl", "benchmarks", "-am", "package"],
@@ -68,11 +74,11 @@ def main():
         print(f"{workload}: round, nabla, pytorch, ahead x")
         for r in range(args.rounds):
             if r % 2 == 0:
-                record = nabla(workload)
-                theirs = pytorch(workload)
+                record = nabla(workload, args.quick)
+                theirs = pytorch(workload, args.quick)
             else:
-                theirs = pytorch(workload)
-                record = nabla(workload)
+                theirs = pytorch(workload, args.quick)
+                record = nabla(workload, args.quick)
             ours = record["value"]
             ahead = ours / theirs if record["better"] == "higher" else theirs / ours
             ratios.append(ahead)
