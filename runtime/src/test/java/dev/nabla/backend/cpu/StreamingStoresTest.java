@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,8 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StreamingStoresTest {
     private static final boolean AVAILABLE_AT_START = StreamingStores.status().isEmpty();
 
-    @BeforeEach
-    void requireStreaming() {
+    private static void assumeStreaming() {
         Assumptions.assumeTrue(AVAILABLE_AT_START, () -> "streaming stores not in use: " + StreamingStores.status());
     }
 
@@ -112,6 +110,7 @@ class StreamingStoresTest {
     @ParameterizedTest
     @CsvSource({"ADD,1024,0,0,0", "SUB,1031,1,3,2", "MUL,4099,3,0,7", "DIV,2053,5,5,1", "ADD,1025,7,2,5", "DIV,1024,0,1,3"})
     void floatRowsMatchJava(BinaryOp op, int n, int ao, int bo, int co) {
+        assumeStreaming();
         float[] a = floats(n + ao + 5, 1);
         float[] b = floats(n + bo + 5, 2);
         float[] c = floats(n + co + 5, 3);
@@ -123,6 +122,7 @@ class StreamingStoresTest {
     @ParameterizedTest
     @CsvSource({"ADD,1024,0,0,0", "SUB,1031,1,3,2", "MUL,4099,3,0,7", "DIV,2053,5,5,1", "ADD,1025,7,2,5", "DIV,1024,0,1,3"})
     void doubleRowsMatchJava(BinaryOp op, int n, int ao, int bo, int co) {
+        assumeStreaming();
         double[] a = doubles(n + ao + 5, 1);
         double[] b = doubles(n + bo + 5, 2);
         double[] c = doubles(n + co + 5, 3);
@@ -135,6 +135,7 @@ class StreamingStoresTest {
     @ParameterizedTest
     @EnumSource(value = BinaryOp.class, names = {"ADD", "SUB", "MUL", "DIV"})
     void inPlace(BinaryOp op) {
+        assumeStreaming();
         float[] a = floats(3000, 4);
         float[] b = floats(3000, 5);
         float[] want = expected(op, a, 1, b, 1, a, 1, 2998);
@@ -150,6 +151,7 @@ class StreamingStoresTest {
     /** Rows it must leave to the Java loops, touching nothing. */
     @Test
     void refusesRowsItCannotWriteLikeJava() {
+        assumeStreaming();
         float[] a = floats(5000, 7);
         float[] b = floats(5000, 8);
         float[] c = floats(5000, 9);
@@ -175,6 +177,7 @@ class StreamingStoresTest {
     /** Spans past an array's end are refused before any native code runs. */
     @Test
     void refusesSpansOutsideTheArrays() {
+        assumeStreaming();
         float[] a = new float[2000];
         float[] b = new float[2000];
         float[] c = new float[2000];
@@ -196,6 +199,7 @@ class StreamingStoresTest {
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
     void tensorOpsEqualTheJavaLoops(DType dtype) {
+        assumeStreaming();
         Nabla.manualSeed(11);
         int rows = 1024;
         int cols = dtype == DType.FLOAT32 ? 4100 : 2050; // 16.0 MiB of result either way, rows not a multiple of 8
