@@ -33,7 +33,9 @@ enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3 };
 #define AVX __attribute__((target("avx")))
 
 /*
- * c[i] = a[i] OP b[i] for one op and element type, with 256-bit loads and streaming stores.
+ * The loop of every kernel here: c[i] = a[i] OP b[i], with 256-bit loads and streaming stores.
+ * B_VEC(load, k) is the vector of b's elements from k on and B_AT(j) its element j: b is a
+ * row (ROW_VEC, ROW_AT) or one value broadcast (VALUE_VEC, VALUE_AT).
  *
  * Note [Loading ahead of the stores]: the loop loads the next four vectors of a and b before
  * it stores the current four. A load that follows a store whose address matches it in the
@@ -44,62 +46,74 @@ enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3 };
  * loading behind the stores, 43 to 44 loading ahead; 41 to 45 when all three arrays have the
  * same alignment, as PyTorch's do.
  */
-#define DEFINE_STREAM(name, type, vec, lanes, load, stream, vop, OP) \
-    static AVX void name(const type *a, const type *b, type *c, int n) { \
-        int i = 0; \
-        for (; i < n && ((uintptr_t) (c + i) & 31) != 0; i++) { \
-            c[i] = a[i] OP b[i]; \
+#define STREAM_LOOP(type, vec, lanes, load, stream, vop, OP, B_VEC, B_AT) \
+    int i = 0; \
+    for (; i < n && ((uintptr_t) (c + i) & 31) != 0; i++) { \
+        c[i] = a[i] OP B_AT(i); \
+    } \
+    if (i + 8 * lanes <= n) { \
+        vec a0 = load(a + i), a1 = load(a + i + lanes), a2 = load(a + i + 2 * lanes), a3 = load(a + i + 3 * lanes); \
+        vec b0 = B_VEC(load, i), b1 = B_VEC(load, i + lanes), b2 = B_VEC(load, i + 2 * lanes), b3 = B_VEC(load, i + 3 * lanes); \
+        for (; i + 8 * lanes <= n; i += 4 * lanes) { \
+            vec r0 = vop(a0, b0), r1 = vop(a1, b1), r2 = vop(a2, b2), r3 = vop(a3, b3); \
+            int next = i + 4 * lanes; \
+            a0 = load(a + next), a1 = load(a + next + lanes), a2 = load(a + next + 2 * lanes), a3 = load(a + next + 3 * lanes); \
+            b0 = B_VEC(load, next), b1 = B_VEC(load, next + lanes), b2 = B_VEC(load, next + 2 * lanes), b3 = B_VEC(load, next + 3 * lanes); \
+            stream(c + i, r0), stream(c + i + lanes, r1), stream(c + i + 2 * lanes, r2), stream(c + i + 3 * lanes, r3); \
         } \
-        if (i + 8 * lanes <= n) { \
-            vec a0 = load(a + i), a1 = load(a + i + lanes), a2 = load(a + i + 2 * lanes), a3 = load(a + i + 3 * lanes); \
-            vec b0 = load(b + i), b1 = load(b + i + lanes), b2 = load(b + i + 2 * lanes), b3 = load(b + i + 3 * lanes); \
-            for (; i + 8 * lanes <= n; i += 4 * lanes) { \
-                vec r0 = vop(a0, b0), r1 = vop(a1, b1), r2 = vop(a2, b2), r3 = vop(a3, b3); \
-                const type *na = a + i + 4 * lanes; \
-                const type *nb = b + i + 4 * lanes; \
-                a0 = load(na), a1 = load(na + lanes), a2 = load(na + 2 * lanes), a3 = load(na + 3 * lanes); \
-                b0 = load(nb), b1 = load(nb + lanes), b2 = load(nb + 2 * lanes), b3 = load(nb + 3 * lanes); \
-                stream(c + i, r0), stream(c + i + lanes, r1), stream(c + i + 2 * lanes, r2), stream(c + i + 3 * lanes, r3); \
-            } \
-            stream(c + i, vop(a0, b0)), stream(c + i + lanes, vop(a1, b1)); \
-            stream(c + i + 2 * lanes, vop(a2, b2)), stream(c + i + 3 * lanes, vop(a3, b3)); \
-            i += 4 * lanes; \
-        } \
-        for (; i + lanes <= n; i += lanes) { \
-            stream(c + i, vop(load(a + i), load(b + i))); \
-        } \
-        for (; i < n; i++) { \
-            c[i] = a[i] OP b[i]; \
-        } \
-        /* Streaming stores are weakly ordered: make them visible before the Java thread \
-           reports its part of the work done. */ \
-        _mm_sfence(); \
+        stream(c + i, vop(a0, b0)), stream(c + i + lanes, vop(a1, b1)); \
+        stream(c + i + 2 * lanes, vop(a2, b2)), stream(c + i + 3 * lanes, vop(a3, b3)); \
+        i += 4 * lanes; \
+    } \
+    for (; i + lanes <= n; i += lanes) { \
+        stream(c + i, vop(load(a + i), B_VEC(load, i))); \
+    } \
+    for (; i < n; i++) { \
+        c[i] = a[i] OP B_AT(i); \
+    } \
+    /* Streaming stores are weakly ordered: make them visible before the Java thread reports \
+       its part of the work done. */ \
+    _mm_sfence();
+
+/* b as a row: name_rows(a, b, c, n). b as one value: name_value(a, value, c, n). */
+#define DEFINE_STREAM(name, type, vec, lanes, load, set1, stream, vop, OP) \
+    static AVX void name##_rows(const type *a, const type *b, type *c, int n) { \
+        STREAM_LOOP(type, vec, lanes, load, stream, vop, OP, ROW_VEC, ROW_AT) \
+    } \
+    static AVX void name##_value(const type *a, type value, type *c, int n) { \
+        vec v = set1(value); \
+        STREAM_LOOP(type, vec, lanes, load, stream, vop, OP, VALUE_VEC, VALUE_AT) \
     }
+#define ROW_VEC(load, k) load(b + (k))
+#define ROW_AT(j) b[j]
+#define VALUE_VEC(load, k) v
+#define VALUE_AT(j) value
 
-DEFINE_STREAM(add_float, float, __m256, 8, _mm256_loadu_ps, _mm256_stream_ps, _mm256_add_ps, +)
-DEFINE_STREAM(sub_float, float, __m256, 8, _mm256_loadu_ps, _mm256_stream_ps, _mm256_sub_ps, -)
-DEFINE_STREAM(mul_float, float, __m256, 8, _mm256_loadu_ps, _mm256_stream_ps, _mm256_mul_ps, *)
-DEFINE_STREAM(div_float, float, __m256, 8, _mm256_loadu_ps, _mm256_stream_ps, _mm256_div_ps, /)
-DEFINE_STREAM(add_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_stream_pd, _mm256_add_pd, +)
-DEFINE_STREAM(sub_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_stream_pd, _mm256_sub_pd, -)
-DEFINE_STREAM(mul_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_stream_pd, _mm256_mul_pd, *)
-DEFINE_STREAM(div_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_stream_pd, _mm256_div_pd, /)
+DEFINE_STREAM(add_float, float, __m256, 8, _mm256_loadu_ps, _mm256_set1_ps, _mm256_stream_ps, _mm256_add_ps, +)
+DEFINE_STREAM(sub_float, float, __m256, 8, _mm256_loadu_ps, _mm256_set1_ps, _mm256_stream_ps, _mm256_sub_ps, -)
+DEFINE_STREAM(mul_float, float, __m256, 8, _mm256_loadu_ps, _mm256_set1_ps, _mm256_stream_ps, _mm256_mul_ps, *)
+DEFINE_STREAM(div_float, float, __m256, 8, _mm256_loadu_ps, _mm256_set1_ps, _mm256_stream_ps, _mm256_div_ps, /)
+DEFINE_STREAM(add_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_set1_pd, _mm256_stream_pd, _mm256_add_pd, +)
+DEFINE_STREAM(sub_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_set1_pd, _mm256_stream_pd, _mm256_sub_pd, -)
+DEFINE_STREAM(mul_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_set1_pd, _mm256_stream_pd, _mm256_mul_pd, *)
+DEFINE_STREAM(div_double, double, __m256d, 4, _mm256_loadu_pd, _mm256_set1_pd, _mm256_stream_pd, _mm256_div_pd, /)
 
-static void stream_float(int op, const float *a, const float *b, float *c, int n) {
+/* c = a OP b, with b a row (bs == 1) or its first element broadcast (bs == 0). */
+static void stream_float(int op, const float *a, const float *b, int bs, float *c, int n) {
     switch (op) {
-        case OP_ADD: add_float(a, b, c, n); break;
-        case OP_SUB: sub_float(a, b, c, n); break;
-        case OP_MUL: mul_float(a, b, c, n); break;
-        default: div_float(a, b, c, n); break;
+        case OP_ADD: bs ? add_float_rows(a, b, c, n) : add_float_value(a, *b, c, n); break;
+        case OP_SUB: bs ? sub_float_rows(a, b, c, n) : sub_float_value(a, *b, c, n); break;
+        case OP_MUL: bs ? mul_float_rows(a, b, c, n) : mul_float_value(a, *b, c, n); break;
+        default: bs ? div_float_rows(a, b, c, n) : div_float_value(a, *b, c, n); break;
     }
 }
 
-static void stream_double(int op, const double *a, const double *b, double *c, int n) {
+static void stream_double(int op, const double *a, const double *b, int bs, double *c, int n) {
     switch (op) {
-        case OP_ADD: add_double(a, b, c, n); break;
-        case OP_SUB: sub_double(a, b, c, n); break;
-        case OP_MUL: mul_double(a, b, c, n); break;
-        default: div_double(a, b, c, n); break;
+        case OP_ADD: bs ? add_double_rows(a, b, c, n) : add_double_value(a, *b, c, n); break;
+        case OP_SUB: bs ? sub_double_rows(a, b, c, n) : sub_double_value(a, *b, c, n); break;
+        case OP_MUL: bs ? mul_double_rows(a, b, c, n) : mul_double_value(a, *b, c, n); break;
+        default: bs ? div_double_rows(a, b, c, n) : div_double_value(a, *b, c, n); break;
     }
 }
 
@@ -114,12 +128,12 @@ static int supported(void) {
     return 0;
 }
 
-static void stream_float(int op, const float *a, const float *b, float *c, int n) {
-    (void) op, (void) a, (void) b, (void) c, (void) n;
+static void stream_float(int op, const float *a, const float *b, int bs, float *c, int n) {
+    (void) op, (void) a, (void) b, (void) bs, (void) c, (void) n;
 }
 
-static void stream_double(int op, const double *a, const double *b, double *c, int n) {
-    (void) op, (void) a, (void) b, (void) c, (void) n;
+static void stream_double(int op, const double *a, const double *b, int bs, double *c, int n) {
+    (void) op, (void) a, (void) b, (void) bs, (void) c, (void) n;
 }
 #endif
 
@@ -130,25 +144,25 @@ JNIEXPORT jboolean JNICALL Java_dev_nabla_backend_cpu_StreamingStores_supported(
 }
 
 JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_StreamingStores_floatBinary(
-        JNIEnv *env, jclass cls, jint op, jfloatArray a, jint ao, jfloatArray b, jint bo,
+        JNIEnv *env, jclass cls, jint op, jfloatArray a, jint ao, jfloatArray b, jint bo, jint bs,
         jfloatArray c, jint co, jint n) {
     void *pa, *pb, *pc;
     (void) cls;
     if (!pin(env, a, &pa, b, &pb, c, &pc)) {
         return;
     }
-    stream_float(op, (const float *) pa + ao, (const float *) pb + bo, (float *) pc + co, n);
+    stream_float(op, (const float *) pa + ao, (const float *) pb + bo, bs, (float *) pc + co, n);
     unpin(env, a, pa, b, pb, c, pc);
 }
 
 JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_StreamingStores_doubleBinary(
-        JNIEnv *env, jclass cls, jint op, jdoubleArray a, jint ao, jdoubleArray b, jint bo,
+        JNIEnv *env, jclass cls, jint op, jdoubleArray a, jint ao, jdoubleArray b, jint bo, jint bs,
         jdoubleArray c, jint co, jint n) {
     void *pa, *pb, *pc;
     (void) cls;
     if (!pin(env, a, &pa, b, &pb, c, &pc)) {
         return;
     }
-    stream_double(op, (const double *) pa + ao, (const double *) pb + bo, (double *) pc + co, n);
+    stream_double(op, (const double *) pa + ao, (const double *) pb + bo, bs, (double *) pc + co, n);
     unpin(env, a, pa, b, pb, c, pc);
 }

@@ -358,6 +358,13 @@ public class CpuBackend implements Backend {
             if (op.isComparison()) {
                 boolean[] c = b(out);
                 Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> FloatKernels.compare(op, x, ao, as, y, 0, 0, c, co, cs, n));
+            } else if (StreamingStores.worthIt(4 * out.numel())) {
+                float[] c = f(out);
+                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> {
+                    if (!StreamingStores.binary(op, x, ao, as, y, 0, 0, c, co, cs, n)) {
+                        FloatKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n);
+                    }
+                });
             } else {
                 float[] c = f(out);
                 Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> FloatKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n));
@@ -368,6 +375,13 @@ public class CpuBackend implements Backend {
             if (op.isComparison()) {
                 boolean[] c = b(out);
                 Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> DoubleKernels.compare(op, x, ao, as, y, 0, 0, c, co, cs, n));
+            } else if (StreamingStores.worthIt(8 * out.numel())) {
+                double[] c = d(out);
+                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> {
+                    if (!StreamingStores.binary(op, x, ao, as, y, 0, 0, c, co, cs, n)) {
+                        DoubleKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n);
+                    }
+                });
             } else {
                 double[] c = d(out);
                 Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> DoubleKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n));

@@ -3,8 +3,9 @@ package dev.nabla.backend.cpu;
 import dev.nabla.backend.BinaryOp;
 
 /**
- * Elementwise {@code add}, {@code sub}, {@code mul} and {@code div} of float32 and float64
- * that write their result with non-temporal ("streaming") stores, through
+ * Elementwise {@code add}, {@code sub}, {@code mul} and {@code div} of float32 and float64,
+ * with a tensor or a scalar on the right, that write their result with non-temporal
+ * ("streaming") stores, through
  * {@link NativeCpu}'s library ({@code src/main/c/nabla_stream.c}).
  *
  * <p>Note [Streaming stores]: a plain store reads the cache line it writes into first, so
@@ -66,41 +67,43 @@ final class StreamingStores {
     }
 
     /**
-     * {@code c[co + i] = a[ao + i] op b[bo + i]} for {@code i < n}, when this row is one that
-     * streaming stores handle: the four arithmetic ops, every operand contiguous, at least
-     * {@link #MIN_ROW} elements, and the result either in an array of its own or exactly on
-     * top of an operand (in-place), never partly overlapping one.
+     * {@code c[co + i] = a[ao + i] op b[bo + i * bs]} for {@code i < n}, when this row is one
+     * that streaming stores handle: the four arithmetic ops, {@code a} and {@code c}
+     * contiguous, {@code b} contiguous or one value ({@code bs == 0}, read once before any
+     * store, as the Java loops do), at least {@link #MIN_ROW} elements, and the result either
+     * in an array of its own or exactly on top of an operand row (in-place), never partly
+     * overlapping one.
      *
      * @return false when the row is not handled here and the caller must run its own loop
      */
     static boolean binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
                           float[] c, int co, int cs, int n) {
-        if (!handles(op, as, bs, cs, n) || !separate(a, ao, c, co) || !separate(b, bo, c, co)) {
+        if (!handles(op, as, bs, cs, n) || !separate(a, ao, c, co) || (bs == 1 && !separate(b, bo, c, co))) {
             return false;
         }
         checkSpan(a.length, ao, n);
-        checkSpan(b.length, bo, n);
+        checkSpan(b.length, bo, bs == 0 ? 1 : n);
         checkSpan(c.length, co, n);
-        floatBinary(op.ordinal(), a, ao, b, bo, c, co, n);
+        floatBinary(op.ordinal(), a, ao, b, bo, bs, c, co, n);
         return true;
     }
 
     /** The float64 twin of {@link #binary(BinaryOp, float[], int, int, float[], int, int, float[], int, int, int)}. */
     static boolean binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs,
                           double[] c, int co, int cs, int n) {
-        if (!handles(op, as, bs, cs, n) || !separate(a, ao, c, co) || !separate(b, bo, c, co)) {
+        if (!handles(op, as, bs, cs, n) || !separate(a, ao, c, co) || (bs == 1 && !separate(b, bo, c, co))) {
             return false;
         }
         checkSpan(a.length, ao, n);
-        checkSpan(b.length, bo, n);
+        checkSpan(b.length, bo, bs == 0 ? 1 : n);
         checkSpan(c.length, co, n);
-        doubleBinary(op.ordinal(), a, ao, b, bo, c, co, n);
+        doubleBinary(op.ordinal(), a, ao, b, bo, bs, c, co, n);
         return true;
     }
 
     private static boolean handles(BinaryOp op, int as, int bs, int cs, int n) {
         // nabla_stream.c numbers the ops as BinaryOp orders them: ADD, SUB, MUL, DIV.
-        return enabled && op.ordinal() <= BinaryOp.DIV.ordinal() && as == 1 && bs == 1 && cs == 1 && n >= MIN_ROW;
+        return enabled && op.ordinal() <= BinaryOp.DIV.ordinal() && as == 1 && (bs == 0 || bs == 1) && cs == 1 && n >= MIN_ROW;
     }
 
     /**
@@ -121,7 +124,7 @@ final class StreamingStores {
 
     private static native boolean supported();
 
-    private static native void floatBinary(int op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n);
+    private static native void floatBinary(int op, float[] a, int ao, float[] b, int bo, int bs, float[] c, int co, int n);
 
-    private static native void doubleBinary(int op, double[] a, int ao, double[] b, int bo, double[] c, int co, int n);
+    private static native void doubleBinary(int op, double[] a, int ao, double[] b, int bo, int bs, double[] c, int co, int n);
 }

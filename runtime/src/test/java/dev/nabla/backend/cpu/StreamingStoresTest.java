@@ -69,19 +69,19 @@ class StreamingStoresTest {
         return x;
     }
 
-    /** Java's result, element by element. */
-    private static float[] expected(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] c, int co, int n) {
+    /** Java's result, element by element; {@code bs == 0} broadcasts {@code b[bo]}. */
+    private static float[] expected(BinaryOp op, float[] a, int ao, float[] b, int bo, int bs, float[] c, int co, int n) {
         float[] out = c.clone();
         for (int i = 0; i < n; i++) {
-            out[co + i] = FloatKernels.binary(op, a[ao + i], b[bo + i]);
+            out[co + i] = FloatKernels.binary(op, a[ao + i], b[bo + i * bs]);
         }
         return out;
     }
 
-    private static double[] expected(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] c, int co, int n) {
+    private static double[] expected(BinaryOp op, double[] a, int ao, double[] b, int bo, int bs, double[] c, int co, int n) {
         double[] out = c.clone();
         for (int i = 0; i < n; i++) {
-            out[co + i] = DoubleKernels.binary(op, a[ao + i], b[bo + i]);
+            out[co + i] = DoubleKernels.binary(op, a[ao + i], b[bo + i * bs]);
         }
         return out;
     }
@@ -108,26 +108,28 @@ class StreamingStoresTest {
 
     /** Lengths and offsets that leave unaligned heads and ragged tails around the vector loop. */
     @ParameterizedTest
-    @CsvSource({"ADD,1024,0,0,0", "SUB,1031,1,3,2", "MUL,4099,3,0,7", "DIV,2053,5,5,1", "ADD,1025,7,2,5", "DIV,1024,0,1,3"})
-    void floatRowsMatchJava(BinaryOp op, int n, int ao, int bo, int co) {
+    @CsvSource({"ADD,1024,0,0,0,1", "SUB,1031,1,3,2,1", "MUL,4099,3,0,7,1", "DIV,2053,5,5,1,1", "ADD,1025,7,2,5,1", "DIV,1024,0,1,3,1",
+        "ADD,1031,1,4,2,0", "SUB,4099,3,0,7,0", "MUL,2053,5,9,1,0", "DIV,1025,7,2,5,0"})
+    void floatRowsMatchJava(BinaryOp op, int n, int ao, int bo, int co, int bs) {
         assumeStreaming();
         float[] a = floats(n + ao + 5, 1);
         float[] b = floats(n + bo + 5, 2);
         float[] c = floats(n + co + 5, 3);
-        float[] want = expected(op, a, ao, b, bo, c, co, n);
-        assertTrue(StreamingStores.binary(op, a, ao, 1, b, bo, 1, c, co, 1, n));
+        float[] want = expected(op, a, ao, b, bo, bs, c, co, n);
+        assertTrue(StreamingStores.binary(op, a, ao, 1, b, bo, bs, c, co, 1, n));
         assertBits(want, c);
     }
 
     @ParameterizedTest
-    @CsvSource({"ADD,1024,0,0,0", "SUB,1031,1,3,2", "MUL,4099,3,0,7", "DIV,2053,5,5,1", "ADD,1025,7,2,5", "DIV,1024,0,1,3"})
-    void doubleRowsMatchJava(BinaryOp op, int n, int ao, int bo, int co) {
+    @CsvSource({"ADD,1024,0,0,0,1", "SUB,1031,1,3,2,1", "MUL,4099,3,0,7,1", "DIV,2053,5,5,1,1", "ADD,1025,7,2,5,1", "DIV,1024,0,1,3,1",
+        "ADD,1031,1,4,2,0", "SUB,4099,3,0,7,0", "MUL,2053,5,9,1,0", "DIV,1025,7,2,5,0"})
+    void doubleRowsMatchJava(BinaryOp op, int n, int ao, int bo, int co, int bs) {
         assumeStreaming();
         double[] a = doubles(n + ao + 5, 1);
         double[] b = doubles(n + bo + 5, 2);
         double[] c = doubles(n + co + 5, 3);
-        double[] want = expected(op, a, ao, b, bo, c, co, n);
-        assertTrue(StreamingStores.binary(op, a, ao, 1, b, bo, 1, c, co, 1, n));
+        double[] want = expected(op, a, ao, b, bo, bs, c, co, n);
+        assertTrue(StreamingStores.binary(op, a, ao, 1, b, bo, bs, c, co, 1, n));
         assertBits(want, c);
     }
 
@@ -138,14 +140,20 @@ class StreamingStoresTest {
         assumeStreaming();
         float[] a = floats(3000, 4);
         float[] b = floats(3000, 5);
-        float[] want = expected(op, a, 1, b, 1, a, 1, 2998);
+        float[] want = expected(op, a, 1, b, 1, 1, a, 1, 2998);
         assertTrue(StreamingStores.binary(op, a, 1, 1, b, 1, 1, a, 1, 1, 2998));
         assertBits(want, a);
 
         double[] d = doubles(3000, 6);
-        double[] wantSquare = expected(op, d, 0, d, 0, d, 0, 3000);
+        double[] wantSquare = expected(op, d, 0, d, 0, 1, d, 0, 3000);
         assertTrue(StreamingStores.binary(op, d, 0, 1, d, 0, 1, d, 0, 1, 3000));
         assertBits(wantSquare, d);
+
+        // x.mul_(x[5]): the value is read once, before any element is written, as in Java.
+        float[] x = floats(3000, 7);
+        float[] wantScaled = expected(op, x, 0, x, 5, 0, x, 0, 3000);
+        assertTrue(StreamingStores.binary(op, x, 0, 1, x, 5, 0, x, 0, 1, 3000));
+        assertBits(wantScaled, x);
     }
 
     /** Rows it must leave to the Java loops, touching nothing. */
@@ -160,9 +168,10 @@ class StreamingStoresTest {
         // The result overlapping an operand one element ahead: Java's loop reads what it wrote.
         assertFalse(StreamingStores.binary(BinaryOp.ADD, a, 0, 1, b, 0, 1, a, 1, 1, 4000));
         assertArrayEquals(aBefore, a);
-        // Strided or broadcast operands, short rows, and ops other than + - * /.
+        // Strided operands, a broadcast left operand, short rows, and ops other than + - * /.
         assertFalse(StreamingStores.binary(BinaryOp.ADD, a, 0, 2, b, 0, 1, c, 0, 1, 2000));
-        assertFalse(StreamingStores.binary(BinaryOp.ADD, a, 0, 1, b, 0, 0, c, 0, 1, 2000));
+        assertFalse(StreamingStores.binary(BinaryOp.ADD, a, 0, 1, b, 0, 2, c, 0, 1, 2000));
+        assertFalse(StreamingStores.binary(BinaryOp.SUB, a, 0, 0, b, 0, 1, c, 0, 1, 2000));
         assertFalse(StreamingStores.binary(BinaryOp.ADD, a, 0, 1, b, 0, 1, c, 0, 2, 2000));
         assertFalse(StreamingStores.binary(BinaryOp.ADD, a, 0, 1, b, 0, 1, c, 0, 1, StreamingStores.MIN_ROW - 1));
         assertFalse(StreamingStores.binary(BinaryOp.POW, a, 0, 1, b, 0, 1, c, 0, 1, 2000));
@@ -221,6 +230,10 @@ class StreamingStoresTest {
     private static Tensor[] compute(Tensor a, Tensor b, Tensor bias, Tensor square, Tensor wide) {
         Tensor inPlace = a.clone();
         inPlace.mul_(b);
-        return new Tensor[] {a.add(b), a.sub(bias), square.div(square.t()), wide.mul(a), inPlace};
+        Tensor scaledInPlace = a.clone();
+        scaledInPlace.mul_(1.0 / 3);
+        Tensor value = Tensor.scalar(a.dtype(), 0.25);
+        return new Tensor[] {a.add(b), a.sub(bias), square.div(square.t()), wide.mul(a), inPlace,
+            a.mul(2.5), a.sub(value), wide.add(-1.5), scaledInPlace};
     }
 }
