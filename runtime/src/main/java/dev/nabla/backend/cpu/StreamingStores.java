@@ -5,8 +5,7 @@ import dev.nabla.backend.BinaryOp;
 /**
  * Elementwise {@code add}, {@code sub}, {@code mul} and {@code div} of float32 and float64,
  * with a tensor or a scalar on the right, that write their result with non-temporal
- * ("streaming") stores, through
- * {@link NativeCpu}'s library ({@code src/main/c/nabla_stream.c}).
+ * ("streaming") stores through {@link NativeCpu}'s library ({@code src/main/c/nabla_stream.c}).
  *
  * <p>Note [Streaming stores]: a plain store reads the cache line it writes into first, so
  * {@code c = a + b} over arrays far larger than the caches moves the old {@code c} through
