@@ -37,11 +37,19 @@ PYTORCH_CALLS = {
 }
 
 
+def run(command, **kwargs):
+    """stdout of command; on failure, exits naming the command and showing what it wrote to stderr."""
+    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if done.returncode != 0:
+        raise SystemExit(f"paired.py: {' '.join(command[:2])} failed with exit status {done.returncode}:\n"
+                         + done.stderr[-2000:])
+    return done.stdout
+
+
 def nabla(workload, quick):
     env = dict(os.environ, NABLA_BENCH_NO_BUILD="1")
     mode = ["--quick"] if quick else []
-    out = subprocess.run([os.path.join(ROOT, "benchmarks", "run.sh"), *mode, "--only", workload],
-                         env=env, check=True, capture_output=True, text=True).stdout
+    out = run([os.path.join(ROOT, "benchmarks", "run.sh"), *mode, "--only", workload], env=env)
     for line in out.splitlines():
         record = json.loads(line)
         if record["workload"] == workload:
@@ -52,7 +60,7 @@ def nabla(workload, quick):
 def pytorch(workload, quick):
     script = ("import os, sys, torch; sys.path.insert(0, sys.argv[1]); import pytorch_side as p; "
               "torch.set_num_threads(os.cpu_count()); print(" + PYTORCH_CALLS[workload][quick] + ")")
-    out = subprocess.run(["/usr/bin/python3", "-c", script, BENCH], check=True, capture_output=True, text=True).stdout
+    out = run(["/usr/bin/python3", "-c", script, BENCH])
     return float(out.strip().splitlines()[-1])
 
 
@@ -67,6 +75,9 @@ def main():
             parser.error(f"{workload} does not run with --quick")
     if not os.path.isfile(os.path.join(BENCH, "pytorch_side.py")):
         raise SystemExit(f"paired.py: {BENCH}/pytorch_side.py not found")
+    if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode != 0:
+        raise SystemExit("paired.py: /usr/bin/python3 cannot import torch; install Debian's python3-torch "
+                         "(benchmarks/compare.sh installs it when missing)")
     subprocess.run(["mvn", "-B", "-q", "-DskipTests", "-pl", "benchmarks", "-am", "package"],
                    cwd=ROOT, check=True, stdout=sys.stderr)
     for workload in args.workloads:

@@ -72,6 +72,11 @@ public class CpuBackend implements Backend {
         return t.numel() >= Parallel.ELEMENTWISE_GRAIN;
     }
 
+    /** Whether a {@link #large} arithmetic result goes through {@link StreamingStores}; small ones never look. */
+    private static boolean streams(Tensor out, boolean large) {
+        return large && StreamingStores.worthIt(out.numel() * out.dtype().byteSize());
+    }
+
     // ---------------------------------------------------------------- copy and fill
 
     @Override
@@ -311,30 +316,16 @@ public class CpuBackend implements Backend {
                 float[] x = f(a);
                 float[] y = f(b);
                 float[] c = f(out);
-                if (StreamingStores.worthIt(4 * out.numel())) {
-                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> {
-                        if (!StreamingStores.binary(op, x, ao, as, y, bo, bs, c, co, cs, n)) {
-                            FloatKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n);
-                        }
-                    });
-                } else {
-                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> FloatKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n));
-                }
+                boolean stream = streams(out, par);
+                Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> FloatKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n, stream));
                 return;
             }
             case FLOAT64: {
                 double[] x = d(a);
                 double[] y = d(b);
                 double[] c = d(out);
-                if (StreamingStores.worthIt(8 * out.numel())) {
-                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> {
-                        if (!StreamingStores.binary(op, x, ao, as, y, bo, bs, c, co, cs, n)) {
-                            DoubleKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n);
-                        }
-                    });
-                } else {
-                    Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> DoubleKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n));
-                }
+                boolean stream = streams(out, par);
+                Loops.run(out, a, b, par, (co, cs, ao, as, bo, bs, z, w, n) -> DoubleKernels.binary(op, x, ao, as, y, bo, bs, c, co, cs, n, stream));
                 return;
             }
             case INT64: {
@@ -358,16 +349,10 @@ public class CpuBackend implements Backend {
             if (op.isComparison()) {
                 boolean[] c = b(out);
                 Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> FloatKernels.compare(op, x, ao, as, y, 0, 0, c, co, cs, n));
-            } else if (StreamingStores.worthIt(4 * out.numel())) {
-                float[] c = f(out);
-                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> {
-                    if (!StreamingStores.binary(op, x, ao, as, y, 0, 0, c, co, cs, n)) {
-                        FloatKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n);
-                    }
-                });
             } else {
                 float[] c = f(out);
-                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> FloatKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n));
+                boolean stream = streams(out, par);
+                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> FloatKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n, stream));
             }
         } else if (a.dtype() == DType.FLOAT64) {
             double[] x = d(a);
@@ -375,16 +360,10 @@ public class CpuBackend implements Backend {
             if (op.isComparison()) {
                 boolean[] c = b(out);
                 Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> DoubleKernels.compare(op, x, ao, as, y, 0, 0, c, co, cs, n));
-            } else if (StreamingStores.worthIt(8 * out.numel())) {
-                double[] c = d(out);
-                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> {
-                    if (!StreamingStores.binary(op, x, ao, as, y, 0, 0, c, co, cs, n)) {
-                        DoubleKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n);
-                    }
-                });
             } else {
                 double[] c = d(out);
-                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> DoubleKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n));
+                boolean stream = streams(out, par);
+                Loops.run(out, a, par, (co, cs, ao, as, z0, z1, z2, z3, n) -> DoubleKernels.binary(op, x, ao, as, y, 0, 0, c, co, cs, n, stream));
             }
         } else {
             Backend.super.binaryScalar(op, a, b, out);

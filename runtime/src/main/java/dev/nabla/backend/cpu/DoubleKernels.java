@@ -82,7 +82,11 @@ final class DoubleKernels {
         }
     }
 
-    static void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co, int cs, int n) {
+    /** {@code c = a op b} over a row; {@code stream}: try {@link StreamingStores} first (a large result). */
+    static void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co, int cs, int n, boolean stream) {
+        if (stream && StreamingStores.binary(op, a, ao, as, b, bo, bs, c, co, cs, n)) {
+            return;
+        }
         if (cs == 1 && as == 1 && co == ao && (bs == 0 || (bs == 1 && bo == ao)) && aligned(op, a, b, bo, bs, c, co, co + n)) {
             return;
         }

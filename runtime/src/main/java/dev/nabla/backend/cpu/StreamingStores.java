@@ -1,6 +1,7 @@
 package dev.nabla.backend.cpu;
 
 import dev.nabla.backend.BinaryOp;
+import java.lang.reflect.Array;
 
 /**
  * Elementwise {@code add}, {@code sub}, {@code mul} and {@code div} of float32 and float64,
@@ -77,12 +78,9 @@ final class StreamingStores {
      */
     static boolean binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
                           float[] c, int co, int cs, int n) {
-        if (!handles(op, as, bs, cs, n) || !separate(a, ao, c, co) || (bs == 1 && !separate(b, bo, c, co))) {
+        if (!accepts(op, a, ao, as, b, bo, bs, c, co, cs, n)) {
             return false;
         }
-        checkSpan(a.length, ao, n);
-        checkSpan(b.length, bo, bs == 0 ? 1 : n);
-        checkSpan(c.length, co, n);
         floatBinary(op.ordinal(), a, ao, b, bo, bs, c, co, n);
         return true;
     }
@@ -90,19 +88,28 @@ final class StreamingStores {
     /** The float64 twin of {@link #binary(BinaryOp, float[], int, int, float[], int, int, float[], int, int, int)}. */
     static boolean binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs,
                           double[] c, int co, int cs, int n) {
-        if (!handles(op, as, bs, cs, n) || !separate(a, ao, c, co) || (bs == 1 && !separate(b, bo, c, co))) {
+        if (!accepts(op, a, ao, as, b, bo, bs, c, co, cs, n)) {
             return false;
         }
-        checkSpan(a.length, ao, n);
-        checkSpan(b.length, bo, bs == 0 ? 1 : n);
-        checkSpan(c.length, co, n);
         doubleBinary(op.ordinal(), a, ao, b, bo, bs, c, co, n);
         return true;
     }
 
-    private static boolean handles(BinaryOp op, int as, int bs, int cs, int n) {
+    /**
+     * Whether the row is one these kernels handle (see {@code binary}), its spans checked
+     * against the arrays (any primitive arrays of one type) before native code sees them.
+     */
+    private static boolean accepts(BinaryOp op, Object a, int ao, int as, Object b, int bo, int bs,
+                                   Object c, int co, int cs, int n) {
         // nabla_stream.c numbers the ops as BinaryOp orders them: ADD, SUB, MUL, DIV.
-        return enabled && op.ordinal() <= BinaryOp.DIV.ordinal() && as == 1 && (bs == 0 || bs == 1) && cs == 1 && n >= MIN_ROW;
+        boolean handled = enabled && op.ordinal() <= BinaryOp.DIV.ordinal() && as == 1 && (bs == 0 || bs == 1)
+                && cs == 1 && n >= MIN_ROW && separate(a, ao, c, co) && (bs == 0 || separate(b, bo, c, co));
+        if (handled) {
+            checkSpan(Array.getLength(a), ao, n);
+            checkSpan(Array.getLength(b), bo, bs == 0 ? 1 : n);
+            checkSpan(Array.getLength(c), co, n);
+        }
+        return handled;
     }
 
     /**
