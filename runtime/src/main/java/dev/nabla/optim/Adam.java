@@ -1,6 +1,7 @@
 package dev.nabla.optim;
 
 import dev.nabla.Tensor;
+import java.util.function.BiConsumer;
 
 /**
  * Adam: PyTorch 1.13's {@code torch.optim.Adam}, with the same update. For each parameter
@@ -14,6 +15,12 @@ import dev.nabla.Tensor;
  * vMax = max(vMax, v), used instead of v                  (if amsgrad)
  * p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
+ *
+ * <p>The learning rate and {@code beta1} are the group's ({@link ParamGroup#lr()},
+ * {@link ParamGroup#momentum()}), which schedulers may change. The state dict holds each
+ * parameter's {@code step}, {@code exp_avg}, {@code exp_avg_sq} (and {@code max_exp_avg_sq} with
+ * AMSGrad) and each group's {@code lr}, {@code betas}, {@code eps}, {@code weight_decay},
+ * {@code amsgrad} and {@code maximize}.
  *
  * <pre>{@code
  * var opt = new Adam(model.parameters(), Adam.options().lr(1e-3));
@@ -53,11 +60,26 @@ public final class Adam extends Optimizer {
      */
     public void addParamGroup(Iterable<? extends Tensor> params, AdamOptions options) {
         AdamOptions o = options.copy();
-        update.add(addGroup(params, o.lr()), o);
+        update.add(this, params, o);
     }
 
     @Override
     public void step() {
         update.step();
+    }
+
+    @Override
+    void writeState(int group, int index, BiConsumer<String, Tensor> out) {
+        update.writeState(group, index, out);
+    }
+
+    @Override
+    void writeHyperparameters(int group, BiConsumer<String, Tensor> out) {
+        update.writeHyperparameters(group, out);
+    }
+
+    @Override
+    Runnable readState(StateDicts.Reader in, long[][] ids) {
+        return update.readState(in, ids);
     }
 }

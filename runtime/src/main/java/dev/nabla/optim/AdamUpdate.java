@@ -5,6 +5,7 @@ import dev.nabla.Tensor;
 import dev.nabla.backend.Backends;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The update shared by {@link Adam} and {@link AdamW} (PyTorch 1.13's {@code _single_tensor_adam}
@@ -18,7 +19,8 @@ final class AdamUpdate {
     /** A group's hyperparameters and the state of each of its parameters. */
     private static final class Group {
         final ParamGroup params;
-        final AdamOptions options;
+        /** Replaced, not changed, by {@link #readState}; its lr and beta1 are the initial values only. */
+        AdamOptions options;
         final Tensor[] expAvg;
         final Tensor[] expAvgSq;
         final Tensor[] maxExpAvgSq;
@@ -43,8 +45,9 @@ final class AdamUpdate {
         this.decoupled = decoupled;
     }
 
-    void add(ParamGroup params, AdamOptions options) {
-        groups.add(new Group(params, options));
+    /** Adds a group to {@code optimizer} with {@code options} (already copied), beta1 as its momentum term. */
+    void add(Optimizer optimizer, Iterable<? extends Tensor> params, AdamOptions options) {
+        groups.add(new Group(optimizer.addGroup(params, options.lr(), options.beta1(), 1), options));
     }
 
     void step() {
@@ -74,10 +77,11 @@ final class AdamUpdate {
         Tensor expAvg = group.expAvg[i];
         Tensor expAvgSq = group.expAvgSq[i];
         long step = ++group.steps[i];
+        double beta1 = group.params.momentum();
+        double beta2 = o.beta2();
         Tensor maxExpAvgSq = o.amsgrad() ? group.maxExpAvgSq[i] : null;
-        if (Backends.forDevice(p.device()).adamStep(p, grad, expAvg, expAvgSq, maxExpAvgSq, lr, o.beta1(), o.beta2(),
-                o.eps(), o.weightDecay(), decoupled, o.maximize(), 1 - Math.pow(o.beta1(), step),
-                1 - Math.pow(o.beta2(), step))) {
+        if (Backends.forDevice(p.device()).adamStep(p, grad, expAvg, expAvgSq, maxExpAvgSq, lr, beta1, beta2, o.eps(),
+                o.weightDecay(), decoupled, o.maximize(), 1 - Math.pow(beta1, step), 1 - Math.pow(beta2, step))) {
             p.storage().bumpVersion();
             expAvg.storage().bumpVersion();
             expAvgSq.storage().bumpVersion();
@@ -97,8 +101,6 @@ final class AdamUpdate {
                 grad = grad.add(p.mul(wd));
             }
         }
-        double beta1 = o.beta1();
-        double beta2 = o.beta2();
         // expAvg = beta1 * expAvg + (1 - beta1) * grad
         Tensor scratch = grad.mul(1 - beta1);
         expAvg.mul_(beta1).add_(scratch);
@@ -121,5 +123,90 @@ final class AdamUpdate {
         // denominator (as PyTorch's capturable path does) to save a pass over the parameter.
         Tensor denom = second.sqrt().mul_(1 / (biasCorrection2Sqrt * -stepSize)).add_(o.eps() / -stepSize);
         p.add_(expAvg.div(denom, denom));
+    }
+
+    /** See {@link Optimizer#writeState}: {@code step}, {@code exp_avg}, {@code exp_avg_sq} and, with AMSGrad, {@code max_exp_avg_sq}. */
+    void writeState(int group, int index, BiConsumer<String, Tensor> out) {
+        Group g = groups.get(group);
+        if (g.expAvg[index] == null) {
+            return;
+        }
+        out.accept("step", StateDicts.real(g.steps[index]));
+        out.accept("exp_avg", g.expAvg[index]);
+        out.accept("exp_avg_sq", g.expAvgSq[index]);
+        if (g.maxExpAvgSq[index] != null) {
+            out.accept("max_exp_avg_sq", g.maxExpAvgSq[index]);
+        }
+    }
+
+    /** See {@link Optimizer#writeHyperparameters}: PyTorch's {@code lr, betas, eps, weight_decay, amsgrad, maximize}. */
+    void writeHyperparameters(int group, BiConsumer<String, Tensor> out) {
+        Group g = groups.get(group);
+        AdamOptions o = g.options;
+        out.accept("lr", StateDicts.real(g.params.lr()));
+        out.accept("betas", StateDicts.reals(g.params.momentum(), o.beta2()));
+        out.accept("eps", StateDicts.real(o.eps()));
+        out.accept("weight_decay", StateDicts.real(o.weightDecay()));
+        out.accept("amsgrad", StateDicts.bool(o.amsgrad()));
+        out.accept("maximize", StateDicts.bool(o.maximize()));
+    }
+
+    /** See {@link Optimizer#readState}. */
+    Runnable readState(StateDicts.Reader in, long[][] ids) {
+        int n = groups.size();
+        AdamOptions[] options = new AdamOptions[n];
+        long[][] steps = new long[n][];
+        Tensor[][][] moments = new Tensor[n][][];
+        for (int g = 0; g < n; g++) {
+            String prefix = "param_groups." + g + ".";
+            double lr = Optimizer.readLr(in, g);
+            double[] betas = in.reals(prefix + "betas", 2);
+            for (int b = 0; b < 2; b++) {
+                if (!(betas[b] >= 0 && betas[b] < 1)) {
+                    throw in.error(prefix + "betas", "must hold two numbers in [0, 1), got " + betas[0] + " and " + betas[1]);
+                }
+            }
+            AdamOptions o = new AdamOptions(in.real(prefix + "weight_decay", w -> w >= 0, "a non-negative weight decay"))
+                    .lr(lr)
+                    .betas(betas[0], betas[1])
+                    .eps(in.real(prefix + "eps", e -> e >= 0, "a non-negative epsilon"))
+                    .amsgrad(in.bool(prefix + "amsgrad"))
+                    .maximize(in.bool(prefix + "maximize"));
+            options[g] = o;
+            List<Tensor> params = groups.get(g).params.params();
+            steps[g] = new long[params.size()];
+            moments[g] = new Tensor[params.size()][];
+            for (int i = 0; i < params.size(); i++) {
+                String state = "state." + ids[g][i] + ".";
+                if (!in.has(state + "step")) {
+                    continue;
+                }
+                // Bias correction raises the betas to this power: it must be the whole count that was saved.
+                double step = in.real(state + "step", s -> s >= 1 && s <= 0x1p53 && s == Math.rint(s),
+                        "a whole number of steps from 1 to 2^53");
+                steps[g][i] = (long) step;
+                Tensor p = params.get(i);
+                moments[g][i] = new Tensor[] {
+                    in.copyLike(state + "exp_avg", p),
+                    in.copyLike(state + "exp_avg_sq", p),
+                    o.amsgrad() ? in.copyLike(state + "max_exp_avg_sq", p) : null,
+                };
+            }
+        }
+        return () -> {
+            for (int g = 0; g < n; g++) {
+                Group group = groups.get(g);
+                group.params.setLr(options[g].lr());
+                group.params.setMomentum(options[g].beta1());
+                group.options = options[g];
+                for (int i = 0; i < steps[g].length; i++) {
+                    Tensor[] m = moments[g][i];
+                    group.steps[i] = steps[g][i];
+                    group.expAvg[i] = m == null ? null : m[0];
+                    group.expAvgSq[i] = m == null ? null : m[1];
+                    group.maxExpAvgSq[i] = m == null ? null : m[2];
+                }
+            }
+        };
     }
 }

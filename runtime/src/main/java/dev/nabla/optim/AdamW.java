@@ -1,6 +1,7 @@
 package dev.nabla.optim;
 
 import dev.nabla.Tensor;
+import java.util.function.BiConsumer;
 
 /**
  * AdamW, Adam with decoupled weight decay: PyTorch 1.13's {@code torch.optim.AdamW}, with the
@@ -11,6 +12,12 @@ import dev.nabla.Tensor;
  * p = p * (1 - lr * weightDecay)
  * (then Adam's update without the L2 term)
  * </pre>
+ *
+ * <p>The learning rate and {@code beta1} are the group's ({@link ParamGroup#lr()},
+ * {@link ParamGroup#momentum()}), which schedulers may change. The state dict holds each
+ * parameter's {@code step}, {@code exp_avg}, {@code exp_avg_sq} (and {@code max_exp_avg_sq} with
+ * AMSGrad) and each group's {@code lr}, {@code betas}, {@code eps}, {@code weight_decay},
+ * {@code amsgrad} and {@code maximize}.
  *
  * <pre>{@code
  * var opt = new AdamW(model.parameters(), AdamW.options().lr(1e-3).weightDecay(0.05));
@@ -50,11 +57,26 @@ public final class AdamW extends Optimizer {
      */
     public void addParamGroup(Iterable<? extends Tensor> params, AdamOptions options) {
         AdamOptions o = options.copy();
-        update.add(addGroup(params, o.lr()), o);
+        update.add(this, params, o);
     }
 
     @Override
     public void step() {
         update.step();
+    }
+
+    @Override
+    void writeState(int group, int index, BiConsumer<String, Tensor> out) {
+        update.writeState(group, index, out);
+    }
+
+    @Override
+    void writeHyperparameters(int group, BiConsumer<String, Tensor> out) {
+        update.writeHyperparameters(group, out);
+    }
+
+    @Override
+    Runnable readState(StateDicts.Reader in, long[][] ids) {
+        return update.readState(in, ids);
     }
 }

@@ -4,6 +4,7 @@ import dev.nabla.Grad;
 import dev.nabla.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Stochastic gradient descent with optional momentum, dampening, weight decay and Nesterov
@@ -18,6 +19,11 @@ import java.util.List;
  * p = p - lr * d
  * </pre>
  *
+ * <p>The learning rate and the momentum are the group's ({@link ParamGroup#lr()},
+ * {@link ParamGroup#momentum()}), which schedulers may change. The state dict holds each
+ * parameter's {@code momentum_buffer} and each group's {@code lr}, {@code momentum},
+ * {@code dampening}, {@code weight_decay}, {@code nesterov} and {@code maximize}.
+ *
  * <pre>{@code
  * var opt = new SGD(model.parameters(), SGD.options(0.1).momentum(0.9).nesterov(true));
  * }</pre>
@@ -28,7 +34,8 @@ public final class SGD extends Optimizer {
     /** A group's hyperparameters and the momentum buffer of each of its parameters. */
     private static final class Group {
         final ParamGroup params;
-        final Options options;
+        /** Replaced, not changed, by {@link #loadStateDict}; its lr and momentum are the initial values only. */
+        Options options;
         final Tensor[] momentum;
 
         Group(ParamGroup params, Options options) {
@@ -66,7 +73,7 @@ public final class SGD extends Optimizer {
     public void addParamGroup(Iterable<? extends Tensor> params, Options options) {
         Options o = options.copy();
         check(!o.nesterov || (o.momentum > 0 && o.dampening == 0), "Nesterov momentum requires a momentum and zero dampening");
-        groups.add(new Group(addGroup(params, o.lr), o));
+        groups.add(new Group(addGroup(params, o.lr, o.momentum, Double.POSITIVE_INFINITY), o));
     }
 
     @Override
@@ -75,6 +82,7 @@ public final class SGD extends Optimizer {
             for (Group group : groups) {
                 Options o = group.options;
                 double lr = group.params.lr();
+                double momentum = group.params.momentum();
                 List<Tensor> params = group.params.params();
                 for (int i = 0; i < params.size(); i++) {
                     Tensor p = params.get(i);
@@ -88,20 +96,79 @@ public final class SGD extends Optimizer {
                     if (o.weightDecay != 0) {
                         d = d.add(p.mul(o.weightDecay));
                     }
-                    if (o.momentum != 0) {
+                    if (momentum != 0) {
                         Tensor buf = group.momentum[i];
                         if (buf == null) {
                             buf = d.clone();
                             group.momentum[i] = buf;
                         } else {
-                            buf.mul_(o.momentum).add_(o.dampening == 0 ? d : d.mul(1 - o.dampening));
+                            buf.mul_(momentum).add_(o.dampening == 0 ? d : d.mul(1 - o.dampening));
                         }
-                        d = o.nesterov ? d.add(buf.mul(o.momentum)) : buf;
+                        d = o.nesterov ? d.add(buf.mul(momentum)) : buf;
                     }
                     p.add_(d.mul(-lr));
                 }
             }
         }
+    }
+
+    @Override
+    void writeState(int group, int index, BiConsumer<String, Tensor> out) {
+        Tensor buf = groups.get(group).momentum[index];
+        if (buf != null) {
+            out.accept("momentum_buffer", buf);
+        }
+    }
+
+    @Override
+    void writeHyperparameters(int group, BiConsumer<String, Tensor> out) {
+        Group g = groups.get(group);
+        Options o = g.options;
+        out.accept("lr", StateDicts.real(g.params.lr()));
+        out.accept("momentum", StateDicts.real(g.params.momentum()));
+        out.accept("dampening", StateDicts.real(o.dampening));
+        out.accept("weight_decay", StateDicts.real(o.weightDecay));
+        out.accept("nesterov", StateDicts.bool(o.nesterov));
+        out.accept("maximize", StateDicts.bool(o.maximize));
+    }
+
+    @Override
+    Runnable readState(StateDicts.Reader in, long[][] ids) {
+        int n = groups.size();
+        double[] lr = new double[n];
+        Options[] options = new Options[n];
+        Tensor[][] buffers = new Tensor[n][];
+        for (int g = 0; g < n; g++) {
+            String prefix = "param_groups." + g + ".";
+            lr[g] = readLr(in, g);
+            Options o = new Options(lr[g]);
+            o.momentum = in.real(prefix + "momentum", m -> m >= 0, "a non-negative momentum");
+            o.dampening = in.real(prefix + "dampening", Double::isFinite, "finite");
+            o.weightDecay = in.real(prefix + "weight_decay", w -> w >= 0, "a non-negative weight decay");
+            o.nesterov = in.bool(prefix + "nesterov");
+            o.maximize = in.bool(prefix + "maximize");
+            if (o.nesterov && (o.momentum <= 0 || o.dampening != 0)) {
+                throw in.error(prefix + "nesterov", "is true, but Nesterov momentum requires a momentum and zero dampening");
+            }
+            options[g] = o;
+            List<Tensor> params = groups.get(g).params.params();
+            buffers[g] = new Tensor[params.size()];
+            for (int i = 0; i < params.size(); i++) {
+                String key = "state." + ids[g][i] + ".momentum_buffer";
+                if (in.has(key)) {
+                    buffers[g][i] = in.copyLike(key, params.get(i));
+                }
+            }
+        }
+        return () -> {
+            for (int g = 0; g < n; g++) {
+                Group group = groups.get(g);
+                group.params.setLr(lr[g]);
+                group.params.setMomentum(options[g].momentum);
+                group.options = options[g];
+                System.arraycopy(buffers[g], 0, group.momentum, 0, buffers[g].length);
+            }
+        };
     }
 
     /** The momentum buffer of {@code param}, or null before its first update or without momentum. */
