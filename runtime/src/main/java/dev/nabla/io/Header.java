@@ -1,19 +1,18 @@
 package dev.nabla.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nabla.internal.Shapes;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +35,17 @@ final class Header {
     /** The reference implementation's bound on the header's size (100 MB). */
     static final long MAX_HEADER_BYTES = 100_000_000L;
 
-    private static final JsonMapper MAPPER = new JsonMapper();
+    /**
+     * Jackson with its string and name limits (20 M and 50 k characters by default) raised to
+     * the header's own bound, so that every header the format allows parses: a long metadata
+     * value or tensor name is not an error.
+     */
+    private static final JsonMapper MAPPER = new JsonMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength((int) MAX_HEADER_BYTES)
+                    .maxNameLength((int) MAX_HEADER_BYTES)
+                    .build())
+            .build());
 
     /**
      * One tensor's description.
@@ -57,30 +66,23 @@ final class Header {
     // ================================================================ reading
 
     /**
-     * Parses and validates a header.
+     * Parses and validates a header as it streams in, holding no copy of its text: only what
+     * it describes (names, shapes, metadata strings) is kept.
      *
-     * @param bytes the header's bytes (UTF-8 JSON, possibly padded with spaces)
+     * @param text the header's text (UTF-8 JSON, possibly padded with spaces), decoded by a
+     *     decoder that reports malformed input
      * @param dataBytes the size of the data area that follows the header
      * @throws SafeTensorsFormatException naming the file and the offending key for any violation
      *     of the format: bad UTF-8 or JSON, a duplicate key, an entry that is not an object, an
      *     unknown dtype, a bad shape or offsets, or data regions that overlap, leave gaps or do
      *     not cover the data area exactly
+     * @throws IOException if reading the text fails
      */
-    static Header parse(Path file, byte[] bytes, long dataBytes) throws SafeTensorsFormatException {
-        String json;
-        try {
-            json = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new SafeTensorsFormatException(file, null, "the header is not valid UTF-8", e);
-        }
+    static Header parse(Path file, Reader text, long dataBytes) throws IOException {
         List<Entry> entries = new ArrayList<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         String key = null;
-        try (JsonParser p = MAPPER.createParser(json)) {
+        try (JsonParser p = MAPPER.createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new SafeTensorsFormatException(file, null, "the header is not a JSON object");
             }
@@ -103,12 +105,10 @@ final class Header {
             if (p.nextToken() != null) {
                 throw new SafeTensorsFormatException(file, null, "the header has content after its JSON object");
             }
+        } catch (CharacterCodingException e) {
+            throw new SafeTensorsFormatException(file, null, "the header is not valid UTF-8", e);
         } catch (JsonProcessingException e) {
             throw new SafeTensorsFormatException(file, key, "the header is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (SafeTensorsFormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SafeTensorsFormatException(file, null, "the header cannot be parsed: " + e.getMessage(), e);
         }
         checkCoverage(file, entries, dataBytes);
         return new Header(entries, metadata);
@@ -250,34 +250,36 @@ final class Header {
     // ================================================================ writing
 
     /**
-     * The header for {@code entries}, in their order, after {@code metadata} if it is not
-     * empty: UTF-8 JSON padded with spaces to a multiple of 8 bytes, so that the data area
-     * starts 8-byte aligned.
+     * Writes the header's JSON for {@code entries}, in their order, after {@code metadata} if
+     * it is not empty, to {@code out} as UTF-8, streaming (no copy of the text is built);
+     * {@code out} is flushed, not closed. The caller pads it.
      */
-    static byte[] encode(List<Entry> entries, Map<String, String> metadata) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        if (!metadata.isEmpty()) {
-            ObjectNode m = root.putObject(METADATA_KEY);
-            metadata.forEach(m::put);
-        }
-        for (Entry e : entries) {
-            ObjectNode o = root.putObject(e.name());
-            o.put("dtype", e.dtype().name());
-            ArrayNode shape = o.putArray("shape");
-            for (long d : e.shape()) {
-                shape.add(d);
+    static void write(List<Entry> entries, Map<String, String> metadata, OutputStream out) throws IOException {
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            if (!metadata.isEmpty()) {
+                g.writeObjectFieldStart(METADATA_KEY);
+                for (Map.Entry<String, String> m : metadata.entrySet()) {
+                    g.writeStringField(m.getKey(), m.getValue());
+                }
+                g.writeEndObject();
             }
-            o.putArray("data_offsets").add(e.begin()).add(e.end());
+            for (Entry e : entries) {
+                g.writeObjectFieldStart(e.name());
+                g.writeStringField("dtype", e.dtype().name());
+                g.writeArrayFieldStart("shape");
+                for (long d : e.shape()) {
+                    g.writeNumber(d);
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("data_offsets");
+                g.writeNumber(e.begin());
+                g.writeNumber(e.end());
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndObject();
         }
-        byte[] json;
-        try {
-            json = MAPPER.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a safetensors header", e);
-        }
-        int padded = (json.length + 7) & ~7;
-        byte[] out = Arrays.copyOf(json, padded);
-        Arrays.fill(out, json.length, padded, (byte) ' ');
-        return out;
     }
 }

@@ -5,13 +5,24 @@ import dev.nabla.Tensor;
 import dev.nabla.backend.cpu.CpuStorage;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
+import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -22,6 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Saves and loads state dicts ({@code Map<String, Tensor>}) in the
@@ -41,18 +54,32 @@ import java.util.concurrent.ThreadLocalRandom;
  * ones (each group in state-dict order), so that every region is aligned to its element size
  * as the reference implementation's layout (dtype by dtype) guarantees; the header is padded
  * with spaces to a multiple of 8 bytes. Nabla's dtypes are written as {@code FLOAT32 -> F32},
- * {@code FLOAT64 -> F64}, {@code INT64 -> I64}, {@code BOOL -> BOOL}. The file is written to a
- * temporary file in the same directory and renamed over the target atomically, so a failed
- * save leaves any previous file as it was.
+ * {@code FLOAT64 -> F64}, {@code INT64 -> I64}, {@code BOOL -> BOOL}. The header is streamed
+ * to the file, never held as text. The file is written to a temporary file in the same
+ * directory, {@code .<name>.<pid>.<random>.nabla-save.tmp}, and renamed over the target
+ * atomically, so a failed save leaves any previous file as it was and deletes its temporary
+ * file; a save whose process was killed cannot, so each save first deletes the temporary files
+ * in its directory whose process is no longer running.
  *
  * <p>Reading: the whole header is validated before any tensor is allocated, and a file that
  * breaks the format is rejected with a {@link SafeTensorsFormatException} naming the file and
- * the offending key. Types without a Nabla counterpart widen without loss: {@code F16} and
+ * the offending key. The header is parsed as it streams from the file, so every header within
+ * the format's 100 MB bound costs only the memory of what it describes, and strings (metadata
+ * values, names) may be as long as that bound allows. A tensor the Java heap cannot hold is an
+ * {@link IOException} naming it and its size, not an {@link OutOfMemoryError}; so is a header
+ * whose contents alone overflow the heap. Types without a Nabla counterpart widen without loss: {@code F16} and
  * {@code BF16} load as FLOAT32; {@code I32}, {@code I16}, {@code I8}, {@code U32},
  * {@code U16} and {@code U8} as INT64. {@code U64} and the 8-bit float types are rejected.
  * Loaded tensors are contiguous CPU tensors that do not require grad.
  */
 public final class SafeTensors {
+    /** The end of a temporary file's name; see {@link #createTemp}. */
+    private static final String TEMP_SUFFIX = ".nabla-save.tmp";
+
+    /** A temporary file's name: {@code .<target>.<pid>.<16 hex digits>.nabla-save.tmp}. */
+    private static final Pattern TEMP_NAME = Pattern.compile("\\..+\\.([0-9]{1,18})\\.[0-9a-f]{16}"
+            + Pattern.quote(TEMP_SUFFIX));
+
     /** Bytes moved per read or write call: large enough to stream at disk speed, small enough to keep. */
     private static final int CHUNK_BYTES = 1 << 20;
 
@@ -65,8 +92,8 @@ public final class SafeTensors {
      *
      * @param stateDict tensors by name, in the order the file's header lists them; tensors on
      *     another device or not contiguous are saved from contiguous CPU copies
-     * @throws IllegalArgumentException if a name or tensor is null, or a tensor is named
-     *     {@code "__metadata__"}
+     * @throws IllegalArgumentException if a name or tensor is null, a tensor is named
+     *     {@code "__metadata__"}, or the header would exceed the format's 100 MB
      * @throws IOException if the file cannot be written; a previous file is then left intact
      */
     public static void save(Map<String, Tensor> stateDict, Path file) throws IOException {
@@ -80,8 +107,8 @@ public final class SafeTensors {
      * @param stateDict tensors by name, in the order the file's header lists them; tensors on
      *     another device or not contiguous are saved from contiguous CPU copies
      * @param metadata free-form strings by key; omitted from the header when empty
-     * @throws IllegalArgumentException if a name, tensor, metadata key or value is null, or a
-     *     tensor is named {@code "__metadata__"}
+     * @throws IllegalArgumentException if a name, tensor, metadata key or value is null, a
+     *     tensor is named {@code "__metadata__"}, or the header would exceed the format's 100 MB
      * @throws IOException if the file cannot be written; a previous file is then left intact
      */
     public static void save(Map<String, Tensor> stateDict, Map<String, String> metadata, Path file) throws IOException {
@@ -128,16 +155,16 @@ public final class SafeTensors {
             placed.set(i, new Header.Entry(e.name(), e.dtype(), e.shape(), e.numel(), at, at + bytes));
             at += bytes;
         }
-        byte[] header = Header.encode(placed, meta);
 
         Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        removeAbandonedTemps(dir);
         Path tmp = createTemp(target);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                long dataStart = writeHeader(ch, placed, meta);
+                ch.position(dataStart);
                 ByteBuffer buf = chunk(Math.max(at, 8));
-                buf.putLong(header.length).flip();
-                writeFully(ch, buf);
-                writeFully(ch, ByteBuffer.wrap(header));
                 for (int i : layout) {
                     writeData(ch, tensors.get(i), buf);
                 }
@@ -155,6 +182,67 @@ public final class SafeTensors {
     }
 
     /**
+     * Writes the header length and the header, streamed from {@code entries} and padded with
+     * spaces to a multiple of 8 bytes (so that the data area starts 8-byte aligned), without
+     * building its text in memory: the JSON goes straight to the file and its length is filled
+     * in afterwards.
+     *
+     * @return the position of the data area
+     */
+    private static long writeHeader(FileChannel ch, List<Header.Entry> entries, Map<String, String> metadata)
+            throws IOException {
+        ch.position(8);
+        // Not closed: that would close the channel.
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        Header.write(entries, metadata, out);
+        out.flush();
+        long json = ch.position() - 8;
+        long padded = (json + 7) & ~7L;
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long i = json; i < padded; i++) {
+            b.put((byte) ' ');
+        }
+        b.flip();
+        writeFully(ch, b);
+        if (padded > Header.MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException("SafeTensors.save: the header would be " + padded + " bytes, more than the "
+                    + Header.MAX_HEADER_BYTES + " the format allows (names and metadata are too long)");
+        }
+        b.clear();
+        b.putLong(padded).flip();
+        while (b.hasRemaining()) {
+            ch.write(b, b.position());
+        }
+        return 8 + padded;
+    }
+
+    /**
+     * Deletes the temporary files that saves into {@code dir} left behind when their process
+     * was killed: files named as {@link #createTemp} names them whose process is no longer
+     * running. Those of running processes (a save in progress) are left alone.
+     */
+    private static void removeAbandonedTemps(Path dir) throws IOException {
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, ".*" + TEMP_SUFFIX)) {
+            for (Path temp : temps) {
+                Matcher m = TEMP_NAME.matcher(temp.getFileName().toString());
+                if (!m.matches()) {
+                    continue;
+                }
+                long pid = Long.parseLong(m.group(1));
+                // This process deletes its own temporary when a save fails, so one of its own that
+                // is here belongs to a save running now on another thread.
+                boolean running = pid == self || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (!running) {
+                    Files.deleteIfExists(temp);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // No directory yet: creating the temporary file reports it.
+        }
+    }
+
+    /**
      * A new empty file beside {@code target}, so that the final rename stays on one file
      * system. Created with the default permissions, as the target would be, unlike
      * {@link Files#createTempFile}'s owner-only ones.
@@ -162,8 +250,8 @@ public final class SafeTensors {
     private static Path createTemp(Path target) throws IOException {
         Path dir = target.getParent();
         for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve("." + target.getFileName() + "."
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + String.format("%016x", ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
             try {
                 Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
                 return tmp;
@@ -246,7 +334,8 @@ public final class SafeTensors {
      *     as FLOAT32 and narrower integers as INT64
      * @throws SafeTensorsFormatException if the file breaks the format or holds a dtype Nabla
      *     cannot load; the message names the file and the offending key
-     * @throws IOException if the file cannot be read
+     * @throws IOException if the file cannot be read, or a tensor does not fit in the Java heap
+     *     (the message names the tensor and the bytes it needs)
      */
     public static Map<String, Tensor> load(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -300,38 +389,119 @@ public final class SafeTensors {
         return n;
     }
 
+    /**
+     * Parses the header straight from the file through a strict UTF-8 decoder, so that a header
+     * of up to the format's 100 MB costs the memory of what it describes, not of its text.
+     */
     private static Header readHeader(Path file, FileChannel ch, long headerBytes) throws IOException {
-        ByteBuffer json = ByteBuffer.allocate((int) headerBytes);
-        readFully(file, ch, json, 8);
-        return Header.parse(file, json.array(), ch.size() - 8 - headerBytes);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        Reader text = new InputStreamReader(new RegionStream(file, ch, 8, headerBytes), utf8);
+        try {
+            return Header.parse(file, text, ch.size() - 8 - headerBytes);
+        } catch (OutOfMemoryError oom) {
+            // A header within the bound can still describe more than a small heap holds (a single
+            // string of 90 MB, a million tensors); what the parse built is garbage now.
+            Runtime rt = Runtime.getRuntime();
+            throw new IOException(file + ": the header (" + headerBytes + " bytes) describes more than the Java heap can"
+                    + " hold (maximum " + rt.maxMemory() + " bytes): its names, shapes and metadata strings alone do not"
+                    + " fit; give the JVM more heap (-Xmx)");
+        }
+    }
+
+    /** The bytes {@code [from, from + length)} of a channel, read at their positions. */
+    private static final class RegionStream extends InputStream {
+        private final Path file;
+        private final FileChannel ch;
+        private long position;
+        private final long end;
+
+        RegionStream(Path file, FileChannel ch, long from, long length) {
+            this.file = file;
+            this.ch = ch;
+            this.position = from;
+            this.end = from + length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (position >= end) {
+                return -1;
+            }
+            int n = (int) Math.min(len, end - position);
+            ByteBuffer into = ByteBuffer.wrap(b, off, n);
+            int r = ch.read(into, position);
+            if (r < 0) {
+                throw new EOFException(file + ": the file ended at byte " + position + " while reading its header; was it"
+                        + " truncated while being read?");
+            }
+            position += r;
+            return r;
+        }
+    }
+
+    /**
+     * A new array for {@code e}'s elements, or an error naming the tensor and its size where the
+     * heap cannot hold it, rather than an {@link OutOfMemoryError} that could strike anywhere.
+     */
+    private static Object allocate(Path file, Header.Entry e) throws IOException {
+        DType dtype = e.dtype().loadsAs;
+        long bytes = e.numel() * dtype.byteSize();
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap) {
+            throw tooLarge(file, e, bytes);
+        }
+        int n = (int) e.numel();
+        try {
+            switch (dtype) {
+                case FLOAT32:
+                    return new float[n];
+                case FLOAT64:
+                    return new double[n];
+                case INT64:
+                    return new long[n];
+                default:
+                    return new boolean[n];
+            }
+        } catch (OutOfMemoryError oom) {
+            // Only this one array was being allocated, and it was not: nothing else is left half-made.
+            throw tooLarge(file, e, bytes);
+        }
+    }
+
+    private static IOException tooLarge(Path file, Header.Entry e, long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        return new IOException(file + ": tensor '" + e.name() + "' (" + e.dtype() + " " + Arrays.toString(e.shape())
+                + ", loaded as " + e.dtype().loadsAs + ") needs " + bytes + " bytes, which the Java heap cannot hold (maximum "
+                + rt.maxMemory() + " bytes, " + (rt.totalMemory() - rt.freeMemory()) + " in use); give the JVM more heap"
+                + " (-Xmx) or load fewer tensors at once");
     }
 
     private static Tensor readTensor(Path file, FileChannel ch, long dataStart, Header.Entry e, ByteBuffer buf)
             throws IOException {
         SafeDType type = e.dtype();
         int n = (int) e.numel();
-        Object array;
+        Object array = allocate(file, e);
         CpuStorage storage;
         switch (type.loadsAs) {
             case FLOAT32:
-                float[] f = new float[n];
-                array = f;
-                storage = CpuStorage.wrap(f);
+                storage = CpuStorage.wrap((float[]) array);
                 break;
             case FLOAT64:
-                double[] d = new double[n];
-                array = d;
-                storage = CpuStorage.wrap(d);
+                storage = CpuStorage.wrap((double[]) array);
                 break;
             case INT64:
-                long[] l = new long[n];
-                array = l;
-                storage = CpuStorage.wrap(l);
+                storage = CpuStorage.wrap((long[]) array);
                 break;
             default:
-                boolean[] b = new boolean[n];
-                array = b;
-                storage = CpuStorage.wrap(b);
+                storage = CpuStorage.wrap((boolean[]) array);
         }
         int per = buf.capacity() / type.byteSize;
         long position = dataStart + e.begin();
