@@ -35,21 +35,39 @@ final class Attention {
                     + Arrays.toString(k.shape()) + " and value " + Arrays.toString(v.shape()));
         }
         if (mask != null && causal) {
-            throw new IllegalArgumentException(op + ": an explicit mask and causal=true cannot be used together;"
-                    + " pass one of them (PyTorch: \"_scaled_dot_product_attention: Explicit attn_mask should not be set"
-                    + " when is_causal=True\")");
+            throw new IllegalArgumentException(op + ": an explicit mask should not be set when causal is true;"
+                    + " pass one of them");
         }
-        long l = q.size(-2);
-        long s = k.size(-2);
-        Tensor scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(e));
+        if (mask != null) {
+            checkMask(op, mask, q, k);
+        }
+        return attend(q, k, v, mask, true, causal, 0);
+    }
+
+    /**
+     * {@code softmax(q k^T / sqrt(E) + mask) v} of validated operands, with dropout on the
+     * attention weights when {@code dropout > 0} (multi-head attention while training).
+     *
+     * @param mask null, floating (added) or BOOL: true keeps if {@code boolKeeps} (SDPA's
+     *     convention), true forbids otherwise (nn.MultiheadAttention's)
+     */
+    static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor mask, boolean boolKeeps, boolean causal, double dropout) {
+        Tensor scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(q.size(-1)));
         if (causal) {
-            scores = scores.maskedFill(causalMask(l, s, q).eq(0), Double.NEGATIVE_INFINITY);
+            scores = scores.maskedFill(causalMask(q.size(-2), k.size(-2), q).eq(0), Double.NEGATIVE_INFINITY);
+        } else if (mask != null && mask.dtype() == DType.BOOL) {
+            scores = scores.maskedFill(boolKeeps ? mask.eq(0) : mask, Double.NEGATIVE_INFINITY);
         } else if (mask != null) {
-            scores = applyMask(op, scores, mask);
+            scores = scores.add(mask.to(scores.dtype()));
         }
         // softmax subtracts each row's maximum, so large scores cannot overflow; a fully masked row
         // (all -inf) gives NaN, as PyTorch 1.13's attention does.
-        return scores.softmax(-1).matmul(v);
+        Tensor weights = scores.softmax(-1);
+        if (dropout > 0) {
+            Tensor keep = Tensor.rand(weights.dtype(), weights.shape()).ge(dropout).to(weights.dtype()).mul_(1 / (1 - dropout));
+            weights = weights.mul(keep.to(weights.device()));
+        }
+        return weights.matmul(v);
     }
 
     /** BOOL {@code [l, s]}, true where query {@code i} may attend to key {@code j <= i} (the top-left lower triangle). */
@@ -59,24 +77,28 @@ final class Attention {
         return cols.le(rows).to(like.device());
     }
 
-    /** {@code scores} with a BOOL mask (true keeps) or an added floating mask, broadcast to the scores. */
-    private static Tensor applyMask(String op, Tensor scores, Tensor mask) {
-        if (!mask.device().equals(scores.device())) {
-            throw new IllegalArgumentException(op + ": the mask is on " + mask.device() + " but the scores are on "
-                    + scores.device());
-        }
-        if (!broadcastsTo(mask.shape(), scores.shape())) {
+    /**
+     * @throws IllegalArgumentException unless {@code mask} is BOOL or floating, on the query's device,
+     *     and broadcasts to the scores {@code [..., L, S]}
+     */
+    private static void checkMask(String op, Tensor mask, Tensor q, Tensor k) {
+        checkMaskKind(op, mask, q);
+        long[] scores = q.shape();
+        scores[scores.length - 1] = k.size(-2);
+        if (!broadcastsTo(mask.shape(), scores)) {
             throw new IllegalArgumentException(op + ": a mask of shape " + Arrays.toString(mask.shape())
-                    + " does not broadcast to the attention scores [..., L, S] of shape " + Arrays.toString(scores.shape()));
+                    + " does not broadcast to the attention scores [..., L, S] of shape " + Arrays.toString(scores));
         }
-        if (mask.dtype() == DType.BOOL) {
-            return scores.maskedFill(mask.eq(0), Double.NEGATIVE_INFINITY);
+    }
+
+    /** @throws IllegalArgumentException unless {@code mask} is BOOL or floating and on the query's device */
+    static void checkMaskKind(String op, Tensor mask, Tensor q) {
+        if (!mask.device().equals(q.device())) {
+            throw new IllegalArgumentException(op + ": the mask is on " + mask.device() + " but the query is on " + q.device());
         }
-        if (!mask.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": the mask must be bool (true keeps) or floating (added), got "
-                    + mask.dtype().torchName());
+        if (mask.dtype() != DType.BOOL && !mask.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": the mask must be bool or floating point, got " + mask.dtype().torchName());
         }
-        return scores.add(mask.to(scores.dtype()));
     }
 
     private static boolean broadcastsTo(long[] from, long[] to) {

@@ -23,7 +23,7 @@ final class Losses {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException(op + ": label_smoothing must be between 0.0 and 1.0. Got: " + labelSmoothing);
         }
-        Tensor[] flat = flatten(op, input, target, ignoreIndex);
+        Tensor[] flat = flatten(op, "logits", input, target, ignoreIndex);
         Tensor logp = flat[0].logSoftmax(1);
         Tensor nll = nll(logp, flat[1], flat[2], reduction, target);
         if (labelSmoothing == 0) {
@@ -36,7 +36,7 @@ final class Losses {
 
     /** The negative log likelihood of log-probabilities against class indices, PyTorch's {@code F.nll_loss}. */
     static Tensor nllLoss(String op, Tensor logProbs, Tensor target, long ignoreIndex, Reduction reduction) {
-        Tensor[] flat = flatten(op, logProbs, target, ignoreIndex);
+        Tensor[] flat = flatten(op, "log-probabilities", logProbs, target, ignoreIndex);
         return nll(flat[0], flat[1], flat[2], reduction, target);
     }
 
@@ -62,12 +62,12 @@ final class Losses {
      * targets {@code [M]} with ignored ones replaced by 0, and a {@code [M]} mask of the input's
      * dtype that is 1 where a target counts}.
      */
-    private static Tensor[] flatten(String op, Tensor input, Tensor target, long ignoreIndex) {
+    private static Tensor[] flatten(String op, String what, Tensor input, Tensor target, long ignoreIndex) {
         if (input == null || target == null) {
             throw new NullPointerException(op + ": input and target must not be null");
         }
         if (!input.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": expected a floating point input, got " + input.dtype().torchName());
+            throw new IllegalArgumentException(op + ": expected floating point " + what + ", got " + input.dtype().torchName());
         }
         if (target.dtype() != DType.INT64) {
             throw new IllegalArgumentException(op + ": expected the target to hold int64 class indices, got "
@@ -93,19 +93,21 @@ final class Losses {
             }
             rows = rows.reshape(-1, shape[1]);
         } else {
-            throw new IllegalArgumentException(op + ": expected an input of shape [C], [N, C] or [N, C, d1, ...], got a"
-                    + " 0-dimensional tensor");
+            throw new IllegalArgumentException(op + ": expected " + what + " of shape [C], [N, C] or [N, C, d1, ...], got"
+                    + " a 0-dimensional tensor");
         }
         if (!Arrays.equals(target.shape(), expected)) {
             throw new IllegalArgumentException(op + ": for input of shape " + Arrays.toString(shape)
-                    + " the target must have shape " + Arrays.toString(expected) + ", got " + Arrays.toString(target.shape()));
+                    + " the target must have shape " + Arrays.toString(expected) + ", got shape " + Arrays.toString(target.shape()));
         }
         long classes = rows.size(1);
         Tensor flatTarget = target.reshape(-1);
-        for (long t : flatTarget.toLongArray()) {
+        long[] values = flatTarget.toLongArray();
+        for (int i = 0; i < values.length; i++) {
+            long t = values[i];
             if (t != ignoreIndex && (t < 0 || t >= classes)) {
-                throw new IllegalArgumentException(op + ": Target " + t + " is out of bounds (expected a class index in [0, "
-                        + classes + ")" + " or the ignore index " + ignoreIndex + ")");
+                throw new IllegalArgumentException(op + ": target " + t + " at index " + i + " is out of bounds for " + classes
+                        + " classes (expected a value in [0, " + classes + "))");
             }
         }
         Tensor ignored = flatTarget.eq((double) ignoreIndex);
