@@ -16,7 +16,11 @@ and gets 1), "grads": [tensor or null per input: the gradient of floating inputs
 A layer case: {"name", "d_model", "heads", "dim_feedforward", "activation", "norm_first",
 "weights": file name of the layer's state dict in safetensors format (float32), "input": tensor,
 "mask": tensor or null (nn.MultiheadAttention's convention: bool true = not allowed, float = added),
-"causal": whether PyTorch got the square subsequent mask (Nabla: causal=true), "output": tensor}; the layer runs in eval mode, batch first, in float32.
+"causal": whether PyTorch got the square subsequent mask (Nabla: causal=true), "output": tensor}; the layer
+runs in eval mode, batch first, in float32.
+"mha": [{"name", "weights", "embed_dim", "heads", "query", "key", "value", "mask" (as above, or [N*heads, L, S]),
+"output"}], nn.MultiheadAttention(batch_first=True) in eval mode. "reprs": {name: repr(module)}.
+"encoder_state_shapes": {key: shape} of TransformerEncoderLayer(8, 2, 16)'s state dict, in order.
 """
 
 import json
@@ -158,7 +162,43 @@ for norm_first in (False, True):
                        "mask": None if mask is None else tensor(mask), "causal": mask_kind == "causal",
                        "output": tensor(out)})
 
+# Cross-attention (query, key and value differ), with a bool mask (true = not allowed) and then a float one.
+torch.manual_seed(100)
+mha = nn.MultiheadAttention(8, 2, batch_first=True)
+with torch.no_grad():
+    for p in mha.parameters():
+        p.add_(rand(*p.shape, scale=0.1, dtype=torch.float32))
+mha.eval()
+query, key, value = (rand(2, 3, 8, dtype=torch.float32), rand(2, 5, 8, dtype=torch.float32),
+                     rand(2, 5, 8, dtype=torch.float32))
+forbid = torch.tensor([[0, 1, 0, 0, 1], [1, 1, 1, 0, 0], [0, 0, 0, 0, 0]], dtype=torch.bool)
+head_bias = rand(4, 3, 5, dtype=torch.float32)
+save_safetensors(mha.state_dict(), os.path.join(here, "mha.safetensors"))
+with torch.no_grad():
+    mha_cases = [{"name": name, "weights": "mha.safetensors", "embed_dim": 8, "heads": 2, "query": tensor(query),
+                  "key": tensor(key), "value": tensor(value), "mask": None if m is None else tensor(m),
+                  "output": tensor(mha(query, key, value, attn_mask=m, need_weights=False)[0])}
+                 for name, m in (("no mask", None), ("bool mask", forbid), ("float mask per head", head_bias))]
+
+# What PyTorch prints, and the state-dict keys with their shapes.
+reprs = {
+    "encoder_default": nn.TransformerEncoderLayer(8, 2, 16, batch_first=True),
+    "encoder_gelu_pre_norm": nn.TransformerEncoderLayer(8, 2, 16, 0.2, "gelu", batch_first=True, norm_first=True),
+    "mha": nn.MultiheadAttention(8, 2, batch_first=True),
+    "layer_norm": nn.LayerNorm(16),
+    "layer_norm_2d": nn.LayerNorm((2, 3)),
+    "embedding": nn.Embedding(10, 3),
+    "gelu": nn.GELU(),
+    "silu": nn.SiLU(),
+    "softmax": nn.Softmax(dim=1),
+    "nll": nn.NLLLoss(),
+    "bce_with_logits": nn.BCEWithLogitsLoss(),
+    "cross_entropy_smoothed": nn.CrossEntropyLoss(ignore_index=0, label_smoothing=0.1),
+}
+state_shapes = {k: list(v.shape) for k, v in nn.TransformerEncoderLayer(8, 2, 16, batch_first=True).state_dict().items()}
+
 with open(os.path.join(here, "expected.json"), "w") as f:
-    json.dump({"torch": torch.__version__, "functional": functional, "encoder_layers": layers}, f, indent=1,
+    json.dump({"torch": torch.__version__, "functional": functional, "encoder_layers": layers, "mha": mha_cases,
+               "reprs": {k: repr(v) for k, v in reprs.items()}, "encoder_state_shapes": state_shapes}, f, indent=1,
               allow_nan=False)
     f.write("\n")
