@@ -14,8 +14,8 @@ package dev.nabla.backend.cpu;
  *   <li>beyond, {@code erf} is {@code +-1} in double ({@code erfc(6) < 2.2e-17}).</li>
  * </ul>
  * {@code exp(-x^2)} uses the exact square ({@code fma} recovers its rounding error), which keeps
- * the largest error within about a dozen ulp (1.3e-15 relative) of the correctly rounded value (measured against glibc's
- * {@code erf} over 200,000 points on [-7, 7]).
+ * the largest error within about a dozen ulp (1.3e-15 relative) of the correctly rounded value
+ * (measured against glibc's {@code erf} over 200,000 points on [-7, 7]).
  */
 final class Erf {
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
