@@ -34,6 +34,7 @@ PYTORCH_CALLS = {
     "matmul_1024": ("p.matmul(1024)", "p.matmul(1024)"),
     "matmul_2048": ("p.matmul(2048)", None),
     "add_16m": ("p.elementwise_add(1 << 24)", "p.elementwise_add(1 << 24)"),
+    "transformer_step": ("p.transformer_step(100)", "p.transformer_step(20)"),
 }
 
 

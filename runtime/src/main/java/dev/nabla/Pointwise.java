@@ -104,6 +104,11 @@ final class Pointwise {
                 Autograd.record(out, "SigmoidBackward0", input, new Tensor[] {out},
                         (n, g, s) -> new Tensor[] {g.mul(s[0].mul(s[0].neg().add(1)))});
                 break;
+            case ERF:
+                // d/dx erf(x) = 2/sqrt(pi) exp(-x^2), composed of recorded ops so that it differentiates again.
+                Autograd.record(out, "ErfBackward0", input, input,
+                        (n, g, s) -> new Tensor[] {g.mul(s[0].mul(s[0]).neg().exp().mul(2 / Math.sqrt(Math.PI)))});
+                break;
             case RELU:
                 Autograd.record(out, "ReluBackward0", input, new Tensor[] {out},
                         (n, g, s) -> new Tensor[] {g.maskedFill(constantMask(s[0], BinaryOp.LE, 0), 0)});

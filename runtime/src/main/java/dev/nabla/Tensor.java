@@ -549,6 +549,14 @@ public class Tensor {
         return Pointwise.unary("sigmoid", UnaryOp.SIGMOID, this, true);
     }
 
+    /**
+     * The error function {@code 2/sqrt(pi) * integral from 0 to x of exp(-t^2) dt}, elementwise;
+     * integer tensors give FLOAT32. Its gradient is {@code 2/sqrt(pi) exp(-x^2)}.
+     */
+    public Tensor erf() {
+        return Pointwise.unary("erf", UnaryOp.ERF, this, true);
+    }
+
     /** {@code max(this, 0)}. */
     public Tensor relu() {
         return Pointwise.unary("relu", UnaryOp.RELU, this, false);

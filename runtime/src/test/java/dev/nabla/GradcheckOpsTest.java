@@ -57,6 +57,7 @@ class GradcheckOpsTest {
             new Case("tanh", t -> t[0].tanh(), m),
             new Case("sigmoid", t -> t[0].sigmoid(), m),
             new Case("relu", t -> t[0].relu(), m),
+            new Case("erf", t -> t[0].erf(), m),
             new Case("clamp", t -> t[0].clamp(-0.5, 0.5), m),
             new Case("clampMin", t -> t[0].clampMin(0.15), m),
             new Case("clampMax", t -> t[0].clampMax(-0.15), m),

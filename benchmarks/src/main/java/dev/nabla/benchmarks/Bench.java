@@ -16,6 +16,7 @@ import dev.nabla.nn.Linear;
 import dev.nabla.nn.ReLU;
 import dev.nabla.nn.Sequential;
 import dev.nabla.optim.Adam;
+import dev.nabla.optim.AdamW;
 import dev.nabla.samples.ops.MyReLUFunction;
 import java.util.Arrays;
 
@@ -92,6 +93,9 @@ public final class Bench {
             emit("mlp_digits", result[0], "samples/s", "higher");
             emit("mlp_digits_train_acc", result[1], "fraction", "higher");
         }
+        if (only == null || only.contains("transformer_step")) {
+            emit("transformer_step", transformerStep(quick ? 20 : 100), "us/step", "lower");
+        }
         // The GPU workloads (cuda_pytorch_side.py is PyTorch's side) run only where asked for by
         // name, and say why when CUDA cannot run here.
         if (only != null && (only.contains("cuda_add_64m") || only.contains("cuda_matmul_4096"))) {
@@ -165,6 +169,31 @@ public final class Bench {
                 }
             }
         };
+    }
+
+    /**
+     * {@code transformer_step} of {@code pytorch_side.py}: a training step (zero grad, forward,
+     * cross-entropy over all 16 x 64 next-token targets, backward, AdamW at lr 3e-4) of
+     * {@link TinyLm} (vocab 96, width 128, 4 heads, feed-forward 512, 2 layers) on random tokens;
+     * the median step in microseconds over {@code steps} steps after warm-up.
+     */
+    private double transformerStep(int steps) {
+        Nabla.manualSeed(0);
+        int vocab = 96;
+        int batch = 16;
+        int seq = 64;
+        Tensor data = Tensor.rand(batch, seq + 1).mul(vocab).to(DType.INT64);
+        Tensor tokens = data.narrow(1, 0, seq).contiguous();
+        Tensor targets = data.narrow(1, 1, seq).reshape(-1);
+        TinyLm model = new TinyLm(vocab, seq, 128, 4, 512);
+        AdamW optimizer = new AdamW(model.parameters(), 3e-4);
+        CrossEntropyLoss lossFn = new CrossEntropyLoss();
+        Runnable step = () -> {
+            optimizer.zeroGrad();
+            lossFn.forward(model.forward(tokens).reshape(-1, vocab), targets).backward();
+            optimizer.step();
+        };
+        return medianSeconds(step, 3, steps) * 1e6;
     }
 
     /**

@@ -6,5 +6,7 @@ public enum UnaryOp {
     /** -1, 0 or 1 with the operand's sign (0 for NaN-free zero). */
     SIGN,
     /** {@code 1 / x}. */
-    RECIPROCAL
+    RECIPROCAL,
+    /** The error function {@code 2/sqrt(pi) * integral from 0 to x of exp(-t^2) dt}. */
+    ERF
 }

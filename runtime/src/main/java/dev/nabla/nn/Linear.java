@@ -13,8 +13,11 @@ import java.util.Arrays;
  * (so both lie within that bound), drawing from the generator {@link dev.nabla.Nabla#manualSeed}
  * seeds. A 2-D input takes one fused product-plus-bias step whose backward node prints as
  * PyTorch's {@code AddmmBackward0}.
+ *
+ * <p>Not final so that, as in PyTorch, {@link MultiheadAttention}'s output projection can be the
+ * subclass PyTorch names {@code NonDynamicallyQuantizableLinear} in its printout.
  */
-public final class Linear extends UnaryModule {
+public class Linear extends UnaryModule {
     private final long inFeatures;
     private final long outFeatures;
     private final Parameter weight;

@@ -33,4 +33,13 @@ final class Repr {
         String exp = String.format("%02d", Math.abs(exponent));
         return (v < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + exp;
     }
+
+    /** Sizes as Python writes a tuple of ints: {@code (16,)} for one, {@code (2, 3)} for more. */
+    static String pythonTuple(long[] values) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < values.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(values[i]);
+        }
+        return b.append(values.length == 1 ? ",)" : ")").toString();
+    }
 }

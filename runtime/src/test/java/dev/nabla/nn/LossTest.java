@@ -81,8 +81,10 @@ class LossTest {
                 () -> loss.forward(logits, Tensor.of(0L, 1L, 4L)));
         assertMessage("CrossEntropyLoss: target -1 at index 0 is out of bounds for 4 classes (expected a value in [0, 4))",
                 () -> loss.forward(logits, Tensor.of(-1L, 1L, 2L)));
-        assertMessage("CrossEntropyLoss: expected logits of shape [N, C] (or [C]), got shape [2, 3, 4]",
+        assertMessage("CrossEntropyLoss: for input of shape [2, 3, 4] the target must have shape [2, 4], got shape [2]",
                 () -> loss.forward(Tensor.zeros(2, 3, 4), Tensor.of(0L, 1L)));
+        assertMessage("CrossEntropyLoss: expected logits of shape [C], [N, C] or [N, C, d1, ...], got a 0-dimensional tensor",
+                () -> loss.forward(Tensor.zeros(), Tensor.of(0L)));
         assertMessage("CrossEntropyLoss: expected floating point logits, got int64",
                 () -> loss.forward(Tensor.arange(4).reshape(1, 4), Tensor.of(0L)));
     }

@@ -65,6 +65,8 @@ final class DoubleKernels {
                 return Math.signum(x);
             case RECIPROCAL:
                 return 1.0 / x;
+            case ERF:
+                return Erf.erf(x);
             default:
                 throw new AssertionError(op);
         }

@@ -65,6 +65,8 @@ final class FloatKernels {
                 return Math.signum(x);
             case RECIPROCAL:
                 return 1f / x;
+            case ERF:
+                return (float) Erf.erf(x);
             default:
                 throw new AssertionError(op);
         }

@@ -238,6 +238,7 @@ class CudaParityTest {
             unary(cases, "tanh", Tensor::tanh, shape -> uniform(dtype, -5, 5, shape));
             unary(cases, "sigmoid", Tensor::sigmoid, shape -> uniform(dtype, -20, 20, shape));
             unary(cases, "relu", Tensor::relu, any);
+            unary(cases, "erf", Tensor::erf, shape -> uniform(dtype, -7, 7, shape));
         }
         Sampler longs = shape -> ints(INT64, -1000, 1000, shape);
         unary(cases, "neg", Tensor::neg, longs);
@@ -483,6 +484,7 @@ class CudaParityTest {
             cases.add(exact("cos", x -> x[0].cos(), ieee));
             cases.add(exact("tanh", x -> x[0].tanh(), ieee));
             cases.add(exact("sigmoid", x -> x[0].sigmoid(), ieee));
+            cases.add(exact("erf", x -> x[0].erf(), ieee));
             // C's pow: 1^y = 1 (NaN too), (-1)^±inf = 1, a negative base to a fractional power is NaN.
             double[] powers = {NAN, INF, -INF, -0.0, 0.0, 1, -1, 2, -2, 3, 0.5, -0.5};
             cases.add(elementwise("pow", x -> x[0].pow(x[1]), column(dtype, powers), row(dtype, powers)));
@@ -828,6 +830,7 @@ class CudaParityTest {
         cases.add(accumulating("tanh", t -> t[0].tanh(), x));
         cases.add(accumulating("sigmoid", t -> t[0].sigmoid(), x));
         cases.add(accumulating("relu", t -> t[0].relu(), x));
+        cases.add(accumulating("erf", t -> t[0].erf(), x));
 
         cases.add(accumulating("add, broadcast", t -> t[0].add(t[1]), x, row));
         cases.add(accumulating("sub, both broadcast", t -> t[0].sub(t[1]), column, row));
