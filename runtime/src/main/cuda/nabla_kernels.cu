@@ -19,7 +19,7 @@
 //    indices with keepIn/keepOut and redIn/redOut.
 //
 // Launch rules
-//  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax: 1-D blocks
+//  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax, cumsum: 1-D blocks
 //    of 256 threads, any grid; each thread walks a grid-stride loop, so any grid is correct.
 //  - reduce, softmax: blocks of exactly 256 threads (the shared-memory tree assumes it), one
 //    block per row at a time, blocks striding over the rows; 2048 bytes of static shared memory.
@@ -74,7 +74,7 @@ namespace nabla {
 
 constexpr int THREADS = 256;
 
-enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SIGN, RECIPROCAL };
+enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SIGN, RECIPROCAL, LOG1P, RSQRT };
 enum BinaryOp { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GT, GE, LT, LE, EQ, NE };
 enum ReduceOp { SUM, MAX, MIN };
 
@@ -279,6 +279,9 @@ __device__ __forceinline__ T unaryOp(int op, T x) {
         case RELU: return javaMax(x, T(0));
         case SIGN: return signum(x);
         case RECIPROCAL: return T(1) / x;
+        case LOG1P: return (T) log1p(v);
+        // 1 / sqrt in double, rounded once, as the CPU computes it: CUDA's rsqrt is not correctly rounded.
+        case RSQRT: return (T) (1.0 / sqrt(v));
         default: __builtin_unreachable();
     }
 }
@@ -516,6 +519,24 @@ __device__ __forceinline__ void argmaxKernel(const Rows& R, const T* in, long lo
             }
         }
         out[outAt] = at;
+    }
+}
+
+// FloatKernels.cumsum: one thread per row, the running sum kept in double for float rows (as
+// PyTorch's CPU kernel accumulates) and in wrapping int64 arithmetic for int64 rows.
+template <class T>
+__device__ __forceinline__ void cumsumKernel(const Rows& R, const T* in, T* out) {
+    typedef typename Accumulator<T>::type Acc;
+    for (long long r = firstThread(); r < R.rows; r += gridThreads()) {
+        long long inStart, outStart;
+        rowStart(R, r, inStart, outStart);
+        Acc sum = 0;
+        for (long long j = 0; j < R.len; ++j) {
+            long long inAt, outAt;
+            elementInOut(R, j, inAt, outAt);
+            sum = add(sum, (Acc) in[inStart + inAt]);
+            out[outStart + outAt] = (T) sum;
+        }
     }
 }
 
@@ -816,6 +837,9 @@ NABLA_SCATTER_ADD(long long, i64)
     } \
     extern "C" __global__ void __launch_bounds__(THREADS) argmax_##NAME(Rows R, const T* in, long long* out) { \
         argmaxKernel(R, in, out); \
+    } \
+    extern "C" __global__ void __launch_bounds__(THREADS) cumsum_##NAME(Rows R, const T* in, T* out) { \
+        cumsumKernel(R, in, out); \
     }
 NABLA_ROWS(float, f32)
 NABLA_ROWS(double, f64)

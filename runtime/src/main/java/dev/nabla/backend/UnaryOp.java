@@ -6,5 +6,9 @@ public enum UnaryOp {
     /** -1, 0 or 1 with the operand's sign (0 for NaN-free zero). */
     SIGN,
     /** {@code 1 / x}. */
-    RECIPROCAL
+    RECIPROCAL,
+    /** {@code log(1 + x)}, accurate for small {@code x}. */
+    LOG1P,
+    /** {@code 1 / sqrt(x)}. */
+    RSQRT
 }

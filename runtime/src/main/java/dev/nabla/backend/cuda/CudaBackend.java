@@ -475,6 +475,19 @@ public final class CudaBackend implements Backend {
                 new KernelArgs().struct(rows.pack()).i32(log ? 1 : 0).pointer(base(in)).pointer(base(out)));
     }
 
+    @Override
+    public void cumsum(Tensor in, int dim, Tensor out) {
+        if (in.dtype() == DType.BOOL) {
+            throw new UnsupportedOperationException("cumsum is not defined for bool");
+        }
+        if (in.numel() == 0) {
+            return;
+        }
+        Rows rows = Rows.alongDim(shape(in), stride(in), in.storageOffset(), stride(out), out.storageOffset(), dim, true);
+        launch(device(in), "cumsum_" + sfx(in), CudaDriver.blocksFor(rows.rows()),
+                new KernelArgs().struct(rows.pack()).pointer(base(in)).pointer(base(out)));
+    }
+
     // ---------------------------------------------------------------- matrix products
 
     @Override
