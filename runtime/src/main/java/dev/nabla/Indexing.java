@@ -186,8 +186,18 @@ final class Indexing {
                     + " and src " + Shapes.format(src.shape));
         }
         if (n == 0) {
+            // One element, whose index must be 0: the kernels see it as a row of one.
             Shapes.wrapDim(op, dim, 0);
-            return checkedScatterAdd(self.reshape(1), 0, index.reshape(1), src.reshape(1)).reshape();
+            checkIndexValues(op, index, 1, 0);
+            Tensor out;
+            try (Grad.Scope off = Grad.disabled()) {
+                out = scatterAdd(self.reshape(1), 0, index.reshape(1), src.reshape(1)).reshape();
+            }
+            if (Autograd.needs(self, src)) {
+                Autograd.record(out, "ScatterAddBackward0", new Tensor[] {self, src}, null, (node, g, s) -> new Tensor[] {
+                    node.needs(0) ? g : null, node.needs(1) ? g : null});
+            }
+            return out;
         }
         int d = Shapes.wrapDim(op, dim, n);
         Tensor part = src;

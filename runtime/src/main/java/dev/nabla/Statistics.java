@@ -75,11 +75,15 @@ final class Statistics {
         DType compute = x.dtype() == DType.BOOL ? DType.INT64 : x.dtype();
         Tensor out = Reductions.dropDims(Reductions.reduceKeepDim(ReduceOp.MIN, x, dims, compute), dims).to(x.dtype());
         if (Autograd.needs(x)) {
-            // As max(): the gradient is shared evenly between the elements equal to the minimum.
+            // The gradient is shared evenly between the elements equal to the minimum, or between the NaNs
+            // when the minimum is NaN, as PyTorch's evenly_distribute_backward does.
             Autograd.record(out, "MinBackward1", new Tensor[] {x}, new Tensor[] {x, out}, (n, g, s) -> {
                 Tensor share;
                 try (Grad.Scope off = Grad.disabled()) {
-                    Tensor mask = s[0].detach().eq(s[1].detach()).to(g.dtype());
+                    Tensor v = s[0].detach();
+                    Tensor m = s[1].detach();
+                    // Bool sums and products are or and and.
+                    Tensor mask = v.eq(m).add(v.ne(v).mul(m.ne(m))).to(g.dtype());
                     share = mask.div(mask.sum());
                 }
                 return new Tensor[] {share.mul(g)};
@@ -90,12 +94,15 @@ final class Statistics {
 
     static Tensor argmin(Tensor x, int dim) {
         String op = "argmin";
+        if (x.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException(op + ": not implemented for bool tensors, as in PyTorch");
+        }
         int d = dim(op, x, dim);
         requireNonEmpty(op, x, d);
         try (Grad.Scope off = Grad.disabled()) {
             // argmin is argmax of an order-reversing map, which keeps the first of ties and lets NaN win:
-            // negation for floats (exact), and -x - 1 (bitwise not, which cannot overflow) for integers.
-            Tensor reversed = x.dtype().isFloatingPoint() ? x.neg() : x.to(DType.INT64).neg().sub(1);
+            // negation for floats (exact), and -x - 1 (bitwise not, which cannot overflow) for int64.
+            Tensor reversed = x.dtype().isFloatingPoint() ? x.neg() : x.neg().sub(1);
             return reversed.argmax(dim);
         }
     }

@@ -224,7 +224,7 @@ class OpReferenceTest {
         return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
     }
 
-    private static Tensor build(JsonNode spec) {
+    static Tensor build(JsonNode spec) {
         DType dtype = dtype(spec.get("dtype").asText());
         JsonNode values = spec.get("values");
         int n = values.size();
@@ -267,7 +267,7 @@ class OpReferenceTest {
         return t;
     }
 
-    private static Tensor prep(Tensor t, JsonNode step) {
+    static Tensor prep(Tensor t, JsonNode step) {
         String op = step.get(0).asText();
         switch (op) {
             case "t":
@@ -287,7 +287,7 @@ class OpReferenceTest {
 
     // ---------------------------------------------------------------- comparing
 
-    private static void assertMatches(JsonNode expected, Tensor actual) {
+    static void assertMatches(JsonNode expected, Tensor actual) {
         DType dtype = dtype(expected.get("dtype").asText());
         assertEquals(dtype, actual.dtype(), "dtype");
         assertArrayEquals(longs(expected.get("shape")), actual.shape(), "shape");

@@ -676,6 +676,10 @@ public class CpuBackend implements Backend {
             }
             return;
         }
+        if (batch == 0 || n == 0 || m == 0) {
+            // An empty product (the gradient of one with an empty inner dimension, say): the BLAS is not asked.
+            return;
+        }
         if (k == 0) {
             fill(out, 0);
             return;
