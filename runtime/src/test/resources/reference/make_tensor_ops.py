@@ -268,6 +268,8 @@ def product_and_reduction_cases():
     case("cumsum_i64_wraps", "cumsum", [T([2 ** 62, 2 ** 62, 2 ** 62], I64)], {"dim": 0})
     case("cumsum_bool", "cumsum", [randbool([6])], {"dim": 0})
     case("cumsum_f32_special", "cumsum", [T([1.0, INF, -INF, 2.0, NAN, 3.0])], {"dim": 0})
+    # torch sums float32 rows in double: 2^24 + 1 + 1 is 2^24 + 2, where a float sum would stay at 2^24.
+    case("cumsum_f32_past_2_24", "cumsum", [T([2.0 ** 24, 1.0, 1.0, 1.0, 1.0])], {"dim": 0})
     case("cumsum_empty", "cumsum", [randn([2, 0])], {"dim": 1})
     case("cumsum_out_of_range", "cumsum", [randn([2, 3])], {"dim": 2}, error="cumsum: dimension out of range")
     for op in ("var", "std"):
