@@ -19,13 +19,10 @@ tensor and "prep"), with three additions per case:
 The output is deterministic: rerunning the script gives the same file.
 """
 
-import json
-import os
-
 import torch
 
-from make_reference import (BOOL, F32, F64, I64, INF, NAN, T, dn, enc, enc_arg, prepped, randbool, randint, randn,
-                            positive)
+from make_reference import (BOOL, F32, F64, I64, INF, NAN, T, dn, enc, enc_arg, positive, prepped, randbool, randint,
+                            randn, write)
 
 FLOATS = (F32, F64)
 
@@ -327,16 +324,7 @@ def product_and_reduction_cases():
 def main():
     shaping_cases()
     product_and_reduction_cases()
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tensor_ops.json")
-
-    def dump(obj):
-        return json.dumps(obj, separators=(",", ":"), allow_nan=False)
-
-    with open(path, "w") as f:
-        f.write('{"torch":' + dump(torch.__version__.split("a")[0]) + ',"cases":[\n')
-        f.write(",\n".join(dump(c) for c in CASES))
-        f.write("\n]}\n")
-    print(f"wrote {len(CASES)} cases, {os.path.getsize(path)} bytes, to {path}")
+    write("tensor_ops.json", CASES)
 
 
 if __name__ == "__main__":

@@ -17,13 +17,6 @@ import org.junit.jupiter.api.TestFactory;
 class TensorOpsGradcheckTest {
     private record Case(String name, Gradcheck.Fn fn, long[]... shapes) {}
 
-    private static Tensor input(long[] shape, long seed) {
-        Nabla.manualSeed(seed);
-        Tensor r = Tensor.rand(DType.FLOAT64, shape);
-        Tensor sign = Tensor.rand(DType.FLOAT64, shape).gt(0.5).to(DType.FLOAT64).mul(2).sub(1);
-        return r.add(0.2).mul(sign).requiresGrad(true);
-    }
-
     private static Tensor positive(Tensor t) {
         return t.abs().add(0.5);
     }
@@ -72,7 +65,7 @@ class TensorOpsGradcheckTest {
     private static Tensor[] inputs(Case c) {
         Tensor[] in = new Tensor[c.shapes.length];
         for (int i = 0; i < in.length; i++) {
-            in[i] = input(c.shapes[i], 31L * (i + 1) + c.name.hashCode());
+            in[i] = GradcheckOpsTest.input(c.shapes[i], 31L * (i + 1) + c.name.hashCode());
         }
         return in;
     }

@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +49,7 @@ class TensorOpsReferenceTest {
             "flattenRange", "as flatten");
 
     private static final Map<String, Op> OPS = ops();
-    private static final JsonNode ROOT = load();
+    private static final JsonNode ROOT = OpReferenceTest.load("/reference/tensor_ops.json");
 
     private static Tensor[] one(Tensor t) {
         return new Tensor[] {t};
@@ -100,34 +96,13 @@ class TensorOpsReferenceTest {
         return m;
     }
 
-    private static JsonNode load() {
-        try (InputStream in = TensorOpsReferenceTest.class.getResourceAsStream("/reference/tensor_ops.json")) {
-            assertNotNull(in, "reference/tensor_ops.json is missing from the test class path");
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static Stream<JsonNode> cases() {
         return StreamSupport.stream(ROOT.get("cases").spliterator(), false);
     }
 
     @TestFactory
     Stream<DynamicTest> matchesPyTorch() {
-        return cases().map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> checkNamed(c)));
-    }
-
-    /** Runs one case with its name on any failure, since build reports do not show display names. */
-    private static void checkNamed(JsonNode c) {
-        String name = c.get("name").asText();
-        try {
-            check(c);
-        } catch (AssertionError e) {
-            throw new AssertionError(name + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new AssertionError(name + ": threw " + e, e);
-        }
+        return OpReferenceTest.dynamicTests(ROOT, TensorOpsReferenceTest::check);
     }
 
     @Test

@@ -16,9 +16,8 @@ import static dev.nabla.backend.cuda.ParityInput.scalar;
 import static dev.nabla.backend.cuda.ParityInput.uniform;
 
 import dev.nabla.DType;
-import dev.nabla.Gradcheck;
 import dev.nabla.Tensor;
-import dev.nabla.backend.cuda.ParityAssertions.Tolerance;
+import dev.nabla.backend.cuda.CudaParityTest.Case;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,14 +41,6 @@ class TensorOpsParityTest {
     @BeforeEach
     void requireCuda() {
         ParityAssertions.assumeCuda();
-    }
-
-    /** A named computation of some inputs, compared across devices within a tolerance. */
-    record Case(String name, Tolerance tolerance, Gradcheck.Fn fn, ParityInput... inputs) {
-        @Override
-        public String toString() {
-            return name + " of " + Arrays.toString(inputs);
-        }
     }
 
     private static ParityInput special(DType dtype, double... values) {
