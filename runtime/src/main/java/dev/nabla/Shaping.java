@@ -216,15 +216,28 @@ final class Shaping {
         }
         Tensor out;
         try (Grad.Scope off = Grad.disabled()) {
-            // Element (i, j) lies on diagonal j - i; the mask marks the elements to zero.
-            Tensor offsets = Tensor.arange(x.shape[n - 1]).sub(Tensor.arange(x.shape[n - 2]).unsqueeze(1));
-            Tensor zeroed = lower ? offsets.gt((double) diagonal) : offsets.lt((double) diagonal);
-            out = x.maskedFill(zeroed.to(x.device()), 0);
+            out = x.maskedFill(triangleMask(x.shape[n - 2], x.shape[n - 1], diagonal, lower).to(x.device()), 0);
         }
         if (Autograd.needs(x)) {
             Autograd.record(out, lower ? "TrilBackward0" : "TriuBackward0", new Tensor[] {x}, null,
                     (node, g, s) -> new Tensor[] {triangle(g, diagonal, lower)});
         }
         return out;
+    }
+
+    /**
+     * The BOOL {@code [rows, cols]} mask of the elements tril (or triu) zeroes: element (i, j) lies on
+     * diagonal {@code j - i}. Written on the host in one pass, which is several times cheaper than
+     * building it from tensor ops.
+     */
+    private static Tensor triangleMask(long rows, long cols, long diagonal, boolean lower) {
+        boolean[] zeroed = new boolean[Math.toIntExact(rows * cols)];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                long offset = (long) j - i;
+                zeroed[(int) (i * cols + j)] = lower ? offset > diagonal : offset < diagonal;
+            }
+        }
+        return Tensor.of(zeroed).view(rows, cols);
     }
 }
