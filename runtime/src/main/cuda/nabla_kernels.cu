@@ -19,9 +19,9 @@
 //    indices with keepIn/keepOut and redIn/redOut.
 //
 // Launch rules
-//  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax, cumsum: 1-D blocks
+//  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax: 1-D blocks
 //    of 256 threads, any grid; each thread walks a grid-stride loop, so any grid is correct.
-//  - reduce, softmax: blocks of exactly 256 threads (the shared-memory tree assumes it), one
+//  - reduce, softmax, cumsum: blocks of exactly 256 threads (the shared-memory tree assumes it), one
 //    block per row at a time, blocks striding over the rows; 2048 bytes of static shared memory.
 //  - gemm: blocks of exactly 256 threads, grid (ceil(m/128), ceil(n/128), batch), for every
 //    type; the batch index is blockIdx.z, so the batch argument only documents the grid.
@@ -522,20 +522,41 @@ __device__ __forceinline__ void argmaxKernel(const Rows& R, const T* in, long lo
     }
 }
 
-// FloatKernels.cumsum: one thread per row, the running sum kept in double for float rows (as
-// PyTorch's CPU kernel accumulates) and in wrapping int64 arithmetic for int64 rows.
+// FloatKernels.cumsum, one block per row (grid-stride over rows): the row is scanned in tiles of
+// THREADS elements, one element per thread so that loads and stores coalesce; a tile is scanned
+// in shared memory (Hillis-Steele) and added to the carry of the tiles before it. Float rows are
+// summed in double, as the CPU does; the tree order within a tile differs from the CPU's single
+// running sum only in double's last places, and not at all for int64 (wrapping) or special values.
 template <class T>
 __device__ __forceinline__ void cumsumKernel(const Rows& R, const T* in, T* out) {
-    typedef typename Accumulator<T>::type Acc;
-    for (long long r = firstThread(); r < R.rows; r += gridThreads()) {
+    typedef typename Accumulator<T>::type A;
+    __shared__ A partial[THREADS];
+    for (long long r = blockIdx.x; r < R.rows; r += gridDim.x) {
         long long inStart, outStart;
         rowStart(R, r, inStart, outStart);
-        Acc sum = 0;
-        for (long long j = 0; j < R.len; ++j) {
-            long long inAt, outAt;
-            elementInOut(R, j, inAt, outAt);
-            sum = add(sum, (Acc) in[inStart + inAt]);
-            out[outStart + outAt] = (T) sum;
+        A carry = 0;
+        for (long long tile = 0; tile < R.len; tile += THREADS) {
+            long long j = tile + threadIdx.x;
+            long long i = 0, o = 0;
+            A v = 0;
+            if (j < R.len) {
+                elementInOut(R, j, i, o);
+                v = (A) in[inStart + i];
+            }
+            partial[threadIdx.x] = v;
+            __syncthreads();
+            for (int step = 1; step < THREADS; step *= 2) {
+                A before = threadIdx.x >= step ? partial[threadIdx.x - step] : A(0);
+                __syncthreads();
+                partial[threadIdx.x] = add(partial[threadIdx.x], before);
+                __syncthreads();
+            }
+            if (j < R.len) {
+                out[outStart + o] = (T) add(carry, partial[threadIdx.x]);
+            }
+            carry = add(carry, partial[THREADS - 1]);
+            // partial is refilled by the next tile.
+            __syncthreads();
         }
     }
 }

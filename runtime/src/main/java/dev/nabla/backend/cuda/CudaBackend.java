@@ -483,9 +483,10 @@ public final class CudaBackend implements Backend {
         if (in.numel() == 0) {
             return;
         }
+        // One block per row, as softmax: a row is scanned in tiles of a block's width.
         Rows rows = Rows.alongDim(shape(in), stride(in), in.storageOffset(), stride(out), out.storageOffset(), dim, true);
-        launch(device(in), "cumsum_" + sfx(in), CudaDriver.blocksFor(rows.rows()),
-                new KernelArgs().struct(rows.pack()).pointer(base(in)).pointer(base(out)));
+        int grid = (int) Math.min(rows.rows(), CudaDriver.MAX_GRID);
+        launch(device(in), "cumsum_" + sfx(in), grid, new KernelArgs().struct(rows.pack()).pointer(base(in)).pointer(base(out)));
     }
 
     // ---------------------------------------------------------------- matrix products

@@ -70,14 +70,14 @@ class TensorOpsParityTest {
                 }
             }
             cases.add(new Case("cumsum of a long row", ACCUMULATING, t -> t[0].cumsum(1), randn(dtype, 3, 5000)));
-            cases.add(new Case("cumsum of many rows", ACCUMULATING, t -> t[0].cumsum(0), randn(dtype, 10, 1000)));
+            cases.add(new Case("cumsum of many rows", ACCUMULATING, t -> t[0].cumsum(0), randn(dtype, 10, 64)));
             cases.add(new Case("cumsum of 0-d", ACCUMULATING, t -> t[0].cumsum(0), scalar(dtype, 2.5)));
             cases.add(new Case("cumsum of an empty row", ACCUMULATING, t -> t[0].cumsum(1), randn(dtype, 3, 0)));
             cases.add(new Case("cumsum of special values", EXACT, t -> t[0].cumsum(0), special(dtype, 1, INF, -INF, 2, NAN, 3)));
         }
         // float32 rows are summed in double: 2^24 + 1 + 1 is 2^24 + 2, where a float sum would stay at 2^24.
         cases.add(new Case("cumsum of float32 past 2^24", EXACT, t -> t[0].cumsum(0), special(FLOAT32, 1 << 24, 1, 1, 1, 1)));
-        cases.add(new Case("cumsum of int64", EXACT, t -> t[0].cumsum(1), ints(INT64, -1000, 1000, 4, 300).t()));
+        cases.add(new Case("cumsum of int64 rows across tiles", EXACT, t -> t[0].cumsum(0), ints(INT64, -1000, 1000, 4, 300).t()));
         cases.add(new Case("cumsum of int64 wraps", EXACT, t -> t[0].cumsum(0),
                 ParityInput.of(Tensor.of(1L << 62, 1L << 62, 1L << 62, 5L), "2^62")));
         cases.add(new Case("cumsum of bools", EXACT, t -> t[0].cumsum(1), bools(3, 7)));
