@@ -21,7 +21,7 @@
 // Launch rules
 //  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax: 1-D blocks
 //    of 256 threads, any grid; each thread walks a grid-stride loop, so any grid is correct.
-//  - reduce, softmax: blocks of exactly 256 threads (the shared-memory tree assumes it), one
+//  - reduce, softmax, cumsum: blocks of exactly 256 threads (the shared-memory tree assumes it), one
 //    block per row at a time, blocks striding over the rows; 2048 bytes of static shared memory.
 //  - gemm: blocks of exactly 256 threads, grid (ceil(m/128), ceil(n/128), batch), for every
 //    type; the batch index is blockIdx.z, so the batch argument only documents the grid.
@@ -74,7 +74,7 @@ namespace nabla {
 
 constexpr int THREADS = 256;
 
-enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SIGN, RECIPROCAL, ERF };
+enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SIGN, RECIPROCAL, LOG1P, RSQRT, ERF };
 enum BinaryOp { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GT, GE, LT, LE, EQ, NE };
 enum ReduceOp { SUM, MAX, MIN };
 
@@ -279,6 +279,9 @@ __device__ __forceinline__ T unaryOp(int op, T x) {
         case RELU: return javaMax(x, T(0));
         case SIGN: return signum(x);
         case RECIPROCAL: return T(1) / x;
+        case LOG1P: return (T) log1p(v);
+        // 1 / sqrt in double, rounded once, as the CPU computes it: CUDA's rsqrt is not correctly rounded.
+        case RSQRT: return (T) (1.0 / sqrt(v));
         case ERF: return (T) erf(v);
         default: __builtin_unreachable();
     }
@@ -517,6 +520,45 @@ __device__ __forceinline__ void argmaxKernel(const Rows& R, const T* in, long lo
             }
         }
         out[outAt] = at;
+    }
+}
+
+// FloatKernels.cumsum, one block per row (grid-stride over rows): the row is scanned in tiles of
+// THREADS elements, one element per thread so that loads and stores coalesce; a tile is scanned
+// in shared memory (Hillis-Steele) and added to the carry of the tiles before it. Float rows are
+// summed in double, as the CPU does; the tree order within a tile differs from the CPU's single
+// running sum only in double's last places, and not at all for int64 (wrapping) or special values.
+template <class T>
+__device__ __forceinline__ void cumsumKernel(const Rows& R, const T* in, T* out) {
+    typedef typename Accumulator<T>::type A;
+    __shared__ A partial[THREADS];
+    for (long long r = blockIdx.x; r < R.rows; r += gridDim.x) {
+        long long inStart, outStart;
+        rowStart(R, r, inStart, outStart);
+        A carry = 0;
+        for (long long tile = 0; tile < R.len; tile += THREADS) {
+            long long j = tile + threadIdx.x;
+            long long i = 0, o = 0;
+            A v = 0;
+            if (j < R.len) {
+                elementInOut(R, j, i, o);
+                v = (A) in[inStart + i];
+            }
+            partial[threadIdx.x] = v;
+            __syncthreads();
+            for (int step = 1; step < THREADS; step *= 2) {
+                A before = threadIdx.x >= step ? partial[threadIdx.x - step] : A(0);
+                __syncthreads();
+                partial[threadIdx.x] = add(partial[threadIdx.x], before);
+                __syncthreads();
+            }
+            if (j < R.len) {
+                out[outStart + o] = (T) add(carry, partial[threadIdx.x]);
+            }
+            carry = add(carry, partial[THREADS - 1]);
+            // partial is refilled by the next tile.
+            __syncthreads();
+        }
     }
 }
 
@@ -817,6 +859,9 @@ NABLA_SCATTER_ADD(long long, i64)
     } \
     extern "C" __global__ void __launch_bounds__(THREADS) argmax_##NAME(Rows R, const T* in, long long* out) { \
         argmaxKernel(R, in, out); \
+    } \
+    extern "C" __global__ void __launch_bounds__(THREADS) cumsum_##NAME(Rows R, const T* in, T* out) { \
+        cumsumKernel(R, in, out); \
     }
 NABLA_ROWS(float, f32)
 NABLA_ROWS(double, f64)

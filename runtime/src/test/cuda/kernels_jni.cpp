@@ -43,7 +43,7 @@ size_t sizeOf(char c) {
 
 // Calls the entry point `name` with the unpacked arguments; false if there is no such kernel.
 bool call(const std::string& name, const Args& a, dim3 grid, unsigned block) {
-// Kernels that use __syncthreads (reductions, softmax, gemm) need a host thread per CUDA
+// Kernels that use __syncthreads (reductions, softmax, cumsum, gemm) need a host thread per CUDA
 // thread; the rest run their threads one after another.
 #define RUN(expr) do { emuLaunchSerial(grid, block, [&] { expr; }); return true; } while (0)
 #define RUN_BLOCK(expr) do { emuLaunch(grid, block, [&] { expr; }); return true; } while (0)
@@ -68,6 +68,7 @@ bool call(const std::string& name, const Args& a, dim3 grid, unsigned block) {
         RUN(scatter_add_##SUFFIX(a.L(0), a.J(1), a.P<const T>(2), a.P<const long long>(3), a.P<T>(4)));         \
     if (name == "reduce_" #SUFFIX) RUN_BLOCK(reduce_##SUFFIX(a.R(0), a.I(1), a.P<const T>(2), a.P<T>(3)));             \
     if (name == "argmax_" #SUFFIX) RUN(argmax_##SUFFIX(a.R(0), a.P<const T>(1), a.P<long long>(2)));            \
+    if (name == "cumsum_" #SUFFIX) RUN_BLOCK(cumsum_##SUFFIX(a.R(0), a.P<const T>(1), a.P<T>(2)));              \
     if (name == "gemm_" #SUFFIX)                                                                                 \
         RUN_BLOCK(gemm_##SUFFIX(a.J(0), a.J(1), a.J(2), a.J(3), a.P<const T>(4), a.P<const T>(5), a.P<T>(6)));
     TYPED(float, f32)

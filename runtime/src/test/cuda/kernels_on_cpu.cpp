@@ -133,7 +133,7 @@ void elementwise() {
 
     // Unary in float, computed in double and rounded once.
     auto u = randoms<float>(1000);
-    for (int op : {0, 1, 2, 5, 6, 7, 8, 9, 10, 11, 12}) {
+    for (int op : {0, 1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}) {
         std::vector<float> got(u.size()), ref(u.size());
         Layout U = layout({(long long) u.size()}, {{1}, {1}});
         emuLaunch(grid(u.size()), 256, [&] { unary_f32(U, op, u.data(), got.data()); });
@@ -141,7 +141,8 @@ void elementwise() {
             double v = u[i];
             double r = op == 0 ? -v : op == 1 ? std::fabs(v) : op == 2 ? std::exp(v) : op == 5 ? std::sin(v)
                      : op == 6 ? std::cos(v) : op == 7 ? std::tanh(v) : op == 8 ? 1 / (1 + std::exp(-v))
-                     : op == 9 ? (v > 0 ? v : 0.0) : op == 10 ? (v > 0) - (v < 0) : op == 11 ? 1 / v : std::erf(v);
+                     : op == 9 ? (v > 0 ? v : 0.0) : op == 10 ? (v > 0) - (v < 0) : op == 11 ? 1 / v
+                     : op == 12 ? std::log1p(v) : op == 13 ? 1 / std::sqrt(v) : std::erf(v);
             ref[i] = (float) r;
         }
         expectAll(ref, got, 1e-7, "unary_f32 op " + std::to_string(op));
@@ -274,6 +275,33 @@ void reductions() {
     }
     expectAll(wantSm, sm, 1e-12, "softmax_f64");
     expectAll(wantLsm, lsm, 1e-12, "log softmax_f64");
+
+    // Rows of 1000 span four tiles of 256, whose carries must chain; float rows sum in double.
+    std::vector<double> cs(r * len), wantCs(r * len);
+    emuLaunch(g, 256, [&] { cumsum_f64(S, x.data(), cs.data()); });
+    std::vector<float> fcs(r * len), wantFcs(r * len);
+    emuLaunch(g, 256, [&] { cumsum_f32(S, f.data(), fcs.data()); });
+    for (long long i = 0; i < r; i++) {
+        double s = 0, fs = 0;
+        for (long long j = 0; j < len; j++) {
+            s += x[i * len + j];
+            fs += f[i * len + j];
+            wantCs[i * len + j] = s;
+            wantFcs[i * len + j] = (float) fs;
+        }
+    }
+    expectAll(wantCs, cs, 1e-12, "cumsum_f64 across tiles");
+    expectAll(wantFcs, fcs, 1e-6, "cumsum_f32 accumulates in double");
+    std::vector<long long> big(r * len, 1LL << 61), lcs(r * len), wantLcs(r * len);
+    emuLaunch(g, 256, [&] { cumsum_i64(S, big.data(), lcs.data()); });
+    for (long long i = 0; i < r; i++) {
+        unsigned long long s = 0;
+        for (long long j = 0; j < len; j++) {
+            s += 1ULL << 61;
+            wantLcs[i * len + j] = (long long) s;
+        }
+    }
+    expectAll(wantLcs, lcs, 0, "cumsum_i64 wraps");
 }
 
 template <class T>

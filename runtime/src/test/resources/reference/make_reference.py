@@ -724,16 +724,21 @@ def main():
     linalg_cases()
     shape_cases()
     conversion_and_creation_cases()
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops.json")
+    write("ops.json", CASES)
+
+
+def write(name, cases):
+    """Writes the cases, one per line, to the file `name` next to this script."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
 
     def dump(obj):
         return json.dumps(obj, separators=(",", ":"), allow_nan=False)
 
     with open(path, "w") as f:
         f.write('{"torch":' + dump(torch.__version__.split("a")[0]) + ',"cases":[\n')
-        f.write(",\n".join(dump(c) for c in CASES))
+        f.write(",\n".join(dump(c) for c in cases))
         f.write("\n]}\n")
-    print(f"wrote {len(CASES)} cases, {os.path.getsize(path)} bytes, to {path}")
+    print(f"wrote {len(cases)} cases, {os.path.getsize(path)} bytes, to {path}")
 
 
 if __name__ == "__main__":

@@ -162,4 +162,56 @@ final class Indexing {
         }
         return out;
     }
+
+    /**
+     * {@link #scatterAdd} of a user's operands, checked as PyTorch's {@code scatter_add} checks
+     * them; {@code src} may be larger than {@code index}, whose shape selects its leading part.
+     */
+    static Tensor checkedScatterAdd(Tensor self, int dim, Tensor index, Tensor src) {
+        String op = "scatterAdd";
+        requireInt64(op, index);
+        Ops.sameDevice(op, self, index);
+        Ops.sameDevice(op, self, src);
+        if (self.dtype() != src.dtype()) {
+            throw new IllegalArgumentException(op + ": Expected self.dtype to be equal to src.dtype, got "
+                    + self.dtype().torchName() + " and " + src.dtype().torchName());
+        }
+        if (self.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException(op + ": not defined for bool tensors");
+        }
+        int n = self.shape.length;
+        if (index.shape.length != n || src.shape.length != n) {
+            throw new IllegalArgumentException(op + ": Index tensor must have the same number of dimensions as self tensor"
+                    + " and src tensor, got index " + Shapes.format(index.shape) + ", self " + Shapes.format(self.shape)
+                    + " and src " + Shapes.format(src.shape));
+        }
+        if (n == 0) {
+            // One element, whose index must be 0: the kernels see it as a row of one.
+            Shapes.wrapDim(op, dim, 0);
+            checkIndexValues(op, index, 1, 0);
+            Tensor out;
+            try (Grad.Scope off = Grad.disabled()) {
+                out = scatterAdd(self.reshape(1), 0, index.reshape(1), src.reshape(1)).reshape();
+            }
+            if (Autograd.needs(self, src)) {
+                Autograd.record(out, "ScatterAddBackward0", new Tensor[] {self, src}, null, (node, g, s) -> new Tensor[] {
+                    node.needs(0) ? g : null, node.needs(1) ? g : null});
+            }
+            return out;
+        }
+        int d = Shapes.wrapDim(op, dim, n);
+        Tensor part = src;
+        for (int k = 0; k < n; k++) {
+            if (index.shape[k] > src.shape[k] || (k != d && index.shape[k] > self.shape[k])) {
+                throw new IllegalArgumentException(op + ": Expected index " + Shapes.format(index.shape)
+                        + " to be smaller than self " + Shapes.format(self.shape) + " apart from dimension " + d
+                        + " and to be smaller size than src " + Shapes.format(src.shape));
+            }
+            if (index.shape[k] < src.shape[k]) {
+                part = part.narrow(k, 0, index.shape[k]);
+            }
+        }
+        checkIndexValues(op, index, self.shape[d], d);
+        return scatterAdd(self, d, index, part);
+    }
 }

@@ -100,6 +100,24 @@ final class LinearAlgebra {
         return r;
     }
 
+    /** {@link #bmm} of a user's operands, checked as PyTorch's {@code torch.bmm} checks them. */
+    static Tensor checkedBmm(Tensor a, Tensor b) {
+        String op = "bmm";
+        if (a.shape.length != 3) {
+            throw new IllegalArgumentException(op + ": batch1 must be a 3D tensor, got shape " + Shapes.format(a.shape));
+        }
+        if (b.shape.length != 3) {
+            throw new IllegalArgumentException(op + ": batch2 must be a 3D tensor, got shape " + Shapes.format(b.shape));
+        }
+        Ops.sameDevice(op, a, b);
+        sameDType(op, a, b);
+        if (b.shape[0] != a.shape[0] || b.shape[1] != a.shape[2]) {
+            throw new IllegalArgumentException(op + ": Expected size for first two dimensions of batch2 tensor to be: ["
+                    + a.shape[0] + ", " + a.shape[2] + "] but got: [" + b.shape[0] + ", " + b.shape[1] + "].");
+        }
+        return bmm(a, b);
+    }
+
     /** The batched product of {@code [b, n, k]} and {@code [b, k, m]}. */
     static Tensor bmm(Tensor a, Tensor b) {
         Tensor out = Ops.empty(new long[] {a.shape[0], a.shape[1], b.shape[2]}, a.dtype(), a.device());

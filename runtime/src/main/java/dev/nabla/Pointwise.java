@@ -113,6 +113,13 @@ final class Pointwise {
                 Autograd.record(out, "ReluBackward0", input, new Tensor[] {out},
                         (n, g, s) -> new Tensor[] {g.maskedFill(constantMask(s[0], BinaryOp.LE, 0), 0)});
                 break;
+            case LOG1P:
+                Autograd.record(out, "Log1PBackward0", input, input, (n, g, s) -> new Tensor[] {g.div(s[0].add(1))});
+                break;
+            case RSQRT:
+                Autograd.record(out, "RsqrtBackward0", input, new Tensor[] {out},
+                        (n, g, s) -> new Tensor[] {g.mul(s[0].pow(3)).mul(-0.5)});
+                break;
             default:
                 throw new AssertionError(kind);
         }

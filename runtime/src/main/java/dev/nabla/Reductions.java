@@ -16,7 +16,7 @@ final class Reductions {
     }
 
     /** Reduces {@code in} over {@code dims} (already wrapped, distinct) and returns the keep-dim result. */
-    private static Tensor reduceKeepDim(ReduceOp op, Tensor in, int[] dims, DType dtype) {
+    static Tensor reduceKeepDim(ReduceOp op, Tensor in, int[] dims, DType dtype) {
         Tensor src = in.to(dtype);
         long[] outShape = in.shape.clone();
         for (int d : dims) {
@@ -27,7 +27,7 @@ final class Reductions {
         return out;
     }
 
-    private static Tensor dropDims(Tensor keep, int[] dims) {
+    static Tensor dropDims(Tensor keep, int[] dims) {
         long[] shape = new long[keep.shape.length - dims.length];
         int j = 0;
         outer:

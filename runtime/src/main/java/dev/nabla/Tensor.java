@@ -865,4 +865,178 @@ public class Tensor {
     public Tensor normal_(double mean, double std) {
         return Pointwise.normal(this, mean, std);
     }
+
+    // ================================================================ second stage: shaping, statistics, scans
+
+    /**
+     * A view with the dimensions reordered: dimension {@code i} of the result is dimension
+     * {@code dims[i]} of this tensor (negative dims count from the end).
+     *
+     * @throws IllegalArgumentException if {@code dims} is not a permutation of this tensor's dimensions
+     * @throws IndexOutOfBoundsException if a dim is out of range
+     */
+    public Tensor permute(int... dims) {
+        return Shaping.permute(this, dims);
+    }
+
+    /** The elements as one dimension, a view when the layout allows; a 0-dimensional tensor becomes {@code [1]}. */
+    public Tensor flatten() {
+        return Shaping.flatten(this, 0, -1);
+    }
+
+    /**
+     * Dimensions {@code startDim} to {@code endDim} (inclusive, negative from the end) merged into one,
+     * a view when the layout allows.
+     *
+     * @throws IllegalArgumentException if {@code startDim} comes after {@code endDim}
+     * @throws IndexOutOfBoundsException if either is out of range
+     */
+    public Tensor flatten(int startDim, int endDim) {
+        return Shaping.flatten(this, startDim, endDim);
+    }
+
+    /**
+     * The tensors, all of one shape, joined along a new dimension {@code dim} (in
+     * {@code [-(n+1), n]} for n-dimensional tensors); dtypes are promoted as by {@link #cat}.
+     *
+     * @throws IllegalArgumentException if there are none, or their shapes or devices differ
+     */
+    public static Tensor stack(int dim, Tensor... tensors) {
+        return Shaping.stack(dim, tensors);
+    }
+
+    /**
+     * Views of consecutive pieces of {@code size} elements along {@code dim}; the last may be smaller.
+     *
+     * @throws IllegalArgumentException for a 0-dimensional tensor, a negative size, or size 0 of a non-empty dim
+     */
+    public Tensor[] split(long size, int dim) {
+        return Shaping.split(this, size, dim);
+    }
+
+    /**
+     * Views of {@code n} near-equal pieces along {@code dim}, as PyTorch's {@code chunk}: each piece has
+     * {@code ceil(size / n)} elements but the last, so there may be fewer than {@code n} pieces.
+     *
+     * @throws IllegalArgumentException for a 0-dimensional tensor or {@code n <= 0}
+     */
+    public Tensor[] chunk(int n, int dim) {
+        return Shaping.chunk(this, n, dim);
+    }
+
+    /**
+     * A copy tiled {@code repeats[i]} times along each dimension; extra leading repeats add dimensions.
+     *
+     * @throws IllegalArgumentException if there are fewer repeats than dimensions, or one is negative
+     */
+    public Tensor repeat(long... repeats) {
+        return Shaping.repeat(this, repeats);
+    }
+
+    /**
+     * The batched matrix product of {@code [b, n, k]} and {@code [b, k, m]}, giving {@code [b, n, m]}; no broadcasting.
+     *
+     * @throws IllegalArgumentException if either is not 3-D, the batch or inner sizes differ, or the dtypes differ
+     */
+    public Tensor bmm(Tensor other) {
+        return LinearAlgebra.checkedBmm(this, other);
+    }
+
+    /** The running sum along {@code dim}; integer and bool tensors sum to INT64. */
+    public Tensor cumsum(int dim) {
+        return Statistics.cumsum(this, dim);
+    }
+
+    /**
+     * The unbiased variance along {@code dim} (divided by {@code n - 1}: NaN for one element), kept with size 1 if
+     * {@code keepDim}.
+     *
+     * @throws IllegalArgumentException for a non-floating tensor
+     */
+    public Tensor var(int dim, boolean keepDim) {
+        return Statistics.var(this, dim, keepDim);
+    }
+
+    /**
+     * The unbiased standard deviation along {@code dim}, the square root of {@link #var}.
+     *
+     * @throws IllegalArgumentException for a non-floating tensor
+     */
+    public Tensor std(int dim, boolean keepDim) {
+        return Statistics.std(this, dim, keepDim);
+    }
+
+    /** {@code log(sum(exp(x)))} along {@code dim}, computed stably; integer and bool tensors give FLOAT32. */
+    public Tensor logsumexp(int dim, boolean keepDim) {
+        return Statistics.logsumexp(this, dim, keepDim);
+    }
+
+    /**
+     * The largest element along {@code dim} (NaN if any is NaN), kept with size 1 if {@code keepDim}; the
+     * gradient is shared evenly between tied maxima.
+     *
+     * @throws IllegalArgumentException if {@code dim} is empty
+     */
+    public Tensor amax(int dim, boolean keepDim) {
+        return Statistics.amax(this, dim, keepDim);
+    }
+
+    /**
+     * The smallest element, 0-dimensional (NaN if any element is NaN).
+     *
+     * @throws IllegalArgumentException for an empty tensor
+     */
+    public Tensor min() {
+        return Statistics.min(this);
+    }
+
+    /**
+     * The INT64 index of the first smallest element along {@code dim} (of the first NaN, if any), which is removed.
+     *
+     * @throws IllegalArgumentException if {@code dim} is empty
+     */
+    public Tensor argmin(int dim) {
+        return Statistics.argmin(this, dim);
+    }
+
+    /**
+     * A copy with the elements above diagonal {@code diagonal} of the last two dimensions set to zero
+     * (0 is the main diagonal, positive ones lie above it).
+     *
+     * @throws IllegalArgumentException for a tensor of fewer than two dimensions
+     */
+    public Tensor tril(long diagonal) {
+        return Shaping.triangle(this, diagonal, true);
+    }
+
+    /**
+     * A copy with the elements below diagonal {@code diagonal} of the last two dimensions set to zero.
+     *
+     * @throws IllegalArgumentException for a tensor of fewer than two dimensions
+     */
+    public Tensor triu(long diagonal) {
+        return Shaping.triangle(this, diagonal, false);
+    }
+
+    /** {@code log(1 + this)}, accurate near 0; integer tensors give FLOAT32. */
+    public Tensor log1p() {
+        return Pointwise.unary("log1p", UnaryOp.LOG1P, this, true);
+    }
+
+    /** {@code 1 / sqrt(this)}; integer tensors give FLOAT32. */
+    public Tensor rsqrt() {
+        return Pointwise.unary("rsqrt", UnaryOp.RSQRT, this, true);
+    }
+
+    /**
+     * A copy with {@code src}'s elements added at the positions {@code index} names along {@code dim}:
+     * {@code out[index[i][j]][j] += src[i][j]} for {@code dim = 0}. {@code index} is INT64 with this
+     * tensor's number of dimensions, no larger than {@code src} and, outside {@code dim}, than this tensor.
+     *
+     * @throws IllegalArgumentException if the dtypes, shapes or devices do not fit
+     * @throws IndexOutOfBoundsException if an index value is out of range
+     */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return Indexing.checkedScatterAdd(this, dim, index, src);
+    }
 }

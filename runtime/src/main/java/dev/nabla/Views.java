@@ -7,7 +7,7 @@ final class Views {
     private Views() {}
 
     /** A view of {@code x} recorded as op {@code name} when {@code x} requires grad. */
-    private static Tensor viewOf(Tensor x, long[] shape, long[] stride, long offset, String name,
+    static Tensor viewOf(Tensor x, long[] shape, long[] stride, long offset, String name,
                                  BuiltinNode.Derivative derivative) {
         Tensor v = Ops.view(x, shape, stride, offset);
         v.base = x.base != null ? x.base : x;

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.TestFactory;
 class GradcheckOpsTest {
     private record Case(String name, Gradcheck.Fn fn, long[]... shapes) {}
 
-    private static Tensor input(long[] shape, long seed) {
+    /** A float64 leaf of values in ±[0.2, 1.2], seeded. */
+    static Tensor input(long[] shape, long seed) {
         Nabla.manualSeed(seed);
         Tensor r = Tensor.rand(DType.FLOAT64, shape);
         // Values in ±[0.2, 1.2]: away from 0, where several ops have a kink.

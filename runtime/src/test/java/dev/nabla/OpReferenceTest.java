@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.DynamicTest;
@@ -47,7 +48,7 @@ class OpReferenceTest {
     }
 
     private static final Map<String, Op> OPS = ops();
-    private static final JsonNode ROOT = load();
+    private static final JsonNode ROOT = load("/reference/ops.json");
 
     private static Map<String, Op> ops() {
         Map<String, Op> m = new TreeMap<>();
@@ -127,9 +128,10 @@ class OpReferenceTest {
         return m;
     }
 
-    private static JsonNode load() {
-        try (InputStream in = OpReferenceTest.class.getResourceAsStream("/reference/ops.json")) {
-            assertNotNull(in, "reference/ops.json is missing from the test class path");
+    /** A reference file from the test class path, e.g. {@code "/reference/ops.json"}. */
+    static JsonNode load(String resource) {
+        try (InputStream in = OpReferenceTest.class.getResourceAsStream(resource)) {
+            assertNotNull(in, resource + " is missing from the test class path");
             return new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -142,14 +144,20 @@ class OpReferenceTest {
 
     @TestFactory
     Stream<DynamicTest> matchesPyTorch() {
-        return cases().map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> checkNamed(c)));
+        return dynamicTests(ROOT, OpReferenceTest::check);
+    }
+
+    /** One dynamic test per case of a reference file, each running {@code check} on its case. */
+    static Stream<DynamicTest> dynamicTests(JsonNode root, Consumer<JsonNode> check) {
+        return StreamSupport.stream(root.get("cases").spliterator(), false)
+                .map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> checkNamed(c, check)));
     }
 
     /** Runs one case with its name on any failure, since build reports do not show display names. */
-    private static void checkNamed(JsonNode c) {
+    private static void checkNamed(JsonNode c, Consumer<JsonNode> check) {
         String name = c.get("name").asText();
         try {
-            check(c);
+            check.accept(c);
         } catch (AssertionError e) {
             throw new AssertionError(name + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -224,7 +232,7 @@ class OpReferenceTest {
         return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
     }
 
-    private static Tensor build(JsonNode spec) {
+    static Tensor build(JsonNode spec) {
         DType dtype = dtype(spec.get("dtype").asText());
         JsonNode values = spec.get("values");
         int n = values.size();
@@ -267,7 +275,7 @@ class OpReferenceTest {
         return t;
     }
 
-    private static Tensor prep(Tensor t, JsonNode step) {
+    static Tensor prep(Tensor t, JsonNode step) {
         String op = step.get(0).asText();
         switch (op) {
             case "t":
@@ -287,7 +295,7 @@ class OpReferenceTest {
 
     // ---------------------------------------------------------------- comparing
 
-    private static void assertMatches(JsonNode expected, Tensor actual) {
+    static void assertMatches(JsonNode expected, Tensor actual) {
         DType dtype = dtype(expected.get("dtype").asText());
         assertEquals(dtype, actual.dtype(), "dtype");
         assertArrayEquals(longs(expected.get("shape")), actual.shape(), "shape");

@@ -130,6 +130,13 @@ public interface Backend {
     void softmax(Tensor in, int dim, boolean log, Tensor out);
 
     /**
+     * The running sum along {@code dim}: {@code out[..., i, ...] = in[..., 0, ...] + ... + in[..., i, ...]};
+     * same shape and dtype, FLOAT32, FLOAT64 or INT64. Float rows are summed in double, as
+     * PyTorch's CPU kernel does, and each partial sum rounded once.
+     */
+    void cumsum(Tensor in, int dim, Tensor out);
+
+    /**
      * Batched matrix product: {@code a} is {@code [batch, n, k]}, {@code b} is
      * {@code [batch, k, m]} and {@code out} is {@code [batch, n, m]}, one dtype; a batch
      * stride may be 0 (broadcast).

@@ -7,6 +7,10 @@ public enum UnaryOp {
     SIGN,
     /** {@code 1 / x}. */
     RECIPROCAL,
+    /** {@code log(1 + x)}, accurate for small {@code x}. */
+    LOG1P,
+    /** {@code 1 / sqrt(x)}. */
+    RSQRT,
     /** The error function {@code 2/sqrt(pi) * integral from 0 to x of exp(-t^2) dt}. */
     ERF
 }

@@ -599,6 +599,50 @@ public class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void cumsum(Tensor in, int dim, Tensor out) {
+        int step = (int) ACCESS.stride(in)[dim];
+        int cstep = (int) ACCESS.stride(out)[dim];
+        int len = (int) ACCESS.shape(in)[dim];
+        long[] outer = ACCESS.shape(in).clone();
+        outer[dim] = 1;
+        boolean par = in.numel() >= Parallel.ELEMENTWISE_GRAIN;
+        switch (in.dtype()) {
+            case FLOAT32: {
+                float[] a = f(in);
+                float[] c = f(out);
+                Loops.run(outer, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        FloatKernels.cumsum(a, ao + i * as, step, c, co + i * cs, cstep, len);
+                    }
+                }, out, in, null, null);
+                return;
+            }
+            case FLOAT64: {
+                double[] a = d(in);
+                double[] c = d(out);
+                Loops.run(outer, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        DoubleKernels.cumsum(a, ao + i * as, step, c, co + i * cs, cstep, len);
+                    }
+                }, out, in, null, null);
+                return;
+            }
+            case INT64: {
+                long[] a = l(in);
+                long[] c = l(out);
+                Loops.run(outer, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        LongKernels.cumsum(a, ao + i * as, step, c, co + i * cs, cstep, len);
+                    }
+                }, out, in, null, null);
+                return;
+            }
+            default:
+                throw new UnsupportedOperationException("cumsum is not defined for bool");
+        }
+    }
+
     // ---------------------------------------------------------------- matrix products
 
     @Override
@@ -630,6 +674,10 @@ public class CpuBackend implements Backend {
                     }
                 }
             }
+            return;
+        }
+        if (batch == 0 || n == 0 || m == 0) {
+            // An empty product (the gradient of one with an empty inner dimension, say): the BLAS is not asked.
             return;
         }
         if (k == 0) {

@@ -65,6 +65,10 @@ final class DoubleKernels {
                 return Math.signum(x);
             case RECIPROCAL:
                 return 1.0 / x;
+            case LOG1P:
+                return Math.log1p(x);
+            case RSQRT:
+                return 1.0 / Math.sqrt(x);
             case ERF:
                 return Erf.erf(x);
             default:
@@ -584,6 +588,15 @@ final class DoubleKernels {
             for (int k = 0; k < len; k++) {
                 c[co + k * cstep] = (Math.exp(a[ao + k * step] - max) / sum);
             }
+        }
+    }
+
+    /** The running sum of {@code len} elements {@code step} apart into {@code c}, in order. */
+    static void cumsum(double[] a, int ao, int step, double[] c, int co, int cstep, int len) {
+        double sum = 0;
+        for (int k = 0; k < len; k++) {
+            sum += a[ao + k * step];
+            c[co + k * cstep] = sum;
         }
     }
 }

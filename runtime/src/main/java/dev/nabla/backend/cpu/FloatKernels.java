@@ -65,6 +65,10 @@ final class FloatKernels {
                 return Math.signum(x);
             case RECIPROCAL:
                 return 1f / x;
+            case LOG1P:
+                return (float) Math.log1p(x);
+            case RSQRT:
+                return (float) (1.0 / Math.sqrt(x));
             case ERF:
                 return (float) Erf.erf(x);
             default:
@@ -573,6 +577,15 @@ final class FloatKernels {
             for (int k = 0; k < len; k++) {
                 c[co + k * cstep] = (float) (Math.exp(a[ao + k * step] - max) / sum);
             }
+        }
+    }
+
+    /** The running sum of {@code len} elements {@code step} apart into {@code c}, accumulated in double. */
+    static void cumsum(float[] a, int ao, int step, float[] c, int co, int cstep, int len) {
+        double sum = 0;
+        for (int k = 0; k < len; k++) {
+            sum += a[ao + k * step];
+            c[co + k * cstep] = (float) sum;
         }
     }
 }

@@ -145,4 +145,13 @@ final class LongKernels {
         }
         return at;
     }
+
+    /** The running sum of {@code len} elements {@code step} apart into {@code c}, wrapping on overflow. */
+    static void cumsum(long[] a, int ao, int step, long[] c, int co, int cstep, int len) {
+        long sum = 0;
+        for (int k = 0; k < len; k++) {
+            sum += a[ao + k * step];
+            c[co + k * cstep] = sum;
+        }
+    }
 }

@@ -475,6 +475,20 @@ public final class CudaBackend implements Backend {
                 new KernelArgs().struct(rows.pack()).i32(log ? 1 : 0).pointer(base(in)).pointer(base(out)));
     }
 
+    @Override
+    public void cumsum(Tensor in, int dim, Tensor out) {
+        if (in.dtype() == DType.BOOL) {
+            throw new UnsupportedOperationException("cumsum is not defined for bool");
+        }
+        if (in.numel() == 0) {
+            return;
+        }
+        // One block per row, as softmax: a row is scanned in tiles of a block's width.
+        Rows rows = Rows.alongDim(shape(in), stride(in), in.storageOffset(), stride(out), out.storageOffset(), dim, true);
+        int grid = (int) Math.min(rows.rows(), CudaDriver.MAX_GRID);
+        launch(device(in), "cumsum_" + sfx(in), grid, new KernelArgs().struct(rows.pack()).pointer(base(in)).pointer(base(out)));
+    }
+
     // ---------------------------------------------------------------- matrix products
 
     @Override

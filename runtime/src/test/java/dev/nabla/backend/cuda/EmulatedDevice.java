@@ -341,6 +341,9 @@ final class EmulatedDevice extends Driver {
             case "softmax":
                 softmax(device, t, v);
                 return;
+            case "cumsum":
+                cumsum(device, t, v);
+                return;
             case "gemm":
                 gemmKernel(device, t, gridX, gridY, gridZ, v);
                 return;
@@ -471,6 +474,12 @@ final class EmulatedDevice extends Driver {
                     r = 1 / x;
                     break;
                 case 12:
+                    r = Math.log1p(x);
+                    break;
+                case 13:
+                    r = 1 / Math.sqrt(x);
+                    break;
+                case 14:
                     r = erf(x);
                     break;
                 default:
@@ -622,6 +631,25 @@ final class EmulatedDevice extends Driver {
                 }
             }
             out.putJ(r.rowOut(row), at);
+        }
+    }
+
+    private void cumsum(int device, String t, List<Object> v) {
+        StructReader r = rows(v);
+        Typed in = typed(device, v.get(1), t);
+        Typed out = typed(device, v.get(2), t);
+        for (long row = 0; row < r.at(StructReader.R_ROWS); row++) {
+            long whole = 0;
+            double sum = 0;
+            for (long j = 0; j < r.at(StructReader.R_LEN); j++) {
+                if (t.equals("i64")) {
+                    whole += in.getJ(r.rowIn(row, j));
+                    out.putJ(r.rowOut(row, j), whole);
+                } else {
+                    sum += in.getD(r.rowIn(row, j));
+                    out.putD(r.rowOut(row, j), sum);
+                }
+            }
         }
     }
 

@@ -36,6 +36,7 @@ final class KernelSignatures {
             m.put("scatter_add_" + t, "LJPPP");
             m.put("reduce_" + t, "RIPP");
             m.put("argmax_" + t, "RPP");
+            m.put("cumsum_" + t, "RPP");
             m.put("gemm_" + t, "JJJJPPP");
         }
         m.put("softmax_f32", "RIPP");
@@ -43,7 +44,7 @@ final class KernelSignatures {
         return Collections.unmodifiableMap(m);
     }
 
-    /** Kernel name to parameter letters, for all 54 built-in kernels. */
+    /** Kernel name to parameter letters, for all 57 built-in kernels. */
     static Map<String, String> builtIn() {
         return BUILT_IN;
     }

@@ -135,6 +135,12 @@ public final class CountingBackend extends CpuBackend {
     }
 
     @Override
+    public void cumsum(Tensor in, int dim, Tensor out) {
+        count("cumsum");
+        super.cumsum(in, dim, out);
+    }
+
+    @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
         count("matmul");
         super.matmul(a, b, out);

@@ -1,0 +1,223 @@
+package dev.nabla;
+
+import dev.nabla.backend.ReduceOp;
+import dev.nabla.internal.Shapes;
+
+/**
+ * Reductions and scans along one dimension beyond {@link Reductions}'s: the extremes
+ * ({@code amax}, {@code min}, {@code argmin}), the spread ({@code var}, {@code std}),
+ * {@code logsumexp} and the running sum {@code cumsum}.
+ *
+ * <p>A 0-dimensional tensor is treated as PyTorch treats it: a row of one element along
+ * dimension 0 or -1. Forward passes run with recording off and record PyTorch's node
+ * ({@code AmaxBackward0}, {@code VarBackward0}...), whose derivative is written with
+ * differentiable ops so that higher derivatives work.
+ */
+final class Statistics {
+    private Statistics() {}
+
+    /** {@code x}'s shape with dimension {@code d} of size 1, or {@code []} for a 0-dimensional {@code x}. */
+    private static long[] kept(Tensor x, int d) {
+        long[] shape = x.shape.clone();
+        if (shape.length > 0) {
+            shape[d] = 1;
+        }
+        return shape;
+    }
+
+    /** The wrapped dimension, checking it against {@code x}'s (a 0-dimensional tensor accepts 0 and -1). */
+    private static int dim(String op, Tensor x, int dim) {
+        return Shapes.wrapDim(op, dim, x.shape.length);
+    }
+
+    private static void requireNonEmpty(String op, Tensor x, int d) {
+        if (x.shape.length > 0 && x.shape[d] == 0) {
+            throw new IllegalArgumentException(op + "(): Expected reduction dim " + d + " to have non-zero size, got shape "
+                    + Shapes.format(x.shape));
+        }
+    }
+
+    // ---------------------------------------------------------------- extremes
+
+    static Tensor amax(Tensor x, int dim, boolean keepDim) {
+        String op = "amax";
+        int d = dim(op, x, dim);
+        requireNonEmpty(op, x, d);
+        int[] dims = x.shape.length == 0 ? new int[0] : new int[] {d};
+        // Bools are reduced as int64, as Reductions.maxAll does, and converted back.
+        DType compute = x.dtype() == DType.BOOL ? DType.INT64 : x.dtype();
+        Tensor r = Reductions.reduceKeepDim(ReduceOp.MAX, x, dims, compute).to(x.dtype());
+        Tensor out = keepDim ? r : Reductions.dropDims(r, dims);
+        if (Autograd.needs(x)) {
+            long[] shape = kept(x, d);
+            // The gradient is shared evenly between the elements equal to the maximum, as PyTorch does.
+            Autograd.record(out, "AmaxBackward0", new Tensor[] {x}, new Tensor[] {x, out}, (n, g, s) -> {
+                Tensor share;
+                try (Grad.Scope off = Grad.disabled()) {
+                    Tensor mask = s[0].detach().eq(s[1].detach().reshape(shape)).to(g.dtype());
+                    share = mask.div(Reductions.sum(mask, dims, true));
+                }
+                return new Tensor[] {g.reshape(shape).mul(share)};
+            });
+        }
+        return out;
+    }
+
+    static Tensor min(Tensor x) {
+        if (x.numel() == 0) {
+            throw new IllegalArgumentException("min(): Expected reduction dim to be specified for input.numel() == 0."
+                    + " Specify the reduction dim with the 'dim' argument.");
+        }
+        int[] dims = new int[x.shape.length];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = i;
+        }
+        DType compute = x.dtype() == DType.BOOL ? DType.INT64 : x.dtype();
+        Tensor out = Reductions.dropDims(Reductions.reduceKeepDim(ReduceOp.MIN, x, dims, compute), dims).to(x.dtype());
+        if (Autograd.needs(x)) {
+            // The gradient is shared evenly between the elements equal to the minimum, or between the NaNs
+            // when the minimum is NaN, as PyTorch's evenly_distribute_backward does.
+            Autograd.record(out, "MinBackward1", new Tensor[] {x}, new Tensor[] {x, out}, (n, g, s) -> {
+                Tensor share;
+                try (Grad.Scope off = Grad.disabled()) {
+                    Tensor v = s[0].detach();
+                    Tensor m = s[1].detach();
+                    // Bool sums and products are or and and.
+                    Tensor mask = v.eq(m).add(v.ne(v).mul(m.ne(m))).to(g.dtype());
+                    share = mask.div(mask.sum());
+                }
+                return new Tensor[] {share.mul(g)};
+            });
+        }
+        return out;
+    }
+
+    static Tensor argmin(Tensor x, int dim) {
+        String op = "argmin";
+        if (x.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException(op + ": not implemented for bool tensors, as in PyTorch");
+        }
+        int d = dim(op, x, dim);
+        requireNonEmpty(op, x, d);
+        try (Grad.Scope off = Grad.disabled()) {
+            // argmin is argmax of an order-reversing map, which keeps the first of ties and lets NaN win:
+            // negation for floats (exact), and -x - 1 (bitwise not, which cannot overflow) for int64.
+            Tensor reversed = x.dtype().isFloatingPoint() ? x.neg() : x.neg().sub(1);
+            return reversed.argmax(dim);
+        }
+    }
+
+    // ---------------------------------------------------------------- spread
+
+    private static void requireFloatingSpread(String op, Tensor x) {
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": std and var only support floating point and complex dtypes, got "
+                    + x.dtype().torchName());
+        }
+    }
+
+    /** The gradient of the unbiased variance along {@code d} for the output gradient {@code g}. */
+    private static Tensor varBackward(Tensor g, Tensor x, int d, long count, long[] shape) {
+        return g.reshape(shape).mul(x.sub(x.mean(d, true))).mul(2.0 / (count - 1));
+    }
+
+    static Tensor var(Tensor x, int dim, boolean keepDim) {
+        String op = "var";
+        requireFloatingSpread(op, x);
+        int d = dim(op, x, dim);
+        long count = x.shape.length == 0 ? 1 : x.shape[d];
+        Tensor out;
+        try (Grad.Scope off = Grad.disabled()) {
+            // Two passes (the mean, then the squared deviations) rather than one sum of squares, which cancels.
+            Tensor dev = x.sub(x.mean(d, true));
+            out = dev.mul(dev).sum(d, keepDim).div((double) (count - 1));
+        }
+        if (Autograd.needs(x)) {
+            long[] shape = kept(x, d);
+            Autograd.record(out, "VarBackward0", new Tensor[] {x}, new Tensor[] {x},
+                    (n, g, s) -> new Tensor[] {varBackward(g, s[0], d, count, shape)});
+        }
+        return out;
+    }
+
+    static Tensor std(Tensor x, int dim, boolean keepDim) {
+        String op = "std";
+        requireFloatingSpread(op, x);
+        int d = dim(op, x, dim);
+        long count = x.shape.length == 0 ? 1 : x.shape[d];
+        Tensor out;
+        try (Grad.Scope off = Grad.disabled()) {
+            out = var(x, dim, keepDim).sqrt();
+        }
+        if (Autograd.needs(x)) {
+            long[] shape = kept(x, d);
+            // d std = d var / (2 std); PyTorch gives 0 where std is 0 rather than 0/0.
+            Autograd.record(out, "StdBackward0", new Tensor[] {x}, new Tensor[] {x, out}, (n, g, s) -> {
+                Tensor zero;
+                try (Grad.Scope off = Grad.disabled()) {
+                    zero = s[1].detach().eq(0);
+                }
+                Tensor gVar = g.div(s[1].mul(2)).maskedFill(zero, 0);
+                return new Tensor[] {varBackward(gVar, s[0], d, count, shape)};
+            });
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- logsumexp
+
+    static Tensor logsumexp(Tensor x, int dim, boolean keepDim) {
+        String op = "logsumexp";
+        int d = dim(op, x, dim);
+        // Integers and bools are computed in float32, as PyTorch does.
+        Tensor in = x.dtype().isFloatingPoint() ? x : x.to(DType.FLOAT32);
+        int[] dims = in.shape.length == 0 ? new int[0] : new int[] {d};
+        Tensor out;
+        try (Grad.Scope off = Grad.disabled()) {
+            // log(sum(exp(x - m))) + m with m the row's maximum, or 0 where that is infinite (or the row empty):
+            // then no exponential overflows, and rows of -inf give -inf rather than NaN.
+            Tensor max = Reductions.reduceKeepDim(ReduceOp.MAX, in, dims, in.dtype());
+            Tensor shift = max.maskedFill(max.abs().eq(Double.POSITIVE_INFINITY), 0);
+            Tensor r = Reductions.sum(in.sub(shift).exp(), dims, true).log().add(shift);
+            out = keepDim ? r : Reductions.dropDims(r, dims);
+        }
+        if (Autograd.needs(in)) {
+            long[] shape = kept(in, d);
+            Autograd.record(out, "LogsumexpBackward0", new Tensor[] {in}, new Tensor[] {in, out},
+                    (n, g, s) -> new Tensor[] {g.reshape(shape).mul(s[0].sub(s[1].reshape(shape)).exp())});
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- cumsum
+
+    static Tensor cumsum(Tensor x, int dim) {
+        String op = "cumsum";
+        int d = dim(op, x, dim);
+        // Integers and bools sum to int64, as PyTorch's cumsum does.
+        DType dtype = x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64;
+        Tensor out = Ops.empty(x.shape.clone(), dtype, x.device());
+        if (x.numel() > 0) {
+            try (Grad.Scope off = Grad.disabled()) {
+                Tensor src = x.to(dtype);
+                if (x.shape.length == 0) {
+                    Ops.backend(src).cumsum(src.reshape(1), 0, out.reshape(1));
+                } else {
+                    Ops.backend(src).cumsum(src, d, out);
+                }
+            }
+        }
+        if (Autograd.needs(x)) {
+            Autograd.record(out, "CumsumBackward0", new Tensor[] {x}, null,
+                    (n, g, s) -> new Tensor[] {g.shape.length == 0 ? g : reversedCumsum(g, d)});
+        }
+        return out;
+    }
+
+    /** The running sum from the end of dimension {@code d}: cumsum's adjoint. */
+    private static Tensor reversedCumsum(Tensor g, int d) {
+        long len = g.shape[d];
+        Tensor reverse = Tensor.arange(len).neg().add((double) (len - 1)).to(g.device());
+        return g.indexSelect(d, reverse).cumsum(d).indexSelect(d, reverse);
+    }
+}
