@@ -10,10 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
 
@@ -56,6 +54,7 @@ final class EmulatedDevice extends Driver {
     private final Map<Integer, Integer> deviceOf = new HashMap<>();
     private final List<String> launches = new ArrayList<>();
     private int nextId = 1;
+    private int mallocs;
     private int failingMallocs;
     private boolean blas;
     private boolean kernelsOnCpu;
@@ -84,17 +83,14 @@ final class EmulatedDevice extends Driver {
         failingMallocs = count;
     }
 
+    /** How many allocations the driver was asked for (those that failed included). */
+    synchronized int mallocs() {
+        return mallocs;
+    }
+
     /** The names of the kernels launched so far, in order; cuBLAS calls appear as {@code "cublas"}. */
     List<String> launches() {
         return launches;
-    }
-
-    /**
-     * The allocations not freed, by id. Tests compare two of these sets rather than counts: the
-     * Cleaner may free an unreachable earlier tensor at any moment.
-     */
-    synchronized Set<Integer> liveAllocations() {
-        return new HashSet<>(memory.keySet());
     }
 
     // ---------------------------------------------------------------- Driver
@@ -120,6 +116,7 @@ final class EmulatedDevice extends Driver {
     synchronized CUdeviceptr malloc(int device, long bytes) {
         checkDevice(device);
         assertTrue(bytes > 0, "malloc of " + bytes + " bytes");
+        mallocs++;
         if (failingMallocs > 0) {
             failingMallocs--;
             throw new CudaException("CUDA_ERROR_OUT_OF_MEMORY");
