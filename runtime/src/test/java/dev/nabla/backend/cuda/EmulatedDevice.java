@@ -50,7 +50,7 @@ final class EmulatedDevice extends Driver {
     }
 
     private final int devices;
-    private final Map<Integer, ByteBuffer> memory = new HashMap<>();
+    private final Map<Integer, ByteBuffer> buffers = new HashMap<>();
     private final Map<Integer, Integer> deviceOf = new HashMap<>();
     private final List<String> launches = new ArrayList<>();
     private int nextId = 1;
@@ -122,7 +122,7 @@ final class EmulatedDevice extends Driver {
             throw new CudaException("CUDA_ERROR_OUT_OF_MEMORY");
         }
         int id = nextId++;
-        memory.put(id, ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN));
+        buffers.put(id, ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN));
         deviceOf.put(id, device);
         return new Address(id, 0);
     }
@@ -139,7 +139,7 @@ final class EmulatedDevice extends Driver {
         Address a = (Address) ptr;
         assertEquals(0, a.offset, "free of an interior pointer");
         assertEquals(device, (int) deviceOf.get(a.id), "free on another device");
-        assertNotNull(memory.remove(a.id), "double free");
+        assertNotNull(buffers.remove(a.id), "double free");
     }
 
     @Override
@@ -720,7 +720,7 @@ final class EmulatedDevice extends Driver {
 
     private ByteBuffer buffer(int device, CUdeviceptr ptr) {
         Address a = (Address) ptr;
-        ByteBuffer b = memory.get(a.id);
+        ByteBuffer b = buffers.get(a.id);
         assertNotNull(b, "use of freed or unknown memory " + a);
         assertEquals(device, (int) deviceOf.get(a.id), "memory of cuda:" + deviceOf.get(a.id) + " used on cuda:" + device);
         return b;
