@@ -536,6 +536,36 @@ class EmulatedBackendTest {
         }
     }
 
+    // ---------------------------------------------------------------- optimizers
+
+    @Test
+    void adamStepIsOneLaunchMatchingTheCpu() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (boolean amsgrad : new boolean[] {false, true}) {
+                Tensor[] host = {random(dtype, 5, 60), random(dtype, 5, 60), random(dtype, 5, 60),
+                        random(dtype, 5, 60).abs(), random(dtype, 5, 60).abs()};
+                Tensor[] dev = new Tensor[host.length];
+                for (int i = 0; i < host.length; i++) {
+                    dev[i] = upload(host[i]);
+                }
+                device.launches().clear();
+                assertTrue(cuda.adamStep(dev[0], dev[1], dev[2], dev[3], amsgrad ? dev[4] : null, 1e-2, 0.9, 0.999, 1e-8,
+                        0.1, amsgrad, !amsgrad, 0.19, 0.002));
+                assertEquals(java.util.List.of("adam_" + Kernels.suffix(dtype)), device.launches());
+                assertTrue(cpu.adamStep(host[0], host[1], host[2], host[3], amsgrad ? host[4] : null, 1e-2, 0.9, 0.999,
+                        1e-8, 0.1, amsgrad, !amsgrad, 0.19, 0.002));
+                String what = dtype + (amsgrad ? " AdamW with AMSGrad" : " Adam maximizing with L2 decay");
+                for (int i = 0; i < (amsgrad ? 5 : 4); i++) {
+                    assertMatches(host[i], dev[i], 1e-5, what + ", operand " + i);
+                }
+            }
+        }
+        Tensor strided = upload(random(DType.FLOAT32, 4, 6)).transpose(0, 1);
+        Tensor plain = onDevice(DType.FLOAT32, 0, 6, 4);
+        assertFalse(cuda.adamStep(strided, plain, plain, plain, null, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, 0.1, 0.001),
+                "a strided operand takes the separate ops");
+    }
+
     // ---------------------------------------------------------------- errors
 
     @Test

@@ -269,6 +269,9 @@ final class EmulatedDevice extends Driver {
             assertEquals(1, gridY * gridZ, function + ": a 1-D grid");
         }
         switch (kind) {
+            case "adam":
+                adam(device, t, v);
+                return;
             case "fill": {
                 StructReader l = layout(v, 1);
                 Typed out = typed(device, v.get(1), t);
@@ -654,6 +657,51 @@ final class EmulatedDevice extends Driver {
                 }
             }
         }
+    }
+
+    /** {@code adam_T}: the CPU's AdamKernel, element by element (see ABI.md). */
+    private void adam(int device, String t, List<Object> v) {
+        long n = (Long) v.get(0);
+        Typed p = typed(device, v.get(1), t);
+        Typed g = typed(device, v.get(2), t);
+        Typed m = typed(device, v.get(3), t);
+        Typed s = typed(device, v.get(4), t);
+        Typed max = typed(device, v.get(5), t);
+        int flags = (Integer) v.get(6);
+        double beta1 = (Double) v.get(7);
+        double beta2 = (Double) v.get(8);
+        double eps = (Double) v.get(9);
+        double weightDecay = (Double) v.get(10);
+        double decay = (Double) v.get(11);
+        double stepSize = (Double) v.get(12);
+        double bc2Sqrt = (Double) v.get(13);
+        boolean amsgrad = (flags & 1) != 0;
+        boolean maximize = (flags & 2) != 0;
+        boolean decoupled = (flags & 4) != 0;
+        boolean single = t.equals("f32");
+        for (long i = 0; i < n; i++) {
+            double grad = maximize ? -g.getD(i) : g.getD(i);
+            double param = p.getD(i);
+            if (decoupled) {
+                param = round(single, param * decay);
+            } else if (weightDecay != 0) {
+                grad += weightDecay * param;
+            }
+            double mi = round(single, beta1 * m.getD(i) + (1 - beta1) * grad);
+            double vi = round(single, beta2 * s.getD(i) + (1 - beta2) * grad * grad);
+            m.putD(i, mi);
+            s.putD(i, vi);
+            double second = vi;
+            if (amsgrad) {
+                second = Math.max(max.getD(i), vi);
+                max.putD(i, second);
+            }
+            p.putD(i, param - stepSize * mi / (Math.sqrt(second) / bc2Sqrt + eps));
+        }
+    }
+
+    private static double round(boolean single, double x) {
+        return single ? (float) x : x;
     }
 
     // ---------------------------------------------------------------- checks and typed memory
