@@ -132,11 +132,13 @@ public final class Bench {
             double[] r = cudaMlp(new long[] {64, 256, 256, 10}, 64, 200);
             emit("cuda_mlp_small", r[0], "steps/s", "higher");
             emit("cuda_mlp_small_peak_reserved", r[1], "MB", "lower");
+            emit("cuda_mlp_small_gc_share", r[2], "fraction", "lower");
         }
         if (wanted.test("cuda_mlp_large")) {
             double[] r = cudaMlp(new long[] {1024, 4096, 4096, 10}, 1024, 50);
             emit("cuda_mlp_large", r[0], "steps/s", "higher");
             emit("cuda_mlp_large_peak_reserved", r[1], "MB", "lower");
+            emit("cuda_mlp_large_gc_share", r[2], "fraction", "lower");
         }
     }
 
@@ -190,12 +192,16 @@ public final class Bench {
      * Training an MLP of the given widths (ReLU between, cross-entropy, Adam at lr 1e-3) on one
      * random batch of {@code batch} rows on {@code cuda:0}: steps per second over runs of
      * {@code steps} steps, and the peak of {@link Cuda#maxMemoryReserved()} in MB (2^20 bytes)
-     * from building the model on, the pool emptied first, as PyTorch's side measures it.
+     * from building the model on, the pool emptied first, as PyTorch's side measures it; and the
+     * share of the whole workload's time the JVM spent collecting garbage (Nabla's side only: what
+     * collecting under allocation pressure costs, to weigh against the peak).
      */
     private double[] cudaMlp(long[] widths, int batch, int steps) {
         System.gc();
         Cuda.emptyCache();
         Cuda.resetPeakMemoryStats();
+        long gcMillis = gcMillis();
+        long start = System.nanoTime();
         Sequential model = cudaMlpModel(widths);
         Adam adam = new Adam(model.parameters(), 1e-3);
         CrossEntropyLoss lossFn = new CrossEntropyLoss();
@@ -209,7 +215,17 @@ public final class Bench {
             }
             Cuda.synchronize();
         }, 2, 5);
-        return new double[] {steps / seconds, Cuda.maxMemoryReserved() / (double) (1 << 20)};
+        double gcShare = (gcMillis() - gcMillis) / ((System.nanoTime() - start) / 1e6);
+        return new double[] {steps / seconds, Cuda.maxMemoryReserved() / (double) (1 << 20), gcShare};
+    }
+
+    /** Milliseconds the JVM's collectors have spent so far. */
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
     }
 
     /** Linear layers of the given widths with ReLU between them, seeded with 0, on {@code cuda:0}. */
