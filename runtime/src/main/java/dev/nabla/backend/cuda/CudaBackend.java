@@ -367,9 +367,16 @@ public final class CudaBackend implements Backend {
             return;
         }
         Layout l = Layout.of(out, a, b);
-        String kernel = (op.isComparison() ? "compare_" : "binary_") + sfx(a);
-        launchElementwise(device(out), kernel, l,
-                new KernelArgs().struct(l.pack()).i32(op.ordinal()).pointer(base(a)).pointer(base(b)).pointer(base(out)));
+        KernelArgs args = new KernelArgs().struct(l.pack()).i32(op.ordinal()).pointer(base(a)).pointer(base(b))
+                .pointer(base(out));
+        if (op.isComparison()) {
+            launchElementwise(device(out), "compare_" + sfx(a), l, args);
+            return;
+        }
+        // Contiguous operands: the kernel's threads take 16 bytes each (when aligned, else they stride over the rest).
+        boolean contiguous = l.nd() == 1 && l.stride(0)[0] == 1 && l.stride(1)[0] == 1 && l.stride(2)[0] == 1;
+        long perThread = contiguous ? 16 / a.dtype().byteSize() : 1;
+        launch(device(out), "binary_" + sfx(a), CudaDriver.blocksFor((l.numel() + perThread - 1) / perThread), args);
     }
 
     @Override
