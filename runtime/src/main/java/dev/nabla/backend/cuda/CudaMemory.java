@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToLongFunction;
 import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
 
@@ -233,38 +234,26 @@ final class CudaMemory {
 
     /** Bytes handed out to live storages, over every device. */
     synchronized long allocated() {
-        long sum = 0;
-        for (CachingAllocator p : pools.values()) {
-            sum += p.allocated();
-        }
-        return sum;
+        return sum(CachingAllocator::allocated);
     }
 
     /** Bytes held from the driver, over every device. */
     synchronized long reserved() {
-        long sum = 0;
-        for (CachingAllocator p : pools.values()) {
-            sum += p.reserved();
-        }
-        return sum;
+        return sum(CachingAllocator::reserved);
     }
 
     /** The peak of {@link #allocated()} per device, summed. */
     synchronized long peakAllocated() {
-        long sum = 0;
-        for (CachingAllocator p : pools.values()) {
-            sum += p.peakAllocated();
-        }
-        return sum;
+        return sum(CachingAllocator::peakAllocated);
     }
 
     /** The peak of {@link #reserved()} per device, summed. */
     synchronized long peakReserved() {
-        long sum = 0;
-        for (CachingAllocator p : pools.values()) {
-            sum += p.peakReserved();
-        }
-        return sum;
+        return sum(CachingAllocator::peakReserved);
+    }
+
+    private long sum(ToLongFunction<CachingAllocator> statistic) {
+        return pools.values().stream().mapToLong(statistic).sum();
     }
 
     /** Sets every device's peaks to its current values. */
