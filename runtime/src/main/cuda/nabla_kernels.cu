@@ -19,7 +19,7 @@
 //    indices with keepIn/keepOut and redIn/redOut.
 //
 // Launch rules
-//  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax: 1-D blocks
+//  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax, adam: 1-D blocks
 //    of 256 threads, any grid; each thread walks a grid-stride loop, so any grid is correct.
 //  - reduce, softmax, cumsum: blocks of exactly 256 threads (the shared-memory tree assumes it), one
 //    block per row at a time, blocks striding over the rows; 2048 bytes of static shared memory.
@@ -392,8 +392,57 @@ __device__ __forceinline__ void clampKernel(const Layout& L, const T* in, T* out
     }
 }
 
+// 16 bytes of T, read and written as one 128-bit access.
+template <class T>
+struct __align__(16) Pack {
+    static constexpr int N = 16 / sizeof(T);
+    T v[N];
+};
+
+__device__ __forceinline__ bool aligned16(const void* p) { return ((unsigned long long) p & 15) == 0; }
+
+// out[i] = f(a[i], b[i]) over n contiguous elements from 16-byte aligned addresses: one 128-bit
+// load per operand and one store per Pack, no index arithmetic, and a scalar tail.
+template <class T, class F>
+__device__ __forceinline__ void packedBinary(long long n, const T* a, const T* b, T* out, F f) {
+    constexpr int N = Pack<T>::N;
+    long long packs = n / N;
+    const Pack<T>* pa = reinterpret_cast<const Pack<T>*>(a);
+    const Pack<T>* pb = reinterpret_cast<const Pack<T>*>(b);
+    Pack<T>* po = reinterpret_cast<Pack<T>*>(out);
+    for (long long i = firstThread(); i < packs; i += gridThreads()) {
+        Pack<T> x = pa[i];
+        Pack<T> y = pb[i];
+        Pack<T> z;
+#pragma unroll
+        for (int j = 0; j < N; j++) {
+            z.v[j] = f(x.v[j], y.v[j]);
+        }
+        po[i] = z;
+    }
+    for (long long i = packs * N + firstThread(); i < n; i += gridThreads()) {
+        out[i] = f(a[i], b[i]);
+    }
+}
+
+// Contiguous operands (the host coalesces them to one dimension of unit strides) take the packed
+// path when aligned, with the commonest ops chosen outside the loop; the rest, broadcast and
+// strided operands index through the Layout.
 template <class T>
 __device__ __forceinline__ void binaryKernel(const Layout& L, int op, const T* a, const T* b, T* out) {
+    if (L.nd == 1 && L.stride[0][0] == 1 && L.stride[1][0] == 1 && L.stride[2][0] == 1) {
+        const T* pa = a + L.offset[1];
+        const T* pb = b + L.offset[2];
+        T* po = out + L.offset[0];
+        if (aligned16(pa) && aligned16(pb) && aligned16(po)) {
+            switch (op) {
+                case ADD: packedBinary(L.numel, pa, pb, po, [](T x, T y) { return binaryOp(ADD, x, y); }); return;
+                case SUB: packedBinary(L.numel, pa, pb, po, [](T x, T y) { return binaryOp(SUB, x, y); }); return;
+                case MUL: packedBinary(L.numel, pa, pb, po, [](T x, T y) { return binaryOp(MUL, x, y); }); return;
+                default: packedBinary(L.numel, pa, pb, po, [op](T x, T y) { return binaryOp(op, x, y); }); return;
+            }
+        }
+    }
     for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
         long long o[3];
         locate(L, i, o);
@@ -775,6 +824,59 @@ __device__ __forceinline__ void kernel(long long n, long long k, long long m,
 
 }  // namespace gemm
 
+// ---------------------------------------------------------------- optimizers
+
+// Adam's denominator in the plain case, as AdamKernel writes it for each precision.
+__device__ __forceinline__ float adamDenominator(float v, float inv, double, float eps) { return sqrtf(v) * inv + eps; }
+__device__ __forceinline__ double adamDenominator(double v, double, double bc2Sqrt, double eps) {
+    return sqrt(v) / bc2Sqrt + eps;
+}
+
+// Backend.adamStep over contiguous operands, as the CPU's AdamKernel: the plain case (no AMSGrad,
+// no maximize, no L2 decay folded into the gradient) in the storage's precision, the general one
+// in double, rounding the moments to T as they are stored. flags: 1 AMSGrad (max is read and
+// written; otherwise it is never touched), 2 maximize, 4 decoupled weight decay.
+template <class T>
+__device__ __forceinline__ void adamKernel(long long n, T* p, const T* g, T* m, T* v, T* max, int flags, double beta1,
+                                           double beta2, double eps, double weightDecay, double decay,
+                                           double stepSize, double bc2Sqrt) {
+    bool amsgrad = flags & 1;
+    bool maximize = flags & 2;
+    bool decoupled = flags & 4;
+    if (!amsgrad && !maximize && (decoupled || weightDecay == 0)) {
+        T b1 = (T)beta1, c1 = (T)(1 - beta1), b2 = (T)beta2, c2 = (T)(1 - beta2);
+        T d = (T)decay, step = (T)stepSize, inv = (T)(1 / bc2Sqrt), e = (T)eps;
+        for (long long i = firstThread(); i < n; i += gridThreads()) {
+            T gi = g[i];
+            T mi = b1 * m[i] + c1 * gi;
+            T vi = b2 * v[i] + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = p[i] * d - step * mi / adamDenominator(vi, inv, bc2Sqrt, e);
+        }
+        return;
+    }
+    for (long long i = firstThread(); i < n; i += gridThreads()) {
+        double grad = maximize ? -(double)g[i] : (double)g[i];
+        double param = p[i];
+        if (decoupled) {
+            param = (T)(param * decay);
+        } else if (weightDecay != 0) {
+            grad += weightDecay * param;
+        }
+        T mi = (T)(beta1 * m[i] + (1 - beta1) * grad);
+        T vi = (T)(beta2 * v[i] + (1 - beta2) * grad * grad);
+        m[i] = mi;
+        v[i] = vi;
+        T second = vi;
+        if (amsgrad) {
+            second = javaMax(max[i], vi);
+            max[i] = second;
+        }
+        p[i] = (T)(param - stepSize * mi / (sqrt((double)second) / bc2Sqrt + eps));
+    }
+}
+
 }  // namespace nabla
 
 using namespace nabla;
@@ -892,3 +994,12 @@ gemm_i64(long long batch, long long n, long long k, long long m, const long long
          long long* c) {
     gemm::kernel(n, k, m, a, b, c);
 }
+
+#define NABLA_ADAM(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) adam_##NAME(long long n, T* p, const T* g, T* m, T* v, T* max, \
+            int flags, double beta1, double beta2, double eps, double weightDecay, double decay, double stepSize, \
+            double bc2Sqrt) { \
+        adamKernel(n, p, g, m, v, max, flags, beta1, beta2, eps, weightDecay, decay, stepSize, bc2Sqrt); \
+    }
+NABLA_ADAM(float, f32)
+NABLA_ADAM(double, f64)

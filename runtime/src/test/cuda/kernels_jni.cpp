@@ -80,6 +80,12 @@ bool call(const std::string& name, const Args& a, dim3 grid, unsigned block) {
     NUMERIC(long long, i64)
     if (name == "softmax_f32") RUN_BLOCK(softmax_f32(a.R(0), a.I(1), a.P<const float>(2), a.P<float>(3)));
     if (name == "softmax_f64") RUN_BLOCK(softmax_f64(a.R(0), a.I(1), a.P<const double>(2), a.P<double>(3)));
+    if (name == "adam_f32")
+        RUN(adam_f32(a.J(0), a.P<float>(1), a.P<const float>(2), a.P<float>(3), a.P<float>(4), a.P<float>(5), a.I(6),
+                     a.D(7), a.D(8), a.D(9), a.D(10), a.D(11), a.D(12), a.D(13)));
+    if (name == "adam_f64")
+        RUN(adam_f64(a.J(0), a.P<double>(1), a.P<const double>(2), a.P<double>(3), a.P<double>(4), a.P<double>(5),
+                     a.I(6), a.D(7), a.D(8), a.D(9), a.D(10), a.D(11), a.D(12), a.D(13)));
 #undef NUMERIC
 #undef TYPED
 #undef RUN_BLOCK

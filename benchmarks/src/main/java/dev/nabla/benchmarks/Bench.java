@@ -15,10 +15,16 @@ import dev.nabla.nn.CrossEntropyLoss;
 import dev.nabla.nn.Linear;
 import dev.nabla.nn.ReLU;
 import dev.nabla.nn.Sequential;
+import dev.nabla.nn.UnaryModule;
 import dev.nabla.optim.Adam;
 import dev.nabla.optim.AdamW;
 import dev.nabla.samples.ops.MyReLUFunction;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * Nabla's side of the side-by-side benchmarks: the workloads of
@@ -40,14 +46,14 @@ public final class Bench {
     /** Runs the workloads and prints one JSON line each. */
     public static void main(String[] args) {
         boolean quick = false;
-        java.util.Set<String> only = null;
+        Set<String> only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick":
                     quick = true;
                     break;
                 case "--only":
-                    only = java.util.Set.of(args[++i].split(","));
+                    only = Set.of(args[++i].split(","));
                     break;
                 case "--help":
                     System.out.println("usage: Bench [--quick] [--only WORKLOAD,...]");
@@ -59,7 +65,7 @@ public final class Bench {
         new Bench(quick).run(only);
     }
 
-    private void run(java.util.Set<String> only) {
+    private void run(Set<String> only) {
         Nabla.manualSeed(0);
         if (only == null || only.contains("tiny_step")) {
             emit("tiny_step", tinyStep(quick ? 2000 : 20000), "us/step", "lower");
@@ -97,35 +103,153 @@ public final class Bench {
             emit("transformer_step", transformerStep(quick ? 20 : 100), "us/step", "lower");
         }
         // The GPU workloads (cuda_pytorch_side.py is PyTorch's side) run only where asked for by
-        // name, and say why when CUDA cannot run here.
-        if (only != null && (only.contains("cuda_add_64m") || only.contains("cuda_matmul_4096"))) {
+        // name, or all of them with --only cuda, and say why when CUDA cannot run here.
+        if (only != null && only.stream().anyMatch(w -> w.startsWith("cuda"))) {
             if (!Cuda.isAvailable()) {
                 System.err.println("Bench: skipping the CUDA workloads: " + Cuda.unavailableReason());
                 return;
             }
-            if (only.contains("cuda_add_64m")) {
-                double bytesPerSecond = elementwiseAdd(1 << 26, Device.CUDA);
-                emit("cuda_add_64m", bytesPerSecond / 1e9, "GB/s", "higher");
-                emit("cuda_add_64m_of_peak", bytesPerSecond / Cuda.memoryBandwidth(0), "fraction", "higher");
-            }
-            if (only.contains("cuda_matmul_4096")) {
-                emit("cuda_matmul_4096", matmul(4096, Device.CUDA), "GFLOP/s", "higher");
-            }
+            runCuda(only);
         }
     }
 
-    /** A float32 {@code n x n} product on {@code cuda:0}, GFLOP/s. */
-    private double cudaMatmul(int n) {
+    private void runCuda(Set<String> only) {
+        Predicate<String> wanted = w -> only.contains("cuda") || only.contains(w);
+        if (wanted.test("cuda_add_64m")) {
+            double bytesPerSecond = elementwiseAdd(1 << 26, Device.CUDA);
+            emit("cuda_add_64m", bytesPerSecond / 1e9, "GB/s", "higher");
+            emit("cuda_add_64m_of_peak", bytesPerSecond / Cuda.memoryBandwidth(0), "fraction", "higher");
+        }
+        if (wanted.test("cuda_matmul_4096")) {
+            emit("cuda_matmul_4096", matmul(4096, Device.CUDA), "GFLOP/s", "higher");
+        }
+        if (wanted.test("cuda_matmul_4096_nt")) {
+            emit("cuda_matmul_4096_nt", cudaMatmulTransposed(4096), "GFLOP/s", "higher");
+        }
+        if (wanted.test("cuda_tiny_op")) {
+            emit("cuda_tiny_op", cudaTinyOp(quick ? 2000 : 20000), "us/op", "lower");
+        }
+        if (wanted.test("cuda_adam_21m")) {
+            emit("cuda_adam_21m", cudaAdamLarge(), "ms/step", "lower");
+        }
+        if (wanted.test("cuda_mlp_small")) {
+            double[] r = cudaMlp(new long[] {64, 256, 256, 10}, 64, 200);
+            emit("cuda_mlp_small", r[0], "steps/s", "higher");
+            emit("cuda_mlp_small_peak_reserved", r[1], "MB", "lower");
+            emit("cuda_mlp_small_gc_share", r[2], "fraction", "lower");
+        }
+        if (wanted.test("cuda_mlp_large")) {
+            double[] r = cudaMlp(new long[] {1024, 4096, 4096, 10}, 1024, 50);
+            emit("cuda_mlp_large", r[0], "steps/s", "higher");
+            emit("cuda_mlp_large_peak_reserved", r[1], "MB", "lower");
+            emit("cuda_mlp_large_gc_share", r[2], "fraction", "lower");
+        }
+    }
+
+    /** {@code a.mm(b.t())} of {@code n x n} float32 matrices on {@code cuda:0}, GFLOP/s, as many products a run as {@link #matmul}. */
+    private double cudaMatmulTransposed(int n) {
         Tensor a = Tensor.randn(n, n).to(Device.CUDA);
         Tensor b = Tensor.randn(n, n).to(Device.CUDA);
-        int reps = 10;
+        int reps = Math.max(3, (int) (2e10 / (2.0 * n * n * n)));
         double seconds = medianSeconds(() -> {
             for (int i = 0; i < reps; i++) {
-                a.mm(b);
+                a.mm(b.t());
             }
             Cuda.synchronize();
         }, 2, 5);
         return 2.0 * n * n * n * reps / seconds / 1e9;
+    }
+
+    /** {@code a + b} of 16 floats into a fresh output on {@code cuda:0}, microseconds per op: the per-op host cost. */
+    private double cudaTinyOp(int ops) {
+        Tensor a = Tensor.randn(16).to(Device.CUDA);
+        Tensor b = Tensor.randn(16).to(Device.CUDA);
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < ops; i++) {
+                a.add(b);
+            }
+            Cuda.synchronize();
+        }, 2, 5);
+        return seconds / ops * 1e6;
+    }
+
+    /**
+     * One Adam step (lr 1e-3) over the parameters of the 1024-4096-4096-10 MLP (21.0 million
+     * floats) with the gradients of one backward pass, milliseconds per step.
+     */
+    private double cudaAdamLarge() {
+        Sequential model = cudaMlpModel(new long[] {1024, 4096, 4096, 10});
+        Adam adam = new Adam(model.parameters(), 1e-3);
+        new CrossEntropyLoss().forward(model.forward(Tensor.randn(64, 1024).to(Device.CUDA)), cudaLabels(64, 10))
+                .backward();
+        int steps = 20;
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < steps; i++) {
+                adam.step();
+            }
+            Cuda.synchronize();
+        }, 2, 5);
+        return seconds / steps * 1e3;
+    }
+
+    /**
+     * Training an MLP of the given widths (ReLU between, cross-entropy, Adam at lr 1e-3) on one
+     * random batch of {@code batch} rows on {@code cuda:0}: steps per second over runs of
+     * {@code steps} steps, and the peak of {@link Cuda#maxMemoryReserved()} in MB (2^20 bytes)
+     * from building the model on, the pool emptied first, as PyTorch's side measures it; and the
+     * share of the whole workload's time the JVM spent collecting garbage (Nabla's side only: what
+     * collecting under allocation pressure costs, to weigh against the peak).
+     */
+    private double[] cudaMlp(long[] widths, int batch, int steps) {
+        System.gc();
+        Cuda.emptyCache();
+        Cuda.resetPeakMemoryStats();
+        long gcMillis = gcMillis();
+        long start = System.nanoTime();
+        Sequential model = cudaMlpModel(widths);
+        Adam adam = new Adam(model.parameters(), 1e-3);
+        CrossEntropyLoss lossFn = new CrossEntropyLoss();
+        Tensor x = Tensor.randn(batch, widths[0]).to(Device.CUDA);
+        Tensor y = cudaLabels(batch, widths[widths.length - 1]);
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < steps; i++) {
+                adam.zeroGrad();
+                lossFn.forward(model.forward(x), y).backward();
+                adam.step();
+            }
+            Cuda.synchronize();
+        }, 2, 5);
+        double gcShare = (gcMillis() - gcMillis) / ((System.nanoTime() - start) / 1e6);
+        return new double[] {steps / seconds, Cuda.maxMemoryReserved() / (double) (1 << 20), gcShare};
+    }
+
+    /** Milliseconds the JVM's collectors have spent so far. */
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
+    /** Linear layers of the given widths with ReLU between them, seeded with 0, on {@code cuda:0}. */
+    private static Sequential cudaMlpModel(long[] widths) {
+        Nabla.manualSeed(0);
+        List<UnaryModule> layers = new ArrayList<>();
+        for (int i = 0; i + 1 < widths.length; i++) {
+            if (i > 0) {
+                layers.add(new ReLU());
+            }
+            layers.add(new Linear(widths[i], widths[i + 1]));
+        }
+        Sequential model = new Sequential(layers.toArray(new UnaryModule[0]));
+        model.to(Device.CUDA);
+        return model;
+    }
+
+    /** {@code n} random class labels below {@code classes}, on {@code cuda:0}. */
+    private static Tensor cudaLabels(int n, long classes) {
+        return Tensor.of(new SplittableRandom(1).longs(n, 0, classes).toArray()).to(Device.CUDA);
     }
 
     /**

@@ -63,14 +63,68 @@ public final class Cuda {
         return CudaDriver.current().memoryBandwidth(device);
     }
 
-    /** The bytes of device memory held by CUDA tensors' storages that are not yet freed, over all devices. */
+    /**
+     * The bytes of device memory handed to CUDA tensors' storages and not yet returned, over
+     * every device (with one GPU, PyTorch's {@code torch.cuda.memory_allocated()}). Counts the
+     * blocks the caching allocator handed out, each a multiple of 512 bytes. A storage the
+     * garbage collector has found unreachable is no longer counted; one it has not looked at yet
+     * still is.
+     */
     public static long memoryAllocated() {
-        return CudaDriver.current().liveBytes.get();
+        CudaMemory.drain();
+        return CudaDriver.current().memory.allocated();
     }
 
     /**
-     * Frees the device memory of {@code tensor}'s storage now rather than when the garbage
-     * collector finds it unreachable. Every tensor viewing that storage (the tensor itself, its
+     * The bytes of device memory the caching allocator holds from the driver, over every device:
+     * {@link #memoryAllocated()} plus the free blocks kept for reuse (PyTorch's
+     * {@code torch.cuda.memory_reserved()}).
+     */
+    public static long memoryReserved() {
+        CudaMemory.drain();
+        return CudaDriver.current().memory.reserved();
+    }
+
+    /**
+     * The most {@link #memoryAllocated()} has been since the process started or since
+     * {@link #resetPeakMemoryStats()} (PyTorch's {@code torch.cuda.max_memory_allocated()}),
+     * summed over the devices' own peaks.
+     */
+    public static long maxMemoryAllocated() {
+        return CudaDriver.current().memory.peakAllocated();
+    }
+
+    /**
+     * The most {@link #memoryReserved()} has been since the process started or since
+     * {@link #resetPeakMemoryStats()} (PyTorch's {@code torch.cuda.max_memory_reserved()}),
+     * summed over the devices' own peaks.
+     */
+    public static long maxMemoryReserved() {
+        return CudaDriver.current().memory.peakReserved();
+    }
+
+    /**
+     * Starts the peaks of {@link #maxMemoryAllocated()} and {@link #maxMemoryReserved()} again
+     * from the current values (PyTorch's {@code torch.cuda.reset_peak_memory_stats()}).
+     */
+    public static void resetPeakMemoryStats() {
+        CudaDriver.current().memory.resetPeaks();
+    }
+
+    /**
+     * Returns to the driver every segment of cached device memory none of whose blocks a tensor
+     * holds, so that other processes can use it (PyTorch's {@code torch.cuda.empty_cache()}).
+     * Memory held by live tensors stays; tensors the garbage collector has not yet found
+     * unreachable count as live. Nabla itself never needs this: its pool reuses the memory.
+     */
+    public static void emptyCache() {
+        CudaMemory.drain();
+        CudaDriver.current().memory.emptyCache();
+    }
+
+    /**
+     * Returns the device memory of {@code tensor}'s storage to the caching allocator now rather
+     * than when the garbage collector finds it unreachable. Every tensor viewing that storage (the tensor itself, its
      * views, and those autograd saved for a backward pass) becomes unusable: using one
      * throws an {@link IllegalStateException}. Freeing a storage twice does nothing.
      *

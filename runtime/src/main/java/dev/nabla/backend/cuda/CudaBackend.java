@@ -367,9 +367,16 @@ public final class CudaBackend implements Backend {
             return;
         }
         Layout l = Layout.of(out, a, b);
-        String kernel = (op.isComparison() ? "compare_" : "binary_") + sfx(a);
-        launchElementwise(device(out), kernel, l,
-                new KernelArgs().struct(l.pack()).i32(op.ordinal()).pointer(base(a)).pointer(base(b)).pointer(base(out)));
+        KernelArgs args = new KernelArgs().struct(l.pack()).i32(op.ordinal()).pointer(base(a)).pointer(base(b))
+                .pointer(base(out));
+        if (op.isComparison()) {
+            launchElementwise(device(out), "compare_" + sfx(a), l, args);
+            return;
+        }
+        // Contiguous operands: the kernel's threads take 16 bytes each (when aligned, else they stride over the rest).
+        boolean contiguous = l.nd() == 1 && l.stride(0)[0] == 1 && l.stride(1)[0] == 1 && l.stride(2)[0] == 1;
+        long perThread = contiguous ? 16 / a.dtype().byteSize() : 1;
+        launch(device(out), "binary_" + sfx(a), CudaDriver.blocksFor((l.numel() + perThread - 1) / perThread), args);
     }
 
     @Override
@@ -643,6 +650,36 @@ public final class CudaBackend implements Backend {
         long[] s = new long[nd];
         s[dim] = indexStride;
         return s;
+    }
+
+    // ---------------------------------------------------------------- optimizers
+
+    /** Adam's whole update in one launch of {@code adam_T} over contiguous operands on one device. */
+    @Override
+    public boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                            double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+                            boolean maximize, double biasCorrection1, double biasCorrection2) {
+        DType dtype = param.dtype();
+        Tensor[] operands = maxExpAvgSq == null ? new Tensor[] {param, grad, expAvg, expAvgSq}
+                : new Tensor[] {param, grad, expAvg, expAvgSq, maxExpAvgSq};
+        for (Tensor t : operands) {
+            if (!dtype.isFloatingPoint() || t.dtype() != dtype || !t.isContiguous() || !onCuda(t)
+                    || device(t) != device(param)) {
+                return false;
+            }
+        }
+        long n = param.numel();
+        if (n == 0) {
+            return true;
+        }
+        int flags = (maxExpAvgSq != null ? 1 : 0) | (maximize ? 2 : 0) | (decoupled ? 4 : 0);
+        // Without AMSGrad the kernel never touches its max operand: param's address stands in for it.
+        KernelArgs args = new KernelArgs().i64(n).pointer(first(param)).pointer(first(grad)).pointer(first(expAvg))
+                .pointer(first(expAvgSq)).pointer(first(maxExpAvgSq == null ? param : maxExpAvgSq)).i32(flags)
+                .f64(beta1).f64(beta2).f64(eps).f64(weightDecay).f64(1 - lr * weightDecay).f64(lr / biasCorrection1)
+                .f64(Math.sqrt(biasCorrection2));
+        launch(device(param), "adam_" + sfx(param), CudaDriver.blocksFor(n), args);
+        return true;
     }
 
     // ---------------------------------------------------------------- random

@@ -1,7 +1,6 @@
 package dev.nabla.backend.cuda;
 
 import dev.nabla.DType;
-import java.util.concurrent.atomic.AtomicLong;
 import jcuda.driver.CUdeviceptr;
 
 /**
@@ -15,8 +14,8 @@ import jcuda.driver.CUdeviceptr;
  * the {@code CUresult}.
  */
 abstract class Driver {
-    /** Bytes held by storages this driver allocated and has not freed yet. */
-    final AtomicLong liveBytes = new AtomicLong();
+    /** The memory of this driver's devices, pooled. */
+    final CudaMemory memory = new CudaMemory(this);
 
     /** Why CUDA cannot run here (no driver, no device, no kernels), in one line; empty when it can. */
     abstract String unavailableReason();

@@ -798,6 +798,43 @@ class CudaParityTest {
         assertSameTensor(c.toString(), c.run(Device.CPU), c.run(CUDA), c.tolerance());
     }
 
+    /**
+     * Contiguous operands take the kernel's 128-bit path when their first elements are 16-byte
+     * aligned: every alignment of each operand, lengths around a multiple of the pack (the
+     * scalar tail), and every op, against the CPU.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64", "INT64"})
+    void contiguousBinaryOpsAtEveryAlignment(DType dtype) {
+        ParityInput.reseed("contiguousBinaryOpsAtEveryAlignment");
+        Tensor a = dtype == INT64 ? Tensor.randn(FLOAT64, 1100).mul(100).to(INT64) : Tensor.randn(dtype, 1100);
+        Tensor b = dtype == INT64 ? Tensor.randn(FLOAT64, 1100).mul(100).to(INT64) : Tensor.randn(dtype, 1100);
+        Tensor ga = a.to(CUDA);
+        Tensor gb = b.to(CUDA);
+        List<BiFunction<Tensor, Tensor, Tensor>> ops = new ArrayList<>(List.of(Tensor::add, Tensor::sub, Tensor::mul,
+                Tensor::maximum));
+        if (dtype != INT64) {
+            ops.add(Tensor::div);
+        }
+        for (int length : new int[] {1, 3, 4, 5, 8, 13, 1024, 1027}) {
+            for (int offA = 0; offA < 4; offA++) {
+                for (int offB : new int[] {0, 1, offA}) {
+                    for (int o = 0; o < ops.size(); o++) {
+                        String what = dtype + " op " + o + " of " + length + " elements from offsets " + offA + ", " + offB;
+                        Tensor cpu = ops.get(o).apply(a.narrow(0, offA, length), b.narrow(0, offB, length));
+                        Tensor gpu = ops.get(o).apply(ga.narrow(0, offA, length), gb.narrow(0, offB, length));
+                        assertSameTensor(what, cpu, gpu, ELEMENTWISE);
+                    }
+                    // The output's alignment too: written through an offset view.
+                    Tensor out = Tensor.zeros(dtype, length + 3).to(CUDA).narrow(0, 3 - offA, length);
+                    ga.narrow(0, offA, length).add(gb.narrow(0, offB, length), out);
+                    assertSameTensor(dtype + " add into an output at offset " + (3 - offA),
+                            a.narrow(0, offA, length).add(b.narrow(0, offB, length)), out, ELEMENTWISE);
+                }
+            }
+        }
+    }
+
     @Test
     void aViewWrittenOnTheGpuChangesItsBase() {
         Tensor base = Tensor.zeros(FLOAT32, 3, 4).to(CUDA);

@@ -91,6 +91,49 @@ class CudaSmokeTest {
         Cuda.free(t);
     }
 
+    /**
+     * The caching allocator on the real driver: a freed block is handed out again without a new
+     * segment, and warmed-up training steps (the collector included) ask the driver for nothing.
+     */
+    @Test
+    void warmedUpTrainingRunsFromThePool() {
+        Tensor t = Tensor.zeros(1000).to(Device.CUDA);
+        long reserved = Cuda.memoryReserved();
+        Cuda.free(t);
+        Tensor again = Tensor.zeros(1000).to(Device.CUDA);
+        assertEquals(reserved, Cuda.memoryReserved(), "the freed block was reused");
+        Cuda.free(again);
+
+        Nabla.manualSeed(3);
+        dev.nabla.nn.Sequential model = new dev.nabla.nn.Sequential(new dev.nabla.nn.Linear(64, 256),
+                new dev.nabla.nn.ReLU(), new dev.nabla.nn.Linear(256, 10));
+        model.to(Device.CUDA);
+        dev.nabla.optim.Adam adam = new dev.nabla.optim.Adam(model.parameters(), 1e-3);
+        Tensor x = Tensor.randn(64, 64).to(Device.CUDA);
+        Tensor y = Tensor.of(new java.util.SplittableRandom(1).longs(64, 0, 10).toArray()).to(Device.CUDA);
+        Runnable step = () -> {
+            adam.zeroGrad();
+            new dev.nabla.nn.CrossEntropyLoss().forward(model.forward(x), y).backward();
+            adam.step();
+        };
+        // A small model leaves little behind a step: collect after 8 MiB rather than the default 256 MiB.
+        System.setProperty("nabla.cuda.gcMinBytes", String.valueOf(8 << 20));
+        try {
+            for (int i = 0; i < 50; i++) {
+                step.run();
+            }
+            long segments = CudaDriver.current().memory.pool(0).segmentsRequested();
+            for (int i = 0; i < 200; i++) {
+                step.run();
+            }
+            Cuda.synchronize();
+            assertEquals(segments, CudaDriver.current().memory.pool(0).segmentsRequested(),
+                    "200 warmed-up steps asked the driver for no memory");
+        } finally {
+            System.clearProperty("nabla.cuda.gcMinBytes");
+        }
+    }
+
     @Test
     void aUserKernelRuns() {
         CudaKernel scale = CudaKernel.load(CudaSmokeTest.class, "test_kernels.ptx", "scale_f32");

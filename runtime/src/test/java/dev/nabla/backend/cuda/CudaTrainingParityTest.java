@@ -2,6 +2,7 @@ package dev.nabla.backend.cuda;
 
 import static dev.nabla.backend.cuda.ParityAssertions.CUDA;
 import static dev.nabla.backend.cuda.ParityAssertions.Tolerance.ACCUMULATING;
+import static dev.nabla.backend.cuda.ParityAssertions.Tolerance.ELEMENTWISE;
 import static dev.nabla.backend.cuda.ParityAssertions.Tolerance.EXACT;
 import static dev.nabla.backend.cuda.ParityAssertions.assertSameGradients;
 import static dev.nabla.backend.cuda.ParityAssertions.assertSameOnBothDevices;
@@ -127,6 +128,39 @@ class CudaTrainingParityTest {
         gpu.model.parameters().forEach(p -> {
             assertEquals(CUDA, p.device(), "parameters stay on the GPU through the optimizer's updates");
             assertEquals(CUDA, p.grad().device(), "gradients are on the GPU");
+        });
+    }
+
+    static Stream<Arguments> adamVariants() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            cases.add(Arguments.of(dtype, "Adam", (Function<List<Tensor>, Optimizer>) p -> new Adam(p, 1e-2)));
+            cases.add(Arguments.of(dtype, "Adam maximizing with L2 decay", (Function<List<Tensor>, Optimizer>) p ->
+                    new Adam(p, Adam.options().lr(1e-2).weightDecay(0.1).maximize(true))));
+            cases.add(Arguments.of(dtype, "AdamW", (Function<List<Tensor>, Optimizer>) p ->
+                    new AdamW(p, AdamW.options().lr(1e-2).weightDecay(0.1))));
+            cases.add(Arguments.of(dtype, "AdamW with AMSGrad", (Function<List<Tensor>, Optimizer>) p ->
+                    new AdamW(p, AdamW.options().lr(1e-2).weightDecay(0.1).amsgrad(true))));
+        }
+        return cases.stream();
+    }
+
+    /** The fused update ({@code Backend.adamStep}, one launch per parameter) against the CPU's, over three steps. */
+    @ParameterizedTest(name = "{1} in {0}")
+    @MethodSource("adamVariants")
+    void adamStepsMatchTheCpu(DType dtype, String name, Function<List<Tensor>, Optimizer> optimizer) {
+        ParityInput.reseed("adamStepsMatchTheCpu");
+        // 3 x 700: more than one block of 256 threads, not a multiple of it.
+        Tensor start = Tensor.randn(dtype, 3, 700);
+        Tensor[] grads = {Tensor.randn(dtype, 3, 700), Tensor.randn(dtype, 3, 700), Tensor.randn(dtype, 3, 700)};
+        assertSameOnBothDevices(name, ELEMENTWISE, device -> {
+            Tensor p = start.to(device).clone().requiresGrad(true);
+            Optimizer opt = optimizer.apply(List.of(p));
+            for (Tensor g : grads) {
+                p.setGrad(g.to(device));
+                opt.step();
+            }
+            return p.detach();
         });
     }
 

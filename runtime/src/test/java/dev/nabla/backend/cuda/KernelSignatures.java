@@ -41,10 +41,12 @@ final class KernelSignatures {
         }
         m.put("softmax_f32", "RIPP");
         m.put("softmax_f64", "RIPP");
+        m.put("adam_f32", "JPPPPPIDDDDDDD");
+        m.put("adam_f64", "JPPPPPIDDDDDDD");
         return Collections.unmodifiableMap(m);
     }
 
-    /** Kernel name to parameter letters, for all 57 built-in kernels. */
+    /** Kernel name to parameter letters, for all 59 built-in kernels. */
     static Map<String, String> builtIn() {
         return BUILT_IN;
     }

@@ -78,7 +78,7 @@ public final class DigitsDemo implements Callable<Integer> {
         System.out.printf("test accuracy %.4f on the held-out images after %d epochs (%.1f s)%n", result.testAccuracy(),
                 epochs, (System.nanoTime() - start) / 1e9);
         System.out.println("weights: " + result.weights().toAbsolutePath());
-        System.out.println("loss plot: " + result.plot().toAbsolutePath());
+        result.plot().ifPresent(plot -> System.out.println("loss plot: " + plot.toAbsolutePath()));
         return 0;
     }
 }

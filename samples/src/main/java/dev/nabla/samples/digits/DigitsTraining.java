@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -78,9 +79,10 @@ public final class DigitsTraining {
      * @param model the trained model
      * @param history one entry per epoch
      * @param weights the safetensors file holding the model's state dict
-     * @param plot the PNG of the losses
+     * @param plot the PNG of the losses; empty when this machine cannot draw it (no font
+     *     libraries), which the log then says
      */
-    public record Result(Sequential model, List<EpochStats> history, Path weights, Path plot) {
+    public record Result(Sequential model, List<EpochStats> history, Path weights, Optional<Path> plot) {
         /** The held-out accuracy after the last epoch. */
         public double testAccuracy() {
             return history.get(history.size() - 1).testAccuracy();
@@ -105,6 +107,11 @@ public final class DigitsTraining {
      * @throws IOException if the weights or the plot cannot be written
      */
     public static Result train(Config config, java.io.PrintStream log) throws IOException {
+        return train(config, log, LossPlot::write);
+    }
+
+    /** {@link #train(Config, java.io.PrintStream)}, drawing the plot with {@code plotter}. */
+    static Result train(Config config, java.io.PrintStream log, LossPlot.Writer plotter) throws IOException {
         requireAvailable(config.device());
         Split<TensorDataset> split = Datasets.split(Datasets.digits(), config.testFraction(), config.seed());
         TensorDataset train = split.train();
@@ -150,8 +157,9 @@ public final class DigitsTraining {
         SafeTensors.save(model.stateDict(), Map.of("model", "digits MLP 64-" + config.hidden() + "-" + config.hidden()
                 + "-10", "epochs", Integer.toString(config.epochs())), weights);
         Path plot = config.out().resolve(PLOT_FILE);
-        LossPlot.write(history, plot);
-        return new Result(model, history, weights, plot);
+        Optional<String> skipped = LossPlot.writeUnlessFontsAreMissing(history, plot, plotter);
+        skipped.ifPresent(why -> log.println("loss plot skipped: " + why + "; the weights are saved"));
+        return new Result(model, history, weights, skipped.isPresent() ? Optional.empty() : Optional.of(plot));
     }
 
     /**

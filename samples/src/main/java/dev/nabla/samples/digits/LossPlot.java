@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.awt.AWTError;
 import java.util.List;
+import java.util.Optional;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -13,6 +15,38 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** Draws the training and test loss per epoch as a PNG, with XChart. */
 final class LossPlot {
     private LossPlot() {}
+
+    /** Something that writes the chart of {@code history} to {@code file}: {@link LossPlot#write}, or a test's stand-in. */
+    @FunctionalInterface
+    interface Writer {
+        /**
+         * Writes the chart.
+         *
+         * @throws IOException if the file cannot be written
+         */
+        void write(List<EpochStats> history, Path file) throws IOException;
+    }
+
+    /**
+     * Writes the chart with {@code writer}, unless Java cannot draw text on this machine: a
+     * server without font libraries (no {@code libharfbuzz} or {@code libfreetype}) fails to
+     * load AWT's font manager, with an {@link Error} rather than an exception. Then nothing is
+     * written and the reason comes back.
+     *
+     * @return empty when the chart was written; otherwise why not, in one line
+     * @throws IOException if the file cannot be written
+     */
+    static Optional<String> writeUnlessFontsAreMissing(List<EpochStats> history, Path file, Writer writer)
+            throws IOException {
+        try {
+            writer.write(history, file);
+            return Optional.empty();
+        } catch (LinkageError | InternalError | AWTError e) {
+            // The font manager is loaded when the first text is drawn: failing there is about this machine, not the data.
+            return Optional.of("Java cannot draw text on this machine, its font libraries do not load ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
 
     /**
      * Writes the chart to {@code file} (replacing it only once the new image is complete).
