@@ -2,7 +2,8 @@
 # Builds two projects outside this repository from the installed jars, each with the README's
 # "Using Nabla in your Maven build" pom.xml copied verbatim, and checks what `mvn test` runs:
 #   with-tests: two ops and one JUnit Jupiter test class -> the test and one gradcheck per op;
-#   ops-only:   two ops and no test code at all           -> one gradcheck per op.
+#   ops-only:   two ops and no test code at all           -> one gradcheck per op;
+# and that `mvn test -Dtest=GradcheckTests` in the first runs the gradchecks alone.
 #   junit/src/it/outside-builds.sh [--repo DIR] [--no-install] [--mvn PATH]
 # --repo is the local repository to install Nabla into and build from (default: Maven's own);
 # --mvn picks the Maven to run the outside builds with (default: mvn on the PATH).
@@ -90,12 +91,14 @@ public final class RowSum {
 JAVA
 }
 
-# Runs `mvn test` in project $1 and checks that exactly the classes $2... ran, each with one test.
+# Runs `mvn test $2` in project $1 and checks that exactly the classes $3... ran, each with one test.
 check_project() {
   local name=$1
-  shift
+  local args=$2
+  shift 2
   local log="$work/$name.log"
-  if ! (cd "$work/$name" && "$mvn_cmd" -B test "${repo_opt[@]}" >"$log" 2>&1); then
+  # shellcheck disable=SC2086 # $args is a list of words
+  if ! (cd "$work/$name" && "$mvn_cmd" -B test $args "${repo_opt[@]}" >"$log" 2>&1); then
     echo "outside-builds.sh: $name: mvn test failed; see $log" >&2
     tail -n 40 "$log" >&2
     exit 1
@@ -112,7 +115,7 @@ check_project() {
     echo "see $log" >&2
     exit 1
   fi
-  echo "outside-builds.sh: $name: $(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures' "$log" | tail -n 1 | sed 's/^\[[A-Z]*\] //')"
+  echo "outside-builds.sh: $name (mvn test $args): $(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures' "$log" | tail -n 1 | sed 's/^\[[A-Z]*\] //')"
   printf '  %s\n' "$@"
 }
 
@@ -139,6 +142,7 @@ class SquareTest {
 JAVA
 
 "$mvn_cmd" -B -v | sed -n 1p
-check_project with-tests com.example.SquareTest com.example.SquareGradcheck com.example.RowSumGradcheck
-check_project ops-only com.example.SquareGradcheck com.example.RowSumGradcheck
+check_project with-tests "" com.example.SquareTest com.example.SquareGradcheck com.example.RowSumGradcheck
+check_project with-tests "-Dtest=GradcheckTests" com.example.SquareGradcheck com.example.RowSumGradcheck
+check_project ops-only "" com.example.SquareGradcheck com.example.RowSumGradcheck
 rm -rf "$work"
