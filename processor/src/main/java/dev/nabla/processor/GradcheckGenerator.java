@@ -168,7 +168,7 @@ final class GradcheckGenerator {
                 for (int k = 0; k < p.shape().dims().size(); k++) {
                     String dim = p.shape().dims().get(k);
                     dims.add(p.shape().isSymbol(k) ? CodeBlock.of(", $N", names.get("symbol:" + dim))
-                            : CodeBlock.of(", $L", dim));
+                            : CodeBlock.of(", $L", p.shape().sizeLiteral(k)));
                 }
             }
             m.addStatement("$T $N = $T.randn($T.FLOAT64$L)$L", FunctionGenerator.TENSOR, names.get(p),

@@ -87,8 +87,11 @@ final class OpValidator {
             return Result.INVALID;
         }
         TypeMirror tensor = tensorElement.asType();
-        if (!finalRound && refersToUnresolvedTypes(forwards, backwards)) {
-            return Result.DEFERRED;
+        if (refersToUnresolvedTypes(type, forwards, backwards)) {
+            // A later round may generate the missing types. After the last one, javac reports each type
+            // that never resolved where it is used; an op described with them would only add wrong
+            // errors (javac takes an unresolved type as the same as any other, Tensor included).
+            return finalRound ? Result.INVALID : Result.DEFERRED;
         }
         for (int i = 1; i < forwards.size(); i++) {
             reporter.error(forwards.get(i), Message.DUPLICATE_FORWARD, type.getSimpleName(),
@@ -183,15 +186,23 @@ final class OpValidator {
                 problems.add("nested in private class " + t.getSimpleName());
             }
         }
-        boolean constructor = false;
+        ExecutableElement constructor = null;
         for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
-            constructor |= c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE);
+            if (c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE)) {
+                constructor = c;
+            }
         }
-        if (!constructor) {
+        if (constructor == null) {
             problems.add("without a non-private no-argument constructor");
         }
         if (!problems.isEmpty()) {
             reporter.error(type, Message.OP_CLASS, type.getSimpleName(), String.join(", ", problems));
+        }
+        if (constructor != null) {
+            for (TypeMirror thrown : checkedExceptions(constructor)) {
+                reporter.error(constructor, Message.OP_CLASS, type.getSimpleName(),
+                        "created by a no-argument constructor that throws checked " + thrown);
+            }
         }
     }
 
@@ -205,17 +216,26 @@ final class OpValidator {
         if (!method.getTypeParameters().isEmpty()) {
             problems.add("generic");
         }
-        TypeMirror runtime = elements.getTypeElement("java.lang.RuntimeException").asType();
-        TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
-        for (TypeMirror thrown : method.getThrownTypes()) {
-            if (!types.isAssignable(thrown, runtime) && !types.isAssignable(thrown, error)) {
-                problems.add("throwing checked " + thrown);
-            }
+        for (TypeMirror thrown : checkedExceptions(method)) {
+            problems.add("throwing checked " + thrown);
         }
         if (!problems.isEmpty()) {
             reporter.error(method, Message.METHOD_MODIFIERS, role, method.getSimpleName() + "()",
                     String.join(", ", problems));
         }
+    }
+
+    /** The checked exceptions {@code executable} declares: the generated code, which calls it, declares none. */
+    private List<TypeMirror> checkedExceptions(ExecutableElement executable) {
+        TypeMirror runtime = elements.getTypeElement("java.lang.RuntimeException").asType();
+        TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
+        List<TypeMirror> checked = new ArrayList<>();
+        for (TypeMirror thrown : executable.getThrownTypes()) {
+            if (!types.isAssignable(thrown, runtime) && !types.isAssignable(thrown, error)) {
+                checked.add(thrown);
+            }
+        }
+        return checked;
     }
 
     // ------------------------------------------------------------------ the forward
@@ -456,6 +476,13 @@ final class OpValidator {
                 return "parameter '" + p.name() + "' of type " + p.type() + " has no default value for the generated"
                         + " check; copy the generated Gradcheck class and choose one";
             }
+            for (int d = 0; p.shape() != null && d < p.shape().dims().size(); d++) {
+                if (!p.shape().isSymbol(d) && p.shape().size(d) > Integer.MAX_VALUE) {
+                    return "parameter '" + p.name() + "' has the fixed size " + p.shape().size(d) + " in @Shape(\""
+                            + p.shape().text() + "\"), more elements than the generated check can create; copy the"
+                            + " generated Gradcheck class and build smaller inputs";
+                }
+            }
         }
         if (diffInputs.isEmpty()) {
             return "the op has no differentiable tensor input";
@@ -566,17 +593,35 @@ final class OpValidator {
         return null;
     }
 
-    private boolean refersToUnresolvedTypes(List<ExecutableElement> forwards, List<ExecutableElement> backwards) {
-        List<ExecutableElement> all = new ArrayList<>(forwards);
-        all.addAll(backwards);
-        for (ExecutableElement m : all) {
-            if (m.getReturnType().getKind() == TypeKind.ERROR) {
-                return true;
+    /** Whether a type of the op's forward, backward, their records or its {@code @Saved} fields does not resolve. */
+    private boolean refersToUnresolvedTypes(TypeElement type, List<ExecutableElement> forwards,
+            List<ExecutableElement> backwards) {
+        List<TypeMirror> used = new ArrayList<>();
+        List<ExecutableElement> methods = new ArrayList<>(forwards);
+        methods.addAll(backwards);
+        for (ExecutableElement m : methods) {
+            used.add(m.getReturnType());
+            TypeElement record = asRecord(m.getReturnType());
+            if (record != null) {
+                for (RecordComponentElement c : record.getRecordComponents()) {
+                    used.add(c.asType());
+                }
             }
             for (VariableElement p : m.getParameters()) {
-                if (p.asType().getKind() == TypeKind.ERROR) {
-                    return true;
-                }
+                used.add(p.asType());
+            }
+        }
+        for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+            if (f.getAnnotation(Saved.class) != null) {
+                used.add(f.asType());
+            }
+        }
+        for (TypeMirror t : used) {
+            while (t.getKind() == TypeKind.ARRAY) {
+                t = ((javax.lang.model.type.ArrayType) t).getComponentType();
+            }
+            if (t.getKind() == TypeKind.ERROR) {
+                return true;
             }
         }
         return false;
