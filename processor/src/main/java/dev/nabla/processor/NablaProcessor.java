@@ -48,7 +48,7 @@ public final class NablaProcessor extends AbstractProcessor {
     public synchronized void init(ProcessingEnvironment env) {
         super.init(env);
         reporter = new ErrorReporter(env.getMessager());
-        validator = new OpValidator(env, reporter, SavedAssignments.of(env));
+        validator = new OpValidator(env, reporter, SavedAssignments.of(env), ForwardSource.of(env));
         placement = new PlacementValidator(env, reporter);
     }
 

@@ -67,11 +67,18 @@ record OpModel(
      * @param nonDiff {@code @NonDiff}
      * @param dirty {@code @Dirty}
      * @param shape its {@code @Shape}, or null
-     * @param gradcheckValue the value the generated check passes for a non-tensor, or null when
-     *     none can be chosen (the check is then disabled, saying so)
+     * @param nullable for a tensor, whether the op accepts null for it: the parameter is annotated
+     *     {@code @Nullable} (any annotation of that name) or the forward compares it with null
+     * @param gradcheckValues the values the generated check passes for a non-tensor, the first in
+     *     every pass and each other one in a pass of its own; empty when none can be chosen (the
+     *     check is then disabled, saying so) and for a tensor
      */
     record Param(String name, TypeName type, int tensorIndex, boolean nonDiff, boolean dirty, ShapeSpec shape,
-            CodeBlock gradcheckValue) {
+            boolean nullable, List<CodeBlock> gradcheckValues) {
+        Param {
+            gradcheckValues = List.copyOf(gradcheckValues);
+        }
+
         boolean isTensor() {
             return tensorIndex >= 0;
         }

@@ -56,12 +56,15 @@ final class OpValidator {
     private final Types types;
     private final ErrorReporter reporter;
     private final SavedAssignments savedAssignments;
+    private final ForwardSource forwardSource;
 
-    OpValidator(ProcessingEnvironment env, ErrorReporter reporter, SavedAssignments savedAssignments) {
+    OpValidator(ProcessingEnvironment env, ErrorReporter reporter, SavedAssignments savedAssignments,
+            ForwardSource forwardSource) {
         this.elements = env.getElementUtils();
         this.types = env.getTypeUtils();
         this.reporter = reporter;
         this.savedAssignments = savedAssignments;
+        this.forwardSource = forwardSource;
     }
 
     /**
@@ -243,6 +246,7 @@ final class OpValidator {
     private List<OpModel.Param> forwardParams(ExecutableElement forward, TypeMirror tensor) {
         List<OpModel.Param> params = new ArrayList<>();
         int tensorIndex = 0;
+        Set<String> comparedWithNull = forwardSource.parametersComparedWithNull(forward);
         List<? extends VariableElement> declared = forward.getParameters();
         for (VariableElement p : declared) {
             TypeMirror t = p.asType();
@@ -260,9 +264,10 @@ final class OpValidator {
                                 + " tensors as separate Tensor parameters");
             }
             ShapeSpec shape = isTensor ? shape(p) : null;
+            boolean nullable = isTensor && (hasNullableAnnotation(p) || comparedWithNull.contains(name));
             params.add(new OpModel.Param(name, TypeName.get(t), isTensor ? tensorIndex++ : -1,
                     isTensor && p.getAnnotation(NonDiff.class) != null, isTensor && p.getAnnotation(Dirty.class) != null,
-                    shape, isTensor ? null : defaultValue(t)));
+                    shape, nullable, isTensor ? List.of() : gradcheckValues(t)));
         }
         return params;
     }
@@ -472,7 +477,7 @@ final class OpValidator {
     private static String automaticDisable(List<OpModel.Param> params, List<String> diffInputs,
             List<String> diffOutputs) {
         for (OpModel.Param p : params) {
-            if (!p.isTensor() && p.gradcheckValue() == null) {
+            if (!p.isTensor() && p.gradcheckValues().isEmpty()) {
                 return "parameter '" + p.name() + "' of type " + p.type() + " has no default value for the generated"
                         + " check; copy the generated Gradcheck class and choose one";
             }
@@ -547,8 +552,28 @@ final class OpValidator {
         }
     }
 
-    /** A literal the generated check passes for a non-tensor parameter, or null when there is no sensible one. */
-    private CodeBlock defaultValue(TypeMirror t) {
+    /**
+     * Whether {@code p} carries an annotation named {@code Nullable}, from whichever library
+     * (JSpecify, JSR 305, Jakarta, AndroidX, the Checker Framework), on the declaration or its type,
+     * as Dagger recognizes them.
+     */
+    private static boolean hasNullableAnnotation(VariableElement p) {
+        List<AnnotationMirror> all = new ArrayList<>(p.getAnnotationMirrors());
+        all.addAll(p.asType().getAnnotationMirrors());
+        for (AnnotationMirror m : all) {
+            if (m.getAnnotationType().asElement().getSimpleName().contentEquals("Nullable")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The literals the generated check passes for a non-tensor parameter, first the one every pass
+     * uses, then the others, one pass each: a sign change for numbers, both booleans, every enum
+     * constant; empty when there is no sensible value.
+     */
+    private List<CodeBlock> gradcheckValues(TypeMirror t) {
         TypeMirror primitive = t;
         if (t.getKind() == TypeKind.DECLARED) {
             try {
@@ -559,38 +584,40 @@ final class OpValidator {
         }
         switch (primitive.getKind()) {
             case INT:
-                return CodeBlock.of("0");
+                return List.of(CodeBlock.of("0"), CodeBlock.of("1"));
             case LONG:
-                return CodeBlock.of("0L");
+                return List.of(CodeBlock.of("0L"), CodeBlock.of("1L"));
             case SHORT:
-                return CodeBlock.of("(short) 0");
+                return List.of(CodeBlock.of("(short) 0"), CodeBlock.of("(short) 1"));
             case BYTE:
-                return CodeBlock.of("(byte) 0");
+                return List.of(CodeBlock.of("(byte) 0"), CodeBlock.of("(byte) 1"));
             case DOUBLE:
-                return CodeBlock.of("0.5");
+                return List.of(CodeBlock.of("0.5"), CodeBlock.of("-1.5"));
             case FLOAT:
-                return CodeBlock.of("0.5f");
+                return List.of(CodeBlock.of("0.5f"), CodeBlock.of("-1.5f"));
             case BOOLEAN:
-                return CodeBlock.of("false");
+                return List.of(CodeBlock.of("false"), CodeBlock.of("true"));
             case CHAR:
-                return CodeBlock.of("'a'");
+                return List.of(CodeBlock.of("'a'"), CodeBlock.of("'z'"));
             default:
                 break;
         }
         if (t.getKind() == TypeKind.DECLARED) {
             TypeElement e = (TypeElement) ((DeclaredType) t).asElement();
             if (e.getQualifiedName().contentEquals("java.lang.String")) {
-                return CodeBlock.of("$S", "");
+                return List.of(CodeBlock.of("$S", ""), CodeBlock.of("$S", "a"));
             }
             if (e.getKind() == ElementKind.ENUM) {
+                List<CodeBlock> constants = new ArrayList<>();
                 for (Element c : e.getEnclosedElements()) {
                     if (c.getKind() == ElementKind.ENUM_CONSTANT) {
-                        return CodeBlock.of("$T.$L", ClassName.get(e), c.getSimpleName());
+                        constants.add(CodeBlock.of("$T.$L", ClassName.get(e), c.getSimpleName()));
                     }
                 }
+                return constants;
             }
         }
-        return null;
+        return List.of();
     }
 
     /** Whether a type of the op's forward, backward, their records or its {@code @Saved} fields does not resolve. */
