@@ -44,9 +44,6 @@ final class GradcheckGenerator {
     private static final ClassName OP_GRADCHECK = ClassName.get("dev.nabla.autograd", "OpGradcheck");
     private static final ClassName RANDOM = ClassName.get("java.util", "SplittableRandom");
     private static final TypeName TENSORS = ArrayTypeName.of(FunctionGenerator.TENSOR);
-    /** {@code Gradcheck.Options.defaults()}, which are also {@code @Gradcheck}'s defaults. */
-    private static final OpModel.GradcheckSettings DEFAULTS = new OpModel.GradcheckSettings(1e-6, 1e-5, 1e-3, false,
-            null);
 
     /** The field that says which pass of the check is running. */
     private static final String VARIANT = "variant";
@@ -211,16 +208,16 @@ final class GradcheckGenerator {
     private CodeBlock options() {
         OpModel.GradcheckSettings s = op.gradcheck();
         CodeBlock.Builder b = CodeBlock.builder();
-        if (s.eps() != DEFAULTS.eps()) {
+        if (s.eps() != OpModel.GradcheckSettings.DEFAULTS.eps()) {
             b.add(".withEps($L)", s.eps());
         }
-        if (s.atol() != DEFAULTS.atol()) {
+        if (s.atol() != OpModel.GradcheckSettings.DEFAULTS.atol()) {
             b.add(".withAtol($L)", s.atol());
         }
-        if (s.rtol() != DEFAULTS.rtol()) {
+        if (s.rtol() != OpModel.GradcheckSettings.DEFAULTS.rtol()) {
             b.add(".withRtol($L)", s.rtol());
         }
-        if (s.fast() != DEFAULTS.fast()) {
+        if (s.fast() != OpModel.GradcheckSettings.DEFAULTS.fast()) {
             b.add(".withFastMode($L)", s.fast());
         }
         return b.build();

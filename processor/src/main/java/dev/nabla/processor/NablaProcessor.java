@@ -6,9 +6,11 @@ import com.squareup.javapoet.TypeSpec;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
@@ -40,6 +42,8 @@ public final class NablaProcessor extends AbstractProcessor {
     private PlacementValidator placement;
     /** The simple names of the types in {@code java.lang}, read on first use. */
     private Set<String> javaLangNames;
+    /** {@link #shadowedJavaLangNames} by package name. */
+    private final Map<String, List<String>> shadowedByPackage = new HashMap<>();
 
     /** Creates the processor; javac calls {@link #init}. */
     public NablaProcessor() {}
@@ -144,14 +148,18 @@ public final class NablaProcessor extends AbstractProcessor {
                 javaLangNames.add(e.getSimpleName().toString());
             }
         }
-        List<String> shadowed = new ArrayList<>();
-        for (Element e : processingEnv.getElementUtils().getPackageOf(op).getEnclosedElements()) {
-            String name = e.getSimpleName().toString();
-            if (javaLangNames.contains(name)) {
-                shadowed.add(name);
+        // Once per package: the types a later round adds to it are generated ones, named <Op>Function
+        // and <Op>Gradcheck, and java.lang has none of those names.
+        PackageElement pkg = processingEnv.getElementUtils().getPackageOf(op);
+        return shadowedByPackage.computeIfAbsent(pkg.getQualifiedName().toString(), name -> {
+            List<String> shadowed = new ArrayList<>();
+            for (Element e : pkg.getEnclosedElements()) {
+                if (javaLangNames.contains(e.getSimpleName().toString())) {
+                    shadowed.add(e.getSimpleName().toString());
+                }
             }
-        }
-        return shadowed;
+            return shadowed;
+        });
     }
 
     /** The class an annotated element belongs to (the element itself for a class), or null. */

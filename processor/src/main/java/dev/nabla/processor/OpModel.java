@@ -3,6 +3,7 @@ package dev.nabla.processor;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
+import dev.nabla.annotations.Gradcheck;
 import java.util.List;
 import javax.lang.model.element.TypeElement;
 
@@ -110,7 +111,28 @@ record OpModel(
      *
      * @param disabledReason the reason the check is off, or null when it runs
      */
-    record GradcheckSettings(double eps, double atol, double rtol, boolean fast, String disabledReason) {}
+    record GradcheckSettings(double eps, double atol, double rtol, boolean fast, String disabledReason) {
+        /**
+         * The settings of an op without {@code @Gradcheck}: the annotation's own defaults, read
+         * from it so that they are written in one place (which the generated check states only
+         * where an op differs from them, since they are also {@code Gradcheck.Options.defaults()}).
+         */
+        static final GradcheckSettings DEFAULTS = new GradcheckSettings((double) defaultOf("eps"),
+                (double) defaultOf("atol"), (double) defaultOf("rtol"), (boolean) defaultOf("fast"), null);
+
+        /** These settings with {@code reason} as the reason the check is off; null for a check that runs. */
+        GradcheckSettings disabledFor(String reason) {
+            return new GradcheckSettings(eps, atol, rtol, fast, reason);
+        }
+
+        private static Object defaultOf(String element) {
+            try {
+                return Gradcheck.class.getMethod(element).getDefaultValue();
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("@Gradcheck has no element " + element, e);
+            }
+        }
+    }
 
     /** The tensor parameters, which are the inputs of the autograd function, in order. */
     List<Param> tensorParams() {

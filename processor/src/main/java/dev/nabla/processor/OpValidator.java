@@ -444,7 +444,7 @@ final class OpValidator {
             List<String> diffInputs, List<String> diffOutputs) {
         Gradcheck g = forward.getAnnotation(Gradcheck.class);
         if (g == null) {
-            return new OpModel.GradcheckSettings(1e-6, 1e-5, 1e-3, false, automaticDisable(params, diffInputs, diffOutputs));
+            return OpModel.GradcheckSettings.DEFAULTS.disabledFor(automaticDisable(params, diffInputs, diffOutputs));
         }
         AnnotationMirror mirror = mirror(forward, Gradcheck.class);
         String where = forward.getSimpleName() + "()";
