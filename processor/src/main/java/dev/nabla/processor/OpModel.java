@@ -59,6 +59,95 @@ record OpModel(
     }
 
     /**
+     * A builder for the op class {@code element}, with its names and generated types already set;
+     * the other parts start empty, false or null, and each setter names the part it sets.
+     */
+    static Builder builder(TypeElement element, ClassName functionType, ClassName gradcheckType) {
+        return new Builder(element, functionType, gradcheckType);
+    }
+
+    /** Collects an op's parts as the validator finds them; {@link #build} makes the immutable model. */
+    static final class Builder {
+        private final TypeElement element;
+        private final ClassName functionType;
+        private final ClassName gradcheckType;
+        private String forwardName;
+        private String backwardName;
+        private List<Param> params = List.of();
+        private List<Output> outputs = List.of();
+        private TypeName outputRecord;
+        private TypeName gradientRecord;
+        private List<BackwardArg> backwardArgs = List.of();
+        private List<String> saved = List.of();
+        private boolean materializeGrads;
+        private boolean onceDifferentiable;
+        private GradcheckSettings gradcheck = GradcheckSettings.DEFAULTS;
+        private List<String> savedIntermediates = List.of();
+        private ClassName generatedAnnotation;
+
+        private Builder(TypeElement element, ClassName functionType, ClassName gradcheckType) {
+            this.element = element;
+            this.functionType = functionType;
+            this.gradcheckType = gradcheckType;
+        }
+
+        /** Sets the forward's and the backward's method names. */
+        Builder methods(String forwardName, String backwardName) {
+            this.forwardName = forwardName;
+            this.backwardName = backwardName;
+            return this;
+        }
+
+        /** Sets the forward's parameters and its outputs, with the record it returns (null for a {@code Tensor}). */
+        Builder forward(List<Param> params, List<Output> outputs, TypeName outputRecord) {
+            this.params = params;
+            this.outputs = outputs;
+            this.outputRecord = outputRecord;
+            return this;
+        }
+
+        /** Sets the backward's parameters and the record it returns (null for a {@code Tensor}). */
+        Builder backward(List<BackwardArg> backwardArgs, TypeName gradientRecord) {
+            this.backwardArgs = backwardArgs;
+            this.gradientRecord = gradientRecord;
+            return this;
+        }
+
+        /** Sets the {@code @Saved} tensor fields and those of them assigned an intermediate. */
+        Builder saved(List<String> saved, List<String> savedIntermediates) {
+            this.saved = saved;
+            this.savedIntermediates = savedIntermediates;
+            return this;
+        }
+
+        /** Sets {@code @Differentiable(materializeGrads)} and whether the backward is {@code @OnceDifferentiable}. */
+        Builder flags(boolean materializeGrads, boolean onceDifferentiable) {
+            this.materializeGrads = materializeGrads;
+            this.onceDifferentiable = onceDifferentiable;
+            return this;
+        }
+
+        /** Sets the generated check's settings. */
+        Builder gradcheck(GradcheckSettings gradcheck) {
+            this.gradcheck = gradcheck;
+            return this;
+        }
+
+        /** Sets the {@code @Generated} annotation to put on generated types, or null where there is none. */
+        Builder generatedAnnotation(ClassName generatedAnnotation) {
+            this.generatedAnnotation = generatedAnnotation;
+            return this;
+        }
+
+        /** The model. */
+        OpModel build() {
+            return new OpModel(element, ClassName.get(element), element.getSimpleName().toString(), functionType,
+                    gradcheckType, forwardName, backwardName, params, outputs, outputRecord, gradientRecord, backwardArgs,
+                    saved, materializeGrads, onceDifferentiable, gradcheck, savedIntermediates, generatedAnnotation);
+        }
+    }
+
+    /**
      * A parameter of the forward.
      *
      * @param name its name

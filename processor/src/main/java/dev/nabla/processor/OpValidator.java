@@ -155,10 +155,16 @@ final class OpValidator {
             return Result.INVALID;
         }
         TypeElement generated = elements.getTypeElement("javax.annotation.processing.Generated");
-        return new Result(new OpModel(type, opType, type.getSimpleName().toString(), functionType, gradcheckType,
-                forward.getSimpleName().toString(), backward.getSimpleName().toString(), params, outputs, outputRecord,
-                gradientRecord, backwardArgs, saved, forward.getAnnotation(Differentiable.class).materializeGrads(), once,
-                gradcheck, intermediates, generated == null ? null : ClassName.get(generated)), false);
+        OpModel model = OpModel.builder(type, functionType, gradcheckType)
+                .methods(forward.getSimpleName().toString(), backward.getSimpleName().toString())
+                .forward(params, outputs, outputRecord)
+                .backward(backwardArgs, gradientRecord)
+                .saved(saved, intermediates)
+                .flags(forward.getAnnotation(Differentiable.class).materializeGrads(), once)
+                .gradcheck(gradcheck)
+                .generatedAnnotation(generated == null ? null : ClassName.get(generated))
+                .build();
+        return new Result(model, false);
     }
 
     // ------------------------------------------------------------------ the class and its methods
