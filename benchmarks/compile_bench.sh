@@ -4,6 +4,7 @@
 #   {"workload": "processor_200_ops", "value": <with / without>, "unit": "ratio", "better": "lower"}
 # The processed build also compiles the 400 classes the processor writes: that is its real cost.
 #   benchmarks/compile_bench.sh [--ops N] [--runs R]      (defaults: 200 ops, median of 3 runs)
+# Each run is a pair, without then with the processor, and the value is the median pair's ratio.
 # NABLA_BENCH_NO_BUILD=1 skips building the processor and the runtime.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,27 +68,32 @@ JAVA
 done
 sources=("$work"/src/bench/ops/*.java)
 
-# Prints the median wall time of $runs runs of javac with the given options, in seconds.
+# Prints the wall time of one javac run with the given options, in seconds.
 time_javac() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    rm -rf "$work/out" "$work/gen"
-    mkdir -p "$work/out" "$work/gen"
-    local start end
-    start=$(date +%s.%N)
-    javac -cp "$classpath" -d "$work/out" -s "$work/gen" "$@" "${sources[@]}" >&2
-    end=$(date +%s.%N)
-    times+=("$(python3 -c "print($end - $start)")")
-  done
-  printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p"
+  rm -rf "$work/out" "$work/gen"
+  mkdir -p "$work/out" "$work/gen"
+  local start end
+  start=$(date +%s.%N)
+  javac -cp "$classpath" -d "$work/out" -s "$work/gen" "$@" "${sources[@]}" >&2
+  end=$(date +%s.%N)
+  python3 -c "print($end - $start)"
 }
 
-without=$(time_javac -proc:none)
-with=$(time_javac -processorpath "$processorpath")
-generated=$(find "$work/gen" -name '*.java' | wc -l)
-if [ "$generated" -ne $((2 * ops)) ]; then
-  echo "compile_bench.sh: the processor generated $generated files, expected $((2 * ops))" >&2
-  exit 1
-fi
-python3 -c "import json; print(json.dumps({'workload': 'processor_${ops}_ops', 'value': round($with / $without, 4), 'unit': 'ratio', 'better': 'lower'}))"
-echo "compile_bench.sh: javac ${without}s without the processor, ${with}s with it ($ops ops, median of $runs)" >&2
+# Each run times javac without and then with the processor, back to back, so that both sides of a
+# ratio see the same load on a shared machine; the result is the median of the runs' ratios.
+ratios=()
+for run in $(seq "$runs"); do
+  without=$(time_javac -proc:none)
+  with=$(time_javac -processorpath "$processorpath")
+  generated=$(find "$work/gen" -name '*.java' | wc -l)
+  if [ "$generated" -ne $((2 * ops)) ]; then
+    echo "compile_bench.sh: the processor generated $generated files, expected $((2 * ops))" >&2
+    exit 1
+  fi
+  ratio=$(python3 -c "print(round($with / $without, 4))")
+  ratios+=("$ratio")
+  echo "compile_bench.sh: run $run: javac ${without}s without the processor, ${with}s with it, ratio $ratio" >&2
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
+python3 -c "import json; print(json.dumps({'workload': 'processor_${ops}_ops', 'value': $median, 'unit': 'ratio', 'better': 'lower'}))"
+echo "compile_bench.sh: median ratio $median of ${ratios[*]} ($ops ops, $runs runs)" >&2

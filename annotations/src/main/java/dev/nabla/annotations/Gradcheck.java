@@ -16,7 +16,11 @@ import java.lang.annotation.Target;
  * {@code @Shape} is a vector of 5 elements. Non-tensor parameters get 0 (integral types), 0.5
  * (floating types), {@code false}, {@code 'a'}, the empty string, or an enum's first constant;
  * for any other type (an array, say) the check is disabled with a reason naming the parameter,
- * and a copy of the generated class must choose a value.
+ * and a copy of the generated class must choose a value. The checks then run again once for
+ * each other value of a non-tensor parameter (1, -1.5, {@code true}, {@code 'z'}, {@code "a"},
+ * each other enum constant), and once with each tensor parameter the op accepts as absent set to
+ * null: one annotated {@code @Nullable} (any annotation of that name) or one its forward compares
+ * with null.
  *
  * <p>A check whose gradient is deliberately not the true one (a straight-through estimator)
  * is turned off with {@code enabled = false} and a {@code reason}, which the test report shows.

@@ -33,20 +33,23 @@ import org.junit.platform.engine.support.descriptor.EngineDescriptor;
  * concrete {@link GradcheckCase} class, a method selector naming its {@code run()}, a unique id
  * of a case or its test (or of the engine, which means every case the scan finds). What is found by
  * scanning (package selectors, class-path root selectors, and the scan that class selectors
- * trigger when {@link ScanMode} allows it) must be a public class, as the contract of
+ * trigger when {@link ScanMode} allows it, and the scan that selecting {@link GradcheckTests}
+ * triggers unless the mode is {@link ScanMode#NEVER}) must be a public class, as the contract of
  * {@code GradcheckCase} asks, and must pass the request's class-name and package-name filters.
  */
 final class CaseDiscovery {
     private final EngineDiscoveryRequest request;
     private final UniqueId engineId;
+    private final ScanMode scanMode;
     private final boolean scanOnClassSelection;
     private final Predicate<String> nameFilter;
     private final Map<String, Class<? extends GradcheckCase>> cases = new TreeMap<>();
 
-    CaseDiscovery(EngineDiscoveryRequest request, UniqueId engineId, boolean scanOnClassSelection) {
+    CaseDiscovery(EngineDiscoveryRequest request, UniqueId engineId, ScanMode scanMode, boolean inSurefireSuiteRun) {
         this.request = request;
         this.engineId = engineId;
-        this.scanOnClassSelection = scanOnClassSelection;
+        this.scanMode = scanMode;
+        this.scanOnClassSelection = scanMode.scansOnClassSelection(inSurefireSuiteRun);
         List<DiscoveryFilter<String>> filters = new ArrayList<>(request.getFiltersByType(ClassNameFilter.class));
         filters.addAll(request.getFiltersByType(PackageNameFilter.class));
         this.nameFilter = Filter.composeFilters(filters).toPredicate();
@@ -60,6 +63,8 @@ final class CaseDiscovery {
             Class<?> type = load(selector.getClassName());
             if (type != null && isRunnableCase(type)) {
                 add(type);
+            } else if (type == GradcheckTests.class) {
+                engineSelected |= scanMode != ScanMode.NEVER;
             } else {
                 classesSelected = true;
             }

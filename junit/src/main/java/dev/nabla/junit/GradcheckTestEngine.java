@@ -67,8 +67,8 @@ public final class GradcheckTestEngine implements TestEngine {
      */
     @Override
     public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
-        boolean scan = ScanMode.from(request.getConfigurationParameters()).scansOnClassSelection(inSurefireSuiteRun);
-        return new CaseDiscovery(request, uniqueId, scan).discover();
+        return new CaseDiscovery(request, uniqueId, ScanMode.from(request.getConfigurationParameters()),
+                inSurefireSuiteRun).discover();
     }
 
     /**

@@ -4,8 +4,10 @@
  *
  * <h2>Enabling it</h2>
  *
- * <p>Add {@code nabla-junit} as a test dependency; nothing else. The engine registers itself
- * with the JUnit Platform, next to Jupiter:
+ * <p>Add {@code nabla-junit} as a test dependency, and name it in Surefire's
+ * {@code dependenciesToScan} so that a module without test classes of its own runs the checks
+ * too (see {@link dev.nabla.junit.GradcheckTests}). The engine registers itself with the JUnit
+ * Platform, next to Jupiter:
  *
  * <pre>{@code
  * <dependency>
@@ -13,6 +15,16 @@
  *   <artifactId>nabla-junit</artifactId>
  *   <scope>test</scope>
  * </dependency>
+ * ...
+ * <plugin>
+ *   <groupId>org.apache.maven.plugins</groupId>
+ *   <artifactId>maven-surefire-plugin</artifactId>
+ *   <configuration>
+ *     <dependenciesToScan>
+ *       <dependency>dev.nabla:nabla-junit</dependency>
+ *     </dependenciesToScan>
+ *   </configuration>
+ * </plugin>
  * }</pre>
  *
  * <p>{@code mvn test} then runs, beside the module's own tests, every
@@ -33,10 +45,13 @@
  *       class path ({@code target/classes}, {@code target/test-classes}, and in a reactor build
  *       those of the modules the module depends on; never library jars) for public case classes.
  *       Surefire itself only offers the classes in {@code target/test-classes} that match its
- *       includes ({@code *Test}, {@code Test*}, ...), and only starts the JUnit Platform when there
- *       is at least one such class: a module without any test class runs no gradchecks. When the
- *       run is narrowed with {@code -Dtest=...} (or {@code -Dit.test=...}) the scan is left out,
- *       so {@code -Dtest=SomeTest} runs just that test.
+ *       includes ({@code *Test}, {@code Test*}, ...), and only starts the JUnit Platform when it
+ *       finds at least one such class; naming {@code dev.nabla:nabla-junit} in its
+ *       {@code dependenciesToScan} makes it find {@link dev.nabla.junit.GradcheckTests} too, so that
+ *       a module without any test class of its own still runs its gradchecks. When the run is
+ *       narrowed with {@code -Dtest=...} (or {@code -Dit.test=...}) the scan is left out, so
+ *       {@code -Dtest=SomeTest} runs just that test, and {@code -Dtest=GradcheckTests} just the
+ *       gradchecks.
  *   <li><b>In an IDE or the console launcher</b> nothing is scanned behind the user's back:
  *       selecting a case class, its {@code run()} method, a package, a class-path root or a unique
  *       id ({@code [engine:nabla-gradcheck]/[case:com.example.MyReLUGradcheck]}, or

@@ -198,6 +198,17 @@ class GradcheckTestEngineTest {
     }
 
     @Test
+    void selectingGradcheckTestsScansTheClassPathUnlessTheScanIsOff() {
+        EngineExecutionResults anywhere = explicitly(selectClass(GradcheckTests.class));
+        EngineExecutionResults off = EngineTestKit.engine(new GradcheckTestEngine(true))
+                .configurationParameter(GradcheckTestEngine.SCAN_PARAMETER, "false")
+                .selectors(selectClass(GradcheckTests.class)).execute();
+
+        assertThat(discoveredNames(anywhere)).containsExactlyInAnyOrderElementsOf(PUBLIC_CASES);
+        assertThat(discoveredNames(off)).isEmpty();
+    }
+
+    @Test
     void scanParameterTurnsTheScanOnOrOff() {
         EngineExecutionResults forced = EngineTestKit.engine(new GradcheckTestEngine(false))
                 .configurationParameter(GradcheckTestEngine.SCAN_PARAMETER, "true")

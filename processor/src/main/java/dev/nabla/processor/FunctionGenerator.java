@@ -389,7 +389,7 @@ final class FunctionGenerator {
                 sizes.add(d == 0 ? "" : ", ");
                 String variable = variables.get(dim);
                 if (!shape.isSymbol(d)) {
-                    sizes.add(Long.parseLong(dim) > Integer.MAX_VALUE ? "$LL" : "$L", dim);
+                    sizes.add("$L", shape.sizeLiteral(d));
                 } else if (firstHere.containsKey(dim)) {
                     sizes.add("sameAs($L)", firstHere.get(dim));
                 } else {

@@ -4,11 +4,14 @@ import com.squareup.javapoet.AnnotationSpec;
 import com.squareup.javapoet.ArrayTypeName;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
+import com.squareup.javapoet.FieldSpec;
 import com.squareup.javapoet.MethodSpec;
 import com.squareup.javapoet.NameAllocator;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
 
@@ -21,10 +24,15 @@ import javax.lang.model.element.Modifier;
  *
  * <p>Inputs: each {@code @Shape} symbol gets a size drawn from 2 to 4 by the seeded generator
  * {@code OpGradcheck} passes, the same for every tensor that mentions it; a tensor without
- * {@code @Shape} is a vector of {@value #DEFAULT_LENGTH} elements. Non-tensor parameters get 0
- * (integral types), 0.5 (floating types), false, {@code 'a'}, the empty string, or an enum's
- * first constant; any other type has no default, and the check is then disabled with a reason
- * saying so.
+ * {@code @Shape} is a vector of {@value #DEFAULT_LENGTH} elements, and a shape error on it says
+ * so. Non-tensor parameters get 0 (integral types), 0.5 (floating types), false, {@code 'a'}, the
+ * empty string, or an enum's first constant; any other type has no default, and the check is then
+ * disabled with a reason saying so.
+ *
+ * <p>Passes: the checks run once with those values, then once more for each other value of a
+ * non-tensor parameter (1; -1.5; true; {@code 'z'}; {@code "a"}; each other enum constant) and
+ * for each tensor the op accepts as null ({@link OpModel.Param#nullable}) set to null, one
+ * change per pass, so that a failure names the value that broke it.
  */
 final class GradcheckGenerator {
     /** The length of a tensor input that has no {@code @Shape}. */
@@ -36,14 +44,42 @@ final class GradcheckGenerator {
     private static final ClassName OP_GRADCHECK = ClassName.get("dev.nabla.autograd", "OpGradcheck");
     private static final ClassName RANDOM = ClassName.get("java.util", "SplittableRandom");
     private static final TypeName TENSORS = ArrayTypeName.of(FunctionGenerator.TENSOR);
-    /** {@code Gradcheck.Options.defaults()}, which are also {@code @Gradcheck}'s defaults. */
-    private static final OpModel.GradcheckSettings DEFAULTS = new OpModel.GradcheckSettings(1e-6, 1e-5, 1e-3, false,
-            null);
+
+    /** The field that says which pass of the check is running. */
+    private static final String VARIANT = "variant";
+
+    /**
+     * A pass of the check beyond the first, which passes every argument's first value: one
+     * argument at another value.
+     *
+     * @param param the argument
+     * @param value the index of its value among {@link OpModel.Param#gradcheckValues}, or -1 for null
+     */
+    private record Variant(OpModel.Param param, int value) {
+        String description() {
+            return param.name() + " = " + (value < 0 ? "null" : param.gradcheckValues().get(value).toString());
+        }
+    }
 
     private final OpModel op;
+    /** The passes beyond the first; pass {@code k} (from 1) is {@code variants.get(k - 1)}. */
+    private final List<Variant> variants = new ArrayList<>();
+    /** The tensor inputs the check builds without {@code @Shape}, as vectors. */
+    private final List<String> unshaped = new ArrayList<>();
 
     GradcheckGenerator(OpModel op) {
         this.op = op;
+        for (OpModel.Param p : op.params()) {
+            for (int v = 1; v < p.gradcheckValues().size(); v++) {
+                variants.add(new Variant(p, v));
+            }
+            if (p.isTensor() && p.nullable()) {
+                variants.add(new Variant(p, -1));
+            }
+            if (p.isTensor() && p.shape() == null) {
+                unshaped.add(p.name());
+            }
+        }
     }
 
     /** The generated class. */
@@ -62,10 +98,69 @@ final class GradcheckGenerator {
             type.addAnnotation(AnnotationSpec.builder(op.generatedAnnotation())
                     .addMember("value", "$S", NablaProcessor.class.getName()).build());
         }
+        if (!variants.isEmpty()) {
+            type.addField(FieldSpec.builder(int.class, VARIANT, Modifier.PRIVATE)
+                    .addJavadoc("The pass of {@link #run}: 0 passes every argument's first value, each later one"
+                            + " changes one argument.\n").build());
+        }
         type.addMethod(constructor());
+        if (!variants.isEmpty() || !unshaped.isEmpty()) {
+            type.addMethod(run());
+        }
         type.addMethod(inputs());
         type.addMethod(outputs());
         return type.build();
+    }
+
+    /**
+     * Runs the checks once per pass, saying in a failure of a later pass which value it changed,
+     * and in a shape error (an {@code IllegalArgumentException} or
+     * {@code IndexOutOfBoundsException}) on inputs built without {@code @Shape}, that the forward
+     * may need shapes declared.
+     */
+    private MethodSpec run() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("run")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC);
+        String note = "\nnote: the check built " + String.join(", ", unshaped) + " without @Shape, as "
+                + (unshaped.size() == 1 ? "a vector" : "vectors") + " of " + DEFAULT_LENGTH + " elements; if the"
+                + " forward needs other shapes, declare them, e.g. @Shape(\"n,m\") Tensor "
+                + (unshaped.isEmpty() ? "" : unshaped.get(0));
+        if (variants.isEmpty()) {
+            return m.beginControlFlow("try")
+                    .addStatement("super.run()")
+                    .nextControlFlow("catch ($T | $T e)", IllegalArgumentException.class,
+                            IndexOutOfBoundsException.class)
+                    .addStatement("throw new $T($S + e + $S, e)", AssertionError.class, op.opName() + ": ", note)
+                    .endControlFlow()
+                    .build();
+        }
+        CodeBlock.Builder passes = CodeBlock.builder().add("$S", "every argument's first value");
+        for (Variant v : variants) {
+            passes.add(", $S", v.description());
+        }
+        CodeBlock checkedWith = CodeBlock.of("$S + passes[$N] + $S", op.opName() + ", checked with ", VARIANT, ": ");
+        m.addStatement("$T[] passes = {$L}", String.class, passes.build())
+                .beginControlFlow("for ($N = 0; $N < passes.length; $N++)", VARIANT, VARIANT, VARIANT)
+                .beginControlFlow("try")
+                .addStatement("super.run()");
+        if (!unshaped.isEmpty()) {
+            m.nextControlFlow("catch ($T | $T e)", IllegalArgumentException.class, IndexOutOfBoundsException.class)
+                    .addStatement("throw new $T($L + e + $S, e)", AssertionError.class, checkedWith, note);
+        }
+        return m.nextControlFlow("catch ($T | $T e)", AssertionError.class, RuntimeException.class)
+                .beginControlFlow("if ($N == 0)", VARIANT)
+                .addStatement("throw e")
+                .endControlFlow()
+                .addStatement("throw new $T($L + e.getMessage(), e)", AssertionError.class, checkedWith)
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    /** The number of the pass that uses {@code param} at {@code value} (-1 for null). */
+    private int pass(OpModel.Param param, int value) {
+        return variants.indexOf(new Variant(param, value)) + 1;
     }
 
     /** Calls {@code super} with the op and its input names, then states every setting that is not the default. */
@@ -113,16 +208,16 @@ final class GradcheckGenerator {
     private CodeBlock options() {
         OpModel.GradcheckSettings s = op.gradcheck();
         CodeBlock.Builder b = CodeBlock.builder();
-        if (s.eps() != DEFAULTS.eps()) {
+        if (s.eps() != OpModel.GradcheckSettings.DEFAULTS.eps()) {
             b.add(".withEps($L)", s.eps());
         }
-        if (s.atol() != DEFAULTS.atol()) {
+        if (s.atol() != OpModel.GradcheckSettings.DEFAULTS.atol()) {
             b.add(".withAtol($L)", s.atol());
         }
-        if (s.rtol() != DEFAULTS.rtol()) {
+        if (s.rtol() != OpModel.GradcheckSettings.DEFAULTS.rtol()) {
             b.add(".withRtol($L)", s.rtol());
         }
-        if (s.fast() != DEFAULTS.fast()) {
+        if (s.fast() != OpModel.GradcheckSettings.DEFAULTS.fast()) {
             b.add(".withFastMode($L)", s.fast());
         }
         return b.build();
@@ -168,10 +263,12 @@ final class GradcheckGenerator {
                 for (int k = 0; k < p.shape().dims().size(); k++) {
                     String dim = p.shape().dims().get(k);
                     dims.add(p.shape().isSymbol(k) ? CodeBlock.of(", $N", names.get("symbol:" + dim))
-                            : CodeBlock.of(", $L", dim));
+                            : CodeBlock.of(", $L", p.shape().sizeLiteral(k)));
                 }
             }
-            m.addStatement("$T $N = $T.randn($T.FLOAT64$L)$L", FunctionGenerator.TENSOR, names.get(p),
+            CodeBlock absent = p.nullable() ? CodeBlock.of("this.$N == $L ? null : ", VARIANT, pass(p, -1))
+                    : CodeBlock.of("");
+            m.addStatement("$T $N = $L$T.randn($T.FLOAT64$L)$L", FunctionGenerator.TENSOR, names.get(p), absent,
                     FunctionGenerator.TENSOR, DTYPE, dims.build(), p.isDifferentiable() ? ".requiresGrad(true)" : "");
             all.add(all.isEmpty() ? "$N" : ", $N", names.get(p));
         }
@@ -199,12 +296,16 @@ final class GradcheckGenerator {
                 args.add(", ");
             }
             if (!p.isTensor()) {
-                if (p.gradcheckValue() == null) {
+                List<CodeBlock> values = p.gradcheckValues();
+                if (values.isEmpty()) {
                     m.addComment("No default for $L: this check is disabled; a copy of it must choose a value.",
                             p.type());
                 }
-                m.addStatement("$T $N = $L", p.type(), names.get(p), p.gradcheckValue() == null
-                        ? CodeBlock.of("$L", defaultFor(p.type())) : p.gradcheckValue());
+                CodeBlock value = values.isEmpty() ? CodeBlock.of("$L", defaultFor(p.type())) : values.get(0);
+                for (int v = values.size() - 1; v >= 1; v--) {
+                    value = CodeBlock.of("this.$N == $L ? $L : $L", VARIANT, pass(p, v), values.get(v), value);
+                }
+                m.addStatement("$T $N = $L", p.type(), names.get(p), value);
                 args.add("$N", names.get(p));
             } else if (p.dirty()) {
                 m.addComment("The op writes into $N: each call gets a copy, so that every evaluation starts from the"

@@ -51,7 +51,8 @@ enum Message {
             "forward parameter '%s' is %s; %s"),
     OP_CLASS("NablaOpClass",
             "op class %s is %s; an op class must be a non-private, non-abstract top-level or static nested class"
-                    + " with a non-private no-argument constructor (a new instance is the context of every call)"),
+                    + " with a non-private no-argument constructor that throws no checked exception (a new instance is"
+                    + " the context of every call)"),
     NOT_A_TENSOR("NablaNotATensor",
             "@%s is on %s, which is %s, not a Tensor; only tensors take part in differentiation, so remove it"),
     NEEDS_GRAD_NAME("NablaNeedsGrad",

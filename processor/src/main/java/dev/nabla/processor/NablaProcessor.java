@@ -5,7 +5,12 @@ import com.squareup.javapoet.JavaFile;
 import com.squareup.javapoet.TypeSpec;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
@@ -14,6 +19,7 @@ import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 
 /**
@@ -34,6 +40,10 @@ public final class NablaProcessor extends AbstractProcessor {
     private ErrorReporter reporter;
     private OpValidator validator;
     private PlacementValidator placement;
+    /** The simple names of the types in {@code java.lang}, read on first use. */
+    private Set<String> javaLangNames;
+    /** {@link #shadowedJavaLangNames} by package name. */
+    private final Map<String, List<String>> shadowedByPackage = new HashMap<>();
 
     /** Creates the processor; javac calls {@link #init}. */
     public NablaProcessor() {}
@@ -42,7 +52,7 @@ public final class NablaProcessor extends AbstractProcessor {
     public synchronized void init(ProcessingEnvironment env) {
         super.init(env);
         reporter = new ErrorReporter(env.getMessager());
-        validator = new OpValidator(env, reporter, SavedAssignments.of(env));
+        validator = new OpValidator(env, reporter, SavedAssignments.of(env), ForwardSource.of(env));
         placement = new PlacementValidator(env, reporter);
     }
 
@@ -109,6 +119,10 @@ public final class NablaProcessor extends AbstractProcessor {
     }
 
     private void write(OpModel op, TypeSpec spec, TypeElement type) {
+        List<String> shadowed = shadowedJavaLangNames(type);
+        if (!shadowed.isEmpty()) {
+            spec = spec.toBuilder().alwaysQualify(shadowed.toArray(new String[0])).build();
+        }
         try {
             JavaFile.builder(op.opType().packageName(), spec)
                     .skipJavaLangImports(true)
@@ -118,6 +132,34 @@ public final class NablaProcessor extends AbstractProcessor {
         } catch (IOException e) {
             reporter.error(type, Message.INTERNAL_ERROR, type.getQualifiedName(), "writing " + spec.name + ": " + e);
         }
+    }
+
+    /**
+     * The simple names of {@code java.lang}'s types that a type of {@code op}'s package also has:
+     * in a file of that package the package's type wins over the implicit {@code java.lang}
+     * import, so the generated code must spell {@code java.lang.String} where the package has a
+     * {@code String} of its own.
+     */
+    private List<String> shadowedJavaLangNames(TypeElement op) {
+        if (javaLangNames == null) {
+            javaLangNames = new HashSet<>();
+            PackageElement javaLang = processingEnv.getElementUtils().getPackageElement("java.lang");
+            for (Element e : javaLang.getEnclosedElements()) {
+                javaLangNames.add(e.getSimpleName().toString());
+            }
+        }
+        // Once per package: the types a later round adds to it are generated ones, named <Op>Function
+        // and <Op>Gradcheck, and java.lang has none of those names.
+        PackageElement pkg = processingEnv.getElementUtils().getPackageOf(op);
+        return shadowedByPackage.computeIfAbsent(pkg.getQualifiedName().toString(), name -> {
+            List<String> shadowed = new ArrayList<>();
+            for (Element e : pkg.getEnclosedElements()) {
+                if (javaLangNames.contains(e.getSimpleName().toString())) {
+                    shadowed.add(e.getSimpleName().toString());
+                }
+            }
+            return shadowed;
+        });
     }
 
     /** The class an annotated element belongs to (the element itself for a class), or null. */

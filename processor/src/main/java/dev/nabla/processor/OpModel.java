@@ -3,6 +3,7 @@ package dev.nabla.processor;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
+import dev.nabla.annotations.Gradcheck;
 import java.util.List;
 import javax.lang.model.element.TypeElement;
 
@@ -58,6 +59,95 @@ record OpModel(
     }
 
     /**
+     * A builder for the op class {@code element}, with its names and generated types already set;
+     * the other parts start empty, false or null, and each setter names the part it sets.
+     */
+    static Builder builder(TypeElement element, ClassName functionType, ClassName gradcheckType) {
+        return new Builder(element, functionType, gradcheckType);
+    }
+
+    /** Collects an op's parts as the validator finds them; {@link #build} makes the immutable model. */
+    static final class Builder {
+        private final TypeElement element;
+        private final ClassName functionType;
+        private final ClassName gradcheckType;
+        private String forwardName;
+        private String backwardName;
+        private List<Param> params = List.of();
+        private List<Output> outputs = List.of();
+        private TypeName outputRecord;
+        private TypeName gradientRecord;
+        private List<BackwardArg> backwardArgs = List.of();
+        private List<String> saved = List.of();
+        private boolean materializeGrads;
+        private boolean onceDifferentiable;
+        private GradcheckSettings gradcheck = GradcheckSettings.DEFAULTS;
+        private List<String> savedIntermediates = List.of();
+        private ClassName generatedAnnotation;
+
+        private Builder(TypeElement element, ClassName functionType, ClassName gradcheckType) {
+            this.element = element;
+            this.functionType = functionType;
+            this.gradcheckType = gradcheckType;
+        }
+
+        /** Sets the forward's and the backward's method names. */
+        Builder methods(String forwardName, String backwardName) {
+            this.forwardName = forwardName;
+            this.backwardName = backwardName;
+            return this;
+        }
+
+        /** Sets the forward's parameters and its outputs, with the record it returns (null for a {@code Tensor}). */
+        Builder forward(List<Param> params, List<Output> outputs, TypeName outputRecord) {
+            this.params = params;
+            this.outputs = outputs;
+            this.outputRecord = outputRecord;
+            return this;
+        }
+
+        /** Sets the backward's parameters and the record it returns (null for a {@code Tensor}). */
+        Builder backward(List<BackwardArg> backwardArgs, TypeName gradientRecord) {
+            this.backwardArgs = backwardArgs;
+            this.gradientRecord = gradientRecord;
+            return this;
+        }
+
+        /** Sets the {@code @Saved} tensor fields and those of them assigned an intermediate. */
+        Builder saved(List<String> saved, List<String> savedIntermediates) {
+            this.saved = saved;
+            this.savedIntermediates = savedIntermediates;
+            return this;
+        }
+
+        /** Sets {@code @Differentiable(materializeGrads)} and whether the backward is {@code @OnceDifferentiable}. */
+        Builder flags(boolean materializeGrads, boolean onceDifferentiable) {
+            this.materializeGrads = materializeGrads;
+            this.onceDifferentiable = onceDifferentiable;
+            return this;
+        }
+
+        /** Sets the generated check's settings. */
+        Builder gradcheck(GradcheckSettings gradcheck) {
+            this.gradcheck = gradcheck;
+            return this;
+        }
+
+        /** Sets the {@code @Generated} annotation to put on generated types, or null where there is none. */
+        Builder generatedAnnotation(ClassName generatedAnnotation) {
+            this.generatedAnnotation = generatedAnnotation;
+            return this;
+        }
+
+        /** The model. */
+        OpModel build() {
+            return new OpModel(element, ClassName.get(element), element.getSimpleName().toString(), functionType,
+                    gradcheckType, forwardName, backwardName, params, outputs, outputRecord, gradientRecord, backwardArgs,
+                    saved, materializeGrads, onceDifferentiable, gradcheck, savedIntermediates, generatedAnnotation);
+        }
+    }
+
+    /**
      * A parameter of the forward.
      *
      * @param name its name
@@ -67,11 +157,18 @@ record OpModel(
      * @param nonDiff {@code @NonDiff}
      * @param dirty {@code @Dirty}
      * @param shape its {@code @Shape}, or null
-     * @param gradcheckValue the value the generated check passes for a non-tensor, or null when
-     *     none can be chosen (the check is then disabled, saying so)
+     * @param nullable for a tensor, whether the op accepts null for it: the parameter is annotated
+     *     {@code @Nullable} (any annotation of that name) or the forward compares it with null
+     * @param gradcheckValues the values the generated check passes for a non-tensor, the first in
+     *     every pass and each other one in a pass of its own; empty when none can be chosen (the
+     *     check is then disabled, saying so) and for a tensor
      */
     record Param(String name, TypeName type, int tensorIndex, boolean nonDiff, boolean dirty, ShapeSpec shape,
-            CodeBlock gradcheckValue) {
+            boolean nullable, List<CodeBlock> gradcheckValues) {
+        Param {
+            gradcheckValues = List.copyOf(gradcheckValues);
+        }
+
         boolean isTensor() {
             return tensorIndex >= 0;
         }
@@ -103,7 +200,28 @@ record OpModel(
      *
      * @param disabledReason the reason the check is off, or null when it runs
      */
-    record GradcheckSettings(double eps, double atol, double rtol, boolean fast, String disabledReason) {}
+    record GradcheckSettings(double eps, double atol, double rtol, boolean fast, String disabledReason) {
+        /**
+         * The settings of an op without {@code @Gradcheck}: the annotation's own defaults, read
+         * from it so that they are written in one place (which the generated check states only
+         * where an op differs from them, since they are also {@code Gradcheck.Options.defaults()}).
+         */
+        static final GradcheckSettings DEFAULTS = new GradcheckSettings((double) defaultOf("eps"),
+                (double) defaultOf("atol"), (double) defaultOf("rtol"), (boolean) defaultOf("fast"), null);
+
+        /** These settings with {@code reason} as the reason the check is off; null for a check that runs. */
+        GradcheckSettings disabledFor(String reason) {
+            return new GradcheckSettings(eps, atol, rtol, fast, reason);
+        }
+
+        private static Object defaultOf(String element) {
+            try {
+                return Gradcheck.class.getMethod(element).getDefaultValue();
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("@Gradcheck has no element " + element, e);
+            }
+        }
+    }
 
     /** The tensor parameters, which are the inputs of the autograd function, in order. */
     List<Param> tensorParams() {

@@ -56,12 +56,15 @@ final class OpValidator {
     private final Types types;
     private final ErrorReporter reporter;
     private final SavedAssignments savedAssignments;
+    private final ForwardSource forwardSource;
 
-    OpValidator(ProcessingEnvironment env, ErrorReporter reporter, SavedAssignments savedAssignments) {
+    OpValidator(ProcessingEnvironment env, ErrorReporter reporter, SavedAssignments savedAssignments,
+            ForwardSource forwardSource) {
         this.elements = env.getElementUtils();
         this.types = env.getTypeUtils();
         this.reporter = reporter;
         this.savedAssignments = savedAssignments;
+        this.forwardSource = forwardSource;
     }
 
     /**
@@ -87,8 +90,11 @@ final class OpValidator {
             return Result.INVALID;
         }
         TypeMirror tensor = tensorElement.asType();
-        if (!finalRound && refersToUnresolvedTypes(forwards, backwards)) {
-            return Result.DEFERRED;
+        if (refersToUnresolvedTypes(type, forwards, backwards)) {
+            // A later round may generate the missing types. After the last one, javac reports each type
+            // that never resolved where it is used; an op described with them would only add wrong
+            // errors (javac takes an unresolved type as the same as any other, Tensor included).
+            return finalRound ? Result.INVALID : Result.DEFERRED;
         }
         for (int i = 1; i < forwards.size(); i++) {
             reporter.error(forwards.get(i), Message.DUPLICATE_FORWARD, type.getSimpleName(),
@@ -149,10 +155,16 @@ final class OpValidator {
             return Result.INVALID;
         }
         TypeElement generated = elements.getTypeElement("javax.annotation.processing.Generated");
-        return new Result(new OpModel(type, opType, type.getSimpleName().toString(), functionType, gradcheckType,
-                forward.getSimpleName().toString(), backward.getSimpleName().toString(), params, outputs, outputRecord,
-                gradientRecord, backwardArgs, saved, forward.getAnnotation(Differentiable.class).materializeGrads(), once,
-                gradcheck, intermediates, generated == null ? null : ClassName.get(generated)), false);
+        OpModel model = OpModel.builder(type, functionType, gradcheckType)
+                .methods(forward.getSimpleName().toString(), backward.getSimpleName().toString())
+                .forward(params, outputs, outputRecord)
+                .backward(backwardArgs, gradientRecord)
+                .saved(saved, intermediates)
+                .flags(forward.getAnnotation(Differentiable.class).materializeGrads(), once)
+                .gradcheck(gradcheck)
+                .generatedAnnotation(generated == null ? null : ClassName.get(generated))
+                .build();
+        return new Result(model, false);
     }
 
     // ------------------------------------------------------------------ the class and its methods
@@ -183,15 +195,23 @@ final class OpValidator {
                 problems.add("nested in private class " + t.getSimpleName());
             }
         }
-        boolean constructor = false;
+        ExecutableElement constructor = null;
         for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
-            constructor |= c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE);
+            if (c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE)) {
+                constructor = c;
+            }
         }
-        if (!constructor) {
+        if (constructor == null) {
             problems.add("without a non-private no-argument constructor");
         }
         if (!problems.isEmpty()) {
             reporter.error(type, Message.OP_CLASS, type.getSimpleName(), String.join(", ", problems));
+        }
+        if (constructor != null) {
+            for (TypeMirror thrown : checkedExceptions(constructor)) {
+                reporter.error(constructor, Message.OP_CLASS, type.getSimpleName(),
+                        "created by a no-argument constructor that throws checked " + thrown);
+            }
         }
     }
 
@@ -205,12 +225,8 @@ final class OpValidator {
         if (!method.getTypeParameters().isEmpty()) {
             problems.add("generic");
         }
-        TypeMirror runtime = elements.getTypeElement("java.lang.RuntimeException").asType();
-        TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
-        for (TypeMirror thrown : method.getThrownTypes()) {
-            if (!types.isAssignable(thrown, runtime) && !types.isAssignable(thrown, error)) {
-                problems.add("throwing checked " + thrown);
-            }
+        for (TypeMirror thrown : checkedExceptions(method)) {
+            problems.add("throwing checked " + thrown);
         }
         if (!problems.isEmpty()) {
             reporter.error(method, Message.METHOD_MODIFIERS, role, method.getSimpleName() + "()",
@@ -218,11 +234,25 @@ final class OpValidator {
         }
     }
 
+    /** The checked exceptions {@code executable} declares: the generated code, which calls it, declares none. */
+    private List<TypeMirror> checkedExceptions(ExecutableElement executable) {
+        TypeMirror runtime = elements.getTypeElement("java.lang.RuntimeException").asType();
+        TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
+        List<TypeMirror> checked = new ArrayList<>();
+        for (TypeMirror thrown : executable.getThrownTypes()) {
+            if (!types.isAssignable(thrown, runtime) && !types.isAssignable(thrown, error)) {
+                checked.add(thrown);
+            }
+        }
+        return checked;
+    }
+
     // ------------------------------------------------------------------ the forward
 
     private List<OpModel.Param> forwardParams(ExecutableElement forward, TypeMirror tensor) {
         List<OpModel.Param> params = new ArrayList<>();
         int tensorIndex = 0;
+        Set<String> comparedWithNull = forwardSource.parametersComparedWithNull(forward);
         List<? extends VariableElement> declared = forward.getParameters();
         for (VariableElement p : declared) {
             TypeMirror t = p.asType();
@@ -240,9 +270,10 @@ final class OpValidator {
                                 + " tensors as separate Tensor parameters");
             }
             ShapeSpec shape = isTensor ? shape(p) : null;
+            boolean nullable = isTensor && (hasNullableAnnotation(p) || comparedWithNull.contains(name));
             params.add(new OpModel.Param(name, TypeName.get(t), isTensor ? tensorIndex++ : -1,
                     isTensor && p.getAnnotation(NonDiff.class) != null, isTensor && p.getAnnotation(Dirty.class) != null,
-                    shape, isTensor ? null : defaultValue(t)));
+                    shape, nullable, isTensor ? List.of() : gradcheckValues(t)));
         }
         return params;
     }
@@ -419,7 +450,7 @@ final class OpValidator {
             List<String> diffInputs, List<String> diffOutputs) {
         Gradcheck g = forward.getAnnotation(Gradcheck.class);
         if (g == null) {
-            return new OpModel.GradcheckSettings(1e-6, 1e-5, 1e-3, false, automaticDisable(params, diffInputs, diffOutputs));
+            return OpModel.GradcheckSettings.DEFAULTS.disabledFor(automaticDisable(params, diffInputs, diffOutputs));
         }
         AnnotationMirror mirror = mirror(forward, Gradcheck.class);
         String where = forward.getSimpleName() + "()";
@@ -452,9 +483,16 @@ final class OpValidator {
     private static String automaticDisable(List<OpModel.Param> params, List<String> diffInputs,
             List<String> diffOutputs) {
         for (OpModel.Param p : params) {
-            if (!p.isTensor() && p.gradcheckValue() == null) {
+            if (!p.isTensor() && p.gradcheckValues().isEmpty()) {
                 return "parameter '" + p.name() + "' of type " + p.type() + " has no default value for the generated"
                         + " check; copy the generated Gradcheck class and choose one";
+            }
+            for (int d = 0; p.shape() != null && d < p.shape().dims().size(); d++) {
+                if (!p.shape().isSymbol(d) && p.shape().size(d) > Integer.MAX_VALUE) {
+                    return "parameter '" + p.name() + "' has the fixed size " + p.shape().size(d) + " in @Shape(\""
+                            + p.shape().text() + "\"), more elements than the generated check can create; copy the"
+                            + " generated Gradcheck class and build smaller inputs";
+                }
             }
         }
         if (diffInputs.isEmpty()) {
@@ -520,8 +558,28 @@ final class OpValidator {
         }
     }
 
-    /** A literal the generated check passes for a non-tensor parameter, or null when there is no sensible one. */
-    private CodeBlock defaultValue(TypeMirror t) {
+    /**
+     * Whether {@code p} carries an annotation named {@code Nullable}, from whichever library
+     * (JSpecify, JSR 305, Jakarta, AndroidX, the Checker Framework), on the declaration or its type,
+     * as Dagger recognizes them.
+     */
+    private static boolean hasNullableAnnotation(VariableElement p) {
+        List<AnnotationMirror> all = new ArrayList<>(p.getAnnotationMirrors());
+        all.addAll(p.asType().getAnnotationMirrors());
+        for (AnnotationMirror m : all) {
+            if (m.getAnnotationType().asElement().getSimpleName().contentEquals("Nullable")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The literals the generated check passes for a non-tensor parameter, first the one every pass
+     * uses, then the others, one pass each: a sign change for numbers, both booleans, every enum
+     * constant; empty when there is no sensible value.
+     */
+    private List<CodeBlock> gradcheckValues(TypeMirror t) {
         TypeMirror primitive = t;
         if (t.getKind() == TypeKind.DECLARED) {
             try {
@@ -532,51 +590,71 @@ final class OpValidator {
         }
         switch (primitive.getKind()) {
             case INT:
-                return CodeBlock.of("0");
+                return List.of(CodeBlock.of("0"), CodeBlock.of("1"));
             case LONG:
-                return CodeBlock.of("0L");
+                return List.of(CodeBlock.of("0L"), CodeBlock.of("1L"));
             case SHORT:
-                return CodeBlock.of("(short) 0");
+                return List.of(CodeBlock.of("(short) 0"), CodeBlock.of("(short) 1"));
             case BYTE:
-                return CodeBlock.of("(byte) 0");
+                return List.of(CodeBlock.of("(byte) 0"), CodeBlock.of("(byte) 1"));
             case DOUBLE:
-                return CodeBlock.of("0.5");
+                return List.of(CodeBlock.of("0.5"), CodeBlock.of("-1.5"));
             case FLOAT:
-                return CodeBlock.of("0.5f");
+                return List.of(CodeBlock.of("0.5f"), CodeBlock.of("-1.5f"));
             case BOOLEAN:
-                return CodeBlock.of("false");
+                return List.of(CodeBlock.of("false"), CodeBlock.of("true"));
             case CHAR:
-                return CodeBlock.of("'a'");
+                return List.of(CodeBlock.of("'a'"), CodeBlock.of("'z'"));
             default:
                 break;
         }
         if (t.getKind() == TypeKind.DECLARED) {
             TypeElement e = (TypeElement) ((DeclaredType) t).asElement();
             if (e.getQualifiedName().contentEquals("java.lang.String")) {
-                return CodeBlock.of("$S", "");
+                return List.of(CodeBlock.of("$S", ""), CodeBlock.of("$S", "a"));
             }
             if (e.getKind() == ElementKind.ENUM) {
+                List<CodeBlock> constants = new ArrayList<>();
                 for (Element c : e.getEnclosedElements()) {
                     if (c.getKind() == ElementKind.ENUM_CONSTANT) {
-                        return CodeBlock.of("$T.$L", ClassName.get(e), c.getSimpleName());
+                        constants.add(CodeBlock.of("$T.$L", ClassName.get(e), c.getSimpleName()));
                     }
                 }
+                return constants;
             }
         }
-        return null;
+        return List.of();
     }
 
-    private boolean refersToUnresolvedTypes(List<ExecutableElement> forwards, List<ExecutableElement> backwards) {
-        List<ExecutableElement> all = new ArrayList<>(forwards);
-        all.addAll(backwards);
-        for (ExecutableElement m : all) {
-            if (m.getReturnType().getKind() == TypeKind.ERROR) {
-                return true;
+    /** Whether a type of the op's forward, backward, their records or its {@code @Saved} fields does not resolve. */
+    private boolean refersToUnresolvedTypes(TypeElement type, List<ExecutableElement> forwards,
+            List<ExecutableElement> backwards) {
+        List<TypeMirror> used = new ArrayList<>();
+        List<ExecutableElement> methods = new ArrayList<>(forwards);
+        methods.addAll(backwards);
+        for (ExecutableElement m : methods) {
+            used.add(m.getReturnType());
+            TypeElement record = asRecord(m.getReturnType());
+            if (record != null) {
+                for (RecordComponentElement c : record.getRecordComponents()) {
+                    used.add(c.asType());
+                }
             }
             for (VariableElement p : m.getParameters()) {
-                if (p.asType().getKind() == TypeKind.ERROR) {
-                    return true;
-                }
+                used.add(p.asType());
+            }
+        }
+        for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+            if (f.getAnnotation(Saved.class) != null) {
+                used.add(f.asType());
+            }
+        }
+        for (TypeMirror t : used) {
+            while (t.getKind() == TypeKind.ARRAY) {
+                t = ((javax.lang.model.type.ArrayType) t).getComponentType();
+            }
+            if (t.getKind() == TypeKind.ERROR) {
+                return true;
             }
         }
         return false;

@@ -24,6 +24,16 @@ public final class MyReLUGradcheck extends OpGradcheck {
     }
 
     @Override
+    public void run() {
+        try {
+            super.run();
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new AssertionError("MyReLU: " + e + "\n"
+                            + "note: the check built x without @Shape, as a vector of 5 elements; if the forward needs other shapes, declare them, e.g. @Shape(\"n,m\") Tensor x", e);
+        }
+    }
+
+    @Override
     protected Tensor[] inputs(SplittableRandom sizes) {
         Tensor x = Tensor.randn(DType.FLOAT64, 5).requiresGrad(true);
         return new Tensor[] {x};

@@ -17,12 +17,32 @@ import javax.annotation.processing.Generated;
 @Generated("dev.nabla.processor.NablaProcessor")
 public final class ScaledSignGradcheck extends OpGradcheck {
     /**
+     * The pass of {@link #run}: 0 passes every argument's first value, each later one changes one argument.
+     */
+    private int variant;
+
+    /**
      * Creates the check; {@link #run} does the work.
      */
     public ScaledSignGradcheck() {
         super("test.ScaledSign", "x", "mask");
         setOutputNames("scaled", "sign");
         markNonDifferentiable("sign");
+    }
+
+    @Override
+    public void run() {
+        String[] passes = {"every argument's first value", "factor = -1.5"};
+        for (variant = 0; variant < passes.length; variant++) {
+            try {
+                super.run();
+            } catch (AssertionError | RuntimeException e) {
+                if (variant == 0) {
+                    throw e;
+                }
+                throw new AssertionError("ScaledSign, checked with " + passes[variant] + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
@@ -36,7 +56,7 @@ public final class ScaledSignGradcheck extends OpGradcheck {
 
     @Override
     protected Tensor[] outputs(Tensor[] in) {
-        double factor = 0.5;
+        double factor = this.variant == 1 ? -1.5 : 0.5;
         ScaledSign.Out out = ScaledSignFunction.apply(in[0], in[1], factor);
         return new Tensor[] {out.scaled(), out.sign()};
     }
