@@ -28,16 +28,7 @@ final class Pooling {
 
     private static Tensor pool(String op, Tensor input, int kernelSize, int stride, int padding, boolean max) {
         Tensor x = batched(op, input);
-        if (kernelSize <= 0) {
-            throw new IllegalArgumentException(op + ": kernel size should be greater than zero, but got " + kernelSize);
-        }
-        if (stride <= 0) {
-            throw new IllegalArgumentException(op + ": stride should be greater than zero, but got " + stride);
-        }
-        if (padding < 0 || padding > kernelSize / 2) {
-            throw new IllegalArgumentException(op + ": pad should be at most half of kernel size, but got pad=" + padding
-                    + " and kernel_size=" + kernelSize);
-        }
+        checkWindow(op, kernelSize, stride, padding);
         Window window = new Window(kernelSize, kernelSize, stride, stride, padding, padding, 1, 1);
         long n = x.size(0);
         long c = x.size(1);
@@ -52,6 +43,20 @@ final class Pooling {
         Tensor pooled = max ? col.gather(0, col.argmax(0).unsqueeze(0)) : col.mean(0, false);
         Tensor out = pooled.reshape(n, c, outH, outW);
         return input.dim() == 4 ? out : out.squeeze(0);
+    }
+
+    /** PyTorch's checks of a pooling window, with its messages. */
+    static void checkWindow(String op, int kernelSize, int stride, int padding) {
+        if (kernelSize <= 0) {
+            throw new IllegalArgumentException(op + ": kernel size should be greater than zero, but got " + kernelSize);
+        }
+        if (stride <= 0) {
+            throw new IllegalArgumentException(op + ": stride should be greater than zero, but got " + stride);
+        }
+        if (padding < 0 || padding > kernelSize / 2) {
+            throw new IllegalArgumentException(op + ": pad should be at most half of kernel size, but got pad=" + padding
+                    + " and kernel_size=" + kernelSize);
+        }
     }
 
     static Tensor adaptiveAvgPool2d(Tensor input, int outH, int outW) {
