@@ -34,6 +34,8 @@ PYTORCH_CALLS = {
     "matmul_1024": ("p.matmul(1024)", "p.matmul(1024)"),
     "matmul_2048": ("p.matmul(2048)", None),
     "add_16m": ("p.elementwise_add(1 << 24)", "p.elementwise_add(1 << 24)"),
+    "cnn_digits": ("p.cnn_digits(10)[0]", "p.cnn_digits(2)[0]"),
+    "cnn_digits_train_acc": ("p.cnn_digits(10)[1]", "p.cnn_digits(2)[1]"),
 }
 
 

@@ -5,17 +5,19 @@ import dev.nabla.backend.Window;
 import dev.nabla.internal.Shapes;
 
 /**
- * Convolutions ({@link Functional#conv1d}, {@link Functional#conv2d}) as im2col and one matrix
- * product: the input's windows are unfolded into columns {@code [C * kH * kW, N * outH * outW]}
- * ({@link Im2colFunction}), the weight {@code [O, C * kH * kW]} multiplies them in one GEMM
- * (one per group), and the {@code [O, N, outH, outW]} result is laid out as NCHW.
+ * Convolutions ({@link Functional#conv1d}, {@link Functional#conv2d}) as im2col and matrix
+ * products: the input's windows are unfolded into columns {@code [C * kH * kW, N * outH * outW]}
+ * ({@link Im2colFunction}), and the weight {@code [O, C * kH * kW]} multiplies each image's block
+ * of columns (a strided view, no copy), which leaves the result in NCHW order.
  *
- * <p>Why this shape: on small images (the digits' 8x8) one large product keeps the BLAS busy on
- * every core, where a product per image (PyTorch's {@code thnn_conv2d}) makes many small calls;
- * the im2col pass and the final transposition each cost about one read and write of their
- * tensor, small beside the product. Gradients come from autograd through these differentiable
- * steps, so the backward is the two transposed products and a col2im, and every order of
- * derivative works.
+ * <p>Why a product per image rather than one large product (then transposed to NCHW): on the
+ * digits' 8x8 images each product is about a million multiply-adds, which OpenBLAS runs on the
+ * calling thread, while the one large product is split across its threads; on the shared 2-core
+ * machine, whose cores are busy with other work, handing half a product to another thread made
+ * training 4 times slower (cnn_digits: 127 samples/s with 2 threads against 509 with the products
+ * on one). Gradients come from autograd through these differentiable steps (the weight's is a
+ * product per image summed over the batch, the columns' is folded back by col2im), so every order
+ * of derivative works.
  */
 final class Convolution {
     private Convolution() {}
@@ -65,23 +67,30 @@ final class Convolution {
         long outChannels = weight.size(0);
         long outH = window.outH(x.size(2));
         long outW = window.outW(x.size(3));
+        long positions = outH * outW;
         Tensor col = new Im2colFunction(window, 0).apply(x)[0];
         long k = weight.size(1) * window.size();
         Tensor product;
         if (groups == 1) {
-            product = weight.reshape(outChannels, k).mm(col);
+            product = weight.reshape(outChannels, k).matmul(perImage(col, k, n, positions));
         } else {
             long perGroup = outChannels / groups;
             Tensor[] parts = new Tensor[groups];
             for (int g = 0; g < groups; g++) {
-                parts[g] = weight.narrow(0, g * perGroup, perGroup).reshape(perGroup, k).mm(col.narrow(0, g * k, k));
+                parts[g] = weight.narrow(0, g * perGroup, perGroup).reshape(perGroup, k)
+                        .matmul(perImage(col.narrow(0, g * k, k), k, n, positions));
             }
-            product = Tensor.cat(0, parts);
+            product = Tensor.cat(1, parts);
         }
         if (bias != null) {
-            product = product.add(bias.reshape(outChannels, 1));
+            product = product.add(bias.reshape(1, outChannels, 1));
         }
-        return product.reshape(outChannels, n, outH, outW).transpose(0, 1).contiguous();
+        return product.reshape(n, outChannels, outH, outW);
+    }
+
+    /** Columns {@code [k, n * positions]} seen as {@code n} matrices {@code [k, positions]}, a view. */
+    private static Tensor perImage(Tensor col, long k, long n, long positions) {
+        return col.reshape(k, n, positions).transpose(0, 1);
     }
 
     private static void checkArguments(String op, Tensor input, Tensor weight, int stride, int padding, int dilation,
