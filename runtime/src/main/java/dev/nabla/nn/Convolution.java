@@ -13,9 +13,10 @@ import dev.nabla.internal.Shapes;
  * <p>Why a product per image rather than one large product (then transposed to NCHW): on the
  * digits' 8x8 images each product is about a million multiply-adds, which OpenBLAS runs on the
  * calling thread, while the one large product is split across its threads; on the shared 2-core
- * machine, whose cores are busy with other work, handing half a product to another thread made
- * training 4 times slower (cnn_digits: 127 samples/s with 2 threads against 509 with the products
- * on one). Gradients come from autograd through these differentiable steps (the weight's is a
+ * machine, whose cores are busy with other work, that hand-off dominated (cnn_digits --quick:
+ * 119 to 127 samples/s with the large product on two threads, 509 with it forced onto one, 432
+ * with a product per image and no change to the BLAS's settings). Gradients come from autograd
+ * through these differentiable steps (the weight's is a
  * product per image summed over the batch, the columns' is folded back by col2im), so every order
  * of derivative works.
  */
