@@ -16,9 +16,8 @@ import dev.nabla.internal.Shapes;
  * machine, whose cores are busy with other work, that hand-off dominated (cnn_digits --quick:
  * 119 to 127 samples/s with the large product on two threads, 509 with it forced onto one, 432
  * with a product per image and no change to the BLAS's settings). Gradients come from autograd
- * through these differentiable steps (the weight's is a
- * product per image summed over the batch, the columns' is folded back by col2im), so every order
- * of derivative works.
+ * through these differentiable steps (the weight's is a product per image summed over the batch,
+ * the columns' is folded back by col2im), so every order of derivative works.
  */
 final class Convolution {
     private Convolution() {}
