@@ -1,5 +1,9 @@
 package dev.nabla.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nabla.DType;
@@ -8,6 +12,7 @@ import dev.nabla.Nabla;
 import dev.nabla.Tensor;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every differentiable op of {@link Functional}: its gradients and second derivatives against
  * finite differences ({@link Gradcheck#check}, {@link Gradcheck#gradgradcheck}, float64,
  * PyTorch's default tolerances), for the weights and biases as well as the inputs, on small
- * random inputs (distinct values, so each pooling window has one maximum).
+ * random inputs (distinct values, so each pooling window has one maximum); and dropout, whose
+ * output is random, by what it keeps.
  */
 class FunctionalGradcheckTest {
     @BeforeEach
@@ -64,6 +70,21 @@ class FunctionalGradcheckTest {
     @MethodSource("ops")
     void gradgradcheck(String name, Gradcheck.Fn fn, long[][] shapes) {
         assertTrue(Gradcheck.gradgradcheck(fn, inputs(shapes)), name);
+    }
+
+    @Test
+    void dropoutScalesWhatItKeepsAndIsTheIdentityOutsideTraining() {
+        Tensor x = Tensor.ones(DType.FLOAT64, 100_000).requiresGrad(true);
+        assertSame(x, Functional.dropout(x, 0.3, false));
+        Tensor y = Functional.dropout(x, 0.3, true);
+        double[] v = y.toDoubleArray();
+        long kept = java.util.Arrays.stream(v).filter(e -> e != 0).count();
+        assertTrue(java.util.Arrays.stream(v).allMatch(e -> e == 0 || Math.abs(e - 1 / 0.7) < 1e-12), "0 or 1/(1-p)");
+        assertEquals(0.7, kept / 1e5, 0.01, "the share kept");
+        y.sum().backward();
+        assertArrayEquals(v, x.grad().toDoubleArray(), "the gradient passes where kept, scaled alike");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Functional.dropout(x, 1.5, true));
+        assertEquals("dropout: dropout probability has to be between 0 and 1, but got 1.5", e.getMessage());
     }
 
     private static Tensor[] inputs(long[][] shapes) {
