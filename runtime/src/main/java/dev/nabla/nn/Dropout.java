@@ -45,7 +45,7 @@ public final class Dropout extends UnaryModule {
         if (!input.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("Dropout: expected a floating point input, got " + input.dtype().torchName());
         }
-        return Activations.dropout(input, p, isTraining());
+        return ElementwiseFunctions.dropout(input, p, isTraining());
     }
 
     /** {@code p=0.5, inplace=False}, as PyTorch prints it. */

@@ -152,7 +152,7 @@ public final class Functional {
      * @throws IllegalArgumentException if {@code p} is not in {@code [0, 1]} or the input is not floating point
      */
     public static Tensor dropout(Tensor input, double p, boolean training) {
-        return Activations.dropout(input, p, training);
+        return ElementwiseFunctions.dropout(input, p, training);
     }
 
     /**
@@ -161,7 +161,7 @@ public final class Functional {
      * @throws IllegalArgumentException if the input is not floating point
      */
     public static Tensor leakyRelu(Tensor input, double slope) {
-        return Activations.leakyRelu(input, slope);
+        return ElementwiseFunctions.leakyRelu(input, slope);
     }
 
     /**
@@ -173,6 +173,6 @@ public final class Functional {
      * @throws IllegalArgumentException if the indices are not INT64 or out of range
      */
     public static Tensor oneHot(Tensor indices, int classes) {
-        return Activations.oneHot(indices, classes);
+        return ElementwiseFunctions.oneHot(indices, classes);
     }
 }

@@ -4,8 +4,8 @@ import dev.nabla.DType;
 import dev.nabla.Tensor;
 
 /** The element-wise functions of {@link Functional}: leaky ReLU, dropout and one-hot encoding. */
-final class Activations {
-    private Activations() {}
+final class ElementwiseFunctions {
+    private ElementwiseFunctions() {}
 
     /** {@code x} where {@code x > 0}, else {@code slope * x}; the gradient at 0 is {@code slope}, as PyTorch's. */
     static Tensor leakyRelu(Tensor input, double slope) {
