@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$only" ]; then
   only="tiny_step custom_op_16 custom_op_16_handwritten custom_op_1m custom_op_1m_handwritten matmul_256 matmul_512"
-  only="$only matmul_1024 matmul_2048 add_16m mlp_digits transformer_step"
+  only="$only matmul_1024 matmul_2048 add_16m mlp_digits cnn_digits transformer_step"
 fi
 for workload in ${only//,/ }; do
   bench "${quick[@]}" --only "$workload"

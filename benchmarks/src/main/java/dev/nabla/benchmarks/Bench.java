@@ -11,8 +11,11 @@ import dev.nabla.backend.cuda.Cuda;
 import dev.nabla.data.DataLoader;
 import dev.nabla.data.Datasets;
 import dev.nabla.data.TensorDataset;
+import dev.nabla.nn.Conv2d;
 import dev.nabla.nn.CrossEntropyLoss;
+import dev.nabla.nn.Flatten;
 import dev.nabla.nn.Linear;
+import dev.nabla.nn.MaxPool2d;
 import dev.nabla.nn.ReLU;
 import dev.nabla.nn.Sequential;
 import dev.nabla.nn.UnaryModule;
@@ -101,6 +104,11 @@ public final class Bench {
         }
         if (only == null || only.contains("transformer_step")) {
             emit("transformer_step", transformerStep(quick ? 20 : 100), "us/step", "lower");
+        }
+        if (only == null || only.contains("cnn_digits") || only.contains("cnn_digits_train_acc")) {
+            double[] result = cnnDigits(quick ? 2 : 10);
+            emit("cnn_digits", result[0], "samples/s", "higher");
+            emit("cnn_digits_train_acc", result[1], "fraction", "higher");
         }
         // The GPU workloads (cuda_pytorch_side.py is PyTorch's side) run only where asked for by
         // name, or all of them with --only cuda, and say why when CUDA cannot run here.
@@ -280,7 +288,44 @@ public final class Bench {
                 new Linear(64, 256), new ReLU(),
                 new Linear(256, 256), new ReLU(),
                 new Linear(256, 10));
-        Sequential m = model[0];
+        return training(digits, epochs, model[0]);
+    }
+
+    /**
+     * The digits CNN of {@code pytorch_side.py}: the images as {@code [N, 1, 8, 8]} (pixels / 16,
+     * as for the MLP), Conv2d(1, 32, 3, padding 1) - ReLU - Conv2d(32, 64, 3, padding 1) - ReLU -
+     * MaxPool2d(2) - Flatten - Linear(1024, 128) - ReLU - Linear(128, 10), trained and timed as
+     * {@link #mlpDigits}: samples per second, then the training accuracy.
+     */
+    private double[] cnnDigits(int epochs) {
+        TensorDataset flat = Datasets.digits();
+        TensorDataset digits = new TensorDataset(flat.tensor(0).reshape(-1, 1, 8, 8), flat.tensor(1));
+        Tensor x = digits.tensor(0);
+        Tensor y = digits.tensor(1);
+        medianSeconds(cnnTraining(digits, epochs, new Sequential[1]), 1, 1);
+        Sequential[] model = new Sequential[1];
+        double seconds = medianSecondsAfter(cnnTraining(digits, epochs, model), 1, 3);
+        double accuracy;
+        try (Grad.Scope off = Grad.disabled()) {
+            accuracy = model[0].forward(x).argmax(1).eq(y).to(DType.FLOAT32).mean().item();
+        }
+        return new double[] {x.size(0) * (double) epochs / seconds, accuracy};
+    }
+
+    /** As {@link #mlpTraining}, for the CNN of {@link #cnnDigits}. */
+    private static Runnable cnnTraining(TensorDataset digits, int epochs, Sequential[] model) {
+        Nabla.manualSeed(0);
+        model[0] = new Sequential(
+                new Conv2d(1, 32, 3, 1, 1), new ReLU(),
+                new Conv2d(32, 64, 3, 1, 1), new ReLU(),
+                new MaxPool2d(2), new Flatten(),
+                new Linear(1024, 128), new ReLU(),
+                new Linear(128, 10));
+        return training(digits, epochs, model[0]);
+    }
+
+    /** Adam at lr 1e-3 and cross-entropy over batches of 64 in a fresh random order each epoch; each call trains {@code epochs} epochs. */
+    private static Runnable training(TensorDataset digits, int epochs, Sequential m) {
         Adam optimizer = new Adam(m.parameters(), 1e-3);
         CrossEntropyLoss lossFn = new CrossEntropyLoss();
         DataLoader loader = DataLoader.builder(digits).batchSize(64).shuffle(true).build();

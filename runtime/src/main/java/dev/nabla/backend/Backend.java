@@ -161,6 +161,37 @@ public interface Backend {
     /** {@code out[index[i][j]][j] += src[i][j]} for {@code dim = 0}, the adjoint of {@link #gather}. */
     void scatterAdd(Tensor out, int dim, Tensor index, Tensor src);
 
+    /**
+     * Unfolds the sliding windows of an image batch into columns (im2col), the matrix a
+     * convolution multiplies by its weight:
+     * {@code out[(c * kernelH + i) * kernelW + j][(n * outH + y) * outW + x] =
+     * in[n][c][y * strideH - padH + i * dilationH][x * strideW - padW + j * dilationW]}, and
+     * {@code padValue} where that position lies outside the input.
+     *
+     * <p>{@code in} is {@code [N, C, H, W]}, floating, with any strides; {@code out} is a fresh
+     * contiguous {@code [C * kernelH * kernelW, N * outH * outW]} of its dtype, with
+     * {@code outH = window.outH(H) >= 1} and {@code outW = window.outW(W) >= 1}. The default
+     * makes one strided {@link #copy} per kernel element, so a backend has it from the kernels it
+     * already has; backends override it with one pass.
+     */
+    default void im2col(Tensor in, Window window, double padValue, Tensor out) {
+        if (window.padH() > 0 || window.padW() > 0) {
+            fill(out, padValue);
+        }
+        new WindowViews(in, window).forEachKernelElement(out, (cols, image) -> copy(image, cols));
+    }
+
+    /**
+     * Folds columns back onto an image batch (col2im), the adjoint of {@link #im2col}: adds each
+     * column element to the input position {@link #im2col} read it from, dropping those that fall
+     * into the padding. {@code col} is a contiguous {@code [C * kernelH * kernelW, N * outH *
+     * outW]}; {@code out} is a fresh contiguous, zero-filled {@code [N, C, H, W]} of its dtype. The
+     * default adds one strided view per kernel element with {@link #binary}.
+     */
+    default void col2im(Tensor col, Window window, Tensor out) {
+        new WindowViews(out, window).forEachKernelElement(col, (cols, image) -> binary(BinaryOp.ADD, image, cols, image));
+    }
+
     /** Fills a floating tensor with samples of U(low, high) drawn from {@code random}. */
     void uniform(Tensor dst, double low, double high, RandomGenerator random);
 

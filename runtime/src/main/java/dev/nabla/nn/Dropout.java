@@ -45,15 +45,7 @@ public final class Dropout extends UnaryModule {
         if (!input.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("Dropout: expected a floating point input, got " + input.dtype().torchName());
         }
-        if (!isTraining() || p == 0 || input.numel() == 0) {
-            return input;
-        }
-        if (p == 1) {
-            return input.mul(0);
-        }
-        // One factor tensor (0 or 1/(1-p)) and one product, rather than a mask, a product and a scaling.
-        Tensor factor = Tensor.rand(input.dtype(), input.shape()).ge(p).to(input.dtype()).mul_(1 / (1 - p));
-        return input.mul(factor.to(input.device()));
+        return ElementwiseFunctions.dropout(input, p, isTraining());
     }
 
     /** {@code p=0.5, inplace=False}, as PyTorch prints it. */

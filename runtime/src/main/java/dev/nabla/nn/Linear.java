@@ -89,11 +89,19 @@ public class Linear extends UnaryModule {
             throw new IllegalArgumentException("Linear: expected an input whose last dimension is in_features="
                     + inFeatures + ", got shape " + Arrays.toString(input.shape()));
         }
+        return affine(input, w, b);
+    }
+
+    /**
+     * {@code input W^T + b} for operands already checked: a 2-D input takes the fused
+     * {@link AddmmFunction}, any other the broadcasting product and a separate addition.
+     */
+    static Tensor affine(Tensor input, Tensor weight, Tensor bias) {
         if (input.dim() == 2) {
-            return b == null ? input.mm(w.t()) : new AddmmFunction().apply(input, w, b)[0];
+            return bias == null ? input.mm(weight.t()) : new AddmmFunction().apply(input, weight, bias)[0];
         }
-        Tensor out = input.matmul(w.t());
-        return b == null ? out : out.add(b);
+        Tensor out = input.matmul(weight.t());
+        return bias == null ? out : out.add(bias);
     }
 
     /** {@code in_features=64, out_features=256, bias=True}, as PyTorch prints it. */

@@ -9,6 +9,7 @@ import dev.nabla.backend.BinaryOp;
 import dev.nabla.backend.ReduceOp;
 import dev.nabla.backend.Storage;
 import dev.nabla.backend.UnaryOp;
+import dev.nabla.backend.Window;
 import dev.nabla.internal.TensorAccess;
 import java.util.random.RandomGenerator;
 
@@ -877,6 +878,36 @@ public class CpuBackend implements Backend {
     }
 
     // ---------------------------------------------------------------- random
+
+    // ---------------------------------------------------------------- sliding windows
+
+    @Override
+    public void im2col(Tensor in, Window window, double padValue, Tensor out) {
+        WindowKernels.Image image = image(in);
+        if (in.dtype() == DType.FLOAT32) {
+            WindowKernels.im2col(f(in), image, window, (float) padValue, f(out));
+        } else {
+            WindowKernels.im2col(d(in), image, window, padValue, d(out));
+        }
+    }
+
+    @Override
+    public void col2im(Tensor col, Window window, Tensor out) {
+        WindowKernels.Image image = image(out);
+        int offset = (int) col.storageOffset();
+        if (col.dtype() == DType.FLOAT32) {
+            WindowKernels.col2im(f(col), offset, window, f(out), image);
+        } else {
+            WindowKernels.col2im(d(col), offset, window, d(out), image);
+        }
+    }
+
+    private static WindowKernels.Image image(Tensor t) {
+        long[] shape = ACCESS.shape(t);
+        long[] stride = ACCESS.stride(t);
+        return new WindowKernels.Image((int) t.storageOffset(), (int) shape[0], (int) shape[1], (int) shape[2],
+                (int) shape[3], (int) stride[0], (int) stride[1], (int) stride[2], (int) stride[3]);
+    }
 
     @Override
     public void uniform(Tensor dst, double low, double high, RandomGenerator random) {

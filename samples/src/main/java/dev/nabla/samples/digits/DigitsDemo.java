@@ -15,10 +15,14 @@ import picocli.CommandLine.Spec;
  * the options, each of which has a default, so it runs with no arguments.
  */
 @Command(name = "digits.sh", mixinStandardHelpOptions = true, version = "Nabla digits demo 0.1.0",
-        description = "Trains an MLP made of custom differentiable ops (Nabla's DSL) on the UCI digits, "
+        description = "Trains an MLP (or a CNN) made of custom differentiable ops (Nabla's DSL) on the UCI digits, "
                 + "reports the accuracy on a held-out split, and writes the weights (safetensors) and a loss plot (PNG).",
         sortOptions = false, showDefaultValues = true)
 public final class DigitsDemo implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "mlp", description = "The network: mlp or cnn (a convolutional one whose"
+            + " convolutions are a fused DSL op).")
+    String model;
+
     @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training split.")
     int epochs;
 
@@ -55,13 +59,25 @@ public final class DigitsDemo implements Callable<Integer> {
         System.exit(new CommandLine(new DigitsDemo()).execute(args));
     }
 
+    /** @throws IllegalArgumentException naming the choices when {@code name} is neither mlp nor cnn */
+    private static DigitsTraining.Model model(String name) {
+        switch (name) {
+            case "mlp":
+                return DigitsTraining.Model.MLP;
+            case "cnn":
+                return DigitsTraining.Model.CNN;
+            default:
+                throw new IllegalArgumentException("--model must be mlp or cnn, got '" + name + "'");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         DigitsTraining.Config config;
         try {
             config = new DigitsTraining.Config(epochs, learningRate, batchSize, hidden, testFraction, seed,
-                    Device.parse(device), out, !noProgress);
+                    Device.parse(device), out, !noProgress, model(model));
         } catch (IllegalArgumentException e) {
             err.println("digits: " + e.getMessage());
             return 2;

@@ -88,6 +88,24 @@ class DigitsTrainingTest {
     }
 
     @Test
+    void theCnnLearnsAndItsWeightsReload(@TempDir Path dir) throws Exception {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        DigitsTraining.Result result = DigitsTraining.train(new DigitsTraining.Config(2, 3e-3, 64, 64, 0.2, 0, Device.CPU,
+                dir, false, DigitsTraining.Model.CNN), quiet);
+
+        assertTrue(result.testAccuracy() > 0.9, "held-out accuracy " + result.testAccuracy());
+        assertEquals(DigitsTraining.CNN_WEIGHTS_FILE, result.weights().getFileName().toString());
+        Sequential fresh = DigitsTraining.cnn();
+        fresh.loadStateDict(SafeTensors.load(result.weights()));
+        fresh.eval();
+        result.model().eval();
+        Tensor x = Datasets.split(Datasets.digits(), 0.2, 0).test().tensor(0);
+        try (Grad.Scope off = Grad.disabled()) {
+            assertArrayEquals(result.model().forward(x).argmax(1).toLongArray(), fresh.forward(x).argmax(1).toLongArray());
+        }
+    }
+
+    @Test
     void sameSeedSameRun(@TempDir Path dir) throws Exception {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         DigitsTraining.Result a = DigitsTraining.train(config(1, dir.resolve("a")), quiet);
@@ -117,6 +135,16 @@ class DigitsTrainingTest {
         assertEquals("digits: CUDA is not available: " + reason.get() + System.lineSeparator(), err.toString());
         assertEquals("", out.toString());
         assertTrue(Files.notExists(dir.resolve(DigitsTraining.WEIGHTS_FILE)), "nothing is trained or written");
+    }
+
+    @Test
+    void anUnknownModelIsABadOption(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        int status = new CommandLine(new DigitsDemo()).setErr(new PrintWriter(err, true))
+                .execute("--model", "rnn", "--no-progress", "-o", dir.toString());
+
+        assertEquals(2, status);
+        assertEquals("digits: --model must be mlp or cnn, got 'rnn'" + System.lineSeparator(), err.toString());
     }
 
     @Test

@@ -17,7 +17,7 @@ class GeneratedGradchecksTest {
     @Test
     void enabledChecksPass() {
         for (GradcheckCase c : new GradcheckCase[] {new MyReLUGradcheck(), new LinearOpGradcheck(),
-                new RowMaxGradcheck()}) {
+                new RowMaxGradcheck(), new ConvReLUGradcheck()}) {
             assertNull(c.disabledReason(), c.opClassName());
             c.run();
         }

@@ -1,0 +1,49 @@
+package dev.nabla.nn;
+
+import dev.nabla.Tensor;
+
+/**
+ * Average pooling over square windows, PyTorch's {@code nn.AvgPool2d} (padding counted in the
+ * average): {@code [N, C, H, W]} (or {@code [C, H, W]}) to the mean of each window, through
+ * {@link Functional#avgPool2d}.
+ */
+public final class AvgPool2d extends UnaryModule {
+    private final int kernelSize;
+    private final int stride;
+    private final int padding;
+
+    /** Windows of {@code kernelSize x kernelSize} stepping by {@code kernelSize} (PyTorch's default stride), no padding. */
+    public AvgPool2d(int kernelSize) {
+        this(kernelSize, kernelSize, 0);
+    }
+
+    /**
+     * Windows of {@code kernelSize x kernelSize} stepping by {@code stride}, with {@code padding} zeros.
+     *
+     * @throws IllegalArgumentException if the kernel size or stride is not positive, or the
+     *     padding is negative or more than half the kernel size
+     */
+    public AvgPool2d(int kernelSize, int stride, int padding) {
+        Pooling.checkWindow("AvgPool2d", kernelSize, stride, padding);
+        this.kernelSize = kernelSize;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    /**
+     * The mean of each window.
+     *
+     * @throws IllegalArgumentException if the input is not a non-empty 3-D or 4-D floating tensor
+     *     or is smaller than a window
+     */
+    @Override
+    public Tensor forward(Tensor input) {
+        return Functional.avgPool2d(input, kernelSize, stride, padding);
+    }
+
+    /** {@code kernel_size=2, stride=2, padding=0}, as PyTorch prints it. */
+    @Override
+    public String extraRepr() {
+        return "kernel_size=" + kernelSize + ", stride=" + stride + ", padding=" + padding;
+    }
+}
