@@ -1,20 +1,30 @@
 package dev.nabla;
 
-/** The node at a leaf that requires grad: it adds the arriving gradient into the leaf's {@link Tensor#grad()}. */
+/**
+ * The node at a leaf that requires grad: it adds the arriving gradient into the leaf's
+ * {@link Tensor#grad()}, holding this node's lock (there is one per leaf) so that backward
+ * runs on several threads into a shared leaf all add up (see Note [Reentrant backward]).
+ */
 final class AccumulateGrad extends Node {
     final Tensor leaf;
 
     AccumulateGrad(Tensor leaf) {
-        super("AccumulateGrad");
+        super("AccumulateGrad", Long.MAX_VALUE);
         this.leaf = leaf;
     }
 
     @Override
     protected Tensor[] apply(Tensor[] gradOutputs) {
         Tensor g = gradOutputs[0];
-        if (g == null) {
-            return new Tensor[0];
+        if (g != null) {
+            synchronized (this) {
+                accumulate(g);
+            }
         }
+        return new Tensor[0];
+    }
+
+    private void accumulate(Tensor g) {
         Tensor current = leaf.grad;
         if (Grad.isEnabled()) {
             // createGraph: the accumulated gradient stays differentiable.
@@ -27,6 +37,5 @@ final class AccumulateGrad extends Node {
         } else {
             leaf.grad = current.add(g);
         }
-        return new Tensor[0];
     }
 }

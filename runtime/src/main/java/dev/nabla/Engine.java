@@ -4,10 +4,8 @@ import dev.nabla.internal.Shapes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Runs the backward graph (see Note [Graph model] on {@link Node}).
@@ -18,13 +16,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * queue; a node becomes ready when the last gradient due to it has arrived, so each node
  * runs exactly once with the sum of its incoming gradients.
  *
+ * <p>Note [Reentrant backward]: everything a run changes while it walks the graph (the
+ * counts of gradients still due, the gradients that have arrived, the ready queue, what
+ * {@link Autograd#grad} captures) lives in that run's {@link GraphTask}, never on a
+ * {@link Node}. Nodes are only read, so the same graph can be walked by several runs at
+ * once: a node's backward may itself call {@link Autograd#grad} or {@code backward} (as a
+ * hand-written checkpoint does, or a backward that needs a derivative of its own), which
+ * starts a nested run on the same thread, to any depth, that finishes before the outer
+ * node returns; and threads may run backward through graphs that share nodes and leaves.
+ * What runs share is guarded where it is written: accumulation into a leaf's {@code grad()}
+ * holds that leaf's {@code AccumulateGrad} lock, so concurrent runs into one leaf add up
+ * exactly (PyTorch's {@code AccumulateGrad} mutex), and a saved tensor released by one
+ * run without {@code retainGraph} reads as freed in the others, the error PyTorch gives.
+ *
+ * A nested run starts on the same thread while it is less than {@link #MAX_DEPTH} deep, and
+ * on a new thread that the caller waits for beyond, so nesting of any depth fits in the
+ * threads' stacks (PyTorch hands such runs to a pool for the same reason).
+ *
  * <p>For {@link Autograd#grad}, the nodes that lead to none of the requested inputs are
  * pruned, the gradients arriving at the inputs are captured instead of accumulated into
  * {@code grad()}, and no leaf's {@code grad()} changes.
  */
 final class Engine {
-    /** Numbers the discovery passes; see {@link Node#pass}. */
-    private static final AtomicLong PASSES = new AtomicLong();
+    /** How many runs may nest on one thread before the next one moves to a fresh thread (PyTorch's {@code MAX_DEPTH}). */
+    static final int MAX_DEPTH = 60;
+
+    /** Per thread, how many runs are under way on it, nested in one another. */
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private Engine() {}
 
@@ -36,142 +54,92 @@ final class Engine {
      */
     static Tensor[] run(Tensor[] roots, Tensor[] grads, boolean retainGraph, boolean createGraph, Tensor[] inputs,
                         boolean allowUnused) {
+        int[] depth = DEPTH.get();
+        if (depth[0] >= MAX_DEPTH) {
+            return onFreshThread(() -> run(roots, grads, retainGraph, createGraph, inputs, allowUnused));
+        }
+        depth[0]++;
+        try {
+            return runHere(roots, grads, retainGraph, createGraph, inputs, allowUnused);
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    /** Runs {@code run} on a new thread, waits for it, and returns its result or throws what it threw. */
+    private static Tensor[] onFreshThread(Supplier<Tensor[]> run) {
+        Tensor[][] result = new Tensor[1][];
+        Throwable[] failure = new Throwable[1];
+        Thread worker = new Thread(() -> {
+            try {
+                result[0] = run.get();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "nabla-reentrant-backward");
+        worker.setDaemon(true);
+        worker.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException(failure[0]);
+        }
+        return result[0];
+    }
+
+    private static Tensor[] runHere(Tensor[] roots, Tensor[] grads, boolean retainGraph, boolean createGraph,
+                                    Tensor[] inputs, boolean allowUnused) {
+        GraphTask task = new GraphTask(retainGraph, createGraph, inputs == null ? -1 : inputs.length);
         // The edges into the graph: one per root.
         int r = roots.length;
-        Node[] rootNodes = new Node[r];
+        GraphTask.NodeTask[] rootTasks = new GraphTask.NodeTask[r];
         int[] rootSlots = new int[r];
         for (int i = 0; i < r; i++) {
             Tensor t = roots[i];
             if (!t.requiresGrad()) {
                 throw new IllegalStateException("element " + i + " of tensors does not require grad and does not have a grad_fn");
             }
-            rootNodes[i] = t.gradFn != null ? t.gradFn : t.accumulator();
+            rootTasks[i] = task.of(t.gradFn != null ? t.gradFn : t.accumulator());
             rootSlots[i] = t.gradFn != null ? t.outputNr : 0;
         }
-
-        // Capture points for Autograd.grad.
-        Map<Node, List<int[]>> captures = null;
-        Tensor[] captured = null;
+        discover(task);
         if (inputs != null) {
-            captures = new IdentityHashMap<>();
-            captured = new Tensor[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                Tensor t = inputs[i];
-                if (!t.requiresGrad()) {
-                    throw new IllegalArgumentException("grad: input " + i + " does not require grad");
-                }
-                Node n = t.gradFn != null ? t.gradFn : t.accumulator();
-                captures.computeIfAbsent(n, k -> new ArrayList<>()).add(new int[] {i, t.gradFn != null ? t.outputNr : 0});
-            }
-        }
-
-        // Pass 1: discover the graph, counting dependencies.
-        // A node belongs to this pass when its stamp is this pass's number: cheaper than a set.
-        long pass = PASSES.incrementAndGet();
-        List<Node> all = new ArrayList<>();
-        ArrayDeque<Node> stack = new ArrayDeque<>();
-        for (Node n : rootNodes) {
-            if (n.pass != pass) {
-                n.pass = pass;
-                stack.push(n);
-                all.add(n);
-            }
-        }
-        for (Node n : all) {
-            n.dependencies = 0;
-        }
-        while (!stack.isEmpty()) {
-            Node n = stack.pop();
-            for (Node next : n.nextNodes) {
-                if (next == null) {
-                    continue;
-                }
-                if (next.pass != pass) {
-                    next.pass = pass;
-                    next.dependencies = 0;
-                    all.add(next);
-                    stack.push(next);
-                }
-                next.dependencies++;
-            }
-        }
-
-        // For grad(): which nodes lead to a capture point (reverse topological sweep).
-        IdentityHashMap<Node, Boolean> needed = null;
-        if (captures != null) {
-            needed = prune(all, captures);
+            capture(task, inputs);
         }
 
         try (Grad.Scope mode = Grad.set(createGraph)) {
-            ArrayDeque<Node> ready = new ArrayDeque<>();
             for (int i = 0; i < r; i++) {
-                Node n = rootNodes[i];
-                Tensor g = grads[i];
-                addToBuffer(n, rootSlots[i], g);
+                rootTasks[i].add(rootSlots[i], grads[i]);
             }
-            for (Node n : rootNodes) {
-                if (n.dependencies == 0) {
-                    ready.add(n);
-                    n.dependencies = -1;
+            for (GraphTask.NodeTask t : rootTasks) {
+                if (t.dependencies == 0) {
+                    t.dependencies = -1;
+                    task.ready.add(t);
                 }
             }
-            while (!ready.isEmpty()) {
-                Node node = ready.poll();
-                Tensor[] in = node.buffer;
-                node.buffer = null;
-                if (captures != null) {
-                    List<int[]> caps = captures.get(node);
-                    if (caps != null) {
-                        for (int[] c : caps) {
-                            captured[c[0]] = in[c[1]];
-                        }
-                    }
-                    if (!needed.containsKey(node) || node instanceof AccumulateGrad) {
-                        continue;
-                    }
-                }
-                Tensor[] out;
-                if (in == null) {
-                    // Nothing flowed into this node: it only releases its successors.
-                    out = new Tensor[node.numInputs()];
-                } else {
-                    out = node.apply(in);
-                    if (!retainGraph) {
-                        node.release();
-                    }
-                    validate(node, out);
-                    if (Autograd.anomalyEnabled()) {
-                        checkNaN(node, out);
-                    }
-                }
-                Node[] next = node.nextNodes;
-                for (int i = 0; i < next.length; i++) {
-                    Node n = next[i];
-                    if (n == null) {
-                        continue;
-                    }
-                    if (needed != null && !needed.containsKey(n)) {
-                        continue;
-                    }
-                    if (out[i] != null) {
-                        addToBuffer(n, node.nextSlots[i], out[i]);
-                    }
-                    if (--n.dependencies == 0) {
-                        ready.add(n);
-                        n.dependencies = -1;
-                    }
-                }
-            }
-        } finally {
-            for (Node n : all) {
-                n.buffer = null;
-                n.dependencies = 0;
-            }
+            execute(task);
         }
 
         if (inputs == null) {
             return null;
         }
+        Tensor[] captured = task.captured;
         for (int i = 0; i < captured.length; i++) {
             if (captured[i] == null && !allowUnused) {
                 throw new IllegalStateException("grad: one of the differentiated tensors (input " + i + ") appears to not"
@@ -181,38 +149,115 @@ final class Engine {
         return captured;
     }
 
-    private static IdentityHashMap<Node, Boolean> prune(List<Node> all, Map<Node, List<int[]>> captures) {
-        // `all` lists nodes so that every node comes after some node pointing at it; iterate to a fixed point.
-        IdentityHashMap<Node, Boolean> needed = new IdentityHashMap<>();
-        for (Node n : captures.keySet()) {
-            needed.put(n, Boolean.TRUE);
+    /** Pass 1: reaches every node from the roots already in {@code task}, counting the edges into each. */
+    private static void discover(GraphTask task) {
+        ArrayDeque<GraphTask.NodeTask> stack = new ArrayDeque<>(task.nodes);
+        while (!stack.isEmpty()) {
+            for (Node next : stack.pop().node.nextNodes) {
+                if (next == null) {
+                    continue;
+                }
+                int known = task.nodes.size();
+                GraphTask.NodeTask t = task.of(next);
+                if (task.nodes.size() != known) {
+                    stack.push(t);
+                }
+                t.dependencies++;
+            }
         }
+    }
+
+    /** For {@code grad()}: records where each input's gradient arrives and marks the nodes that lead there. */
+    private static void capture(GraphTask task, Tensor[] inputs) {
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor t = inputs[i];
+            if (t == null) {
+                throw new IllegalArgumentException("grad: input " + i + " is null");
+            }
+            if (!t.requiresGrad()) {
+                throw new IllegalArgumentException("grad: input " + i + " does not require grad");
+            }
+            GraphTask.NodeTask at = task.find(t.gradFn != null ? t.gradFn : t.accumulator());
+            if (at == null) {
+                continue;
+            }
+            if (at.captures == null) {
+                at.captures = new ArrayList<>(1);
+            }
+            at.captures.add(new int[] {i, t.gradFn != null ? t.outputNr : 0});
+            at.needed = true;
+        }
+        // Nodes come after some node pointing at them; sweep backwards until nothing changes.
+        List<GraphTask.NodeTask> all = task.nodes;
         boolean changed = true;
         while (changed) {
             changed = false;
             for (int i = all.size() - 1; i >= 0; i--) {
-                Node n = all.get(i);
-                if (needed.containsKey(n)) {
+                GraphTask.NodeTask n = all.get(i);
+                if (n.needed) {
                     continue;
                 }
-                for (Node next : n.nextNodes) {
-                    if (next != null && needed.containsKey(next)) {
-                        needed.put(n, Boolean.TRUE);
+                for (Node next : n.node.nextNodes) {
+                    if (next != null && task.find(next).needed) {
+                        n.needed = true;
                         changed = true;
                         break;
                     }
                 }
             }
         }
-        return needed;
     }
 
-    private static void addToBuffer(Node n, int slot, Tensor g) {
-        if (n.buffer == null) {
-            n.buffer = new Tensor[Math.max(n.numOutputs(), slot + 1)];
+    /** Pass 2: runs ready nodes until none is left, passing each one's gradients along its edges. */
+    private static void execute(GraphTask task) {
+        boolean capturing = task.captured != null;
+        GraphTask.NodeTask current;
+        while ((current = task.ready.poll()) != null) {
+            Node node = current.node;
+            Tensor[] in = current.buffer;
+            current.buffer = null;
+            if (capturing) {
+                if (current.captures != null) {
+                    for (int[] c : current.captures) {
+                        task.captured[c[0]] = in == null ? null : in[c[1]];
+                    }
+                }
+                if (!current.needed || node instanceof AccumulateGrad) {
+                    continue;
+                }
+            }
+            Tensor[] out;
+            if (in == null) {
+                // Nothing flowed into this node: it only releases its successors.
+                out = new Tensor[node.numInputs()];
+            } else {
+                out = node.apply(in);
+                if (!task.keepGraph) {
+                    node.release();
+                }
+                validate(node, out);
+                if (Autograd.anomalyEnabled()) {
+                    checkNaN(node, out);
+                }
+            }
+            Node[] next = node.nextNodes;
+            for (int i = 0; i < next.length; i++) {
+                if (next[i] == null) {
+                    continue;
+                }
+                GraphTask.NodeTask n = task.find(next[i]);
+                if (capturing && !n.needed) {
+                    continue;
+                }
+                if (out[i] != null) {
+                    n.add(node.nextSlots[i], out[i]);
+                }
+                if (--n.dependencies == 0) {
+                    n.dependencies = -1;
+                    task.ready.add(n);
+                }
+            }
         }
-        Tensor prev = n.buffer[slot];
-        n.buffer[slot] = prev == null ? g : prev.add(g);
     }
 
     /** PyTorch's {@code validate_outputs}: count, then shape (summing broadcast dims), dtype and device of each gradient. */

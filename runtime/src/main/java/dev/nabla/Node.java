@@ -28,18 +28,28 @@ public abstract class Node {
     final Device[] inputDevices;
     final Throwable forwardTrace;
 
-    /** Engine state while a backward runs: gradients that have arrived, and how many are still due. */
-    Tensor[] buffer;
-    int dependencies;
-    /** The engine's discovery pass that last reached this node. */
-    long pass;
+    /**
+     * The order in which this thread recorded the node (PyTorch's {@code sequence_nr}): among the
+     * nodes ready at once, a backward runs the latest first; the largest value for leaves'
+     * {@code AccumulateGrad}, which run as soon as they are ready.
+     */
+    final long sequenceNr;
+
+    /** Per-thread counters, as PyTorch's: recording never synchronises with other threads. */
+    private static final ThreadLocal<long[]> NEXT_SEQUENCE_NR = ThreadLocal.withInitial(() -> new long[1]);
 
     /**
      * A node whose inputs are {@code inputs} (nulls allowed, for absent optional tensors);
      * an edge is recorded for each input that requires grad.
      */
     protected Node(String name, Tensor... inputs) {
+        this(name, NEXT_SEQUENCE_NR.get()[0]++, inputs);
+    }
+
+    /** A node with a given sequence number; see {@link #sequenceNr}. */
+    Node(String name, long sequenceNr, Tensor... inputs) {
         this.name = name;
+        this.sequenceNr = sequenceNr;
         int n = inputs.length;
         this.nextNodes = n == 0 ? NO_NODES : new Node[n];
         this.nextSlots = new int[n];

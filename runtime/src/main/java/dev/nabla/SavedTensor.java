@@ -11,13 +11,16 @@ public final class SavedTensor {
             + "you call backward() or Autograd.grad(). Specify retainGraph=true if you need to backward through the graph "
             + "a second time or if you need to access saved tensors after calling backward.";
 
+    /** Null once released (or when null was saved); read once per {@link #get}, as another run may release it meanwhile. */
     private Tensor tensor;
+    private final boolean savedNull;
     private final int version;
     private final String name;
     private boolean released;
 
     private SavedTensor(Tensor tensor, String name) {
         this.tensor = tensor;
+        this.savedNull = tensor == null;
         this.version = tensor == null ? 0 : tensor.version();
         this.name = name;
     }
@@ -34,7 +37,8 @@ public final class SavedTensor {
      * @throws IllegalStateException if it was modified in place or already released
      */
     public Tensor get(Node node) {
-        if (released) {
+        Tensor tensor = this.tensor;
+        if (released || (tensor == null && !savedNull)) {
             throw new IllegalStateException(node.name() + ": " + ERR_BACKWARD_TWICE);
         }
         if (tensor != null && tensor.version() != version) {

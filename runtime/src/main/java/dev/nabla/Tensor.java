@@ -62,7 +62,8 @@ public class Tensor {
     int outputNr;
     /** The tensor whose storage this view shares and that an in-place write also changes; null if not a view. */
     Tensor base;
-    private AccumulateGrad accumulator;
+    /** Read without a lock on every recorded op; created under this tensor's lock, once. */
+    private volatile AccumulateGrad accumulator;
 
     Tensor(Storage storage, long[] shape, long[] stride, long offset) {
         this.storage = storage;
@@ -81,10 +82,17 @@ public class Tensor {
 
     /** The node that adds gradients into this leaf; one per leaf, so that paths to it merge. */
     AccumulateGrad accumulator() {
-        if (accumulator == null) {
-            accumulator = new AccumulateGrad(this);
+        AccumulateGrad a = accumulator;
+        if (a == null) {
+            synchronized (this) {
+                a = accumulator;
+                if (a == null) {
+                    a = new AccumulateGrad(this);
+                    accumulator = a;
+                }
+            }
         }
-        return accumulator;
+        return a;
     }
 
     // ================================================================ creation
