@@ -1,5 +1,8 @@
 package dev.nabla;
 
+import dev.nabla.autograd.BuiltinNode;
+import dev.nabla.autograd.Engine;
+
 /**
  * Reverse-mode differentiation of the recorded graph: {@link #grad} returns gradients,
  * {@link #backward} accumulates them into leaves' {@link Tensor#grad()}, and anomaly
@@ -116,7 +119,6 @@ public final class Autograd {
 
     /** Makes {@code out} the output of a new built-in node; returns {@code out}. */
     static Tensor record(Tensor out, String name, Tensor[] inputs, Tensor[] saved, BuiltinNode.Derivative derivative) {
-        Node.setHistory(out, new BuiltinNode(name, inputs, saved, derivative), 0);
-        return out;
+        return new BuiltinNode(name, inputs, saved, derivative).record(out);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nabla;
 
+import dev.nabla.autograd.BuiltinNode;
 import dev.nabla.backend.BinaryOp;
 import dev.nabla.backend.UnaryOp;
 import dev.nabla.internal.Shapes;
@@ -405,13 +406,13 @@ final class Pointwise {
      *
      * @throws IllegalStateException for in-place writes autograd cannot follow
      */
-    private static Node inPlaceNode(String op, Tensor self, Tensor other, String name, Tensor[] saved,
+    private static BuiltinNode inPlaceNode(String op, Tensor self, Tensor other, String name, Tensor[] saved,
                                     BuiltinNode.Derivative derivative) {
         boolean otherGrad = other != null && other.requiresGrad();
         if (!Grad.isEnabled() || !(self.requiresGrad() || otherGrad)) {
             return null;
         }
-        if (self.gradFn == null && self.requiresGrad) {
+        if (self.isLeaf() && self.requiresGrad()) {
             throw new IllegalStateException(op + ": a leaf tensor that requires grad is being used in an in-place operation;"
                     + " wrap the update in `try (var off = Grad.disabled())` or use an out-of-place op");
         }
@@ -424,10 +425,10 @@ final class Pointwise {
         return new BuiltinNode(name, new Tensor[] {self, other}, saved, derivative);
     }
 
-    private static Tensor finishInPlace(Tensor self, Node node) {
+    private static Tensor finishInPlace(Tensor self, BuiltinNode node) {
         self.storage.bumpVersion();
         if (node != null) {
-            Node.setHistory(self, node, 0);
+            node.record(self);
         }
         return self;
     }
@@ -446,7 +447,7 @@ final class Pointwise {
         }
         Tensor src = other.storage == self.storage ? other.clone() : other;
         Tensor b = Ops.expandTo(op, src.to(self.dtype()), self.shape);
-        Node node;
+        BuiltinNode node;
         switch (kind) {
             case ADD:
                 node = inPlaceNode(op, self, src, "AddBackward0", null, (n, g, s) -> new Tensor[] {g, g});
@@ -467,7 +468,7 @@ final class Pointwise {
 
     static Tensor fill(String op, Tensor self, double value) {
         checkWritable(op, self);
-        Node node = inPlaceNode(op, self, null, "FillBackward0", null, (n, g, s) -> new Tensor[] {null, null});
+        BuiltinNode node = inPlaceNode(op, self, null, "FillBackward0", null, (n, g, s) -> new Tensor[] {null, null});
         Ops.backend(self).fill(self, value);
         return finishInPlace(self, node);
     }
@@ -479,7 +480,7 @@ final class Pointwise {
         if (!s.device().equals(self.device())) {
             s = s.to(self.device());
         }
-        Node node = inPlaceNode(op, self, s, "CopyBackwards", null, (n, g, saved) -> new Tensor[] {null, g});
+        BuiltinNode node = inPlaceNode(op, self, s, "CopyBackwards", null, (n, g, saved) -> new Tensor[] {null, g});
         Ops.backend(self).copy(Ops.expandTo(op, s, self.shape), self);
         return finishInPlace(self, node);
     }
@@ -491,7 +492,7 @@ final class Pointwise {
         if (!(low <= high)) {
             throw new IllegalArgumentException(op + ": expects low <= high, got low=" + low + ", high=" + high);
         }
-        Node node = inPlaceNode(op, self, null, "UniformBackward0", null, (n, g, s) -> new Tensor[] {null, null});
+        BuiltinNode node = inPlaceNode(op, self, null, "UniformBackward0", null, (n, g, s) -> new Tensor[] {null, null});
         Nabla.withGenerator(g -> Ops.backend(self).uniform(self, low, high, g));
         return finishInPlace(self, node);
     }
@@ -503,7 +504,7 @@ final class Pointwise {
         if (!(std >= 0)) {
             throw new IllegalArgumentException(op + ": expects std >= 0.0, got " + std);
         }
-        Node node = inPlaceNode(op, self, null, "NormalBackward0", null, (n, g, s) -> new Tensor[] {null, null});
+        BuiltinNode node = inPlaceNode(op, self, null, "NormalBackward0", null, (n, g, s) -> new Tensor[] {null, null});
         Nabla.withGenerator(g -> Ops.backend(self).normal(self, mean, std, g));
         return finishInPlace(self, node);
     }

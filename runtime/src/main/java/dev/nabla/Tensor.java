@@ -3,6 +3,8 @@ package dev.nabla;
 import dev.nabla.backend.BinaryOp;
 import dev.nabla.backend.ReduceOp;
 import dev.nabla.backend.Storage;
+import dev.nabla.autograd.AutogradMeta;
+import dev.nabla.autograd.Node;
 import dev.nabla.backend.UnaryOp;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
@@ -44,6 +46,21 @@ public class Tensor {
             public long[] stride(Tensor t) {
                 return t.stride;
             }
+
+            @Override
+            public AutogradMeta autograd(Tensor t) {
+                return t.autograd;
+            }
+
+            @Override
+            public void setAutograd(Tensor t, AutogradMeta autograd) {
+                t.autograd = autograd;
+            }
+
+            @Override
+            public Tensor sumTo(Tensor g, long[] shape) {
+                return Reductions.sumTo(g, shape);
+            }
         });
     }
 
@@ -52,18 +69,10 @@ public class Tensor {
     final long[] stride;
     final long offset;
 
-    /** Set on leaves by {@link #requiresGrad(boolean)}; a non-leaf requires grad through {@link #gradFn}. */
-    boolean requiresGrad;
-    /** The accumulated gradient of a leaf. */
-    Tensor grad;
-    /** The node that computed this tensor, or null for a leaf. */
-    Node gradFn;
-    /** Which output of {@link #gradFn} this tensor is. */
-    int outputNr;
+    /** Autograd's state of this tensor; null while it neither requires grad nor was computed from one that does. */
+    AutogradMeta autograd;
     /** The tensor whose storage this view shares and that an in-place write also changes; null if not a view. */
     Tensor base;
-    /** Read without a lock on every recorded op; created under this tensor's lock, once. */
-    private volatile AccumulateGrad accumulator;
 
     Tensor(Storage storage, long[] shape, long[] stride, long offset) {
         this.storage = storage;
@@ -78,21 +87,6 @@ public class Tensor {
      */
     protected Tensor(Tensor data) {
         this(data.storage, data.shape, data.stride, data.offset);
-    }
-
-    /** The node that adds gradients into this leaf; one per leaf, so that paths to it merge. */
-    AccumulateGrad accumulator() {
-        AccumulateGrad a = accumulator;
-        if (a == null) {
-            synchronized (this) {
-                a = accumulator;
-                if (a == null) {
-                    a = new AccumulateGrad(this);
-                    accumulator = a;
-                }
-            }
-        }
-        return a;
     }
 
     // ================================================================ creation
@@ -324,7 +318,8 @@ public class Tensor {
 
     /** Whether gradients flow to this tensor: a leaf marked so, or the result of an op on such tensors. */
     public boolean requiresGrad() {
-        return requiresGrad || gradFn != null;
+        AutogradMeta a = autograd;
+        return a != null && a.requiresGrad();
     }
 
     /**
@@ -334,6 +329,7 @@ public class Tensor {
      * @throws IllegalStateException for a non-leaf, or for a non-floating tensor
      */
     public Tensor requiresGrad(boolean requiresGrad) {
+        Node gradFn = gradFn();
         if (gradFn != null) {
             throw new IllegalStateException("you can only change requiresGrad flags of leaf tensors; this one was computed by "
                     + gradFn.name() + ". Use detach() to get a leaf.");
@@ -342,13 +338,20 @@ public class Tensor {
             throw new IllegalStateException("only tensors of floating point dtype can require gradients, got "
                     + dtype().torchName());
         }
-        this.requiresGrad = requiresGrad;
+        if (autograd == null) {
+            if (!requiresGrad) {
+                return this;
+            }
+            autograd = AutogradMeta.leaf();
+        }
+        autograd.setRequiresGrad(requiresGrad);
         return this;
     }
 
     /** The gradient accumulated into this leaf by backward, or null. */
     public Tensor grad() {
-        return grad;
+        AutogradMeta a = autograd;
+        return a == null ? null : a.grad();
     }
 
     /**
@@ -363,17 +366,24 @@ public class Tensor {
                     + grad.dtype().torchName() + ", device " + grad.device() + " but the tensor has shape "
                     + Shapes.format(shape) + ", dtype " + dtype().torchName() + ", device " + device());
         }
-        this.grad = grad;
+        if (autograd == null) {
+            if (grad == null) {
+                return;
+            }
+            autograd = AutogradMeta.leaf();
+        }
+        autograd.setGrad(grad);
     }
 
     /** Whether this tensor was not computed by a recorded op (it has no {@link #gradFn()}). */
     public boolean isLeaf() {
-        return gradFn == null;
+        return gradFn() == null;
     }
 
     /** The node that computed this tensor ({@code grad_fn}), or null for a leaf. */
     public Node gradFn() {
-        return gradFn;
+        AutogradMeta a = autograd;
+        return a == null ? null : a.gradFn();
     }
 
     /**

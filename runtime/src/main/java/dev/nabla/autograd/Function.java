@@ -1,7 +1,6 @@
 package dev.nabla.autograd;
 
 import dev.nabla.Grad;
-import dev.nabla.SavedTensor;
 import dev.nabla.Tensor;
 import java.util.Collections;
 import java.util.IdentityHashMap;

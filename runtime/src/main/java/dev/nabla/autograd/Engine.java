@@ -1,6 +1,10 @@
-package dev.nabla;
+package dev.nabla.autograd;
 
+import dev.nabla.Autograd;
+import dev.nabla.Grad;
+import dev.nabla.Tensor;
 import dev.nabla.internal.Shapes;
+import dev.nabla.internal.TensorAccess;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +41,7 @@ import java.util.function.Supplier;
  * pruned, the gradients arriving at the inputs are captured instead of accumulated into
  * {@code grad()}, and no leaf's {@code grad()} changes.
  */
-final class Engine {
+public final class Engine {
     /** How many runs may nest on one thread before the next one moves to a fresh thread (PyTorch's {@code MAX_DEPTH}). */
     static final int MAX_DEPTH = 60;
 
@@ -47,12 +51,21 @@ final class Engine {
     private Engine() {}
 
     /**
-     * Backpropagates {@code grads} from {@code roots}.
+     * Backpropagates {@code grads} from {@code roots}: what {@link Autograd#backward} and
+     * {@link Autograd#grad} run, after checking their arguments.
      *
+     * @param roots the tensors whose gradients are given, each requiring grad
+     * @param grads one gradient per root, of its shape
+     * @param retainGraph keep the nodes' saved tensors for another run
+     * @param createGraph record the backward itself, for higher derivatives
      * @param inputs null to accumulate into leaves ({@code backward}); otherwise the tensors
      *     whose gradients are returned ({@code Autograd.grad})
+     * @param allowUnused for {@code grad}: a null gradient, instead of an error, for an input the roots do not depend on
+     * @return null for {@code backward}; one gradient per input for {@code grad}
+     * @throws IllegalStateException if a root does not require grad, a node's backward fails or returns
+     *     invalid gradients, or (without {@code allowUnused}) an input is unused
      */
-    static Tensor[] run(Tensor[] roots, Tensor[] grads, boolean retainGraph, boolean createGraph, Tensor[] inputs,
+    public static Tensor[] run(Tensor[] roots, Tensor[] grads, boolean retainGraph, boolean createGraph, Tensor[] inputs,
                         boolean allowUnused) {
         int[] depth = DEPTH.get();
         if (depth[0] >= MAX_DEPTH) {
@@ -115,8 +128,9 @@ final class Engine {
             if (!t.requiresGrad()) {
                 throw new IllegalStateException("element " + i + " of tensors does not require grad and does not have a grad_fn");
             }
-            rootTasks[i] = task.of(t.gradFn != null ? t.gradFn : t.accumulator());
-            rootSlots[i] = t.gradFn != null ? t.outputNr : 0;
+            AutogradMeta a = TensorAccess.get().autograd(t);
+            rootTasks[i] = task.of(a.node());
+            rootSlots[i] = a.slot();
         }
         discover(task);
         if (inputs != null) {
@@ -177,14 +191,15 @@ final class Engine {
             if (!t.requiresGrad()) {
                 throw new IllegalArgumentException("grad: input " + i + " does not require grad");
             }
-            GraphTask.NodeTask at = task.find(t.gradFn != null ? t.gradFn : t.accumulator());
+            AutogradMeta a = TensorAccess.get().autograd(t);
+            GraphTask.NodeTask at = task.find(a.node());
             if (at == null) {
                 continue;
             }
             if (at.captures == null) {
                 at.captures = new ArrayList<>(1);
             }
-            at.captures.add(new int[] {i, t.gradFn != null ? t.outputNr : 0});
+            at.captures.add(new int[] {i, a.slot()});
             at.needed = true;
         }
         // Nodes come after some node pointing at them; sweep backwards until nothing changes.
@@ -260,38 +275,45 @@ final class Engine {
         }
     }
 
-    /** PyTorch's {@code validate_outputs}: count, then shape (summing broadcast dims), dtype and device of each gradient. */
+    /**
+     * PyTorch's {@code validate_outputs}, the one check of every gradient a node returns: their
+     * count, then each one's shape (summing the dimensions broadcasting added), device and dtype
+     * (a floating gradient is converted to its input's dtype) against the input it is for, with
+     * an error naming the node and the input ({@link Node#inputName}, else its index). A gradient
+     * for an input that needs none is dropped.
+     */
     private static void validate(Node node, Tensor[] out) {
-        int expected = node.numInputs();
         if (node instanceof AccumulateGrad) {
             return;
         }
+        int expected = node.numInputs();
         if (out == null || out.length != expected) {
             throw new IllegalStateException("function " + node.name() + " returned an incorrect number of gradients (expected "
                     + expected + ", got " + (out == null ? 0 : out.length) + ")");
         }
+        TensorAccess access = TensorAccess.get();
         for (int i = 0; i < expected; i++) {
             Tensor g = out[i];
             if (g == null || node.nextNodes[i] == null) {
-                out[i] = node.nextNodes[i] == null ? null : g;
+                out[i] = null;
                 continue;
             }
             long[] want = node.inputShapes[i];
-            if (!Arrays.equals(g.shape, want)) {
-                if (!expandable(want, g.shape)) {
-                    throw new IllegalStateException("function " + node.name() + " returned an invalid gradient at index " + i
-                            + " - got " + Shapes.format(g.shape) + " but expected shape compatible with " + Shapes.format(want));
+            long[] got = access.shape(g);
+            if (!Arrays.equals(got, want)) {
+                if (!expandable(want, got)) {
+                    throw invalidGradient(node, i, "got " + Shapes.format(got) + " but expected shape compatible with "
+                            + Shapes.format(want));
                 }
-                g = Reductions.sumTo(g, want);
+                g = access.sumTo(g, want);
             }
             if (!g.device().equals(node.inputDevices[i])) {
-                throw new IllegalStateException("function " + node.name() + " returned an invalid gradient at index " + i
-                        + " - expected device " + node.inputDevices[i] + " but got " + g.device());
+                throw invalidGradient(node, i, "expected device " + node.inputDevices[i] + " but got " + g.device());
             }
             if (g.dtype() != node.inputDTypes[i]) {
                 if (!g.dtype().isFloatingPoint()) {
-                    throw new IllegalStateException("function " + node.name() + " returned an invalid gradient at index " + i
-                            + " - expected dtype " + node.inputDTypes[i].torchName() + " but got " + g.dtype().torchName());
+                    throw invalidGradient(node, i, "expected dtype " + node.inputDTypes[i].torchName() + " but got "
+                            + g.dtype().torchName());
                 }
                 g = g.to(node.inputDTypes[i]);
             }
@@ -299,8 +321,14 @@ final class Engine {
         }
     }
 
+    private static IllegalStateException invalidGradient(Node node, int i, String detail) {
+        String input = node.inputName(i);
+        String where = input == null ? "at index " + i : "for input '" + input + "' (index " + i + ")";
+        return new IllegalStateException("function " + node.name() + " returned an invalid gradient " + where + " - " + detail);
+    }
+
     /** Whether a tensor of shape {@code shape} can be expanded to {@code to}. */
-    static boolean expandable(long[] shape, long[] to) {
+    private static boolean expandable(long[] shape, long[] to) {
         if (shape.length > to.length) {
             return false;
         }

@@ -1,4 +1,7 @@
-package dev.nabla;
+package dev.nabla.autograd;
+
+import dev.nabla.Tensor;
+import dev.nabla.internal.Shapes;
 
 /**
  * A tensor kept by a graph node for its backward, with the version its storage had when it
@@ -43,7 +46,7 @@ public final class SavedTensor {
         }
         if (tensor != null && tensor.version() != version) {
             throw new IllegalStateException("one of the variables needed for gradient computation has been modified by an "
-                    + "inplace operation: the tensor '" + name + "' of shape " + dev.nabla.internal.Shapes.format(tensor.shape)
+                    + "inplace operation: the tensor '" + name + "' of shape " + Shapes.format(tensor.shape())
                     + " and dtype " + tensor.dtype().torchName() + " saved by " + node.name() + " is at version "
                     + tensor.version() + "; expected version " + version + " instead. Hint: the op that modified it "
                     + "in place ran after " + node.name() + "'s forward; use an out-of-place op or clone() it first.");

@@ -1,5 +1,10 @@
-package dev.nabla;
+package dev.nabla.autograd;
 
+import dev.nabla.Autograd;
+import dev.nabla.DType;
+import dev.nabla.Device;
+import dev.nabla.Tensor;
+import dev.nabla.internal.TensorAccess;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,19 +61,19 @@ public abstract class Node {
         this.inputShapes = new long[n][];
         this.inputDTypes = new DType[n];
         this.inputDevices = new Device[n];
+        TensorAccess access = TensorAccess.get();
         for (int i = 0; i < n; i++) {
             Tensor t = inputs[i];
             if (t == null) {
                 continue;
             }
-            inputShapes[i] = t.shape;
+            inputShapes[i] = access.shape(t);
             inputDTypes[i] = t.dtype();
             inputDevices[i] = t.device();
-            if (t.gradFn != null) {
-                nextNodes[i] = t.gradFn;
-                nextSlots[i] = t.outputNr;
-            } else if (t.requiresGrad) {
-                nextNodes[i] = t.accumulator();
+            AutogradMeta a = access.autograd(t);
+            if (a != null && a.requiresGrad()) {
+                nextNodes[i] = a.node();
+                nextSlots[i] = a.slot();
             }
         }
         this.forwardTrace = Autograd.anomalyEnabled() ? new Throwable("forward of " + name) : null;
@@ -112,17 +117,25 @@ public abstract class Node {
     /** Frees what was saved for backward; called after a backward that does not retain the graph. */
     protected void release() {}
 
-    /** Makes {@code t} output {@code outputNr} of {@code node}: it now requires grad and is not a leaf. */
-    protected static void setHistory(Tensor t, Node node, int outputNr) {
-        t.gradFn = node;
-        t.outputNr = outputNr;
-        t.requiresGrad = false;
+    /**
+     * The name of input {@code i} in the engine's errors about returned gradients, or null to
+     * name it by its index only; a {@link Function} names its inputs through {@link Function#inputName}.
+     */
+    String inputName(int i) {
+        return null;
     }
 
-    /** The engine's view of the original tensor's metadata, for error messages. */
-    final String describeInput(int i) {
-        return "shape " + dev.nabla.internal.Shapes.format(inputShapes[i]) + ", dtype " + inputDTypes[i].torchName()
-                + ", device " + inputDevices[i];
+    /** Makes {@code t} output {@code outputNr} of {@code node}: it now requires grad and is not a leaf. */
+    protected static void setHistory(Tensor t, Node node, int outputNr) {
+        TensorAccess access = TensorAccess.get();
+        AutogradMeta a = access.autograd(t);
+        if (a == null) {
+            a = new AutogradMeta();
+            access.setAutograd(t, a);
+        }
+        a.gradFn = node;
+        a.outputNr = outputNr;
+        a.requiresGrad = false;
     }
 
     @Override

@@ -1,4 +1,7 @@
-package dev.nabla;
+package dev.nabla.autograd;
+
+import dev.nabla.Autograd;
+import dev.nabla.Tensor;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

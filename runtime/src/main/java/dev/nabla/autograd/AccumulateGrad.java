@@ -1,4 +1,7 @@
-package dev.nabla;
+package dev.nabla.autograd;
+
+import dev.nabla.Grad;
+import dev.nabla.Tensor;
 
 /**
  * The node at a leaf that requires grad: it adds the arriving gradient into the leaf's
@@ -6,9 +9,9 @@ package dev.nabla;
  * runs on several threads into a shared leaf all add up (see Note [Reentrant backward]).
  */
 final class AccumulateGrad extends Node {
-    final Tensor leaf;
+    private final AutogradMeta leaf;
 
-    AccumulateGrad(Tensor leaf) {
+    AccumulateGrad(AutogradMeta leaf) {
         super("AccumulateGrad", Long.MAX_VALUE);
         this.leaf = leaf;
     }
@@ -32,7 +35,7 @@ final class AccumulateGrad extends Node {
         } else if (current == null) {
             // Own the gradient: an op's gradient may be shared with other leaves.
             leaf.grad = g.clone();
-        } else if (current.gradFn == null && Pointwise.resultType(current, g) == current.dtype()) {
+        } else if (current.isLeaf() && g.dtype() == current.dtype()) {
             current.add_(g);
         } else {
             leaf.grad = current.add(g);
