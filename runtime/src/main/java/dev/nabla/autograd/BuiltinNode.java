@@ -23,7 +23,6 @@ public final class BuiltinNode extends Node {
         Tensor[] apply(BuiltinNode node, Tensor grad, Tensor[] saved);
     }
 
-    private static final SavedTensor[] NOTHING_SAVED = new SavedTensor[0];
     /** Names for error messages, built once: a node is created on every recorded op. */
     private static final String[] SAVED_NAMES = {"saved tensor 0", "saved tensor 1", "saved tensor 2", "saved tensor 3"};
 
@@ -58,6 +57,11 @@ public final class BuiltinNode extends Node {
             values[i] = saved[i].get(this);
         }
         return derivative.apply(this, gradOutputs[0], values);
+    }
+
+    @Override
+    SavedTensor[] savedTensors() {
+        return saved;
     }
 
     @Override

@@ -373,6 +373,10 @@ public abstract class Function {
         return result == null ? NONE : result;
     }
 
+    SavedTensor[] saved() {
+        return saved;
+    }
+
     void releaseSaved() {
         for (SavedTensor s : saved) {
             s.release();

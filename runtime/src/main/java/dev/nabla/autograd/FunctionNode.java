@@ -101,6 +101,11 @@ final class FunctionNode extends Node {
     }
 
     @Override
+    SavedTensor[] savedTensors() {
+        return function.saved();
+    }
+
+    @Override
     protected void release() {
         function.releaseSaved();
     }

@@ -24,6 +24,7 @@ import java.util.List;
  */
 public abstract class Node {
     private static final Node[] NO_NODES = new Node[0];
+    static final SavedTensor[] NOTHING_SAVED = new SavedTensor[0];
 
     private final String name;
     final Node[] nextNodes;
@@ -113,6 +114,11 @@ public abstract class Node {
      * @return one per input (null where none is needed or none exists)
      */
     protected abstract Tensor[] apply(Tensor[] gradOutputs);
+
+    /** What the node saved for its backward, for measuring what a graph keeps alive. */
+    SavedTensor[] savedTensors() {
+        return NOTHING_SAVED;
+    }
 
     /** Frees what was saved for backward; called after a backward that does not retain the graph. */
     protected void release() {}
