@@ -46,6 +46,8 @@ public final class Autograd {
      */
     public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[] gradOutputs, boolean retainGraph,
                                 boolean createGraph, boolean allowUnused) {
+        requireTensors("grad", "outputs", outputs);
+        requireTensors("grad", "inputs", inputs);
         Tensor[] grads = initialGrads(outputs, gradOutputs);
         return Engine.run(outputs, grads, retainGraph || createGraph, createGraph, inputs, allowUnused);
     }
@@ -56,8 +58,21 @@ public final class Autograd {
      * @param gradOutputs one per output, or null when every output is a scalar
      */
     public static void backward(Tensor[] outputs, Tensor[] gradOutputs, boolean retainGraph, boolean createGraph) {
+        requireTensors("backward", "outputs", outputs);
         Tensor[] grads = initialGrads(outputs, gradOutputs);
         Engine.run(outputs, grads, retainGraph || createGraph, createGraph, null, true);
+    }
+
+    /** @throws IllegalArgumentException naming the op and the argument if {@code tensors} or one of them is null */
+    private static void requireTensors(String op, String argument, Tensor[] tensors) {
+        if (tensors == null) {
+            throw new IllegalArgumentException(op + ": argument '" + argument + "' must be an array of tensors, not null");
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            if (tensors[i] == null) {
+                throw new IllegalArgumentException(op + ": element " + i + " of '" + argument + "' is null");
+            }
+        }
     }
 
     private static Tensor[] initialGrads(Tensor[] outputs, Tensor[] gradOutputs) {

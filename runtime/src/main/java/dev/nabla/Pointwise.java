@@ -207,6 +207,7 @@ final class Pointwise {
     }
 
     static Tensor binary(String op, BinaryOp kind, Tensor a, Tensor b) {
+        Ops.notNull(op, kind == BinaryOp.POW ? "exponent" : "other", b);
         Ops.sameDevice(op, a, b);
         checkBoolSub(op, kind, a, b);
         DType compute = resultType(a, b);
@@ -300,6 +301,8 @@ final class Pointwise {
      * broadcast shape and the result dtype and must not partly overlap an operand.
      */
     static Tensor binaryInto(String op, BinaryOp kind, Tensor a, Tensor b, Tensor out) {
+        Ops.notNull(op, "other", b);
+        Ops.notNull(op, "out", out);
         Ops.sameDevice(op, a, b);
         Ops.sameDevice(op, a, out);
         long[] shape = Shapes.broadcast(op, a.shape, b.shape);
@@ -334,6 +337,9 @@ final class Pointwise {
     }
 
     static Tensor where(String op, Tensor cond, Tensor a, Tensor b) {
+        Ops.notNull(op, "condition", cond);
+        Ops.notNull(op, "input", a);
+        Ops.notNull(op, "other", b);
         if (cond.dtype() != DType.BOOL) {
             throw new IllegalArgumentException(op + ": condition must be a bool tensor, got " + cond.dtype().torchName());
         }
@@ -357,6 +363,7 @@ final class Pointwise {
 
     static Tensor maskedFill(Tensor x, Tensor mask, double value) {
         String op = "maskedFill";
+        Ops.notNull(op, "mask", mask);
         if (mask.dtype() != DType.BOOL) {
             throw new IllegalArgumentException(op + ": mask must be a bool tensor, got " + mask.dtype().torchName());
         }
@@ -434,6 +441,7 @@ final class Pointwise {
     }
 
     static Tensor inPlace(String op, BinaryOp kind, Tensor self, Tensor other) {
+        Ops.notNull(op, "other", other);
         Ops.sameDevice(op, self, other);
         checkBoolSub(op, kind, self, other);
         checkWritable(op, self);
@@ -475,6 +483,7 @@ final class Pointwise {
 
     static Tensor copyInto(Tensor self, Tensor src) {
         String op = "copy_";
+        Ops.notNull(op, "src", src);
         checkWritable(op, self);
         Tensor s = src.storage == self.storage ? src.clone() : src;
         if (!s.device().equals(self.device())) {

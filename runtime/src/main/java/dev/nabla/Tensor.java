@@ -141,32 +141,32 @@ public class Tensor {
 
     /** A FLOAT32 tensor of zeros. */
     public static Tensor zeros(long... shape) {
-        return Creation.full(DType.FLOAT32, 0, shape);
+        return Creation.full("zeros", DType.FLOAT32, 0, shape);
     }
 
     /** A tensor of zeros of {@code dtype}. */
     public static Tensor zeros(DType dtype, long... shape) {
-        return Creation.full(dtype, 0, shape);
+        return Creation.full("zeros", dtype, 0, shape);
     }
 
     /** A FLOAT32 tensor of ones. */
     public static Tensor ones(long... shape) {
-        return Creation.full(DType.FLOAT32, 1, shape);
+        return Creation.full("ones", DType.FLOAT32, 1, shape);
     }
 
     /** A tensor of ones of {@code dtype}. */
     public static Tensor ones(DType dtype, long... shape) {
-        return Creation.full(dtype, 1, shape);
+        return Creation.full("ones", dtype, 1, shape);
     }
 
     /** A FLOAT32 tensor with every element {@code value}. */
     public static Tensor full(double value, long... shape) {
-        return Creation.full(DType.FLOAT32, value, shape);
+        return Creation.full("full", DType.FLOAT32, value, shape);
     }
 
     /** A tensor of {@code dtype} with every element {@code value}. */
     public static Tensor full(DType dtype, double value, long... shape) {
-        return Creation.full(dtype, value, shape);
+        return Creation.full("full", dtype, value, shape);
     }
 
     /** A FLOAT32 tensor of samples of the standard normal distribution (see {@link Nabla#manualSeed}). */
@@ -771,7 +771,7 @@ public class Tensor {
 
     /** {@code expand(other.shape())}. */
     public Tensor expandAs(Tensor other) {
-        return Views.expand(this, other.shape);
+        return Views.expand(this, Ops.notNull("expandAs", "other", other).shape);
     }
 
     /** The view of {@code length} elements of {@code dim} from {@code start} (negative counts from the end). */

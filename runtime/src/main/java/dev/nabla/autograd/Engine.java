@@ -185,9 +185,6 @@ public final class Engine {
     private static void capture(GraphTask task, Tensor[] inputs) {
         for (int i = 0; i < inputs.length; i++) {
             Tensor t = inputs[i];
-            if (t == null) {
-                throw new IllegalArgumentException("grad: input " + i + " is null");
-            }
             if (!t.requiresGrad()) {
                 throw new IllegalArgumentException("grad: input " + i + " does not require grad");
             }
