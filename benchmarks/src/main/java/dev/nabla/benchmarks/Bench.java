@@ -110,20 +110,6 @@ public final class Bench {
         }
     }
 
-    /** A float32 {@code n x n} product on {@code cuda:0}, GFLOP/s. */
-    private double cudaMatmul(int n) {
-        Tensor a = Tensor.randn(n, n).to(Device.CUDA);
-        Tensor b = Tensor.randn(n, n).to(Device.CUDA);
-        int reps = 10;
-        double seconds = medianSeconds(() -> {
-            for (int i = 0; i < reps; i++) {
-                a.mm(b);
-            }
-            Cuda.synchronize();
-        }, 2, 5);
-        return 2.0 * n * n * n * reps / seconds / 1e9;
-    }
-
     /**
      * The digits MLP of {@code pytorch_side.py}: 64-256-256-10 with ReLU, Adam at lr 1e-3,
      * cross-entropy, batches of 64 in a fresh random order each epoch; training samples per

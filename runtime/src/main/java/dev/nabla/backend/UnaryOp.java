@@ -4,7 +4,5 @@ package dev.nabla.backend;
 public enum UnaryOp {
     NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU,
     /** -1, 0 or 1 with the operand's sign (0 for NaN-free zero). */
-    SIGN,
-    /** {@code 1 / x}. */
-    RECIPROCAL
+    SIGN
 }
