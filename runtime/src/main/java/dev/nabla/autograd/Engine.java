@@ -5,7 +5,6 @@ import dev.nabla.Grad;
 import dev.nabla.Tensor;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * Runs the backward graph (see Note [Graph model] on {@link Node}).
  *
- * <p>Note [Iterative execution]: the graph is walked with explicit stacks, never by
+ * <p>Note [Iterative execution]: the graph is walked with explicit work lists, never by
  * recursion, so a chain of any length runs in constant Java stack. First a walk from the
  * roots counts, for each node, how many edges lead into it. Then nodes run from a ready
  * queue; a node becomes ready when the last gradient due to it has arrived, so each node
@@ -23,8 +22,9 @@ import java.util.function.Supplier;
  * <p>Note [Reentrant backward]: everything a run changes while it walks the graph (the
  * counts of gradients still due, the gradients that have arrived, the ready queue, what
  * {@link Autograd#grad} captures) lives in that run's {@link GraphTask}, never on a
- * {@link Node}. Nodes are only read, so the same graph can be walked by several runs at
- * once: a node's backward may itself call {@link Autograd#grad} or {@code backward} (as a
+ * {@link Node}; a node carries at most a memo of where the last run keeps its state, which
+ * every run checks is its own (see {@code Node.lastTask}). Nodes are otherwise only read, so
+ * the same graph can be walked by several runs at once: a node's backward may itself call {@link Autograd#grad} or {@code backward} (as a
  * hand-written checkpoint does, or a backward that needs a derivative of its own), which
  * starts a nested run on the same thread, to any depth, that finishes before the outer
  * node returns; and threads may run backward through graphs that share nodes and leaves.
@@ -119,35 +119,40 @@ public final class Engine {
     private static Tensor[] runHere(Tensor[] roots, Tensor[] grads, boolean retainGraph, boolean createGraph,
                                     Tensor[] inputs, boolean allowUnused) {
         GraphTask task = new GraphTask(retainGraph, createGraph, inputs == null ? -1 : inputs.length);
-        // The edges into the graph: one per root.
-        int r = roots.length;
-        GraphTask.NodeTask[] rootTasks = new GraphTask.NodeTask[r];
-        int[] rootSlots = new int[r];
-        for (int i = 0; i < r; i++) {
-            Tensor t = roots[i];
-            if (!t.requiresGrad()) {
-                throw new IllegalStateException("element " + i + " of tensors does not require grad and does not have a grad_fn");
-            }
-            AutogradMeta a = TensorAccess.get().autograd(t);
-            rootTasks[i] = task.of(a.node());
-            rootSlots[i] = a.slot();
-        }
-        discover(task);
-        if (inputs != null) {
-            capture(task, inputs);
-        }
-
-        try (Grad.Scope mode = Grad.set(createGraph)) {
+        try {
+            // The edges into the graph: one per root.
+            int r = roots.length;
+            GraphTask.NodeTask[] rootTasks = new GraphTask.NodeTask[r];
+            int[] rootSlots = new int[r];
             for (int i = 0; i < r; i++) {
-                rootTasks[i].add(rootSlots[i], grads[i]);
-            }
-            for (GraphTask.NodeTask t : rootTasks) {
-                if (t.dependencies == 0) {
-                    t.dependencies = -1;
-                    task.ready.add(t);
+                Tensor t = roots[i];
+                if (!t.requiresGrad()) {
+                    throw new IllegalStateException("element " + i + " of tensors does not require grad and does not have"
+                            + " a grad_fn");
                 }
+                AutogradMeta a = TensorAccess.get().autograd(t);
+                rootTasks[i] = task.of(a.node());
+                rootSlots[i] = a.slot();
             }
-            execute(task);
+            discover(task);
+            if (inputs != null) {
+                capture(task, inputs);
+            }
+
+            try (Grad.Scope mode = Grad.set(createGraph)) {
+                for (int i = 0; i < r; i++) {
+                    rootTasks[i].add(rootSlots[i], grads[i]);
+                }
+                for (GraphTask.NodeTask t : rootTasks) {
+                    if (t.dependencies == 0) {
+                        t.dependencies = -1;
+                        task.ready.add(t);
+                    }
+                }
+                execute(task);
+            }
+        } finally {
+            task.forgetMemos();
         }
 
         if (inputs == null) {
@@ -163,20 +168,18 @@ public final class Engine {
         return captured;
     }
 
-    /** Pass 1: reaches every node from the roots already in {@code task}, counting the edges into each. */
+    /**
+     * Pass 1: reaches every node from the roots already in {@code task}, counting the edges into
+     * each. The task's list of nodes is the work list: a node found for the first time is
+     * appended to it, so every node is expanded once, in breadth-first order.
+     */
     private static void discover(GraphTask task) {
-        ArrayDeque<GraphTask.NodeTask> stack = new ArrayDeque<>(task.nodes);
-        while (!stack.isEmpty()) {
-            for (Node next : stack.pop().node.nextNodes) {
-                if (next == null) {
-                    continue;
+        List<GraphTask.NodeTask> nodes = task.nodes;
+        for (int i = 0; i < nodes.size(); i++) {
+            for (Node next : nodes.get(i).node.nextNodes) {
+                if (next != null) {
+                    task.of(next).dependencies++;
                 }
-                int known = task.nodes.size();
-                GraphTask.NodeTask t = task.of(next);
-                if (task.nodes.size() != known) {
-                    stack.push(t);
-                }
-                t.dependencies++;
             }
         }
     }

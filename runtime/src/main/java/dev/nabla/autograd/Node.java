@@ -5,6 +5,8 @@ import dev.nabla.DType;
 import dev.nabla.Device;
 import dev.nabla.Tensor;
 import dev.nabla.internal.TensorAccess;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,6 +42,50 @@ public abstract class Node {
      * {@code AccumulateGrad}, which run as soon as they are ready.
      */
     final long sequenceNr;
+
+    /**
+     * A memo, not state: this node's {@code NodeTask} in the backward run that reached it last,
+     * valid only for that run (each run checks it is the owner), so that a run finds its state
+     * of a node without hashing. A run that shares the node overwrites it, after telling the
+     * owner, which then looks its state up in its own map; a run clears its memos when it ends.
+     * Read with acquire semantics and replaced by compare-and-set, so that a run that sees
+     * another run's memo also sees that it was told.
+     */
+    @SuppressWarnings("unused") // accessed through LAST_TASK
+    private GraphTask.NodeTask lastTask;
+
+    private static final VarHandle LAST_TASK;
+
+    static {
+        try {
+            LAST_TASK = MethodHandles.lookup().findVarHandle(Node.class, "lastTask", GraphTask.NodeTask.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    GraphTask.NodeTask lastTask() {
+        return (GraphTask.NodeTask) LAST_TASK.getAcquire(this);
+    }
+
+    /**
+     * Makes {@code t} the memo, first telling the run whose memo it replaces (compare-and-set,
+     * so that the run told is the one replaced, whatever other runs do meanwhile).
+     */
+    void replaceLastTask(GraphTask.NodeTask t) {
+        GraphTask.NodeTask previous;
+        do {
+            previous = lastTask();
+            if (previous != null && previous.owner != t.owner) {
+                previous.owner.loseMemo();
+            }
+        } while (!LAST_TASK.compareAndSet(this, previous, t));
+    }
+
+    /** Clears the memo if it is still {@code t}. */
+    void clearLastTask(GraphTask.NodeTask t) {
+        LAST_TASK.compareAndSet(this, t, null);
+    }
 
     /** Per-thread counters, as PyTorch's: recording never synchronises with other threads. */
     private static final ThreadLocal<long[]> NEXT_SEQUENCE_NR = ThreadLocal.withInitial(() -> new long[1]);
