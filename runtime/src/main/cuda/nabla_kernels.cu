@@ -74,7 +74,7 @@ namespace nabla {
 
 constexpr int THREADS = 256;
 
-enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SIGN, RECIPROCAL, LOG1P, RSQRT, ERF };
+enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SIGN, LOG1P, RSQRT, ERF };
 enum BinaryOp { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GT, GE, LT, LE, EQ, NE };
 enum ReduceOp { SUM, MAX, MIN };
 
@@ -278,7 +278,6 @@ __device__ __forceinline__ T unaryOp(int op, T x) {
         case SIGMOID: return (T) (1.0 / (1.0 + exp(-v)));
         case RELU: return javaMax(x, T(0));
         case SIGN: return signum(x);
-        case RECIPROCAL: return T(1) / x;
         case LOG1P: return (T) log1p(v);
         // 1 / sqrt in double, rounded once, as the CPU computes it: CUDA's rsqrt is not correctly rounded.
         case RSQRT: return (T) (1.0 / sqrt(v));

@@ -1,5 +1,8 @@
 package dev.nabla;
 
+import dev.nabla.autograd.BuiltinNode;
+import dev.nabla.autograd.Engine;
+
 /**
  * Reverse-mode differentiation of the recorded graph: {@link #grad} returns gradients,
  * {@link #backward} accumulates them into leaves' {@link Tensor#grad()}, and anomaly
@@ -43,6 +46,8 @@ public final class Autograd {
      */
     public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[] gradOutputs, boolean retainGraph,
                                 boolean createGraph, boolean allowUnused) {
+        requireTensors("grad", "outputs", outputs);
+        requireTensors("grad", "inputs", inputs);
         Tensor[] grads = initialGrads(outputs, gradOutputs);
         return Engine.run(outputs, grads, retainGraph || createGraph, createGraph, inputs, allowUnused);
     }
@@ -53,8 +58,21 @@ public final class Autograd {
      * @param gradOutputs one per output, or null when every output is a scalar
      */
     public static void backward(Tensor[] outputs, Tensor[] gradOutputs, boolean retainGraph, boolean createGraph) {
+        requireTensors("backward", "outputs", outputs);
         Tensor[] grads = initialGrads(outputs, gradOutputs);
         Engine.run(outputs, grads, retainGraph || createGraph, createGraph, null, true);
+    }
+
+    /** @throws IllegalArgumentException naming the op and the argument if {@code tensors} or one of them is null */
+    private static void requireTensors(String op, String argument, Tensor[] tensors) {
+        if (tensors == null) {
+            throw new IllegalArgumentException(op + ": argument '" + argument + "' must be an array of tensors, not null");
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            if (tensors[i] == null) {
+                throw new IllegalArgumentException(op + ": element " + i + " of '" + argument + "' is null");
+            }
+        }
     }
 
     private static Tensor[] initialGrads(Tensor[] outputs, Tensor[] gradOutputs) {
@@ -104,6 +122,226 @@ public final class Autograd {
         return anomaly;
     }
 
+    // ---------------------------------------------------------------- functional API (torch.autograd.functional)
+
+    /**
+     * The Jacobian of {@code fn} at {@code inputs} ({@code torch.autograd.functional.jacobian}):
+     * one tensor per input, of shape {@code output.shape ++ input.shape}, entry {@code [i..., j...]}
+     * the derivative of output element {@code i} with respect to input element {@code j}; zeros for
+     * an input the output does not depend on. Built row by row, one backward per output element.
+     *
+     * @param fn a function of the inputs; it runs once, on detached copies that require grad
+     * @param inputs floating tensors
+     * @return detached Jacobians, one per input
+     * @throws IllegalArgumentException if {@code fn}, {@code inputs} or an input is null, or an input is not floating point
+     */
+    public static Tensor[] jacobian(Gradcheck.Fn fn, Tensor... inputs) {
+        Tensor[] xs = functionalInputs("jacobian", fn, inputs);
+        Tensor out = apply("jacobian", fn, xs);
+        return jacobianOf(out, xs);
+    }
+
+    /**
+     * The Hessian of a scalar {@code fn} at {@code inputs} ({@code torch.autograd.functional.hessian}):
+     * {@code [i][j]} of shape {@code inputs[i].shape ++ inputs[j].shape}, the second derivatives
+     * with respect to elements of input {@code i} then of input {@code j}.
+     *
+     * @param fn a function of the inputs returning one element
+     * @param inputs floating tensors
+     * @return detached Hessian blocks
+     * @throws IllegalArgumentException if an argument is null, an input is not floating point or
+     *     the output has more than one element
+     */
+    public static Tensor[][] hessian(Gradcheck.Fn fn, Tensor... inputs) {
+        Tensor[] xs = functionalInputs("hessian", fn, inputs);
+        Tensor out = scalarOutput("hessian", apply("hessian", fn, xs));
+        Tensor[] grads = gradOrZeros(out, xs, null, true);
+        Tensor[][] h = new Tensor[xs.length][];
+        for (int i = 0; i < xs.length; i++) {
+            h[i] = jacobianOf(grads[i], xs);
+        }
+        return h;
+    }
+
+    /**
+     * The vector-Jacobian product {@code v^T J} ({@code torch.autograd.functional.vjp}).
+     *
+     * @param fn a function of the inputs
+     * @param inputs floating tensors
+     * @param v of the output's shape; may be null when the output has one element
+     * @return the detached output, then one product per input (of its shape; zeros for an unused input)
+     * @throws IllegalArgumentException if an argument is null (but {@code v} for a scalar output),
+     *     an input is not floating point, or {@code v}'s shape is not the output's
+     */
+    public static Tensor[] vjp(Gradcheck.Fn fn, Tensor[] inputs, Tensor v) {
+        Tensor[] xs = functionalInputs("vjp", fn, inputs);
+        Tensor out = apply("vjp", fn, xs);
+        if (v == null) {
+            scalarOutput("vjp", out);
+        }
+        Tensor[] grads = gradOrZeros(out, xs, v, false);
+        return prepend(out.detach(), grads);
+    }
+
+    /**
+     * The Jacobian-vector product {@code J v} ({@code torch.autograd.functional.jvp}), computed
+     * with two reverse passes (the gradient of the vector-Jacobian product with respect to its vector).
+     *
+     * @param fn a function of the inputs
+     * @param inputs floating tensors
+     * @param tangents one per input, of its shape
+     * @return the detached output and the output tangent, of the output's shape
+     * @throws IllegalArgumentException if an argument is null, an input is not floating point,
+     *     or the tangents do not match the inputs
+     */
+    public static Tensor[] jvp(Gradcheck.Fn fn, Tensor[] inputs, Tensor[] tangents) {
+        Tensor[] xs = functionalInputs("jvp", fn, inputs);
+        checkLike("jvp", "tangents", tangents, xs);
+        Tensor out = apply("jvp", fn, xs);
+        Tensor u = Tensor.zerosLike(out).requiresGrad(true);
+        Tensor[] vjps = gradOrZeros(out, xs, u, true);
+        Tensor[] withTangents = new Tensor[xs.length];
+        Tensor dot = null;
+        for (int i = 0; i < xs.length; i++) {
+            withTangents[i] = vjps[i].mul(tangents[i]).sum();
+            dot = dot == null ? withTangents[i] : dot.add(withTangents[i]);
+        }
+        Tensor jv = dot == null || !dot.requiresGrad() ? Tensor.zerosLike(out)
+                : grad(new Tensor[] {dot}, new Tensor[] {u}, null, false, false, true)[0];
+        return new Tensor[] {out.detach(), jv == null ? Tensor.zerosLike(out) : jv.detach()};
+    }
+
+    /**
+     * The Hessian-vector product {@code H v} of a scalar {@code fn} ({@code torch.autograd.functional.hvp}).
+     *
+     * @param fn a function of the inputs returning one element
+     * @param inputs floating tensors
+     * @param v one per input, of its shape
+     * @return the detached output, then one product per input, of its shape
+     * @throws IllegalArgumentException if an argument is null, an input is not floating point,
+     *     the output has more than one element, or {@code v} does not match the inputs
+     */
+    public static Tensor[] hvp(Gradcheck.Fn fn, Tensor[] inputs, Tensor[] v) {
+        Tensor[] xs = functionalInputs("hvp", fn, inputs);
+        checkLike("hvp", "v", v, xs);
+        Tensor out = scalarOutput("hvp", apply("hvp", fn, xs));
+        Tensor[] grads = gradOrZeros(out, xs, null, true);
+        Tensor dot = null;
+        for (int i = 0; i < xs.length; i++) {
+            Tensor d = grads[i].mul(v[i]).sum();
+            dot = dot == null ? d : dot.add(d);
+        }
+        Tensor[] hv = dot == null || !dot.requiresGrad() ? zerosLike(xs) : gradOrZeros(dot, xs, null, false);
+        return prepend(out.detach(), hv);
+    }
+
+    /** Detached copies of the inputs that require grad, after checking the arguments. */
+    private static Tensor[] functionalInputs(String op, Gradcheck.Fn fn, Tensor[] inputs) {
+        if (fn == null) {
+            throw new IllegalArgumentException(op + ": fn must not be null");
+        }
+        if (inputs == null) {
+            throw new IllegalArgumentException(op + ": inputs must not be null");
+        }
+        Tensor[] xs = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) {
+                throw new IllegalArgumentException(op + ": input " + i + " is null");
+            }
+            if (!inputs[i].dtype().isFloatingPoint()) {
+                throw new IllegalArgumentException(op + ": input " + i + " must be floating point, got "
+                        + inputs[i].dtype().torchName());
+            }
+            xs[i] = inputs[i].detach().requiresGrad(true);
+        }
+        return xs;
+    }
+
+    private static Tensor apply(String op, Gradcheck.Fn fn, Tensor[] xs) {
+        Tensor out;
+        try (Grad.Scope on = Grad.enabled()) {
+            out = fn.apply(xs.clone());
+        }
+        if (out == null) {
+            throw new IllegalStateException(op + ": fn returned null");
+        }
+        return out;
+    }
+
+    private static Tensor scalarOutput(String op, Tensor out) {
+        if (out.numel() != 1) {
+            throw new IllegalArgumentException(op + ": the function must return a single element, got shape "
+                    + dev.nabla.internal.Shapes.format(out.shape));
+        }
+        return out;
+    }
+
+    private static void checkLike(String op, String what, Tensor[] given, Tensor[] xs) {
+        if (given == null || given.length != xs.length) {
+            throw new IllegalArgumentException(op + ": expected " + xs.length + " " + what + " (one per input), got "
+                    + (given == null ? "null" : Integer.toString(given.length)));
+        }
+        for (int i = 0; i < xs.length; i++) {
+            if (given[i] == null || !java.util.Arrays.equals(given[i].shape, xs[i].shape)) {
+                throw new IllegalArgumentException(op + ": " + what + " " + i + " has shape "
+                        + (given[i] == null ? "null" : dev.nabla.internal.Shapes.format(given[i].shape))
+                        + " but input " + i + " has shape " + dev.nabla.internal.Shapes.format(xs[i].shape));
+            }
+        }
+    }
+
+    /** The gradients of {@code out} (with output gradient {@code v}, null for a scalar) with zeros for unused inputs. */
+    private static Tensor[] gradOrZeros(Tensor out, Tensor[] xs, Tensor v, boolean createGraph) {
+        if (!out.requiresGrad()) {
+            return zerosLike(xs);
+        }
+        Tensor[] g = grad(new Tensor[] {out}, xs, v == null ? null : new Tensor[] {v}, true, createGraph, true);
+        for (int i = 0; i < g.length; i++) {
+            if (g[i] == null) {
+                g[i] = Tensor.zerosLike(xs[i]);
+            } else if (!createGraph) {
+                g[i] = g[i].detach();
+            }
+        }
+        return g;
+    }
+
+    /** Rows of d out[k] / d xs, one backward per element of {@code out}, stacked into {@code out.shape ++ x.shape}. */
+    private static Tensor[] jacobianOf(Tensor out, Tensor[] xs) {
+        int rows = Math.toIntExact(out.numel());
+        Tensor flat = out.reshape(-1);
+        Tensor[][] parts = new Tensor[xs.length][rows];
+        for (int k = 0; k < rows; k++) {
+            Tensor[] g = gradOrZeros(flat.narrow(0, k, 1).sum(), xs, null, false);
+            for (int i = 0; i < xs.length; i++) {
+                parts[i][k] = g[i].reshape(1, -1);
+            }
+        }
+        Tensor[] jac = new Tensor[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            long[] shape = java.util.Arrays.copyOf(out.shape, out.shape.length + xs[i].shape.length);
+            System.arraycopy(xs[i].shape, 0, shape, out.shape.length, xs[i].shape.length);
+            jac[i] = rows == 0 ? Tensor.zeros(xs[i].dtype(), shape).to(xs[i].device())
+                    : Tensor.cat(0, parts[i]).reshape(shape).detach();
+        }
+        return jac;
+    }
+
+    private static Tensor[] zerosLike(Tensor[] xs) {
+        Tensor[] z = new Tensor[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            z[i] = Tensor.zerosLike(xs[i]);
+        }
+        return z;
+    }
+
+    private static Tensor[] prepend(Tensor first, Tensor[] rest) {
+        Tensor[] all = new Tensor[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
     // ---------------------------------------------------------------- recording, for the built-in ops
 
     static boolean needs(Tensor a) {
@@ -116,7 +354,6 @@ public final class Autograd {
 
     /** Makes {@code out} the output of a new built-in node; returns {@code out}. */
     static Tensor record(Tensor out, String name, Tensor[] inputs, Tensor[] saved, BuiltinNode.Derivative derivative) {
-        Node.setHistory(out, new BuiltinNode(name, inputs, saved, derivative), 0);
-        return out;
+        return new BuiltinNode(name, inputs, saved, derivative).record(out);
     }
 }

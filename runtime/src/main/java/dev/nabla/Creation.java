@@ -28,7 +28,7 @@ final class Creation {
     }
 
     static Tensor of(float[][] rows) {
-        int cols = rectangular(rows.length, i -> rows[i].length);
+        int cols = rectangular(rows, i -> rows[i].length);
         float[] flat = new float[rows.length * cols];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, flat, i * cols, cols);
@@ -37,7 +37,7 @@ final class Creation {
     }
 
     static Tensor of(double[][] rows) {
-        int cols = rectangular(rows.length, i -> rows[i].length);
+        int cols = rectangular(rows, i -> rows[i].length);
         double[] flat = new double[rows.length * cols];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, flat, i * cols, cols);
@@ -45,7 +45,21 @@ final class Creation {
         return new Tensor(CpuStorage.wrap(flat), new long[] {rows.length, cols}, new long[] {cols, 1}, 0);
     }
 
-    private static int rectangular(int n, java.util.function.IntUnaryOperator length) {
+    /**
+     * The common length of the rows.
+     *
+     * @throws IllegalArgumentException if {@code rows} or a row is null, or the lengths differ
+     */
+    private static int rectangular(Object[] rows, java.util.function.IntUnaryOperator length) {
+        if (rows == null) {
+            throw new IllegalArgumentException("of: argument 'rows' must not be null");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == null) {
+                throw new IllegalArgumentException("of: row " + i + " is null");
+            }
+        }
+        int n = rows.length;
         int cols = n == 0 ? 0 : length.applyAsInt(0);
         for (int i = 1; i < n; i++) {
             if (length.applyAsInt(i) != cols) {
@@ -57,7 +71,12 @@ final class Creation {
     }
 
     static Tensor full(DType dtype, double value, long[] shape) {
-        long[] checked = Shapes.checkedShape("full", shape);
+        return full("full", dtype, value, shape);
+    }
+
+    /** {@link #full(DType, double, long[])} for op {@code op}, named in errors about the shape. */
+    static Tensor full(String op, DType dtype, double value, long[] shape) {
+        long[] checked = Shapes.checkedShape(op, shape);
         Tensor t = Ops.empty(checked, dtype, Device.CPU);
         if (value != 0) {
             Ops.backend(Device.CPU).fill(t, value);

@@ -8,6 +8,14 @@ final class Indexing {
 
     static Tensor cat(int dim, Tensor... tensors) {
         String op = "cat";
+        if (tensors == null) {
+            throw new IllegalArgumentException(op + ": argument 'tensors' must be an array of tensors, not null");
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            if (tensors[i] == null) {
+                throw new IllegalArgumentException(op + ": expected a Tensor at position " + i + " of 'tensors', got null");
+            }
+        }
         if (tensors.length == 0) {
             throw new IllegalArgumentException(op + ": expected a non-empty list of tensors");
         }
@@ -84,6 +92,7 @@ final class Indexing {
 
     static Tensor indexSelect(Tensor x, int dim, Tensor index) {
         String op = "indexSelect";
+        Ops.notNull(op, "index", index);
         requireInt64(op, index);
         Ops.sameDevice(op, x, index);
         if (index.shape.length > 1) {
@@ -133,6 +142,7 @@ final class Indexing {
 
     static Tensor gather(Tensor x, int dim, Tensor index) {
         String op = "gather";
+        Ops.notNull(op, "index", index);
         requireInt64(op, index);
         Ops.sameDevice(op, x, index);
         if (index.shape.length != x.shape.length) {

@@ -18,6 +18,7 @@ final class LinearAlgebra {
 
     static Tensor mm(Tensor a, Tensor b) {
         String op = "mm";
+        Ops.notNull(op, "other", b);
         if (a.shape.length != 2 || b.shape.length != 2) {
             throw new IllegalArgumentException(op + ": expected 2-D tensors, got shapes " + Shapes.format(a.shape)
                     + " and " + Shapes.format(b.shape));
@@ -47,6 +48,7 @@ final class LinearAlgebra {
 
     static Tensor matmul(Tensor a, Tensor b) {
         String op = "matmul";
+        Ops.notNull(op, "other", b);
         int da = a.shape.length;
         int db = b.shape.length;
         if (da == 0 || db == 0) {

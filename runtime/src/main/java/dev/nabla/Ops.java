@@ -48,6 +48,19 @@ final class Ops {
     }
 
     /**
+     * Returns {@code t}, checked at the API's edge so that a null argument is reported by name
+     * rather than as a NullPointerException from inside the op.
+     *
+     * @throws IllegalArgumentException naming the op and the argument if {@code t} is null
+     */
+    static Tensor notNull(String op, String argument, Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException(op + ": argument '" + argument + "' must be a Tensor, not null");
+        }
+        return t;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the op and the dtype if it is not FLOAT32 or FLOAT64
      */
     static void requireFloating(String op, Tensor t) {

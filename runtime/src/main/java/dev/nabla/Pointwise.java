@@ -1,5 +1,6 @@
 package dev.nabla;
 
+import dev.nabla.autograd.BuiltinNode;
 import dev.nabla.backend.BinaryOp;
 import dev.nabla.backend.UnaryOp;
 import dev.nabla.internal.Shapes;
@@ -218,6 +219,7 @@ final class Pointwise {
     }
 
     static Tensor binary(String op, BinaryOp kind, Tensor a, Tensor b) {
+        Ops.notNull(op, kind == BinaryOp.POW ? "exponent" : "other", b);
         Ops.sameDevice(op, a, b);
         checkBoolSub(op, kind, a, b);
         DType compute = resultType(a, b);
@@ -311,6 +313,8 @@ final class Pointwise {
      * broadcast shape and the result dtype and must not partly overlap an operand.
      */
     static Tensor binaryInto(String op, BinaryOp kind, Tensor a, Tensor b, Tensor out) {
+        Ops.notNull(op, "other", b);
+        Ops.notNull(op, "out", out);
         Ops.sameDevice(op, a, b);
         Ops.sameDevice(op, a, out);
         long[] shape = Shapes.broadcast(op, a.shape, b.shape);
@@ -345,6 +349,9 @@ final class Pointwise {
     }
 
     static Tensor where(String op, Tensor cond, Tensor a, Tensor b) {
+        Ops.notNull(op, "condition", cond);
+        Ops.notNull(op, "input", a);
+        Ops.notNull(op, "other", b);
         if (cond.dtype() != DType.BOOL) {
             throw new IllegalArgumentException(op + ": condition must be a bool tensor, got " + cond.dtype().torchName());
         }
@@ -368,6 +375,7 @@ final class Pointwise {
 
     static Tensor maskedFill(Tensor x, Tensor mask, double value) {
         String op = "maskedFill";
+        Ops.notNull(op, "mask", mask);
         if (mask.dtype() != DType.BOOL) {
             throw new IllegalArgumentException(op + ": mask must be a bool tensor, got " + mask.dtype().torchName());
         }
@@ -417,13 +425,13 @@ final class Pointwise {
      *
      * @throws IllegalStateException for in-place writes autograd cannot follow
      */
-    private static Node inPlaceNode(String op, Tensor self, Tensor other, String name, Tensor[] saved,
+    private static BuiltinNode inPlaceNode(String op, Tensor self, Tensor other, String name, Tensor[] saved,
                                     BuiltinNode.Derivative derivative) {
         boolean otherGrad = other != null && other.requiresGrad();
         if (!Grad.isEnabled() || !(self.requiresGrad() || otherGrad)) {
             return null;
         }
-        if (self.gradFn == null && self.requiresGrad) {
+        if (self.isLeaf() && self.requiresGrad()) {
             throw new IllegalStateException(op + ": a leaf tensor that requires grad is being used in an in-place operation;"
                     + " wrap the update in `try (var off = Grad.disabled())` or use an out-of-place op");
         }
@@ -436,15 +444,16 @@ final class Pointwise {
         return new BuiltinNode(name, new Tensor[] {self, other}, saved, derivative);
     }
 
-    private static Tensor finishInPlace(Tensor self, Node node) {
+    private static Tensor finishInPlace(Tensor self, BuiltinNode node) {
         self.storage.bumpVersion();
         if (node != null) {
-            Node.setHistory(self, node, 0);
+            node.record(self);
         }
         return self;
     }
 
     static Tensor inPlace(String op, BinaryOp kind, Tensor self, Tensor other) {
+        Ops.notNull(op, "other", other);
         Ops.sameDevice(op, self, other);
         checkBoolSub(op, kind, self, other);
         checkWritable(op, self);
@@ -458,7 +467,7 @@ final class Pointwise {
         }
         Tensor src = other.storage == self.storage ? other.clone() : other;
         Tensor b = Ops.expandTo(op, src.to(self.dtype()), self.shape);
-        Node node;
+        BuiltinNode node;
         switch (kind) {
             case ADD:
                 node = inPlaceNode(op, self, src, "AddBackward0", null, (n, g, s) -> new Tensor[] {g, g});
@@ -479,19 +488,20 @@ final class Pointwise {
 
     static Tensor fill(String op, Tensor self, double value) {
         checkWritable(op, self);
-        Node node = inPlaceNode(op, self, null, "FillBackward0", null, (n, g, s) -> new Tensor[] {null, null});
+        BuiltinNode node = inPlaceNode(op, self, null, "FillBackward0", null, (n, g, s) -> new Tensor[] {null, null});
         Ops.backend(self).fill(self, value);
         return finishInPlace(self, node);
     }
 
     static Tensor copyInto(Tensor self, Tensor src) {
         String op = "copy_";
+        Ops.notNull(op, "src", src);
         checkWritable(op, self);
         Tensor s = src.storage == self.storage ? src.clone() : src;
         if (!s.device().equals(self.device())) {
             s = s.to(self.device());
         }
-        Node node = inPlaceNode(op, self, s, "CopyBackwards", null, (n, g, saved) -> new Tensor[] {null, g});
+        BuiltinNode node = inPlaceNode(op, self, s, "CopyBackwards", null, (n, g, saved) -> new Tensor[] {null, g});
         Ops.backend(self).copy(Ops.expandTo(op, s, self.shape), self);
         return finishInPlace(self, node);
     }
@@ -503,7 +513,7 @@ final class Pointwise {
         if (!(low <= high)) {
             throw new IllegalArgumentException(op + ": expects low <= high, got low=" + low + ", high=" + high);
         }
-        Node node = inPlaceNode(op, self, null, "UniformBackward0", null, (n, g, s) -> new Tensor[] {null, null});
+        BuiltinNode node = inPlaceNode(op, self, null, "UniformBackward0", null, (n, g, s) -> new Tensor[] {null, null});
         Nabla.withGenerator(g -> Ops.backend(self).uniform(self, low, high, g));
         return finishInPlace(self, node);
     }
@@ -515,7 +525,7 @@ final class Pointwise {
         if (!(std >= 0)) {
             throw new IllegalArgumentException(op + ": expects std >= 0.0, got " + std);
         }
-        Node node = inPlaceNode(op, self, null, "NormalBackward0", null, (n, g, s) -> new Tensor[] {null, null});
+        BuiltinNode node = inPlaceNode(op, self, null, "NormalBackward0", null, (n, g, s) -> new Tensor[] {null, null});
         Nabla.withGenerator(g -> Ops.backend(self).normal(self, mean, std, g));
         return finishInPlace(self, node);
     }

@@ -3,6 +3,8 @@ package dev.nabla;
 import dev.nabla.backend.BinaryOp;
 import dev.nabla.backend.ReduceOp;
 import dev.nabla.backend.Storage;
+import dev.nabla.autograd.AutogradMeta;
+import dev.nabla.autograd.Node;
 import dev.nabla.backend.UnaryOp;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
@@ -44,6 +46,21 @@ public class Tensor {
             public long[] stride(Tensor t) {
                 return t.stride;
             }
+
+            @Override
+            public AutogradMeta autograd(Tensor t) {
+                return t.autograd;
+            }
+
+            @Override
+            public void setAutograd(Tensor t, AutogradMeta autograd) {
+                t.autograd = autograd;
+            }
+
+            @Override
+            public Tensor sumTo(Tensor g, long[] shape) {
+                return Reductions.sumTo(g, shape);
+            }
         });
     }
 
@@ -52,17 +69,10 @@ public class Tensor {
     final long[] stride;
     final long offset;
 
-    /** Set on leaves by {@link #requiresGrad(boolean)}; a non-leaf requires grad through {@link #gradFn}. */
-    boolean requiresGrad;
-    /** The accumulated gradient of a leaf. */
-    Tensor grad;
-    /** The node that computed this tensor, or null for a leaf. */
-    Node gradFn;
-    /** Which output of {@link #gradFn} this tensor is. */
-    int outputNr;
+    /** Autograd's state of this tensor; null while it neither requires grad nor was computed from one that does. */
+    AutogradMeta autograd;
     /** The tensor whose storage this view shares and that an in-place write also changes; null if not a view. */
     Tensor base;
-    private AccumulateGrad accumulator;
 
     Tensor(Storage storage, long[] shape, long[] stride, long offset) {
         this.storage = storage;
@@ -77,14 +87,6 @@ public class Tensor {
      */
     protected Tensor(Tensor data) {
         this(data.storage, data.shape, data.stride, data.offset);
-    }
-
-    /** The node that adds gradients into this leaf; one per leaf, so that paths to it merge. */
-    AccumulateGrad accumulator() {
-        if (accumulator == null) {
-            accumulator = new AccumulateGrad(this);
-        }
-        return accumulator;
     }
 
     // ================================================================ creation
@@ -139,32 +141,32 @@ public class Tensor {
 
     /** A FLOAT32 tensor of zeros. */
     public static Tensor zeros(long... shape) {
-        return Creation.full(DType.FLOAT32, 0, shape);
+        return Creation.full("zeros", DType.FLOAT32, 0, shape);
     }
 
     /** A tensor of zeros of {@code dtype}. */
     public static Tensor zeros(DType dtype, long... shape) {
-        return Creation.full(dtype, 0, shape);
+        return Creation.full("zeros", dtype, 0, shape);
     }
 
     /** A FLOAT32 tensor of ones. */
     public static Tensor ones(long... shape) {
-        return Creation.full(DType.FLOAT32, 1, shape);
+        return Creation.full("ones", DType.FLOAT32, 1, shape);
     }
 
     /** A tensor of ones of {@code dtype}. */
     public static Tensor ones(DType dtype, long... shape) {
-        return Creation.full(dtype, 1, shape);
+        return Creation.full("ones", dtype, 1, shape);
     }
 
     /** A FLOAT32 tensor with every element {@code value}. */
     public static Tensor full(double value, long... shape) {
-        return Creation.full(DType.FLOAT32, value, shape);
+        return Creation.full("full", DType.FLOAT32, value, shape);
     }
 
     /** A tensor of {@code dtype} with every element {@code value}. */
     public static Tensor full(DType dtype, double value, long... shape) {
-        return Creation.full(dtype, value, shape);
+        return Creation.full("full", dtype, value, shape);
     }
 
     /** A FLOAT32 tensor of samples of the standard normal distribution (see {@link Nabla#manualSeed}). */
@@ -316,7 +318,8 @@ public class Tensor {
 
     /** Whether gradients flow to this tensor: a leaf marked so, or the result of an op on such tensors. */
     public boolean requiresGrad() {
-        return requiresGrad || gradFn != null;
+        AutogradMeta a = autograd;
+        return a != null && a.requiresGrad();
     }
 
     /**
@@ -326,6 +329,7 @@ public class Tensor {
      * @throws IllegalStateException for a non-leaf, or for a non-floating tensor
      */
     public Tensor requiresGrad(boolean requiresGrad) {
+        Node gradFn = gradFn();
         if (gradFn != null) {
             throw new IllegalStateException("you can only change requiresGrad flags of leaf tensors; this one was computed by "
                     + gradFn.name() + ". Use detach() to get a leaf.");
@@ -334,13 +338,20 @@ public class Tensor {
             throw new IllegalStateException("only tensors of floating point dtype can require gradients, got "
                     + dtype().torchName());
         }
-        this.requiresGrad = requiresGrad;
+        if (autograd == null) {
+            if (!requiresGrad) {
+                return this;
+            }
+            autograd = AutogradMeta.leaf();
+        }
+        autograd.setRequiresGrad(requiresGrad);
         return this;
     }
 
     /** The gradient accumulated into this leaf by backward, or null. */
     public Tensor grad() {
-        return grad;
+        AutogradMeta a = autograd;
+        return a == null ? null : a.grad();
     }
 
     /**
@@ -355,17 +366,24 @@ public class Tensor {
                     + grad.dtype().torchName() + ", device " + grad.device() + " but the tensor has shape "
                     + Shapes.format(shape) + ", dtype " + dtype().torchName() + ", device " + device());
         }
-        this.grad = grad;
+        if (autograd == null) {
+            if (grad == null) {
+                return;
+            }
+            autograd = AutogradMeta.leaf();
+        }
+        autograd.setGrad(grad);
     }
 
     /** Whether this tensor was not computed by a recorded op (it has no {@link #gradFn()}). */
     public boolean isLeaf() {
-        return gradFn == null;
+        return gradFn() == null;
     }
 
     /** The node that computed this tensor ({@code grad_fn}), or null for a leaf. */
     public Node gradFn() {
-        return gradFn;
+        AutogradMeta a = autograd;
+        return a == null ? null : a.gradFn();
     }
 
     /**
@@ -761,7 +779,7 @@ public class Tensor {
 
     /** {@code expand(other.shape())}. */
     public Tensor expandAs(Tensor other) {
-        return Views.expand(this, other.shape);
+        return Views.expand(this, Ops.notNull("expandAs", "other", other).shape);
     }
 
     /** The view of {@code length} elements of {@code dim} from {@code start} (negative counts from the end). */

@@ -1,5 +1,6 @@
 package dev.nabla;
 
+import dev.nabla.autograd.BuiltinNode;
 import dev.nabla.internal.Shapes;
 
 /** Ops that view the same storage through a new shape, strides or offset, and the copies behind reshape. */

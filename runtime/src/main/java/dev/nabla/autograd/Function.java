@@ -1,7 +1,6 @@
 package dev.nabla.autograd;
 
 import dev.nabla.Grad;
-import dev.nabla.SavedTensor;
 import dev.nabla.Tensor;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -56,9 +55,19 @@ public abstract class Function {
      */
     protected abstract Tensor[] backward(Tensor[] gradOutputs);
 
-    /** The name of the backward node, shown as {@code grad_fn=<...>}; by default the class name plus {@code Backward}. */
+    /**
+     * The name of the backward node, shown as {@code grad_fn=<...>}; by default the class name
+     * plus {@code Backward}, and for an anonymous class its binary name without the package
+     * ({@code MyTest$1Backward}), which says where it was written.
+     */
     public String name() {
-        return getClass().getSimpleName() + "Backward";
+        Class<?> c = getClass();
+        String simple = c.getSimpleName();
+        if (simple.isEmpty()) {
+            String binary = c.getName();
+            simple = binary.substring(binary.lastIndexOf('.') + 1);
+        }
+        return simple + "Backward";
     }
 
     /**
@@ -372,6 +381,10 @@ public abstract class Function {
             }
         }
         return result == null ? NONE : result;
+    }
+
+    SavedTensor[] saved() {
+        return saved;
     }
 
     void releaseSaved() {

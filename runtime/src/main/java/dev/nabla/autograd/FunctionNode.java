@@ -3,11 +3,7 @@ package dev.nabla.autograd;
 import dev.nabla.DType;
 import dev.nabla.Device;
 import dev.nabla.Grad;
-import dev.nabla.Node;
 import dev.nabla.Tensor;
-import dev.nabla.internal.Shapes;
-import dev.nabla.internal.TensorAccess;
-import java.util.Arrays;
 
 /** The backward node of one {@link Function} call. */
 final class FunctionNode extends Node {
@@ -17,28 +13,11 @@ final class FunctionNode extends Node {
     private final Device[] outputDevices;
     /** Kept only for a once-differentiable function, whose double backward must reach the inputs to fail. */
     private final Tensor[] inputs;
-    /** Each input's shape (the tensor's own array, never modified), dtype and device; nulls for absent inputs. */
-    private final long[][] inputShapes;
-    private final DType[] inputDTypes;
-    private final Device[] inputDevices;
 
     private FunctionNode(Function function, Tensor[] inputs, Tensor[] outputs) {
         super(function.name(), inputs);
         this.function = function;
         this.inputs = function.onceDifferentiable() ? inputs.clone() : null;
-        int m = inputs.length;
-        inputShapes = new long[m][];
-        inputDTypes = new DType[m];
-        inputDevices = new Device[m];
-        TensorAccess access = TensorAccess.get();
-        for (int i = 0; i < m; i++) {
-            Tensor t = inputs[i];
-            if (t != null) {
-                inputShapes[i] = access.shape(t);
-                inputDTypes[i] = t.dtype();
-                inputDevices[i] = t.device();
-            }
-        }
         int n = outputs.length;
         outputShapes = new long[n][];
         outputDTypes = new DType[n];
@@ -111,77 +90,19 @@ final class FunctionNode extends Node {
                     result[i] = wrapped;
                 }
             }
-            return validate(result);
+            return result;
         }
-        return validate(function.runBackward(grads));
+        return function.runBackward(grads);
     }
 
-    /**
-     * Checks each gradient against its input's shape, dtype and device, summing broadcast
-     * dimensions, with errors that name the input when the function names its inputs (the
-     * engine checks again, but only by index).
-     */
-    private Tensor[] validate(Tensor[] grads) {
-        if (grads.length != inputShapes.length) {
-            return grads;
-        }
-        for (int i = 0; i < grads.length; i++) {
-            Tensor g = grads[i];
-            if (g == null || inputShapes[i] == null || !needsInputGrad(i)) {
-                continue;
-            }
-            long[] want = inputShapes[i];
-            long[] got = TensorAccess.get().shape(g);
-            if (!Arrays.equals(got, want)) {
-                if (!broadcastsTo(want, got)) {
-                    throw invalid(i, "got " + Shapes.format(got) + " but expected shape compatible with "
-                            + Shapes.format(want));
-                }
-                g = sumTo(g, got, want);
-            }
-            if (!g.device().equals(inputDevices[i])) {
-                throw invalid(i, "expected device " + inputDevices[i] + " but got " + g.device());
-            }
-            if (g.dtype() != inputDTypes[i]) {
-                if (!g.dtype().isFloatingPoint()) {
-                    throw invalid(i, "expected dtype " + inputDTypes[i].torchName() + " but got " + g.dtype().torchName());
-                }
-                g = g.to(inputDTypes[i]);
-            }
-            grads[i] = g;
-        }
-        return grads;
+    @Override
+    String inputName(int i) {
+        return function.inputName(i);
     }
 
-    private IllegalStateException invalid(int i, String detail) {
-        String input = function.inputName(i);
-        String where = input == null ? "at index " + i : "for input '" + input + "' (index " + i + ")";
-        return new IllegalStateException("function " + name() + " returned an invalid gradient " + where + " - " + detail);
-    }
-
-    /** Whether a tensor of shape {@code shape} can be expanded (broadcast) to {@code to}. */
-    private static boolean broadcastsTo(long[] shape, long[] to) {
-        if (shape.length > to.length) {
-            return false;
-        }
-        int lead = to.length - shape.length;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] != to[d + lead] && shape[d] != 1) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Sums {@code g} (of shape {@code from}) over the dimensions that broadcasting {@code to} to {@code from} added or expanded. */
-    private static Tensor sumTo(Tensor g, long[] from, long[] to) {
-        int lead = from.length - to.length;
-        for (int d = from.length - 1; d >= 0; d--) {
-            if (d < lead || (to[d - lead] == 1 && from[d] != 1)) {
-                g = g.sum(d, true);
-            }
-        }
-        return g.reshape(to);
+    @Override
+    SavedTensor[] savedTensors() {
+        return function.saved();
     }
 
     @Override

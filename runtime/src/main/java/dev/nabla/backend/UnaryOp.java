@@ -5,8 +5,6 @@ public enum UnaryOp {
     NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU,
     /** -1, 0 or 1 with the operand's sign (0 for NaN-free zero). */
     SIGN,
-    /** {@code 1 / x}. */
-    RECIPROCAL,
     /** {@code log(1 + x)}, accurate for small {@code x}. */
     LOG1P,
     /** {@code 1 / sqrt(x)}. */

@@ -32,7 +32,12 @@ public final class Shapes {
             if (s < 0) {
                 throw new IllegalArgumentException(op + ": negative dimension in shape " + format(shape));
             }
-            n = Math.multiplyExact(n, Math.max(s, 1));
+            long next = n * Math.max(s, 1);
+            if (Math.multiplyHigh(n, Math.max(s, 1)) != 0 || next < 0) {
+                throw new IllegalArgumentException(op + ": shape " + format(shape) + " has more elements than a long"
+                        + " can count");
+            }
+            n = next;
         }
         return shape.clone();
     }

@@ -1,10 +1,11 @@
 package dev.nabla.internal;
 
 import dev.nabla.Tensor;
+import dev.nabla.autograd.AutogradMeta;
 import dev.nabla.backend.Storage;
 
 /**
- * The runtime's own door into {@link Tensor}'s constructor, which is not public API (the
+ * The runtime's own door into {@link Tensor}'s constructor and autograd state, which are not public API (the
  * pattern of the JDK's {@code SharedSecrets}). {@code Tensor} installs the one instance
  * when its class initialises.
  */
@@ -17,6 +18,18 @@ public interface TensorAccess {
 
     /** The tensor's stride array itself, not a copy: callers must not modify it. */
     long[] stride(Tensor t);
+
+    /** The tensor's autograd state, or null while it has none. */
+    AutogradMeta autograd(Tensor t);
+
+    /** Replaces the tensor's autograd state. */
+    void setAutograd(Tensor t, AutogradMeta autograd);
+
+    /**
+     * {@code g} summed over the dimensions that broadcasting {@code shape} to {@code g}'s shape
+     * added or expanded, then of {@code shape} (which must broadcast to {@code g}'s shape).
+     */
+    Tensor sumTo(Tensor g, long[] shape);
 
     /** The one instance. */
     static TensorAccess get() {

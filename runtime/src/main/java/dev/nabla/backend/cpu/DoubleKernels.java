@@ -63,8 +63,6 @@ final class DoubleKernels {
                 return Math.max(x, 0.0);
             case SIGN:
                 return Math.signum(x);
-            case RECIPROCAL:
-                return 1.0 / x;
             case LOG1P:
                 return Math.log1p(x);
             case RSQRT:

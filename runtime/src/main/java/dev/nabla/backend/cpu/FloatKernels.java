@@ -63,8 +63,6 @@ final class FloatKernels {
                 return Math.max(x, 0f);
             case SIGN:
                 return Math.signum(x);
-            case RECIPROCAL:
-                return 1f / x;
             case LOG1P:
                 return (float) Math.log1p(x);
             case RSQRT:

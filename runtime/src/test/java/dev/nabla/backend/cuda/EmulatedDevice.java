@@ -471,15 +471,12 @@ final class EmulatedDevice extends Driver {
                     r = Math.signum(x);
                     break;
                 case 11:
-                    r = 1 / x;
-                    break;
-                case 12:
                     r = Math.log1p(x);
                     break;
-                case 13:
+                case 12:
                     r = 1 / Math.sqrt(x);
                     break;
-                case 14:
+                case 13:
                     r = erf(x);
                     break;
                 default:

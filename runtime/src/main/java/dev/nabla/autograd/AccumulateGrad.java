@@ -1,0 +1,44 @@
+package dev.nabla.autograd;
+
+import dev.nabla.Grad;
+import dev.nabla.Tensor;
+
+/**
+ * The node at a leaf that requires grad: it adds the arriving gradient into the leaf's
+ * {@link Tensor#grad()}, holding this node's lock (there is one per leaf) so that backward
+ * runs on several threads into a shared leaf all add up (see Note [Reentrant backward]).
+ */
+final class AccumulateGrad extends Node {
+    private final AutogradMeta leaf;
+
+    AccumulateGrad(AutogradMeta leaf) {
+        super("AccumulateGrad", Long.MAX_VALUE);
+        this.leaf = leaf;
+    }
+
+    @Override
+    protected Tensor[] apply(Tensor[] gradOutputs) {
+        Tensor g = gradOutputs[0];
+        if (g != null) {
+            synchronized (this) {
+                accumulate(g);
+            }
+        }
+        return new Tensor[0];
+    }
+
+    private void accumulate(Tensor g) {
+        Tensor current = leaf.grad;
+        if (Grad.isEnabled()) {
+            // createGraph: the accumulated gradient stays differentiable.
+            leaf.grad = current == null ? g : current.add(g);
+        } else if (current == null) {
+            // Own the gradient: an op's gradient may be shared with other leaves.
+            leaf.grad = g.clone();
+        } else if (current.isLeaf() && g.dtype() == current.dtype()) {
+            current.add_(g);
+        } else {
+            leaf.grad = current.add(g);
+        }
+    }
+}
