@@ -230,6 +230,9 @@ public final class DistributedDataParallel {
             }
         }
         if (!unused.isEmpty() && !findUnusedParameters) {
+            // The buckets already started are the same on every rank running this model: let them
+            // finish, so that the group and the buffers are in order if the caller recovers.
+            awaitStarted();
             List<String> which = new ArrayList<>();
             for (int i : unused) {
                 which.add(names.get(i));
@@ -254,10 +257,7 @@ public final class DistributedDataParallel {
             }
             used = Tensor.of(usedCounts);
         }
-        for (int k = 0; k < buckets.size(); k++) {
-            await(inFlight[k]);
-            inFlight[k] = null;
-        }
+        awaitStarted();
         if (used != null) {
             group.allReduce(used);
             usedCounts = used.toLongArray();
@@ -283,6 +283,14 @@ public final class DistributedDataParallel {
             p.setGrad(grad);
         }
         HostBuffers.copyOut(b.buffer, offsetIn[i], Math.toIntExact(p.numel()), grad, 0, size);
+    }
+
+    /** Waits for the buckets started in this backward. */
+    private void awaitStarted() {
+        for (int k = 0; k < nextToStart; k++) {
+            await(inFlight[k]);
+            inFlight[k] = null;
+        }
     }
 
     private static void await(Future<?> f) {
