@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,44 +29,59 @@ class DataParallelTest {
 
     @TempDir
     static Path dir;
+    /** The job, run once; a failed one fails every test without running again. */
+    private static MpiJob.Result job;
     /** Per rank, what it recorded. */
     private static List<Map<String, String>> ranks;
 
-    @BeforeAll
-    static void runJob() throws IOException, InterruptedException {
+    /**
+     * Runs the job the first time a test asks for its results, after checking that MPI is there,
+     * so that each test reports the reason it is skipped.
+     */
+    private static synchronized List<Map<String, String>> ranks() throws IOException, InterruptedException {
         MpiJob.assumeAvailable();
-        MpiJob.Result job = MpiJob.run(DataParallelMain.class, Duration.ofMinutes(2), dir.toString());
-        assertEquals(0, job.exitCode(), "the job failed:\n" + job.output());
-        ranks = new ArrayList<>();
-        for (int r = 0; r < 2; r++) {
-            Map<String, String> recorded = new HashMap<>();
-            for (String line : Files.readAllLines(dir.resolve("rank" + r + ".txt"))) {
-                int space = line.indexOf(' ');
-                recorded.put(line.substring(0, space), line.substring(space + 1));
-            }
-            ranks.add(recorded);
+        if (job == null) {
+            job = MpiJob.run(DataParallelMain.class, Duration.ofMinutes(2), dir.toString());
         }
+        assertEquals(0, job.exitCode(), "the job failed:\n" + job.output());
+        if (ranks == null) {
+            List<Map<String, String>> recorded = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                Map<String, String> lines = new HashMap<>();
+                for (String line : Files.readAllLines(dir.resolve("rank" + r + ".txt"))) {
+                    int space = line.indexOf(' ');
+                    lines.put(line.substring(0, space), line.substring(space + 1));
+                }
+                recorded.add(lines);
+            }
+            ranks = recorded;
+        }
+        return ranks;
     }
 
-    private static double[] values(int rank, String key) {
-        String v = ranks.get(rank).get(key);
-        assertTrue(v != null, "rank " + rank + " recorded no " + key + ": " + ranks.get(rank).keySet());
+    private static String recorded(int rank, String key) throws IOException, InterruptedException {
+        return ranks().get(rank).get(key);
+    }
+
+    private static double[] values(int rank, String key) throws IOException, InterruptedException {
+        String v = recorded(rank, key);
+        assertTrue(v != null, "rank " + rank + " recorded no " + key + ": " + ranks().get(rank).keySet());
         return Arrays.stream(v.split(" ")).mapToDouble(Double::parseDouble).toArray();
     }
 
     @Test
-    void collectivesSumAndBroadcast() {
+    void collectivesSumAndBroadcast() throws IOException, InterruptedException {
         for (int r = 0; r < 2; r++) {
             assertArrayEquals(new double[] {2}, values(r, "size"));
             assertArrayEquals(new double[] {0}, values(r, "allReduce.float32.wrong"), "elements summed wrongly");
             assertArrayEquals(new double[] {3, 10}, values(r, "allReduce.int64"));
             assertArrayEquals(new double[] {1.5, 2.5, 3.5}, values(r, "broadcast"));
-            assertEquals("broadcast: root 2 is not a rank of this group of size 2", ranks.get(r).get("broadcast.badRoot.message"));
+            assertEquals("broadcast: root 2 is not a rank of this group of size 2", recorded(r, "broadcast.badRoot.message"));
         }
     }
 
     @Test
-    void replicasStartFromRankZeroAndStayBitIdentical() {
+    void replicasStartFromRankZeroAndStayBitIdentical() throws IOException, InterruptedException {
         assertTrue(values(0, "buckets")[0] > 2, "the gradients should take several buckets");
         assertArrayEquals(values(0, "start"), values(1, "start"), 0.0);
         double[] trained = values(0, "trained");
@@ -76,7 +90,7 @@ class DataParallelTest {
     }
 
     @Test
-    void trainingEqualsSingleProcessTrainingOnTheGlobalBatch() {
+    void trainingEqualsSingleProcessTrainingOnTheGlobalBatch() throws IOException, InterruptedException {
         double[] distributed = values(0, "trained");
         double[] single = values(0, "single");
         assertEquals(single.length, distributed.length);
@@ -88,9 +102,9 @@ class DataParallelTest {
     }
 
     @Test
-    void unusedParameterIsAnErrorNamingItAndTheSetting() {
+    void unusedParameterIsAnErrorNamingItAndTheSetting() throws IOException, InterruptedException {
         for (int r = 0; r < 2; r++) {
-            String message = ranks.get(r).get("unused.strict.message");
+            String message = recorded(r, "unused.strict.message");
             assertTrue(message != null, "backward did not fail on rank " + r);
             assertTrue(message.contains("[1.weight, 1.bias, 2.weight, 2.bias]"), message);
             assertTrue(message.contains("findUnusedParameters = true"), message);
@@ -98,11 +112,11 @@ class DataParallelTest {
     }
 
     @Test
-    void findUnusedParametersAveragesWhatSomeRankUsed() {
+    void findUnusedParametersAveragesWhatSomeRankUsed() throws IOException, InterruptedException {
         for (int r = 0; r < 2; r++) {
             // Layer 2 is used by no rank: its gradient stays absent.
-            assertEquals("null", ranks.get(r).get("unused.grad.2.weight"));
-            assertEquals("null", ranks.get(r).get("unused.grad.2.bias"));
+            assertEquals("null", recorded(r, "unused.grad.2.weight"));
+            assertEquals("null", recorded(r, "unused.grad.2.bias"));
             // Layer 1 only on rank 1, whose bias gradient is the batch size, 4: averaged over two ranks.
             assertArrayEquals(new double[] {2, 2, 2, 2}, values(r, "unused.grad.1.bias"), 0.0);
         }
