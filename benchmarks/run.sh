@@ -10,6 +10,13 @@ if [ ! -f benchmarks/target/classpath.txt ] || [ -z "${NABLA_BENCH_NO_BUILD:-}" 
 fi
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 bench() { java -Xms2g -Xmx8g -XX:+UseParallelGC -XX:+AlwaysPreTouch -cp "$cp" dev.nabla.benchmarks.Bench "$@"; }
+# allreduce_16m: two ranks of this machine on shared memory (prints memcpy_16m beside it).
+allreduce() {
+  local as_root=()
+  [ "$(id -u)" = 0 ] && as_root=(--allow-run-as-root)
+  mpirun "${as_root[@]}" --oversubscribe -np 2 --mca btl self,vader --bind-to none \
+    java -XX:+UseParallelGC -cp "$cp" dev.nabla.benchmarks.AllReduceBench
+}
 
 # Each workload runs in a JVM of its own, as JMH forks one per benchmark: in a shared JVM the
 # JIT's profile of the first workload's code slows a later one that runs the same methods with
@@ -26,7 +33,15 @@ done
 if [ -z "$only" ]; then
   only="tiny_step custom_op_16 custom_op_16_handwritten custom_op_1m custom_op_1m_handwritten matmul_256 matmul_512"
   only="$only matmul_1024 matmul_2048 add_16m mlp_digits cnn_digits transformer_step"
+  # Where Open MPI and its Java binding (distributed/mpi/build-binding.sh) are installed.
+  if command -v mpirun >/dev/null 2>&1 && [ -f distributed/mpi/binding/mpi.jar ]; then
+    only="$only allreduce_16m"
+  fi
 fi
 for workload in ${only//,/ }; do
-  bench "${quick[@]}" --only "$workload"
+  if [ "$workload" = allreduce_16m ]; then
+    allreduce
+  else
+    bench "${quick[@]}" --only "$workload"
+  fi
 done

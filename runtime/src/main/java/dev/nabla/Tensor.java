@@ -5,9 +5,13 @@ import dev.nabla.backend.ReduceOp;
 import dev.nabla.backend.Storage;
 import dev.nabla.autograd.AutogradMeta;
 import dev.nabla.autograd.Node;
+import dev.nabla.autograd.RemovableHandle;
 import dev.nabla.backend.UnaryOp;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
+
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * An n-dimensional array of one {@link DType} on one {@link Device}.
@@ -373,6 +377,26 @@ public class Tensor {
             autograd = AutogradMeta.leaf();
         }
         autograd.setGrad(grad);
+    }
+
+    /**
+     * Registers {@code hook} to be called with this leaf each time backward has accumulated a
+     * gradient into its {@link #grad()} (PyTorch's {@code register_post_accumulate_grad_hook}),
+     * on the thread running the backward, once per backward run that reaches the leaf.
+     * {@link dev.nabla.autograd.Engine#queueCallback} lets a hook act again when that run ends.
+     *
+     * @return a handle that removes the hook
+     * @throws IllegalStateException if this tensor is not a leaf that requires grad
+     */
+    public RemovableHandle registerPostAccumulateGradHook(Consumer<? super Tensor> hook) {
+        Objects.requireNonNull(hook, "registerPostAccumulateGradHook: hook is null");
+        if (!isLeaf()) {
+            throw new IllegalStateException("post accumulate grad hooks cannot be registered on non-leaf tensors");
+        }
+        if (!requiresGrad()) {
+            throw new IllegalStateException("cannot register a hook on a tensor that doesn't require gradient");
+        }
+        return autograd.addPostAccumulateGradHook(() -> hook.accept(this));
     }
 
     /** Whether this tensor was not computed by a recorded op (it has no {@link #gradFn()}). */

@@ -7,6 +7,8 @@ import dev.nabla.Tensor;
  * The node at a leaf that requires grad: it adds the arriving gradient into the leaf's
  * {@link Tensor#grad()}, holding this node's lock (there is one per leaf) so that backward
  * runs on several threads into a shared leaf all add up (see Note [Reentrant backward]).
+ * Then it runs the leaf's post-accumulate-grad hooks, outside the lock, so that a hook that
+ * reads the gradient or starts work of its own cannot deadlock another run into the leaf.
  */
 final class AccumulateGrad extends Node {
     private final AutogradMeta leaf;
@@ -23,6 +25,7 @@ final class AccumulateGrad extends Node {
             synchronized (this) {
                 accumulate(g);
             }
+            leaf.runPostAccumulateGradHooks();
         }
         return new Tensor[0];
     }

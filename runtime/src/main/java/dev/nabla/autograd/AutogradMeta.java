@@ -2,6 +2,8 @@ package dev.nabla.autograd;
 
 import dev.nabla.Tensor;
 
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /**
  * A tensor's autograd state, one small object per tensor that takes part in autograd (PyTorch's
  * {@code AutogradMeta}); a tensor that never required grad and was never computed from one
@@ -17,6 +19,11 @@ public final class AutogradMeta {
     Node gradFn;
     /** Which output of {@link #gradFn} the tensor is. */
     int outputNr;
+    /**
+     * Run after each accumulation into {@link #grad}; copy-on-write because a hook may be
+     * registered or removed while another thread's backward runs the list.
+     */
+    private final CopyOnWriteArrayList<Runnable> postAccumulateGradHooks = new CopyOnWriteArrayList<>();
     /** Read without a lock on every recorded op; created under this object's lock, once. */
     private volatile AccumulateGrad accumulator;
 
@@ -50,6 +57,24 @@ public final class AutogradMeta {
     /** The node that computed the tensor, or null for a leaf. */
     public Node gradFn() {
         return gradFn;
+    }
+
+    /**
+     * Adds a hook run after each accumulation into this leaf's gradient; the caller checked
+     * that the tensor is a leaf.
+     *
+     * @return a handle whose {@link RemovableHandle#remove} takes the hook out again
+     */
+    public RemovableHandle addPostAccumulateGradHook(Runnable hook) {
+        postAccumulateGradHooks.add(hook);
+        return () -> postAccumulateGradHooks.remove(hook);
+    }
+
+    /** Runs the hooks of {@link #addPostAccumulateGradHook}, in the order they were added. */
+    void runPostAccumulateGradHooks() {
+        for (Runnable hook : postAccumulateGradHooks) {
+            hook.run();
+        }
     }
 
     /** The node an edge to {@code tensor} leads to: its {@link #gradFn}, or its leaf's accumulator. */

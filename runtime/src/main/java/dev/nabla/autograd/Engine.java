@@ -8,6 +8,7 @@ import dev.nabla.internal.TensorAccess;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,8 @@ public final class Engine {
 
     /** Per thread, how many runs are under way on it, nested in one another. */
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** Per thread, the innermost run executing its nodes there, for {@link #queueCallback}; null outside backward. */
+    private static final ThreadLocal<GraphTask> CURRENT = new ThreadLocal<>();
 
     private Engine() {}
 
@@ -77,6 +80,24 @@ public final class Engine {
         } finally {
             depth[0]--;
         }
+    }
+
+    /**
+     * Queues {@code callback} to run once the backward run now executing on this thread has
+     * run its last node, after every gradient of that run has been accumulated, before
+     * {@code backward} returns (PyTorch's {@code Variable._execution_engine.queue_callback}).
+     * Meant for hooks, such as a post-accumulate-grad hook that must act once per backward.
+     * Callbacks run in the order queued, on the thread of the run; one may queue another. If
+     * one throws, the rest are dropped and backward throws what it threw.
+     *
+     * @throws IllegalStateException if no backward run is executing on this thread
+     */
+    public static void queueCallback(Runnable callback) {
+        GraphTask task = CURRENT.get();
+        if (task == null) {
+            throw new IllegalStateException("queueCallback: final callbacks can only be installed during the backward pass");
+        }
+        task.finalCallbacks.add(Objects.requireNonNull(callback, "queueCallback: callback is null"));
     }
 
     /** Runs {@code run} on a new thread, waits for it, and returns its result or throws what it threw. */
@@ -149,7 +170,17 @@ public final class Engine {
                         task.ready.add(t);
                     }
                 }
-                execute(task);
+                GraphTask outer = CURRENT.get();
+                CURRENT.set(task);
+                try {
+                    execute(task);
+                    // Indexed: a callback may queue another.
+                    for (int i = 0; i < task.finalCallbacks.size(); i++) {
+                        task.finalCallbacks.get(i).run();
+                    }
+                } finally {
+                    CURRENT.set(outer);
+                }
             }
         } finally {
             task.forgetMemos();

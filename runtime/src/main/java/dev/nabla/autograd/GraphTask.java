@@ -66,6 +66,8 @@ final class GraphTask {
      */
     final PriorityQueue<NodeTask> ready = new PriorityQueue<>(4,
             (a, b) -> Long.compare(b.node.sequenceNr, a.node.sequenceNr));
+    /** Run in order after the last node, on the run's thread ({@link Engine#queueCallback}). */
+    final List<Runnable> finalCallbacks = new ArrayList<>();
     /** Null for {@code backward}; for {@link Autograd#grad} one slot per requested input. */
     final Tensor[] captured;
 
