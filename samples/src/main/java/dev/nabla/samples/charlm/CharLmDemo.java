@@ -77,6 +77,10 @@ public final class CharLmDemo implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out (same settings).")
     boolean resume;
 
+    @Option(names = "--stop-after", defaultValue = "0",
+            description = "Stop after this step, checkpointed, to --resume later (0: run all --steps).")
+    int stopAfter;
+
     @Option(names = "--prompt", defaultValue = "And God said", description = "Text the sample starts from.")
     String prompt;
 
@@ -111,7 +115,7 @@ public final class CharLmDemo implements Callable<Integer> {
             CharTransformer.Shape shape = new CharTransformer.Shape(corpus.vocabulary().length(), context, dModel, heads,
                     layers, dropout, logitCap);
             config = new CharLmTraining.Config(shape, steps, batchSize, learningRate, weightDecay, clip, evalEvery,
-                    evalBatches, seed, Device.parse(device), out, resume, !noProgress);
+                    evalBatches, seed, Device.parse(device), out, resume, stopAfter, !noProgress);
             if (sampleChars < 0 || !(temperature > 0)) {
                 throw new IllegalArgumentException("--sample-chars must be non-negative and --temperature positive, got "
                         + sampleChars + " and " + temperature);
@@ -130,8 +134,8 @@ public final class CharLmDemo implements Callable<Integer> {
             err.println("charlm: " + e.getMessage());
             return 1;
         }
-        System.out.printf("validation loss %.4f nats per character after %d steps (%d this run, %.1f s)%n",
-                result.validationLoss(), steps, result.stepsRun(), (System.nanoTime() - start) / 1e9);
+        System.out.printf("validation loss %.4f nats per character after step %d (%d this run, %.1f s)%n",
+                result.validationLoss(), result.history().get(result.history().size() - 1).step(), result.stepsRun(), (System.nanoTime() - start) / 1e9);
         System.out.println("checkpoint: " + result.checkpoint().toAbsolutePath());
         if (result.plot() != null) {
             System.out.println("loss plot: " + result.plot().toAbsolutePath());

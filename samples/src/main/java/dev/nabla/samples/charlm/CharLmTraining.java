@@ -70,11 +70,13 @@ public final class CharLmTraining {
      * @param device where to train
      * @param out the folder for the checkpoint, the plot and the losses, created if missing
      * @param resume whether to continue from the checkpoint in {@code out}
+     * @param stopAfter the last step this call takes, evaluating and checkpointing there, as if
+     *     interrupted (a later {@code resume} continues); 0 runs to {@code steps}
      * @param progress whether to draw a progress bar (only on a terminal)
      */
     public record Config(CharTransformer.Shape shape, int steps, int batchSize, double learningRate, double weightDecay,
                          double clipNorm, int evalEvery, int evalBatches, long seed, Device device, Path out,
-                         boolean resume, boolean progress) {
+                         boolean resume, int stopAfter, boolean progress) {
         /** @throws IllegalArgumentException naming the first setting out of range */
         public Config {
             require(shape != null, "the model shape must not be null");
@@ -87,6 +89,7 @@ public final class CharLmTraining {
             require(clipNorm > 0, "the gradient clipping norm must be positive, got " + clipNorm);
             require(evalEvery >= 1, "the evaluation interval must be at least 1 step, got " + evalEvery);
             require(evalBatches >= 1, "the evaluation batches must be at least 1, got " + evalBatches);
+            require(stopAfter >= 0, "the step to stop after must be non-negative, got " + stopAfter);
             require(device != null, "device must not be null");
             require(out != null, "the output folder must not be null");
         }
@@ -135,7 +138,7 @@ public final class CharLmTraining {
      * @param history every evaluation of the run, the resumed part's included
      * @param checkpoint the checkpoint file
      * @param plot the loss plot, or null if none could be drawn (no fonts, say)
-     * @param stepsRun the steps this call took (fewer than the run's when resumed)
+     * @param stepsRun the steps this call took (fewer than the run's when resumed or stopped early)
      */
     public record Result(CharTransformer model, List<Point> history, Path checkpoint, Path plot, int stepsRun) {
         /** The validation loss of the last evaluation. */
@@ -182,10 +185,11 @@ public final class CharLmTraining {
         log.printf("charlm: %d training and %d validation characters, vocabulary of %d, %d parameters%n",
                 corpus.train().length, corpus.validation().length, shape.vocab(), parameterCount(model));
 
+        int last = config.stopAfter() == 0 ? config.steps() : Math.min(config.stopAfter(), config.steps());
         double lossSum = 0;
         int lossCount = 0;
         try (ProgressBar bar = progressBar(config, start)) {
-            for (int step = start + 1; step <= config.steps(); step++) {
+            for (int step = start + 1; step <= last; step++) {
                 Tensor[] batch = batch(config, corpus.train(), step);
                 Nabla.manualSeed(stepSeed(config.seed(), step));
                 optimizer.zeroGrad();
@@ -200,7 +204,7 @@ public final class CharLmTraining {
                     bar.step();
                     bar.setExtraMessage(String.format("loss %.3f", lossSum / lossCount));
                 }
-                if (step % config.evalEvery() == 0 || step == config.steps()) {
+                if (step % config.evalEvery() == 0 || step == last) {
                     Point point = new Point(step, lossSum / lossCount, evaluate(model, validation));
                     history.add(point);
                     lossSum = 0;
@@ -214,7 +218,7 @@ public final class CharLmTraining {
             }
         }
         Path plot = writeLosses(history, config.out(), log);
-        return new Result(model, history, checkpoint, plot, config.steps() - start);
+        return new Result(model, history, checkpoint, plot, Math.max(0, last - start));
     }
 
     /**
