@@ -186,36 +186,35 @@ public final class CharLmTraining {
                 corpus.train().length, corpus.validation().length, shape.vocab(), parameterCount(model));
 
         int last = config.stopAfter() == 0 ? config.steps() : Math.min(config.stopAfter(), config.steps());
-        double lossSum = 0;
-        int lossCount = 0;
-        try (ProgressBar bar = progressBar(config, start)) {
-            for (int step = start + 1; step <= last; step++) {
-                Tensor[] batch = batch(config, corpus.train(), step);
-                Nabla.manualSeed(stepSeed(config.seed(), step));
-                optimizer.zeroGrad();
-                Tensor loss = loss(model, batch[0], batch[1]);
-                loss.backward();
-                Utils.clipGradNorm(model.parameters(), config.clipNorm());
-                optimizer.step();
-                scheduler.step();
-                lossSum += loss.item();
-                lossCount++;
-                if (bar != null) {
-                    bar.step();
-                    bar.setExtraMessage(String.format("loss %.3f", lossSum / lossCount));
-                }
-                if (step % config.evalEvery() == 0 || step == last) {
-                    Point point = new Point(step, lossSum / lossCount, evaluate(model, validation));
-                    history.add(point);
-                    lossSum = 0;
-                    lossCount = 0;
-                    save(checkpoint, config, corpus.vocabulary(), model, optimizer, scheduler, history);
-                    String line = String.format("step %" + Integer.toString(config.steps()).length()
-                            + "d/%d  train loss %.4f  validation loss %.4f  lr %.2e", step, config.steps(),
-                            point.trainLoss(), point.validationLoss(), scheduler.lastLr()[0]);
-                    log.println(line);
+        int width = Integer.toString(config.steps()).length();
+        for (int from = start + 1; from <= last; ) {
+            // One bar per evaluation interval, closed before its line is printed: a bar left open
+            // redraws over whatever is printed under it.
+            int to = Math.min(last, (from - 1) / config.evalEvery() * config.evalEvery() + config.evalEvery());
+            double lossSum = 0;
+            try (ProgressBar bar = progressBar(config, from, to, width)) {
+                for (int step = from; step <= to; step++) {
+                    Tensor[] batch = batch(config, corpus.train(), step);
+                    Nabla.manualSeed(stepSeed(config.seed(), step));
+                    optimizer.zeroGrad();
+                    Tensor loss = loss(model, batch[0], batch[1]);
+                    loss.backward();
+                    Utils.clipGradNorm(model.parameters(), config.clipNorm());
+                    optimizer.step();
+                    scheduler.step();
+                    lossSum += loss.item();
+                    if (bar != null) {
+                        bar.step();
+                        bar.setExtraMessage(String.format("loss %.3f", lossSum / (step - from + 1)));
+                    }
                 }
             }
+            Point point = new Point(to, lossSum / (to - from + 1), evaluate(model, validation));
+            history.add(point);
+            save(checkpoint, config, corpus.vocabulary(), model, optimizer, scheduler, history);
+            log.printf("step %" + width + "d/%d  train loss %.4f  validation loss %.4f  lr %.2e%n", to, config.steps(),
+                    point.trainLoss(), point.validationLoss(), scheduler.lastLr()[0]);
+            from = to + 1;
         }
         Path plot = writeLosses(history, config.out(), log);
         return new Result(model, history, checkpoint, plot, Math.max(0, last - start));
@@ -451,18 +450,18 @@ public final class CharLmTraining {
     }
 
     /**
-     * A bar over the run's steps, or null when none is wanted or the console is not a terminal
-     * (a bar redrawn into a log file or a pipe would flood it; the evaluation lines report progress there).
+     * A bar over steps {@code from} to {@code to}, or null when none is wanted or the console is
+     * not a terminal (a bar redrawn into a log file or a pipe would flood it; the evaluation
+     * lines report progress there).
      */
-    private static ProgressBar progressBar(Config config, int start) {
+    private static ProgressBar progressBar(Config config, int from, int to, int width) {
         if (!config.progress() || System.console() == null) {
             return null;
         }
         return new ProgressBarBuilder()
-                .setTaskName("training")
+                .setTaskName(String.format("steps %" + width + "d-%" + width + "d", from, to))
                 .setMaxRenderedLength(100)
-                .setInitialMax(config.steps())
-                .startsFrom(start, java.time.Duration.ZERO)
+                .setInitialMax(to - from + 1)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(200)
                 .continuousUpdate()
