@@ -45,17 +45,16 @@ public record CharCorpus(String vocabulary, long[] train, long[] validation) {
     /**
      * A UTF-8 text file ({@code .gz} is decompressed).
      *
-     * @throws IOException if it cannot be read
+     * @throws IOException if it cannot be read or decompressed
      * @throws IllegalArgumentException if it is too short to split (see {@link #of})
      */
     public static CharCorpus read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        if (file.getFileName().toString().endsWith(".gz")) {
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-                bytes = in.readAllBytes();
-            }
+        if (!file.getFileName().toString().endsWith(".gz")) {
+            return of(Files.readString(file, StandardCharsets.UTF_8));
         }
-        return of(new String(bytes, StandardCharsets.UTF_8));
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            return of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     /**

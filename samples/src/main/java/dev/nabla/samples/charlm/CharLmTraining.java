@@ -187,6 +187,10 @@ public final class CharLmTraining {
 
         int last = config.stopAfter() == 0 ? config.steps() : Math.min(config.stopAfter(), config.steps());
         int width = Integer.toString(config.steps()).length();
+        if (start == 0) {
+            // The untrained model's loss, the point the curve falls from (ln(vocab) for a uniform guess).
+            log.printf("step %" + width + "d/%d  validation loss %.4f%n", 0, config.steps(), evaluate(model, validation));
+        }
         for (int from = start + 1; from <= last; ) {
             // One bar per evaluation interval, closed before its line is printed: a bar left open
             // redraws over whatever is printed under it.

@@ -61,7 +61,10 @@ class CharLmTrainingTest {
         assertTrue(h.get(3).validationLoss() < h.get(0).validationLoss() - 0.3, h.toString());
         assertTrue(h.get(3).validationLoss() < 3.1, h.toString());
         assertTrue(h.get(3).trainLoss() < h.get(0).trainLoss(), h.toString());
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains("step 40/40  train loss"), log.toString());
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("step 40/40  train loss"), printed);
+        double initial = Double.parseDouble(printed.replaceAll("(?s).*step  0/40  validation loss ([0-9.]+)\n.*", "$1"));
+        assertEquals(Math.log(CORPUS.vocabulary().length()), initial, 0.3, "an untrained model guesses about uniformly");
         List<String> csv = Files.readAllLines(dir.resolve(CharLmTraining.LOSSES_FILE));
         assertEquals("step,train_loss,validation_loss", csv.get(0));
         assertEquals("40," + h.get(3).trainLoss() + "," + h.get(3).validationLoss(), csv.get(4));
