@@ -12,6 +12,7 @@ import dev.nabla.optim.AdamW;
 import dev.nabla.optim.CosineAnnealingLR;
 import dev.nabla.samples.digits.DigitsTraining;
 import dev.nabla.samples.digits.LossPlot;
+import java.awt.AWTError;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -438,17 +439,15 @@ public final class CharLmTraining {
         }
         Files.writeString(out.resolve(LOSSES_FILE), csv, StandardCharsets.UTF_8);
         Path plot = out.resolve(PLOT_FILE);
-        Map<String, double[]> series = new LinkedHashMap<>();
-        series.put("train", train);
-        series.put("validation", validation);
         try {
-            LossPlot.write("Character transformer on the KJV: cross-entropy (nats per character)", "step", steps, series,
-                    plot);
+            LossPlot.write("Character transformer on the KJV: cross-entropy (nats per character)", "step", steps,
+                    List.of(new LossPlot.Curve("train", train), new LossPlot.Curve("validation", validation)), plot);
             return plot;
-        } catch (OutOfMemoryError | StackOverflowError e) {
-            throw e;
-        } catch (Exception | Error e) {
-            log.println("charlm: no loss plot (" + e + "); the losses are in " + out.resolve(LOSSES_FILE));
+        } catch (LinkageError | InternalError | AWTError e) {
+            // As the digits demo: AWT's font manager loads when the first text is drawn, and fails there with an Error.
+            log.println("charlm: loss plot skipped: Java cannot draw text on this machine, its font libraries do not"
+                    + " load (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "); the losses are in "
+                    + out.resolve(LOSSES_FILE));
             return null;
         }
     }
