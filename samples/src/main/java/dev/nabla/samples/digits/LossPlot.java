@@ -12,8 +12,8 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Draws the training and test loss per epoch as a PNG, with XChart. */
-final class LossPlot {
+/** Draws loss curves as a PNG with XChart: the digits demo's per epoch, and any sample's. */
+public final class LossPlot {
     private LossPlot() {}
 
     /** Something that writes the chart of {@code history} to {@code file}: {@link LossPlot#write}, or a test's stand-in. */
@@ -54,7 +54,6 @@ final class LossPlot {
      * @throws IOException if the file cannot be written
      */
     static void write(List<EpochStats> history, Path file) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         double[] epochs = new double[history.size()];
         double[] train = new double[history.size()];
         double[] test = new double[history.size()];
@@ -63,13 +62,42 @@ final class LossPlot {
             train[i] = history.get(i).trainLoss();
             test[i] = history.get(i).testLoss();
         }
-        XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title("Digits MLP with custom ops: cross-entropy per epoch")
-                .xAxisTitle("epoch").yAxisTitle("loss").build();
+        write("Digits MLP with custom ops: cross-entropy per epoch", "epoch", epochs,
+                List.of(new Curve("train", train), new Curve("test", test)), file);
+    }
+
+    /**
+     * One line of a chart.
+     *
+     * @param name its name in the legend
+     * @param values one value per position of the chart
+     */
+    public record Curve(String name, double[] values) {}
+
+    /**
+     * Writes {@code curves} (in order, all over {@code x}) on a logarithmic loss axis to
+     * {@code file}, replacing it only once the new image is complete.
+     *
+     * @param x the positions (epochs, steps), integral
+     * @throws IllegalArgumentException if a curve's length differs from {@code x}'s
+     * @throws IOException if the file cannot be written
+     */
+    public static void write(String title, String xAxisTitle, double[] x, List<Curve> curves, Path file)
+            throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xAxisTitle).yAxisTitle("loss")
+                .build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setXAxisDecimalPattern("#");
-        chart.addSeries("train", epochs, train).setMarker(SeriesMarkers.CIRCLE);
-        chart.addSeries("test", epochs, test).setMarker(SeriesMarkers.DIAMOND);
+        for (int i = 0; i < curves.size(); i++) {
+            Curve curve = curves.get(i);
+            if (curve.values().length != x.length) {
+                throw new IllegalArgumentException("LossPlot: the curve '" + curve.name() + "' has "
+                        + curve.values().length + " values for " + x.length + " positions");
+            }
+            chart.addSeries(curve.name(), x, curve.values()).setMarker(i % 2 == 0 ? SeriesMarkers.CIRCLE
+                    : SeriesMarkers.DIAMOND);
+        }
         // XChart appends ".png" to a name that does not end with it.
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp.png");
         try {
