@@ -113,8 +113,9 @@ final class GradcheckGenerator {
     }
 
     /**
-     * Runs the checks once per pass, saying in a failure of a later pass which value it changed,
-     * and in a shape error (an {@code IllegalArgumentException} or
+     * Runs the checks once per pass, saying in a failure of a later pass which value it changed
+     * (a later pass that changes a non-tensor argument to a value the op rejects with an
+     * {@code IllegalArgumentException} is skipped: that value lies outside the op's domain), and in a shape error (an {@code IllegalArgumentException} or
      * {@code IndexOutOfBoundsException}) on inputs built without {@code @Shape}, that the forward
      * may need shapes declared.
      */
@@ -144,18 +145,48 @@ final class GradcheckGenerator {
                 .beginControlFlow("for ($N = 0; $N < passes.length; $N++)", VARIANT, VARIANT, VARIANT)
                 .beginControlFlow("try")
                 .addStatement("super.run()");
-        if (!unshaped.isEmpty()) {
-            m.nextControlFlow("catch ($T | $T e)", IllegalArgumentException.class, IndexOutOfBoundsException.class)
-                    .addStatement("throw new $T($L + e + $S, e)", AssertionError.class, checkedWith, note);
+        CodeBlock valuePasses = valuePasses();
+        if (!valuePasses.isEmpty() || !unshaped.isEmpty()) {
+            m.nextControlFlow("catch ($T e)", IllegalArgumentException.class);
+            if (!valuePasses.isEmpty()) {
+                m.beginControlFlow("if ($L)", valuePasses)
+                        .addComment("The op rejects this value of a non-tensor argument as outside its domain:")
+                        .addComment("nothing to check there. (A null tensor the op promises to accept is checked.)")
+                        .addStatement("continue")
+                        .endControlFlow();
+            }
+            if (unshaped.isEmpty()) {
+                rethrowNamingThePass(m, checkedWith);
+            } else {
+                m.addStatement("throw new $T($L + e + $S, e)", AssertionError.class, checkedWith, note)
+                        .nextControlFlow("catch ($T e)", IndexOutOfBoundsException.class)
+                        .addStatement("throw new $T($L + e + $S, e)", AssertionError.class, checkedWith, note);
+            }
         }
-        return m.nextControlFlow("catch ($T | $T e)", AssertionError.class, RuntimeException.class)
-                .beginControlFlow("if ($N == 0)", VARIANT)
-                .addStatement("throw e")
-                .endControlFlow()
-                .addStatement("throw new $T($L + e.getMessage(), e)", AssertionError.class, checkedWith)
-                .endControlFlow()
+        m.nextControlFlow("catch ($T | $T e)", AssertionError.class, RuntimeException.class);
+        rethrowNamingThePass(m, checkedWith);
+        return m.endControlFlow()
                 .endControlFlow()
                 .build();
+    }
+
+    /** Rethrows {@code e} as it is from the first pass, and from a later one naming the value that pass changed. */
+    private static void rethrowNamingThePass(MethodSpec.Builder m, CodeBlock checkedWith) {
+        m.beginControlFlow("if ($N == 0)", VARIANT)
+                .addStatement("throw e")
+                .endControlFlow()
+                .addStatement("throw new $T($L + e.getMessage(), e)", AssertionError.class, checkedWith);
+    }
+
+    /** A condition on the pass number: true for the passes that change a non-tensor argument's value. */
+    private CodeBlock valuePasses() {
+        List<CodeBlock> tests = new ArrayList<>();
+        for (int k = 0; k < variants.size(); k++) {
+            if (!variants.get(k).param().isTensor()) {
+                tests.add(CodeBlock.of("$N == $L", VARIANT, k + 1));
+            }
+        }
+        return CodeBlock.join(tests, " || ");
     }
 
     /** The number of the pass that uses {@code param} at {@code value} (-1 for null). */

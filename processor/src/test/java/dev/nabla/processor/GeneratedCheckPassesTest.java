@@ -93,6 +93,39 @@ class GeneratedCheckPassesTest {
     }
 
     @Test
+    void aValueTheOpRejectsAsOutsideItsDomainIsSkippedNotFailed() {
+        String op = HEADER + """
+                final class Softcap {
+                    @Saved Tensor x;
+                    @Saved double cap;
+
+                    @Differentiable
+                    Tensor forward(Tensor x, double cap) {
+                        if (!(cap > 0)) {
+                            throw new IllegalArgumentException("Softcap: cap must be positive, got " + cap);
+                        }
+                        this.x = x;
+                        this.cap = cap;
+                        return x.div(cap).tanh().mul(cap);
+                    }
+
+                    @Backward
+                    Tensor backward(Tensor gradOut) {
+                        Tensor t = x.div(cap).tanh();
+                        return GRADIENT;
+                    }
+                }
+                """;
+        // The check tries cap = -1.5 too, which the forward refuses: that pass is skipped.
+        Compiled.compile("test.Softcap", op.replace("GRADIENT", "gradOut.mul(t.mul(t).neg().add(1))"))
+                .gradcheck("test.SoftcapGradcheck").run();
+
+        // The passes the op accepts are still checked.
+        Compiled wrong = Compiled.compile("test.Softcap", op.replace("GRADIENT", "gradOut.mul(t.mul(t).neg().add(2))"));
+        assertThrows(AssertionError.class, () -> wrong.gradcheck("test.SoftcapGradcheck").run());
+    }
+
+    @Test
     void shapeErrorOnInputsBuiltWithoutShapeSaysWhatToDeclare() {
         Compiled ops = Compiled.compile("test.RowSum", HEADER + """
                 final class RowSum {

@@ -36,6 +36,16 @@ public final class ScaledSignGradcheck extends OpGradcheck {
         for (variant = 0; variant < passes.length; variant++) {
             try {
                 super.run();
+            } catch (IllegalArgumentException e) {
+                if (variant == 1) {
+                    // The op rejects this value of a non-tensor argument as outside its domain:
+                    // nothing to check there. (A null tensor the op promises to accept is checked.)
+                    continue;
+                }
+                if (variant == 0) {
+                    throw e;
+                }
+                throw new AssertionError("ScaledSign, checked with " + passes[variant] + ": " + e.getMessage(), e);
             } catch (AssertionError | RuntimeException e) {
                 if (variant == 0) {
                     throw e;
