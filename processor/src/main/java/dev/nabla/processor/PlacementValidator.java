@@ -6,6 +6,7 @@ import dev.nabla.annotations.Dirty;
 import dev.nabla.annotations.Gradcheck;
 import dev.nabla.annotations.NeedsGrad;
 import dev.nabla.annotations.NonDiff;
+import dev.nabla.annotations.OnCuda;
 import dev.nabla.annotations.OnceDifferentiable;
 import dev.nabla.annotations.Saved;
 import dev.nabla.annotations.Shape;
@@ -24,7 +25,8 @@ import javax.lang.model.util.Types;
  * Checks that each DSL annotation sits where it means something: {@code @Saved} in an op class,
  * {@code @Dirty} on a forward parameter, {@code @NeedsGrad} on a backward parameter,
  * {@code @OnceDifferentiable} on a backward, {@code @Gradcheck} on a forward, and
- * {@code @NonDiff} and {@code @Shape} on the forward, its parameters, or tensor record components.
+ * {@code @NonDiff} and {@code @Shape} on the forward, its parameters, or tensor record components,
+ * {@code @OnCuda} on a method of its own, beside the forward or backward it replaces.
  * {@link OpValidator} checks everything else, inside each op.
  */
 final class PlacementValidator {
@@ -63,6 +65,11 @@ final class PlacementValidator {
             requireParameterOf(e, mirror, name, Differentiable.class, "put it on a parameter of the forward");
         } else if (annotation == NeedsGrad.class) {
             requireParameterOf(e, mirror, name, Backward.class, "put it on a boolean parameter of the backward");
+        } else if (annotation == OnCuda.class) {
+            if (e.getAnnotation(Differentiable.class) != null || e.getAnnotation(Backward.class) != null) {
+                reporter.error(e, mirror, Message.MISPLACED, name, describe(e), "declare the CUDA version as a"
+                        + " method of its own, with the same parameters and return type, beside the portable one");
+            }
         } else if (annotation == NonDiff.class || annotation == Shape.class) {
             checkOutputOrInputAnnotation(e, mirror, name);
         }
