@@ -21,8 +21,10 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * <p>The variant has exactly the portable method's parameters (count, types and names, in
- * order) and return type, and neither {@link Differentiable} nor {@link Backward} itself; an op
- * has at most one CUDA version of each method. Anything else is a compile error.
+ * order) and return type, and neither {@link Differentiable} nor {@link Backward} itself; the
+ * portable method's annotations ({@link Shape}, {@link NonDiff}, {@link NeedsGrad}, ...) hold for
+ * it and are not repeated on it. An op has at most one CUDA version of each method. Anything else
+ * is a compile error.
  *
  * <p>Dispatch: the forward variant runs when every non-null tensor input is on a CUDA device
  * (and one is). The backward variant runs when the forward got such inputs, every non-null

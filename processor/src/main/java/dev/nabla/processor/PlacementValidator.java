@@ -108,7 +108,7 @@ final class PlacementValidator {
     private void requireOn(Element e, AnnotationMirror mirror, String name, Class<? extends Annotation> required,
             String remedy) {
         if (e.getAnnotation(required) == null) {
-            reporter.error(e, mirror, Message.MISPLACED, name, describe(e), remedy);
+            reporter.error(e, mirror, Message.MISPLACED, name, describe(e), onVariant(e, remedy));
         }
     }
 
@@ -117,14 +117,22 @@ final class PlacementValidator {
         Element method = e.getEnclosingElement();
         if (method.getAnnotation(required) == null) {
             reporter.error(e, mirror, Message.MISPLACED, name,
-                    "parameter '" + e.getSimpleName() + "' of " + describe(method), remedy);
+                    "parameter '" + e.getSimpleName() + "' of " + describe(method), onVariant(method, remedy));
         }
+    }
+
+    /** The remedy for an annotation on {@code method}: on an {@code @OnCuda} version, to leave it to the portable method. */
+    private static String onVariant(Element method, String remedy) {
+        return method.getAnnotation(OnCuda.class) == null ? remedy
+                : "a CUDA version takes its parameters' and result's annotations from the portable method it"
+                        + " replaces, so remove it here";
     }
 
     private static String describe(Element e) {
         if (e instanceof ExecutableElement m) {
             String kind = m.getAnnotation(Differentiable.class) != null ? "forward "
-                    : m.getAnnotation(Backward.class) != null ? "backward " : "method ";
+                    : m.getAnnotation(Backward.class) != null ? "backward "
+                    : m.getAnnotation(OnCuda.class) != null ? "CUDA version " : "method ";
             return kind + m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "()";
         }
         return e.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " '" + e.getSimpleName()

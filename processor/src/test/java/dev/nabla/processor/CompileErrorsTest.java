@@ -891,6 +891,19 @@ class CompileErrorsTest {
     }
 
     @Test
+    void cudaVariantWithTheDslAnnotationsOfItsPortableMethod() {
+        assertError(withVariant("""
+                @OnCuda("forward")
+                Tensor forwardCuda(@Shape("n") Tensor x) {
+                    return x;
+                }
+                """), "Tensor forwardCuda(@Shape(\"n\") Tensor x)",
+                "[NablaMisplacedAnnotation] @Shape is on parameter 'x' of CUDA version Op.forwardCuda(), where it has"
+                        + " no effect; a CUDA version takes its parameters' and result's annotations from the portable"
+                        + " method it replaces, so remove it here");
+    }
+
+    @Test
     void cudaVariantWithCheckedException() {
         assertError(withVariant("""
                 @OnCuda("forward")
