@@ -26,6 +26,9 @@
  * Tensor y = MyReLUFunction.apply(x);
  * }</pre>
  *
+ * <p>An op may add a CUDA version of its forward or backward ({@link dev.nabla.annotations.OnCuda}):
+ * the generated function calls it instead when the inputs are on a CUDA device.
+ *
  * <p>A new instance of the op class is created for every call: it is the context that carries
  * {@link dev.nabla.annotations.Saved} state from the forward to the backward. Every annotation
  * here has class retention: the processor reads them, the runtime never does.

@@ -22,7 +22,10 @@ import javax.lang.model.element.Modifier;
  * Generates {@code <Op>Function}, the {@code dev.nabla.autograd.Function} subclass of a valid op:
  * a typed static {@code apply}, a {@code forward} that checks shapes, calls the op and saves its
  * {@code @Saved} tensors under their field names, and a {@code backward} that restores them,
- * calls the op's backward and maps its gradients onto the inputs. The code is what one would
+ * calls the op's backward and maps its gradients onto the inputs. Where the op has {@code @OnCuda}
+ * versions, the forward calls its CUDA version when every tensor input is on CUDA, and the backward
+ * its CUDA version when the forward did, the gradients are on CUDA and no graph is being recorded
+ * (a raw kernel records none). The code is what one would
  * write by hand on {@code Function}: no reflection, no streams, no allocation beyond the
  * arrays that {@code Function} takes.
  *
@@ -33,6 +36,9 @@ import javax.lang.model.element.Modifier;
 final class FunctionGenerator {
     static final ClassName TENSOR = ClassName.get("dev.nabla", "Tensor");
     static final ClassName FUNCTION = ClassName.get("dev.nabla.autograd", "Function");
+    private static final ClassName GRAD = ClassName.get("dev.nabla", "Grad");
+    /** The generated helper that says whether a call's tensors are all on CUDA. */
+    private static final String ALL_ON_CUDA = "allOnCuda";
     private static final TypeName TENSORS = ArrayTypeName.of(TENSOR);
     private static final TypeName STRINGS = ArrayTypeName.of(String.class);
 
@@ -53,6 +59,7 @@ final class FunctionGenerator {
         String opField = members.newName("op", "op");
         String savedNames = members.newName("SAVED", "SAVED");
         String inputNames = members.newName("INPUTS", "INPUTS");
+        String onCuda = op.cudaBackwardName() == null ? null : members.newName("onCuda", "onCuda");
 
         TypeSpec.Builder type = TypeSpec.classBuilder(op.functionType())
                 .addOriginatingElement(op.element())
@@ -87,6 +94,11 @@ final class FunctionGenerator {
                 type.addField(FieldSpec.builder(p.type(), members.get(p), Modifier.PRIVATE).build());
             }
         }
+        if (onCuda != null) {
+            type.addField(FieldSpec.builder(boolean.class, onCuda, Modifier.PRIVATE)
+                    .addJavadoc("Whether the forward got only CUDA tensors, so that the backward may run on CUDA too.\n")
+                    .build());
+        }
         type.addMethod(constructor());
         type.addMethod(apply(members));
         type.addMethod(MethodSpec.methodBuilder("name")
@@ -102,8 +114,11 @@ final class FunctionGenerator {
                 .addParameter(int.class, "i")
                 .addStatement("return $N[i]", inputNames)
                 .build());
-        type.addMethod(forward(members, opField, savedNames));
-        type.addMethod(backward(opField));
+        type.addMethod(forward(members, opField, savedNames, onCuda));
+        type.addMethod(backward(opField, onCuda));
+        if (op.hasCudaVariant()) {
+            type.addMethod(allOnCuda());
+        }
         return type.build();
     }
 
@@ -180,7 +195,34 @@ final class FunctionGenerator {
         return m.build();
     }
 
-    private MethodSpec forward(NameAllocator members, String opField, String savedNames) {
+    /** {@code allOnCuda(Tensor[])}: whether every non-null tensor is on a CUDA device, and one is. */
+    private static MethodSpec allOnCuda() {
+        return MethodSpec.methodBuilder(ALL_ON_CUDA)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(boolean.class)
+                .addParameter(TENSORS, "tensors")
+                .addJavadoc("Whether every non-null tensor of {@code tensors} is on a CUDA device, and one is: then the"
+                        + " op's\n{@code @OnCuda} versions run.\n")
+                .addStatement("boolean any = false")
+                .beginControlFlow("for ($T t : tensors)", TENSOR)
+                .beginControlFlow("if (t != null)")
+                .beginControlFlow("if (!t.device().isCuda())")
+                .addStatement("return false")
+                .endControlFlow()
+                .addStatement("any = true")
+                .endControlFlow()
+                .endControlFlow()
+                .addStatement("return any")
+                .build();
+    }
+
+    /** {@code op.portable(args)}, or {@code cuda ? op.variant(args) : op.portable(args)} where there is a variant. */
+    private static CodeBlock call(String opField, String portable, String variant, CodeBlock cuda, CodeBlock args) {
+        CodeBlock call = CodeBlock.of("$N.$N($L)", opField, portable, args);
+        return variant == null ? call : CodeBlock.of("$L ? $N.$N($L) : $L", cuda, opField, variant, args, call);
+    }
+
+    private MethodSpec forward(NameAllocator members, String opField, String savedNames, String onCuda) {
         NameAllocator locals = new NameAllocator();
         for (OpModel.Param p : op.params()) {
             locals.newName(p.name(), p);
@@ -210,17 +252,23 @@ final class FunctionGenerator {
             }
             args.add(p.isTensor() ? CodeBlock.of("$N", p.name()) : CodeBlock.of("this.$N", members.get(p)));
         }
+        CodeBlock cuda = CodeBlock.of("$N($N)", ALL_ON_CUDA, inputs);
+        if (onCuda != null) {
+            m.addStatement("$N = $L", onCuda, cuda);
+            cuda = CodeBlock.of("$N", onCuda);
+        }
+        CodeBlock call = call(opField, op.forwardName(), op.cudaForwardName(), cuda, args.build());
         List<String> outputLocals = new ArrayList<>();
         if (op.outputRecord() == null) {
             String output = locals.newName("output", "output");
             outputLocals.add(output);
-            m.addStatement("$T $N = $N.$N($L)", TENSOR, output, opField, op.forwardName(), args.build());
+            m.addStatement("$T $N = $L", TENSOR, output, call);
         } else {
             String result = locals.newName("result", "result");
-            m.addStatement("$T $N = $N.$N($L)", op.outputRecord(), result, opField, op.forwardName(), args.build());
+            m.addStatement("$T $N = $L", op.outputRecord(), result, call);
             m.beginControlFlow("if ($N == null)", result)
-                    .addStatement("throw new $T($S)", IllegalStateException.class, op.opName() + "." + op.forwardName()
-                            + " returned null; return a " + op.outputRecord() + " of its output tensors")
+                    .addStatement("throw new $T($S)", IllegalStateException.class,
+                            methods(op.forwardName(), op.cudaForwardName()) + " returned null; return a " + op.outputRecord() + " of its output tensors")
                     .endControlFlow();
             for (OpModel.Output o : op.outputs()) {
                 String local = locals.newName(o.name(), o);
@@ -268,7 +316,7 @@ final class FunctionGenerator {
         return m.build();
     }
 
-    private MethodSpec backward(String opField) {
+    private MethodSpec backward(String opField, String onCuda) {
         String grads = "grads";
         MethodSpec.Builder m = MethodSpec.methodBuilder("backward")
                 .addAnnotation(Override.class)
@@ -286,7 +334,14 @@ final class FunctionGenerator {
             args.add(a.outputIndex() >= 0 ? CodeBlock.of("$N[$L]", grads, a.outputIndex())
                     : CodeBlock.of("needsInputGrad($L)", a.needsGradOf()));
         }
-        CodeBlock call = CodeBlock.of("$N.$N($L)", opField, op.backwardName(), args.build());
+        CodeBlock cuda = null;
+        if (onCuda != null) {
+            // Under createGraph the backward must record a graph, which a raw kernel does not.
+            CodeBlock graph = op.onceDifferentiable() ? CodeBlock.of("") : CodeBlock.of(" && !$T.isEnabled()", GRAD);
+            m.addStatement("boolean cuda = $N && $N($N)$L", onCuda, ALL_ON_CUDA, grads, graph);
+            cuda = CodeBlock.of("cuda");
+        }
+        CodeBlock call = call(opField, op.backwardName(), op.cudaBackwardName(), cuda, args.build());
         boolean restore = !op.saved().isEmpty();
         if (restore) {
             m.beginControlFlow("try");
@@ -302,8 +357,8 @@ final class FunctionGenerator {
             String result = "result";
             m.addStatement("$T $N = $L", op.gradientRecord(), result, call);
             m.beginControlFlow("if ($N == null)", result)
-                    .addStatement("throw new $T($S)", IllegalStateException.class, op.opName() + "." + op.backwardName()
-                            + " returned null; return a " + op.gradientRecord()
+                    .addStatement("throw new $T($S)", IllegalStateException.class,
+                            methods(op.backwardName(), op.cudaBackwardName()) + " returned null; return a " + op.gradientRecord()
                             + ", with null components for inputs that get no gradient")
                     .endControlFlow();
             for (OpModel.Param p : tensorParams) {
@@ -321,6 +376,12 @@ final class FunctionGenerator {
             m.endControlFlow();
         }
         return m.build();
+    }
+
+    /** {@code Op.portable}, or {@code Op.portable or its @OnCuda version Op.variant}, for messages. */
+    private String methods(String portable, String variant) {
+        String name = op.opName() + "." + portable;
+        return variant == null ? name : name + " or its @OnCuda version " + op.opName() + "." + variant;
     }
 
     private static CodeBlock stringArray(List<String> values) {

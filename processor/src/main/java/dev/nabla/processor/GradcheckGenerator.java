@@ -33,12 +33,22 @@ import javax.lang.model.element.Modifier;
  * non-tensor parameter (1; -1.5; true; {@code 'z'}; {@code "a"}; each other enum constant) and
  * for each tensor the op accepts as null ({@link OpModel.Param#nullable}) set to null, one
  * change per pass, so that a failure names the value that broke it.
+ *
+ * <p>Devices: for an op with {@code @OnCuda} versions, the inputs are built on the CPU (the
+ * portable path) and, where CUDA is available, the same checks run again on CUDA inputs (the CUDA
+ * versions), then one call on each device compares the outputs and the input gradients.
  */
 final class GradcheckGenerator {
     /** The length of a tensor input that has no {@code @Shape}. */
     static final int DEFAULT_LENGTH = 5;
 
     private static final ClassName DTYPE = ClassName.get("dev.nabla", "DType");
+    private static final ClassName DEVICE = ClassName.get("dev.nabla", "Device");
+    private static final ClassName NABLA = ClassName.get("dev.nabla", "Nabla");
+    private static final ClassName CUDA = ClassName.get("dev.nabla.backend.cuda", "Cuda");
+    private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+    /** The field that says on which device the inputs are built, for an op with {@code @OnCuda} versions. */
+    private static final String DEVICE_FIELD = "device";
     private static final ClassName GRADCHECK = ClassName.get("dev.nabla", "Gradcheck");
     private static final ClassName OPTIONS = GRADCHECK.nestedClass("Options");
     private static final ClassName OP_GRADCHECK = ClassName.get("dev.nabla.autograd", "OpGradcheck");
@@ -103,9 +113,21 @@ final class GradcheckGenerator {
                     .addJavadoc("The pass of {@link #run}: 0 passes every argument's first value, each later one"
                             + " changes one argument.\n").build());
         }
+        if (op.hasCudaVariant()) {
+            type.addField(FieldSpec.builder(DEVICE, DEVICE_FIELD, Modifier.PRIVATE)
+                    .addJavadoc("The device of the inputs: the CPU, which runs the portable path, or CUDA.\n")
+                    .initializer("$T.CPU", DEVICE).build());
+        }
         type.addMethod(constructor());
-        if (!variants.isEmpty() || !unshaped.isEmpty()) {
-            type.addMethod(run());
+        boolean passes = !variants.isEmpty() || !unshaped.isEmpty();
+        if (passes) {
+            type.addMethod(run(op.hasCudaVariant() ? "checkPasses" : "run"));
+        }
+        if (op.hasCudaVariant()) {
+            type.addMethod(runOnBothDevices(passes ? CodeBlock.of("checkPasses()") : CodeBlock.of("super.run()")));
+            type.addMethod(compareDevices());
+            type.addMethod(outputsAndGradients());
+            type.addMethod(compare());
         }
         type.addMethod(inputs());
         type.addMethod(outputs());
@@ -119,10 +141,14 @@ final class GradcheckGenerator {
      * {@code IndexOutOfBoundsException}) on inputs built without {@code @Shape}, that the forward
      * may need shapes declared.
      */
-    private MethodSpec run() {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("run")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC);
+    private MethodSpec run(String name) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name);
+        if (name.equals("run")) {
+            m.addAnnotation(Override.class).addModifiers(Modifier.PUBLIC);
+        } else {
+            m.addModifiers(Modifier.PRIVATE).addJavadoc("Runs {@link $T#run}$L on the inputs' current device.\n",
+                    OP_GRADCHECK, variants.isEmpty() ? "" : " once per pass");
+        }
         String note = "\nnote: the check built " + String.join(", ", unshaped) + " without @Shape, as "
                 + (unshaped.size() == 1 ? "a vector" : "vectors") + " of " + DEFAULT_LENGTH + " elements; if the"
                 + " forward needs other shapes, declare them, e.g. @Shape(\"n,m\") Tensor "
@@ -187,6 +213,122 @@ final class GradcheckGenerator {
             }
         }
         return CodeBlock.join(tests, " || ");
+    }
+
+    /**
+     * For an op with {@code @OnCuda} versions: the checks on CPU inputs (the portable path), then,
+     * where CUDA is available, on CUDA inputs (the CUDA versions), then the comparison of the two.
+     */
+    private MethodSpec runOnBothDevices(CodeBlock checks) {
+        return MethodSpec.methodBuilder("run")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addStatement("$N = $T.CPU", DEVICE_FIELD, DEVICE)
+                .addStatement("$L", checks)
+                .beginControlFlow("if (!$T.isAvailable())", CUDA)
+                .addComment("Without a GPU only the portable path can run.")
+                .addStatement("return")
+                .endControlFlow()
+                .addStatement("$N = $T.CUDA", DEVICE_FIELD, DEVICE)
+                .beginControlFlow("try")
+                .addStatement("$L", checks)
+                .nextControlFlow("catch ($T e)", AssertionError.class)
+                .addStatement("throw new $T($S + e.getMessage(), e)", AssertionError.class,
+                        op.opName() + " on CUDA inputs (its @OnCuda versions): ")
+                .nextControlFlow("finally")
+                .addStatement("$N = $T.CPU", DEVICE_FIELD, DEVICE)
+                .endControlFlow()
+                .addStatement("compareDevices()")
+                .build();
+    }
+
+    /** Compares the outputs and input gradients of the two paths, one by one, named. */
+    private MethodSpec compareDevices() {
+        List<String> names = new ArrayList<>();
+        for (OpModel.Output o : op.outputs()) {
+            names.add(op.outputRecord() == null ? "output" : "output '" + o.name() + "'");
+        }
+        for (OpModel.Param p : op.tensorParams()) {
+            names.add("gradient of '" + p.name() + "'");
+        }
+        return MethodSpec.methodBuilder("compareDevices")
+                .addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Runs the op on the same seeded inputs on the CPU and on CUDA, and compares what they give.\n")
+                .addStatement("$T[] names = {$L}", String.class, strings(names))
+                .addStatement("$T cpu = outputsAndGradients($T.CPU)", TENSORS, DEVICE)
+                .addStatement("$T cuda = outputsAndGradients($T.CUDA)", TENSORS, DEVICE)
+                .beginControlFlow("for (int k = 0; k < names.length; k++)")
+                .addStatement("compare(names[k], cpu[k], cuda[k])")
+                .endControlFlow()
+                .build();
+    }
+
+    /**
+     * The outputs on the first pass's values, then the inputs' gradients from one backward that
+     * takes each differentiable output's own values as its gradient.
+     */
+    private MethodSpec outputsAndGradients() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("outputsAndGradients")
+                .addModifiers(Modifier.PRIVATE)
+                .returns(TENSORS)
+                .addParameter(DEVICE, "on")
+                .addJavadoc("The outputs, then the inputs' gradients, of one call on seeded inputs on {@code on}.\n")
+                .addStatement("$N = on", DEVICE_FIELD);
+        if (!variants.isEmpty()) {
+            m.addStatement("$N = 0", VARIANT);
+        }
+        return m.beginControlFlow("try")
+                .addStatement("$T.manualSeed(DEFAULT_SEED)", NABLA)
+                .addStatement("$T in = inputs(new $T(DEFAULT_SEED))", TENSORS, RANDOM)
+                .addStatement("$T out = outputs(in)", TENSORS)
+                .beginControlFlow("for ($T o : out)", FunctionGenerator.TENSOR)
+                .beginControlFlow("if (o.requiresGrad())")
+                .addStatement("o.backward(o.detach(), true, false)")
+                .endControlFlow()
+                .endControlFlow()
+                .addStatement("$T all = $T.copyOf(out, out.length + in.length)", TENSORS, ARRAYS)
+                .beginControlFlow("for (int k = 0; k < in.length; k++)")
+                .addStatement("all[out.length + k] = in[k] == null ? null : in[k].grad()")
+                .endControlFlow()
+                .addStatement("return all")
+                .nextControlFlow("finally")
+                .addStatement("$N = $T.CPU", DEVICE_FIELD, DEVICE)
+                .endControlFlow()
+                .build();
+    }
+
+    /** Fails unless {@code cpu} and {@code cuda} agree in shape and, elementwise, within rtol 1e-7 and atol 1e-9. */
+    private MethodSpec compare() {
+        String prefix = op.opName() + ": the CPU and CUDA paths disagree on the ";
+        return MethodSpec.methodBuilder("compare")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(String.class, "what")
+                .addParameter(FunctionGenerator.TENSOR, "cpu")
+                .addParameter(FunctionGenerator.TENSOR, "cuda")
+                .addJavadoc("Fails unless the two agree in shape and, elementwise, within rtol 1e-7 and atol 1e-9 (float64"
+                        + " kernels may\nround differently from the CPU, e.g. in sums), NaN matching NaN.\n")
+                .beginControlFlow("if (cpu == null || cuda == null)")
+                .beginControlFlow("if (cpu != cuda)")
+                .addStatement("throw new $T($S + what + (cpu == null ? $S : $S))", AssertionError.class, prefix,
+                        ": null on the CPU only", ": null on CUDA only")
+                .endControlFlow()
+                .addStatement("return")
+                .endControlFlow()
+                .beginControlFlow("if (!$T.equals(cpu.shape(), cuda.shape()))", ARRAYS)
+                .addStatement("throw new $T($S + what + $S + $T.toString(cpu.shape()) + $S"
+                        + " + $T.toString(cuda.shape()) + $S)", AssertionError.class, prefix, ": shape ", ARRAYS,
+                        " on the CPU, ", ARRAYS, " on CUDA")
+                .endControlFlow()
+                .addStatement("double[] a = cpu.toDoubleArray()")
+                .addStatement("double[] b = cuda.toDoubleArray()")
+                .beginControlFlow("for (int i = 0; i < a.length; i++)")
+                .beginControlFlow("if (!(Math.abs(a[i] - b[i]) <= 1e-9 + 1e-7 * Math.abs(a[i]))"
+                        + " && !(Double.isNaN(a[i]) && Double.isNaN(b[i])))")
+                .addStatement("throw new $T($S + what + $S + i + $S + a[i] + $S + b[i] + $S)", AssertionError.class,
+                        prefix, " at flat index ", ": ", " on the CPU, ", " on CUDA")
+                .endControlFlow()
+                .endControlFlow()
+                .build();
     }
 
     /** The number of the pass that uses {@code param} at {@code value} (-1 for null). */
@@ -299,8 +441,10 @@ final class GradcheckGenerator {
             }
             CodeBlock absent = p.nullable() ? CodeBlock.of("this.$N == $L ? null : ", VARIANT, pass(p, -1))
                     : CodeBlock.of("");
-            m.addStatement("$T $N = $L$T.randn($T.FLOAT64$L)$L", FunctionGenerator.TENSOR, names.get(p), absent,
-                    FunctionGenerator.TENSOR, DTYPE, dims.build(), p.isDifferentiable() ? ".requiresGrad(true)" : "");
+            CodeBlock device = op.hasCudaVariant() ? CodeBlock.of(".to(this.$N)", DEVICE_FIELD) : CodeBlock.of("");
+            m.addStatement("$T $N = $L$T.randn($T.FLOAT64$L)$L$L", FunctionGenerator.TENSOR, names.get(p), absent,
+                    FunctionGenerator.TENSOR, DTYPE, dims.build(), device,
+                    p.isDifferentiable() ? ".requiresGrad(true)" : "");
             all.add(all.isEmpty() ? "$N" : ", $N", names.get(p));
         }
         m.addStatement("return new $T[] {$L}", FunctionGenerator.TENSOR, all.build());

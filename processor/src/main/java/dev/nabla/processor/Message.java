@@ -61,6 +61,15 @@ enum Message {
             "@NeedsGrad parameter '%s' is %s; declare it as boolean"),
     ONCE_DIFFERENTIABLE_PLACEMENT("NablaOnceDifferentiable",
             "@OnceDifferentiable is on %s, which is not a @Backward method; put it on the op's backward method"),
+    DEVICE_VARIANT_TARGET("NablaDeviceVariant",
+            "@OnCuda(\"%s\") on %s names no portable method of op %s; name its @Differentiable forward or its"
+                    + " @Backward: one of %s"),
+    DEVICE_VARIANT_SIGNATURE("NablaDeviceVariant",
+            "@OnCuda method %s differs from the portable %s: %s; declare it with the same parameters and return type:"
+                    + " %s"),
+    DEVICE_VARIANT_DUPLICATE("NablaDeviceVariant",
+            "@OnCuda method %s is a second CUDA version of %s (the first is %s); an op has at most one CUDA version"
+                    + " of each method, so remove one"),
     SHAPE_SYNTAX("NablaShapeSyntax",
             "@Shape(\"%s\") is malformed: %s; write the dimensions separated by commas, each a symbol such as n or"
                     + " a non-negative integer, e.g. @Shape(\"n,3\") (\"\" for a 0-dimensional tensor)"),

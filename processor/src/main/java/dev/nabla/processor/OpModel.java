@@ -18,6 +18,8 @@ import javax.lang.model.element.TypeElement;
  * @param gradcheckType the generated gradient check
  * @param forwardName the forward method's name
  * @param backwardName the backward method's name
+ * @param cudaForwardName the forward's {@code @OnCuda} version, or null
+ * @param cudaBackwardName the backward's {@code @OnCuda} version, or null
  * @param params the forward's parameters, in order
  * @param outputs the outputs: one for a {@code Tensor} result, else one per record component
  * @param outputRecord the forward's record result, or null when it returns a {@code Tensor}
@@ -38,6 +40,8 @@ record OpModel(
         ClassName gradcheckType,
         String forwardName,
         String backwardName,
+        String cudaForwardName,
+        String cudaBackwardName,
         List<Param> params,
         List<Output> outputs,
         TypeName outputRecord,
@@ -73,6 +77,8 @@ record OpModel(
         private final ClassName gradcheckType;
         private String forwardName;
         private String backwardName;
+        private String cudaForwardName;
+        private String cudaBackwardName;
         private List<Param> params = List.of();
         private List<Output> outputs = List.of();
         private TypeName outputRecord;
@@ -95,6 +101,13 @@ record OpModel(
         Builder methods(String forwardName, String backwardName) {
             this.forwardName = forwardName;
             this.backwardName = backwardName;
+            return this;
+        }
+
+        /** Sets the names of the forward's and the backward's {@code @OnCuda} versions, each null where there is none. */
+        Builder cuda(String cudaForwardName, String cudaBackwardName) {
+            this.cudaForwardName = cudaForwardName;
+            this.cudaBackwardName = cudaBackwardName;
             return this;
         }
 
@@ -142,8 +155,9 @@ record OpModel(
         /** The model. */
         OpModel build() {
             return new OpModel(element, ClassName.get(element), element.getSimpleName().toString(), functionType,
-                    gradcheckType, forwardName, backwardName, params, outputs, outputRecord, gradientRecord, backwardArgs,
-                    saved, materializeGrads, onceDifferentiable, gradcheck, savedIntermediates, generatedAnnotation);
+                    gradcheckType, forwardName, backwardName, cudaForwardName, cudaBackwardName, params, outputs,
+                    outputRecord, gradientRecord, backwardArgs, saved, materializeGrads, onceDifferentiable, gradcheck,
+                    savedIntermediates, generatedAnnotation);
         }
     }
 
@@ -221,6 +235,11 @@ record OpModel(
                 throw new IllegalStateException("@Gradcheck has no element " + element, e);
             }
         }
+    }
+
+    /** Whether the op has a CUDA version of its forward or its backward. */
+    boolean hasCudaVariant() {
+        return cudaForwardName != null || cudaBackwardName != null;
     }
 
     /** The tensor parameters, which are the inputs of the autograd function, in order. */

@@ -9,6 +9,7 @@ import dev.nabla.annotations.Dirty;
 import dev.nabla.annotations.Gradcheck;
 import dev.nabla.annotations.NeedsGrad;
 import dev.nabla.annotations.NonDiff;
+import dev.nabla.annotations.OnCuda;
 import dev.nabla.annotations.OnceDifferentiable;
 import dev.nabla.annotations.Saved;
 import dev.nabla.annotations.Shape;
@@ -77,11 +78,13 @@ final class OpValidator {
         int errorsBefore = reporter.errorCount();
         List<ExecutableElement> forwards = annotatedMethods(type, Differentiable.class);
         List<ExecutableElement> backwards = annotatedMethods(type, Backward.class);
+        List<ExecutableElement> variants = annotatedMethods(type, OnCuda.class);
         if (forwards.isEmpty()) {
             for (ExecutableElement b : backwards) {
                 reporter.error(b, Message.MISSING_FORWARD, b.getSimpleName() + "()", type.getSimpleName(),
                         type.getSimpleName());
             }
+            checkVariantTargets(type, variants, List.of(), List.of());
             return Result.INVALID;
         }
         TypeElement tensorElement = elements.getTypeElement(TENSOR);
@@ -90,7 +93,10 @@ final class OpValidator {
             return Result.INVALID;
         }
         TypeMirror tensor = tensorElement.asType();
-        if (refersToUnresolvedTypes(type, forwards, backwards)) {
+        List<ExecutableElement> declared = new ArrayList<>(forwards);
+        declared.addAll(backwards);
+        declared.addAll(variants);
+        if (refersToUnresolvedTypes(type, declared)) {
             // A later round may generate the missing types. After the last one, javac reports each type
             // that never resolved where it is used; an op described with them would only add wrong
             // errors (javac takes an unresolved type as the same as any other, Tensor included).
@@ -105,8 +111,10 @@ final class OpValidator {
                     backwards.get(i).getSimpleName() + "()", backwards.get(0).getSimpleName() + "()");
         }
         validateClass(type);
+        checkVariantTargets(type, variants, forwards, backwards);
         ExecutableElement forward = forwards.get(0);
         validateMethod(forward, "forward");
+        String cudaForward = cudaVariant(variants, forward, "forward");
         List<OpModel.Param> params = forwardParams(forward, tensor);
         List<OpModel.Output> outputs = new ArrayList<>();
         TypeName outputRecord = forwardOutputs(forward, tensor, outputs);
@@ -139,6 +147,7 @@ final class OpValidator {
         }
         ExecutableElement backward = backwards.get(0);
         validateMethod(backward, "backward");
+        String cudaBackward = cudaVariant(variants, backward, "backward");
         List<OpModel.BackwardArg> backwardArgs = backwardArgs(backward, tensor, params, outputs, diffInputs, diffOutputs);
         TypeName gradientRecord = backwardResult(backward, tensor, diffInputs);
         boolean once = backward.getAnnotation(OnceDifferentiable.class) != null;
@@ -157,6 +166,7 @@ final class OpValidator {
         TypeElement generated = elements.getTypeElement("javax.annotation.processing.Generated");
         OpModel model = OpModel.builder(type, functionType, gradcheckType)
                 .methods(forward.getSimpleName().toString(), backward.getSimpleName().toString())
+                .cuda(cudaForward, cudaBackward)
                 .forward(params, outputs, outputRecord)
                 .backward(backwardArgs, gradientRecord)
                 .saved(saved, intermediates)
@@ -245,6 +255,94 @@ final class OpValidator {
             }
         }
         return checked;
+    }
+
+    // ------------------------------------------------------------------ device variants
+
+    /** Reports every {@code @OnCuda} method that names neither the (first) forward nor the (first) backward. */
+    private void checkVariantTargets(TypeElement type, List<ExecutableElement> variants,
+            List<ExecutableElement> forwards, List<ExecutableElement> backwards) {
+        List<String> portable = new ArrayList<>();
+        if (!forwards.isEmpty()) {
+            portable.add(forwards.get(0).getSimpleName().toString());
+        }
+        if (!backwards.isEmpty()) {
+            portable.add(backwards.get(0).getSimpleName().toString());
+        }
+        for (ExecutableElement v : variants) {
+            String target = v.getAnnotation(OnCuda.class).value();
+            if (!portable.contains(target)) {
+                reporter.error(v, mirror(v, OnCuda.class), Message.DEVICE_VARIANT_TARGET, target,
+                        v.getSimpleName() + "()", type.getSimpleName(),
+                        portable.isEmpty() ? "(none: the op has neither)" : String.join(", ", portable));
+            }
+        }
+    }
+
+    /**
+     * The name of the {@code @OnCuda} version of {@code portable}, or null when there is none;
+     * reports a variant whose signature differs from the portable method's, and a second variant.
+     */
+    private String cudaVariant(List<ExecutableElement> variants, ExecutableElement portable, String role) {
+        ExecutableElement first = null;
+        String where = role + " " + portable.getSimpleName() + "()";
+        for (ExecutableElement v : variants) {
+            if (!v.getAnnotation(OnCuda.class).value().contentEquals(portable.getSimpleName())) {
+                continue;
+            }
+            if (first != null) {
+                reporter.error(v, Message.DEVICE_VARIANT_DUPLICATE, v.getSimpleName() + "()", where,
+                        first.getSimpleName() + "()");
+                continue;
+            }
+            first = v;
+            validateMethod(v, "CUDA " + role);
+            String difference = signatureDifference(v, portable);
+            if (difference != null) {
+                reporter.error(v, Message.DEVICE_VARIANT_SIGNATURE, v.getSimpleName() + "()", where, difference,
+                        signature(portable, v.getSimpleName().toString()));
+            }
+        }
+        return first == null ? null : first.getSimpleName().toString();
+    }
+
+    /** How {@code variant}'s parameters or return type differ from {@code portable}'s, or null when they do not. */
+    private String signatureDifference(ExecutableElement variant, ExecutableElement portable) {
+        List<? extends VariableElement> vs = variant.getParameters();
+        List<? extends VariableElement> ps = portable.getParameters();
+        if (vs.size() != ps.size()) {
+            return "it takes " + vs.size() + " parameter" + plural(vs.size()) + ", the portable one " + ps.size();
+        }
+        for (int i = 0; i < vs.size(); i++) {
+            VariableElement v = vs.get(i);
+            VariableElement p = ps.get(i);
+            if (!types.isSameType(v.asType(), p.asType())) {
+                return "parameter " + (i + 1) + " '" + v.getSimpleName() + "' is " + simple(v.asType()) + ", not "
+                        + simple(p.asType());
+            }
+            if (!v.getSimpleName().equals(p.getSimpleName())) {
+                return "parameter " + (i + 1) + " is named '" + v.getSimpleName() + "', not '" + p.getSimpleName() + "'";
+            }
+        }
+        if (!types.isSameType(variant.getReturnType(), portable.getReturnType())) {
+            return "it returns " + simple(variant.getReturnType()) + ", not " + simple(portable.getReturnType());
+        }
+        return null;
+    }
+
+    /** {@code portable}'s signature under the name {@code name}, as source to paste. */
+    private static String signature(ExecutableElement portable, String name) {
+        StringJoiner params = new StringJoiner(", ", simple(portable.getReturnType()) + " " + name + "(", ")");
+        for (VariableElement p : portable.getParameters()) {
+            params.add(simple(p.asType()) + " " + p.getSimpleName());
+        }
+        return params.toString();
+    }
+
+    /** A type as its source would usually write it: a declared type by its simple name. */
+    private static String simple(TypeMirror t) {
+        return t.getKind() == TypeKind.DECLARED ? ((DeclaredType) t).asElement().getSimpleName().toString()
+                : t.toString();
     }
 
     // ------------------------------------------------------------------ the forward
@@ -626,12 +724,12 @@ final class OpValidator {
         return List.of();
     }
 
-    /** Whether a type of the op's forward, backward, their records or its {@code @Saved} fields does not resolve. */
-    private boolean refersToUnresolvedTypes(TypeElement type, List<ExecutableElement> forwards,
-            List<ExecutableElement> backwards) {
+    /**
+     * Whether a type of the op's forward, backward, their device variants, their records or its
+     * {@code @Saved} fields does not resolve.
+     */
+    private boolean refersToUnresolvedTypes(TypeElement type, List<ExecutableElement> methods) {
         List<TypeMirror> used = new ArrayList<>();
-        List<ExecutableElement> methods = new ArrayList<>(forwards);
-        methods.addAll(backwards);
         for (ExecutableElement m : methods) {
             used.add(m.getReturnType());
             TypeElement record = asRecord(m.getReturnType());
@@ -668,10 +766,16 @@ final class OpValidator {
         return e.getKind() == ElementKind.RECORD ? e : null;
     }
 
+    /**
+     * The methods of {@code type} carrying {@code annotation}; a device variant carrying the forward's
+     * or the backward's annotation too is not counted as one (that misplacement is reported by
+     * {@link PlacementValidator}).
+     */
     private static List<ExecutableElement> annotatedMethods(TypeElement type, Class<? extends Annotation> annotation) {
         List<ExecutableElement> found = new ArrayList<>();
         for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
-            if (m.getAnnotation(annotation) != null) {
+            if (m.getAnnotation(annotation) != null
+                    && (annotation == OnCuda.class || m.getAnnotation(OnCuda.class) == null)) {
                 found.add(m);
             }
         }
@@ -736,5 +840,6 @@ final class OpValidator {
 
     /** The DSL annotations whose placement {@link PlacementValidator} checks; kept here beside their rules. */
     static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(Differentiable.class, Backward.class, Saved.class,
-            NonDiff.class, OnceDifferentiable.class, Dirty.class, NeedsGrad.class, Gradcheck.class, Shape.class);
+            NonDiff.class, OnceDifferentiable.class, Dirty.class, NeedsGrad.class, Gradcheck.class, Shape.class,
+            OnCuda.class);
 }

@@ -6,6 +6,7 @@ import dev.nabla.annotations.Dirty;
 import dev.nabla.annotations.Gradcheck;
 import dev.nabla.annotations.NeedsGrad;
 import dev.nabla.annotations.NonDiff;
+import dev.nabla.annotations.OnCuda;
 import dev.nabla.annotations.OnceDifferentiable;
 import dev.nabla.annotations.Saved;
 import dev.nabla.annotations.Shape;
@@ -24,7 +25,8 @@ import javax.lang.model.util.Types;
  * Checks that each DSL annotation sits where it means something: {@code @Saved} in an op class,
  * {@code @Dirty} on a forward parameter, {@code @NeedsGrad} on a backward parameter,
  * {@code @OnceDifferentiable} on a backward, {@code @Gradcheck} on a forward, and
- * {@code @NonDiff} and {@code @Shape} on the forward, its parameters, or tensor record components.
+ * {@code @NonDiff} and {@code @Shape} on the forward, its parameters, or tensor record components,
+ * {@code @OnCuda} on a method of its own, beside the forward or backward it replaces.
  * {@link OpValidator} checks everything else, inside each op.
  */
 final class PlacementValidator {
@@ -63,6 +65,11 @@ final class PlacementValidator {
             requireParameterOf(e, mirror, name, Differentiable.class, "put it on a parameter of the forward");
         } else if (annotation == NeedsGrad.class) {
             requireParameterOf(e, mirror, name, Backward.class, "put it on a boolean parameter of the backward");
+        } else if (annotation == OnCuda.class) {
+            if (e.getAnnotation(Differentiable.class) != null || e.getAnnotation(Backward.class) != null) {
+                reporter.error(e, mirror, Message.MISPLACED, name, describe(e), "declare the CUDA version as a"
+                        + " method of its own, with the same parameters and return type, beside the portable one");
+            }
         } else if (annotation == NonDiff.class || annotation == Shape.class) {
             checkOutputOrInputAnnotation(e, mirror, name);
         }
@@ -101,7 +108,7 @@ final class PlacementValidator {
     private void requireOn(Element e, AnnotationMirror mirror, String name, Class<? extends Annotation> required,
             String remedy) {
         if (e.getAnnotation(required) == null) {
-            reporter.error(e, mirror, Message.MISPLACED, name, describe(e), remedy);
+            reporter.error(e, mirror, Message.MISPLACED, name, describe(e), onVariant(e, remedy));
         }
     }
 
@@ -110,14 +117,22 @@ final class PlacementValidator {
         Element method = e.getEnclosingElement();
         if (method.getAnnotation(required) == null) {
             reporter.error(e, mirror, Message.MISPLACED, name,
-                    "parameter '" + e.getSimpleName() + "' of " + describe(method), remedy);
+                    "parameter '" + e.getSimpleName() + "' of " + describe(method), onVariant(method, remedy));
         }
+    }
+
+    /** The remedy for an annotation on {@code method}: on an {@code @OnCuda} version, to leave it to the portable method. */
+    private static String onVariant(Element method, String remedy) {
+        return method.getAnnotation(OnCuda.class) == null ? remedy
+                : "a CUDA version takes its parameters' and result's annotations from the portable method it"
+                        + " replaces, so remove it here";
     }
 
     private static String describe(Element e) {
         if (e instanceof ExecutableElement m) {
             String kind = m.getAnnotation(Differentiable.class) != null ? "forward "
-                    : m.getAnnotation(Backward.class) != null ? "backward " : "method ";
+                    : m.getAnnotation(Backward.class) != null ? "backward "
+                    : m.getAnnotation(OnCuda.class) != null ? "CUDA version " : "method ";
             return kind + m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "()";
         }
         return e.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " '" + e.getSimpleName()

@@ -747,6 +747,173 @@ class CompileErrorsTest {
                 + " Op.backward(), where it has no effect; put it on a parameter of the forward");
     }
 
+    // ------------------------------------------------------------------ @OnCuda device variants
+
+    /** MyReLU with {@code variant} added after its backward. */
+    private static String withVariant(String variant) {
+        return """
+                public final class Op {
+                    @Saved Tensor x;
+
+                    @Differentiable
+                    Tensor forward(Tensor x) {
+                        this.x = x;
+                        return x.clampMin(0);
+                    }
+
+                    @Backward
+                    Tensor backward(Tensor gradOut) {
+                        return gradOut.maskedFill(x.lt(0), 0);
+                    }
+
+                """ + variant.indent(4) + "}\n";
+    }
+
+    @Test
+    void cudaVariantWithAnotherParameterType() {
+        assertError(withVariant("""
+                @OnCuda("forward")
+                Tensor forwardCuda(double x) {
+                    return null;
+                }
+                """), "Tensor forwardCuda(double x)",
+                "[NablaDeviceVariant] @OnCuda method forwardCuda() differs from the portable forward forward():"
+                        + " parameter 1 'x' is double, not Tensor",
+                "declare it with the same parameters and return type: Tensor forwardCuda(Tensor x)");
+    }
+
+    @Test
+    void cudaVariantWithAnotherParameterName() {
+        assertError(withVariant("""
+                @OnCuda("backward")
+                Tensor backwardCuda(Tensor g) {
+                    return g;
+                }
+                """), "Tensor backwardCuda(Tensor g)",
+                "[NablaDeviceVariant] @OnCuda method backwardCuda() differs from the portable backward backward():"
+                        + " parameter 1 is named 'g', not 'gradOut'",
+                "Tensor backwardCuda(Tensor gradOut)");
+    }
+
+    @Test
+    void cudaVariantWithAnotherParameterCount() {
+        assertError(withVariant("""
+                @OnCuda("forward")
+                Tensor forwardCuda(Tensor x, Tensor y) {
+                    return x;
+                }
+                """), "Tensor forwardCuda(Tensor x, Tensor y)",
+                "[NablaDeviceVariant] @OnCuda method forwardCuda() differs from the portable forward forward(): it"
+                        + " takes 2 parameters, the portable one 1",
+                "Tensor forwardCuda(Tensor x)");
+    }
+
+    @Test
+    void cudaVariantWithAnotherReturnType() {
+        assertError(withVariant("""
+                @OnCuda("forward")
+                Object forwardCuda(Tensor x) {
+                    return x;
+                }
+                """), "Object forwardCuda(Tensor x)",
+                "[NablaDeviceVariant] @OnCuda method forwardCuda() differs from the portable forward forward(): it"
+                        + " returns Object, not Tensor",
+                "Tensor forwardCuda(Tensor x)");
+    }
+
+    @Test
+    void cudaVariantWithoutPortableMethod() {
+        assertError(withVariant("""
+                @OnCuda("fwd")
+                Tensor forwardCuda(Tensor x) {
+                    return x;
+                }
+                """), "@OnCuda(\"fwd\")",
+                "[NablaDeviceVariant] @OnCuda(\"fwd\") on forwardCuda() names no portable method of op Op",
+                "name its @Differentiable forward or its @Backward: one of forward, backward");
+    }
+
+    @Test
+    void cudaVariantInAClassWithoutForward() {
+        assertError("""
+                public final class Op {
+                    @OnCuda("forward")
+                    Tensor forwardCuda(Tensor x) {
+                        return x;
+                    }
+                }
+                """, "@OnCuda(\"forward\")",
+                "[NablaDeviceVariant] @OnCuda(\"forward\") on forwardCuda() names no portable method of op Op",
+                "one of (none: the op has neither)");
+    }
+
+    @Test
+    void twoCudaVariantsOfOneMethod() {
+        assertError(withVariant("""
+                @OnCuda("forward")
+                Tensor forwardCuda(Tensor x) {
+                    return x;
+                }
+
+                @OnCuda("forward")
+                Tensor forwardCuda2(Tensor x) {
+                    return x;
+                }
+                """), "Tensor forwardCuda2(Tensor x)",
+                "[NablaDeviceVariant] @OnCuda method forwardCuda2() is a second CUDA version of forward forward()"
+                        + " (the first is forwardCuda())",
+                "an op has at most one CUDA version of each method, so remove one");
+    }
+
+    @Test
+    void cudaVariantThatIsItselfTheForward() {
+        assertError("""
+                public final class Op {
+                    @Differentiable
+                    Tensor forward(Tensor x) {
+                        return x;
+                    }
+
+                    @Backward
+                    Tensor backward(Tensor gradOut) {
+                        return gradOut;
+                    }
+
+                    @Differentiable
+                    @OnCuda("forward")
+                    Tensor forwardCuda(Tensor x) {
+                        return x;
+                    }
+                }
+                """, "@OnCuda(\"forward\")",
+                "[NablaMisplacedAnnotation] @OnCuda is on forward Op.forwardCuda(), where it has no effect",
+                "declare the CUDA version as a method of its own");
+    }
+
+    @Test
+    void cudaVariantWithTheDslAnnotationsOfItsPortableMethod() {
+        assertError(withVariant("""
+                @OnCuda("forward")
+                Tensor forwardCuda(@Shape("n") Tensor x) {
+                    return x;
+                }
+                """), "Tensor forwardCuda(@Shape(\"n\") Tensor x)",
+                "[NablaMisplacedAnnotation] @Shape is on parameter 'x' of CUDA version Op.forwardCuda(), where it has"
+                        + " no effect; a CUDA version takes its parameters' and result's annotations from the portable"
+                        + " method it replaces, so remove it here");
+    }
+
+    @Test
+    void cudaVariantWithCheckedException() {
+        assertError(withVariant("""
+                @OnCuda("forward")
+                Tensor forwardCuda(Tensor x) throws Exception {
+                    return x;
+                }
+                """), "Tensor forwardCuda(Tensor x) throws Exception",
+                "[NablaMethodModifiers] CUDA forward method forwardCuda() is throwing checked java.lang.Exception");
+    }
+
     // ------------------------------------------------------------------ warnings and robustness
 
     @Test

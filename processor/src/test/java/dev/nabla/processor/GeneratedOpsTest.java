@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nabla.Autograd;
 import dev.nabla.DType;
+import dev.nabla.Device;
 import dev.nabla.Gradcheck;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.GradcheckCase;
+import dev.nabla.backend.cuda.Cuda;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +46,48 @@ class GeneratedOpsTest {
         Tensor v = Tensor.of(-1.5, 0.5, 2.0, -0.1).requiresGrad(true);
         ((Tensor) ops.apply("test.MyReLUFunction", v)).sum().backward();
         assertArrayEquals(new double[] {0, 1, 1, 0}, v.grad().toDoubleArray());
+    }
+
+    @Test
+    void cpuTensorsTakeThePortableMethodsOfAnOpWithCudaVersions() {
+        Compiled ops = Compiled.compile("test.CudaMul", TestOps.CUDA_MUL);
+        Tensor a = Tensor.of(1.0, -2.0).requiresGrad(true);
+        Tensor b = Tensor.of(3.0, 0.5).requiresGrad(true);
+        Tensor y = (Tensor) ops.apply("test.CudaMulFunction", a, b);
+        assertArrayEquals(new double[] {3, -1}, y.toDoubleArray());
+        y.sum().backward();
+        assertArrayEquals(new double[] {3, 0.5}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[] {1, -2}, b.grad().toDoubleArray());
+        GradcheckCase check = ops.gradcheck("test.CudaMulGradcheck");
+        assertNull(check.disabledReason());
+        if (Cuda.isAvailable()) {
+            // With a GPU the check runs the CUDA versions too, which here throw.
+            Throwable e = assertThrows(Throwable.class, check::run);
+            assertTrue(String.valueOf(e).contains("CUDA forward called") || causes(e).contains("CUDA forward called"),
+                    String.valueOf(e));
+        } else {
+            check.run();
+        }
+    }
+
+    @Test
+    void cudaTensorsTakeTheCudaVersions() {
+        assumeTrue(Cuda.isAvailable(), () -> "no CUDA here: " + Cuda.unavailableReason());
+        Compiled ops = Compiled.compile("test.CudaMul", TestOps.CUDA_MUL);
+        Tensor a = Tensor.of(1.0, -2.0).to(Device.CUDA);
+        Tensor b = Tensor.of(3.0, 0.5).to(Device.CUDA);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ops.apply("test.CudaMulFunction", a, b));
+        assertEquals("CUDA forward called", e.getMessage());
+    }
+
+    /** The messages of {@code e}'s causes, one a line. */
+    private static String causes(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            sb.append(c).append('\n');
+        }
+        return sb.toString();
     }
 
     @Test

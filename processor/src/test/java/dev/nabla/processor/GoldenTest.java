@@ -83,4 +83,9 @@ class GoldenTest {
         assertGolden("scaledSign", "test.ScaledSign", TestOps.SCALED_SIGN, "test.ScaledSignFunction",
                 "test.ScaledSignGradcheck");
     }
+
+    @Test
+    void cudaMul() {
+        assertGolden("cudaMul", "test.CudaMul", TestOps.CUDA_MUL, "test.CudaMulFunction", "test.CudaMulGradcheck");
+    }
 }

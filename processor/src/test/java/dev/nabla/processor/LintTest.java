@@ -22,14 +22,15 @@ class LintTest {
         List<JavaFileObject> ops = List.of(
                 JavaFileObjects.forSourceString("test.MyReLU", TestOps.MY_RELU),
                 JavaFileObjects.forSourceString("test.LinearOp", TestOps.LINEAR_OP),
-                JavaFileObjects.forSourceString("test.ScaledSign", TestOps.SCALED_SIGN));
+                JavaFileObjects.forSourceString("test.ScaledSign", TestOps.SCALED_SIGN),
+                JavaFileObjects.forSourceString("test.CudaMul", TestOps.CUDA_MUL));
         Compilation first = javac().withProcessors(new NablaProcessor()).compile(ops);
         assertThat(first).succeededWithoutWarnings();
         List<JavaFileObject> all = new ArrayList<>(ops);
         for (JavaFileObject f : first.generatedSourceFiles()) {
             all.add(f);
         }
-        assertWithMessage("generated sources").that(first.generatedSourceFiles()).hasSize(6);
+        assertWithMessage("generated sources").that(first.generatedSourceFiles()).hasSize(8);
         Compilation second = javac().withOptions("-proc:none", "-Xlint:all", "-Werror").compile(all);
         assertThat(second).succeededWithoutWarnings();
     }

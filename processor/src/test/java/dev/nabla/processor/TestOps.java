@@ -102,4 +102,47 @@ final class TestOps {
                 }
             }
             """;
+
+    /**
+     * A product with {@code @OnCuda} versions of its forward and backward that fail when called:
+     * on CPU tensors the generated function must never reach them.
+     */
+    static final String CUDA_MUL = """
+            package test;
+
+            import dev.nabla.Tensor;
+            import dev.nabla.annotations.Backward;
+            import dev.nabla.annotations.Differentiable;
+            import dev.nabla.annotations.OnCuda;
+            import dev.nabla.annotations.Saved;
+
+            public final class CudaMul {
+                @Saved Tensor a;
+                @Saved Tensor b;
+
+                record Grads(Tensor a, Tensor b) {}
+
+                @Differentiable
+                Tensor forward(Tensor a, Tensor b) {
+                    this.a = a;
+                    this.b = b;
+                    return a.mul(b);
+                }
+
+                @Backward
+                Grads backward(Tensor gradOut) {
+                    return new Grads(gradOut.mul(b), gradOut.mul(a));
+                }
+
+                @OnCuda("forward")
+                Tensor forwardCuda(Tensor a, Tensor b) {
+                    throw new IllegalStateException("CUDA forward called");
+                }
+
+                @OnCuda("backward")
+                Grads backwardCuda(Tensor gradOut) {
+                    throw new IllegalStateException("CUDA backward called");
+                }
+            }
+            """;
 }

@@ -1,10 +1,10 @@
 package dev.nabla.samples.ops;
 
 import dev.nabla.DType;
-import dev.nabla.Grad;
 import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.OnCuda;
 import dev.nabla.annotations.Saved;
 import dev.nabla.backend.cuda.CudaKernel;
 
@@ -14,9 +14,10 @@ import dev.nabla.backend.cuda.CudaKernel;
  *
  * <p>On a GPU it runs its own kernels, as a PyTorch CUDA extension would: {@code myrelu.cu}
  * (under {@code src/main/cuda}), compiled to the {@code myrelu.ptx} resource next to this class
- * and launched through {@link CudaKernel}. CPU tensors take the tensor-op path, which is also
- * the path of a backward that must itself be differentiable (double backward records tensor
- * ops; a raw kernel records nothing).
+ * and launched through {@link CudaKernel}. The generated {@code MyReLUFunction} calls the
+ * {@link OnCuda} versions when the input is on CUDA and the tensor-op versions otherwise; it also
+ * takes the tensor-op backward under a double backward, which must record tensor ops (a raw
+ * kernel records nothing).
  */
 public final class MyReLU {
     private static final String PTX = "myrelu.ptx";
@@ -30,31 +31,38 @@ public final class MyReLU {
     @Differentiable
     Tensor forward(Tensor x) {
         this.x = x;
-        if (hasKernel(x)) {
-            Tensor in = x.contiguous();
-            Tensor y = Tensor.zerosLike(in);
-            (isFloat(in) ? FORWARD_F32 : FORWARD_F64).launch(in.numel(), in.numel(), in, y);
-            return y;
-        }
         return x.clampMin(0);
     }
 
     @Backward
     Tensor backward(Tensor gradOut) {
-        // Under createGraph (grad enabled) the backward must record tensor ops, which a raw kernel does not.
-        if (hasKernel(x) && gradOut.dtype() == x.dtype() && !Grad.isEnabled()) {
-            Tensor in = x.contiguous();
-            Tensor g = gradOut.contiguous();
-            Tensor gradIn = Tensor.zerosLike(in);
-            (isFloat(in) ? BACKWARD_F32 : BACKWARD_F64).launch(in.numel(), in.numel(), in, g, gradIn);
-            return gradIn;
-        }
         return gradOut.maskedFill(x.lt(0), 0);
     }
 
-    /** Whether the kernels handle {@code t}: a floating tensor on a CUDA device. */
-    private static boolean hasKernel(Tensor t) {
-        return t.device().isCuda() && t.dtype().isFloatingPoint();
+    /** The forward on a CUDA tensor: the kernels take floating dtypes, the tensor ops the others. */
+    @OnCuda("forward")
+    Tensor forwardCuda(Tensor x) {
+        if (!x.dtype().isFloatingPoint()) {
+            return forward(x);
+        }
+        this.x = x;
+        Tensor in = x.contiguous();
+        Tensor y = Tensor.zerosLike(in);
+        (isFloat(in) ? FORWARD_F32 : FORWARD_F64).launch(in.numel(), in.numel(), in, y);
+        return y;
+    }
+
+    /** The backward on CUDA tensors: the kernel reads a gradient of the input's dtype. */
+    @OnCuda("backward")
+    Tensor backwardCuda(Tensor gradOut) {
+        if (!x.dtype().isFloatingPoint() || gradOut.dtype() != x.dtype()) {
+            return backward(gradOut);
+        }
+        Tensor in = x.contiguous();
+        Tensor g = gradOut.contiguous();
+        Tensor gradIn = Tensor.zerosLike(in);
+        (isFloat(in) ? BACKWARD_F32 : BACKWARD_F64).launch(in.numel(), in.numel(), in, g, gradIn);
+        return gradIn;
     }
 
     private static boolean isFloat(Tensor t) {
