@@ -6,8 +6,13 @@ import dev.nabla.backend.UnaryOp;
 /**
  * Row kernels for FLOAT32 arrays. Each takes a row of {@code n} elements at an offset and a
  * stride per operand; the common cases (all strides 1, or a broadcast scalar operand) get
- * their own loops so the JIT can vectorise them. {@link DoubleKernels} is the same code for
- * FLOAT64.
+ * their own loops so the JIT can vectorise them.
+ *
+ * <p>This file is also the only source of {@code DoubleKernels}, the FLOAT64 kernels: the build
+ * generates that class from it at generate-sources (runtime/src/build/TwinKernels.java says by
+ * which substitutions), so each kernel is written once and each class still has its own
+ * monomorphic loops. Where the float kernel computes in double, its explicit {@code (float)}
+ * rounding is what the generator drops.
  */
 final class FloatKernels {
     private FloatKernels() {}
@@ -225,7 +230,7 @@ final class FloatKernels {
             case DIV:
                 return x / y;
             case POW:
-                return (float) DoubleKernels.pow(x, y);
+                return (float) pow(x, y);
             case MAXIMUM:
                 return Math.max(x, y);
             case MINIMUM:
@@ -233,6 +238,17 @@ final class FloatKernels {
             default:
                 throw new AssertionError(op);
         }
+    }
+
+    /**
+     * C's {@code pow}, which PyTorch computes: unlike {@link Math#pow}, {@code 1^y} is 1 for
+     * every {@code y} (NaN included) and {@code (-1)^±inf} is 1.
+     */
+    static double pow(double x, double y) {
+        if (x == 1.0 || (x == -1.0 && Double.isInfinite(y))) {
+            return 1.0;
+        }
+        return Math.pow(x, y);
     }
 
     static void compare(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] c, int co, int cs, int n) {

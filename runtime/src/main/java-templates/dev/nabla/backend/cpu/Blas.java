@@ -25,6 +25,9 @@ import org.bytedeco.openblas.global.openblas;
  *
  * <p>All matrices are row-major; a {@code trans} flag means the stored matrix is the
  * transpose of the operand.
+ *
+ * <p>A template: the build writes each float method and field between {@code // @twin} lines
+ * again for double (runtime/src/build/TwinKernels.java), so each is written once.
  */
 public final class Blas {
     /** Products with fewer multiply-adds than this run in Java: a native call costs more. */
@@ -112,6 +115,7 @@ public final class Blas {
         nativeEnabled = enabled;
     }
 
+    // @twin
     /** {@code C[m x n] = op(A)[m x k] * op(B)[k x n]} in float32. */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
@@ -135,30 +139,7 @@ public final class Blas {
         }
         JavaGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
-
-    /** {@code C[m x n] = op(A)[m x k] * op(B)[k x n]} in float64. */
-    static void dgemm(boolean transA, boolean transB, int m, int n, int k,
-                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
-        if (nativeEnabled && (long) m * n * k >= NATIVE_MIN_FLOPS) {
-            int aLen = span("A", transA ? k : m, transA ? m : k, lda, aOff, a.length);
-            int bLen = span("B", transB ? n : k, transB ? k : n, ldb, bOff, b.length);
-            int cLen = span("C", m, n, ldc, cOff, c.length);
-            useThreads((long) m * n * k);
-            if (zeroCopyEnabled) {
-                CriticalGemm.dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-                return;
-            }
-            Staging s = STAGING.get();
-            DoublePointer pa = s.doubles(0, aLen).put(a, aOff, aLen);
-            DoublePointer pb = s.doubles(1, bLen).put(b, bOff, bLen);
-            DoublePointer pc = s.doubles(2, cLen);
-            openblas.cblas_dgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                    transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, 1.0, pa, lda, pb, ldb, 0.0, pc, ldc);
-            pc.get(c, cOff, cLen);
-            return;
-        }
-        JavaGemm.dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    }
+    // @twin-end
 
     private static synchronized void useThreads(long macs) {
         int wanted = macs <= SINGLE_THREAD_MAX_MACS ? 1 : Parallel.THREADS;
@@ -184,9 +165,11 @@ public final class Blas {
 
     /** One thread's reusable off-heap operand buffers. */
     private static final class Staging {
+        // @twin
         private final FloatPointer[] floats = new FloatPointer[3];
-        private final DoublePointer[] doubles = new DoublePointer[3];
+        // @twin-end
 
+        // @twin
         FloatPointer floats(int slot, int len) {
             FloatPointer p = floats[slot];
             if (p == null || p.capacity() < len) {
@@ -198,17 +181,6 @@ public final class Blas {
             }
             return p.position(0);
         }
-
-        DoublePointer doubles(int slot, int len) {
-            DoublePointer p = doubles[slot];
-            if (p == null || p.capacity() < len) {
-                if (p != null) {
-                    p.close();
-                }
-                p = new DoublePointer(Math.max(len, 1024));
-                doubles[slot] = p;
-            }
-            return p.position(0);
-        }
+        // @twin-end
     }
 }

@@ -10,6 +10,9 @@ import dev.nabla.backend.Window;
  *
  * <p>col2im splits by channel instead: the rows of one channel are the only ones that add into
  * that channel's image, so threads never write the same element.
+ *
+ * <p>A template: the build writes each float method between {@code // @twin} lines again for
+ * double (runtime/src/build/TwinKernels.java), so each kernel is written once.
  */
 final class WindowKernels {
     /** The image operand of a kernel: its array, offset, sizes and strides ({@code [N, C, H, W]}). */
@@ -17,6 +20,7 @@ final class WindowKernels {
 
     private WindowKernels() {}
 
+    // @twin
     static void im2col(float[] in, Image im, Window win, float pad, float[] col) {
         int outH = (int) win.outH(im.h());
         int outW = (int) win.outW(im.w());
@@ -54,45 +58,9 @@ final class WindowKernels {
             }
         });
     }
+    // @twin-end
 
-    static void im2col(double[] in, Image im, Window win, double pad, double[] col) {
-        int outH = (int) win.outH(im.h());
-        int outW = (int) win.outW(im.w());
-        int rows = im.c() * win.size();
-        int cols = im.n() * outH * outW;
-        Parallel.forRange(rows, grain(cols), (from, to) -> {
-            for (int r = (int) from; r < to; r++) {
-                int ch = r / win.size();
-                int i = r / win.kernelW() % win.kernelH();
-                int j = r % win.kernelW();
-                int offW = j * win.dilationW() - win.padW();
-                int x0 = firstInside(offW, win.strideW(), outW);
-                int x1 = Math.max(x0, lastInside(offW, win.strideW(), im.w(), outW));
-                int dst = r * cols;
-                for (int b = 0; b < im.n(); b++) {
-                    for (int y = 0; y < outH; y++, dst += outW) {
-                        int iy = y * win.strideH() - win.padH() + i * win.dilationH();
-                        if (iy < 0 || iy >= im.h()) {
-                            java.util.Arrays.fill(col, dst, dst + outW, pad);
-                            continue;
-                        }
-                        java.util.Arrays.fill(col, dst, dst + x0, pad);
-                        int src = im.offset() + b * im.sn() + ch * im.sc() + iy * im.sh() + (x0 * win.strideW() + offW) * im.sw();
-                        int step = win.strideW() * im.sw();
-                        if (step == 1) {
-                            System.arraycopy(in, src, col, dst + x0, x1 - x0);
-                        } else {
-                            for (int x = x0; x < x1; x++, src += step) {
-                                col[dst + x] = in[src];
-                            }
-                        }
-                        java.util.Arrays.fill(col, dst + x1, dst + outW, pad);
-                    }
-                }
-            }
-        });
-    }
-
+    // @twin
     /** {@code out} is contiguous {@code [N, C, H, W]} (described by {@code im}) and zero-filled; {@code col} contiguous. */
     static void col2im(float[] col, int colOffset, Window win, float[] out, Image im) {
         int outH = (int) win.outH(im.h());
@@ -124,38 +92,7 @@ final class WindowKernels {
             }
         });
     }
-
-    /** {@code out} is contiguous {@code [N, C, H, W]} (described by {@code im}) and zero-filled; {@code col} contiguous. */
-    static void col2im(double[] col, int colOffset, Window win, double[] out, Image im) {
-        int outH = (int) win.outH(im.h());
-        int outW = (int) win.outW(im.w());
-        int cols = im.n() * outH * outW;
-        Parallel.forRange(im.c(), grain((long) cols * win.size()), (from, to) -> {
-            for (int ch = (int) from; ch < to; ch++) {
-                for (int i = 0; i < win.kernelH(); i++) {
-                    for (int j = 0; j < win.kernelW(); j++) {
-                        int offW = j * win.dilationW() - win.padW();
-                        int x0 = firstInside(offW, win.strideW(), outW);
-                        int x1 = Math.max(x0, lastInside(offW, win.strideW(), im.w(), outW));
-                        int src = colOffset + ((ch * win.kernelH() + i) * win.kernelW() + j) * cols;
-                        for (int b = 0; b < im.n(); b++) {
-                            for (int y = 0; y < outH; y++, src += outW) {
-                                int iy = y * win.strideH() - win.padH() + i * win.dilationH();
-                                if (iy < 0 || iy >= im.h()) {
-                                    continue;
-                                }
-                                int dst = im.offset() + b * im.sn() + ch * im.sc() + iy * im.sh() + (x0 * win.strideW() + offW) * im.sw();
-                                int step = win.strideW() * im.sw();
-                                for (int x = x0; x < x1; x++, dst += step) {
-                                    out[dst] += col[src + x];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        });
-    }
+    // @twin-end
 
     /** Rows of {@code work} elements each: split only when a thread gets at least {@link Parallel#ELEMENTWISE_GRAIN}. */
     private static long grain(long work) {
