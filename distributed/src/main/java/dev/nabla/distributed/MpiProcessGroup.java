@@ -28,8 +28,11 @@ final class MpiProcessGroup extends ProcessGroup {
     private static final AtomicBoolean JOINED = new AtomicBoolean();
     /**
      * The piece a staged collective copies and hands MPI at a time. Measured with two ranks on
-     * this 2-core machine (16 MiB of float32): 1 MiB beat 512 KiB, 2 MiB and 4 MiB, since a piece
-     * this size stays in the core's cache between the copy in, MPI's reduction and the copy out.
+     * the 2-core development machine (allreduce_16m, medians of 7 interleaved runs under other
+     * builds' load): 512 KiB 1.8 GB/s and 1 MiB 1.4, within the noise of each other (a separate
+     * profile of the same loop had 1 MiB ahead, 1.8 against 1.4), 2 MiB 0.1, 4 MiB 0.2. 1 MiB
+     * takes half the hand-offs of 512 KiB; a piece this size stays in cache between the copy
+     * in, MPI's reduction and the copy out.
      */
     private static final int STAGE_BYTES = 1 << 20;
 
