@@ -194,8 +194,13 @@ final class MpiProcessGroup extends ProcessGroup {
      * Runs {@code call} on each piece of {@code t}, staged through {@link #staging} and
      * pipelined: while the communication thread has MPI work on one buffer, the calling thread
      * copies the next piece into the other and the finished piece back out, so the copies, which
-     * took as long as MPI's part when done in turn, overlap it. Waits for every piece it handed
-     * over, also when one fails, so no buffer is still in MPI's hands when it returns.
+     * took as long as MPI's part when done in turn, overlap it. Measured on the 2-core
+     * development machine (allreduce_16m, ranks yielding, interleaved with copy, MPI call and
+     * copy in turn on the communication thread): under other builds' load, medians of 10 runs
+     * 1.9 against 0.9 GB/s; in a quieter spell (memcpy 6-10 GB/s) 1.7 against 2.3 in 3 runs,
+     * where no core is left idle for the overlap and each piece costs two thread hand-offs.
+     * Waits for every piece it handed over, also when one fails, so no buffer is still in MPI's
+     * hands when it returns.
      */
     private void staged(String op, Tensor t, ChunkCall call) {
         checkOpen(op);
