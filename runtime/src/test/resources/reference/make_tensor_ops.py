@@ -50,8 +50,8 @@ def apply(op, xs, a):
         r = x.cumsum(a["dim"])
     elif op in ("var", "std", "logsumexp", "amax"):
         r = getattr(torch, op)(x, a["dim"], keepdim=a["keepDim"])
-    elif op == "min":
-        r = x.min()
+    elif op in ("min", "max"):
+        r = getattr(x, op)()
     elif op == "argmin":
         r = x.argmin(a["dim"])
     elif op in ("tril", "triu"):
@@ -249,6 +249,8 @@ def product_and_reduction_cases():
     case("amax_out_of_range", "amax", [randn([2, 3])], {"dim": 2, "keepDim": False}, error="amax: dimension out of range")
     case("min_f64_ties", "min", [T([[1.0, -3.0], [-3.0, 2.0]], F64)])
     case("min_f32_nan", "min", [T([1.0, NAN, -3.0])])
+    case("max_f64_nan", "max", [T([1.0, NAN, 3.0, NAN], F64)])
+    case("max_empty", "max", [randn([0, 3])], error="max(): Expected reduction dim to be specified for input.numel() == 0")
     case("min_i64", "min", [T([5, -(2 ** 62), 7], I64)])
     case("min_bool", "min", [T([True, False], BOOL)])
     case("min_zero_dim", "min", [T(-1.5, F64)])

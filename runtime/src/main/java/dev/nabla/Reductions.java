@@ -143,23 +143,33 @@ final class Reductions {
 
     static Tensor maxAll(Tensor t) {
         if (t.numel() == 0) {
-            throw new IllegalArgumentException("max: expected a non-empty tensor, got shape " + Shapes.format(t.shape));
+            throw new IllegalArgumentException("max(): Expected reduction dim to be specified for input.numel() == 0."
+                    + " Specify the reduction dim with the 'dim' argument (got shape " + Shapes.format(t.shape) + ")");
         }
         int[] dims = allDims(t);
         DType dtype = t.dtype() == DType.BOOL ? DType.INT64 : t.dtype();
         Tensor out = dropDims(reduceKeepDim(ReduceOp.MAX, t, dims, dtype), dims).to(t.dtype());
         if (Autograd.needs(t)) {
             // The gradient is shared evenly between the elements equal to the maximum, as PyTorch does.
-            Autograd.record(out, "MaxBackward1", new Tensor[] {t}, new Tensor[] {t, out}, (n, g, s) -> {
-                Tensor mask;
-                try (Grad.Scope off = Grad.disabled()) {
-                    mask = s[0].detach().eq(s[1].detach()).to(g.dtype());
-                    mask = mask.div(mask.sum());
-                }
-                return new Tensor[] {mask.mul(g)};
-            });
+            Autograd.record(out, "MaxBackward1", new Tensor[] {t}, new Tensor[] {t, out},
+                    (n, g, s) -> new Tensor[] {evenShareOfExtremes(s[0], s[1], g.dtype()).mul(g)});
         }
         return out;
+    }
+
+    /**
+     * Each element's share of the gradient of a max or min over all of {@code values}, outside the
+     * graph: shared evenly between the elements equal to {@code extreme}, or between the NaNs when
+     * the extreme is NaN, as PyTorch shares it.
+     */
+    static Tensor evenShareOfExtremes(Tensor values, Tensor extreme, DType dtype) {
+        try (Grad.Scope off = Grad.disabled()) {
+            Tensor v = values.detach();
+            Tensor m = extreme.detach();
+            // Bool sums and products are or and and.
+            Tensor mask = v.eq(m).add(v.ne(v).mul(m.ne(m))).to(dtype);
+            return mask.div(mask.sum());
+        }
     }
 
     static Tensor argmax(Tensor t, int dim) {

@@ -77,17 +77,8 @@ final class Statistics {
         if (Autograd.needs(x)) {
             // The gradient is shared evenly between the elements equal to the minimum, or between the NaNs
             // when the minimum is NaN, as PyTorch's evenly_distribute_backward does.
-            Autograd.record(out, "MinBackward1", new Tensor[] {x}, new Tensor[] {x, out}, (n, g, s) -> {
-                Tensor share;
-                try (Grad.Scope off = Grad.disabled()) {
-                    Tensor v = s[0].detach();
-                    Tensor m = s[1].detach();
-                    // Bool sums and products are or and and.
-                    Tensor mask = v.eq(m).add(v.ne(v).mul(m.ne(m))).to(g.dtype());
-                    share = mask.div(mask.sum());
-                }
-                return new Tensor[] {share.mul(g)};
-            });
+            Autograd.record(out, "MinBackward1", new Tensor[] {x}, new Tensor[] {x, out},
+                    (n, g, s) -> new Tensor[] {Reductions.evenShareOfExtremes(s[0], s[1], g.dtype()).mul(g)});
         }
         return out;
     }

@@ -87,6 +87,7 @@ class TensorOpsReferenceTest {
         m.put("logsumexp", (in, a) -> one(in.get(0).logsumexp(a.get("dim").asInt(), a.get("keepDim").asBoolean())));
         m.put("amax", (in, a) -> one(in.get(0).amax(a.get("dim").asInt(), a.get("keepDim").asBoolean())));
         m.put("min", (in, a) -> one(in.get(0).min()));
+        m.put("max", (in, a) -> one(in.get(0).max()));
         m.put("argmin", (in, a) -> one(in.get(0).argmin(a.get("dim").asInt())));
         m.put("tril", (in, a) -> one(in.get(0).tril(a.get("diagonal").asLong())));
         m.put("triu", (in, a) -> one(in.get(0).triu(a.get("diagonal").asLong())));
