@@ -7,17 +7,17 @@ import dev.nabla.internal.Shapes;
 /**
  * Convolutions ({@link Functional#conv1d}, {@link Functional#conv2d}) as im2col and matrix
  * products: the input's windows are unfolded into columns {@code [C * kH * kW, N * outH * outW]}
- * ({@link Im2colFunction}), and the weight {@code [O, C * kH * kW]} multiplies each image's block
- * of columns (a strided view, no copy), which leaves the result in NCHW order.
+ * ({@link Im2colFunction}), the weight {@code [O, C * kH * kW]} multiplies all of them in one
+ * product, and the result {@code [O, N, outH * outW]} is put in NCHW order.
  *
- * <p>Why a product per image rather than one large product (then transposed to NCHW): on the
- * digits' 8x8 images each product is about a million multiply-adds, which OpenBLAS runs on the
- * calling thread, while the one large product is split across its threads; on the shared 2-core
- * machine, whose cores are busy with other work, that hand-off dominated (cnn_digits --quick:
- * 119 to 127 samples/s with the large product on two threads, 509 with it forced onto one, 432
- * with a product per image and no change to the BLAS's settings). Gradients come from autograd
- * through these differentiable steps (the weight's is a product per image summed over the batch,
- * the columns' is folded back by col2im), so every order of derivative works.
+ * <p>Why one large product rather than one per image (which would leave the result in NCHW order
+ * without the copy): the large product lets OpenBLAS use all its threads. On the idle 2-core
+ * machine, {@code cnn_digits} at full size ran at 2786, 3088 and 2839 samples/s with it against
+ * 2434, 2374 and 2076 with a product per image, interleaved in one session. (When the cores are
+ * busy with other work the hand-off to a second BLAS thread costs more than it gains, and the
+ * order reverses; benchmarks are run on an idle machine.) Gradients come from autograd through
+ * these differentiable steps (the columns' gradient is folded back by col2im), so every order of
+ * derivative works.
  */
 final class Convolution {
     private Convolution() {}
@@ -72,25 +72,21 @@ final class Convolution {
         long k = weight.size(1) * window.size();
         Tensor product;
         if (groups == 1) {
-            product = weight.reshape(outChannels, k).matmul(perImage(col, k, n, positions));
+            product = weight.reshape(outChannels, k).matmul(col);
         } else {
             long perGroup = outChannels / groups;
             Tensor[] parts = new Tensor[groups];
             for (int g = 0; g < groups; g++) {
-                parts[g] = weight.narrow(0, g * perGroup, perGroup).reshape(perGroup, k)
-                        .matmul(perImage(col.narrow(0, g * k, k), k, n, positions));
+                parts[g] = weight.narrow(0, g * perGroup, perGroup).reshape(perGroup, k).matmul(col.narrow(0, g * k, k));
             }
-            product = Tensor.cat(1, parts);
+            product = Tensor.cat(0, parts);
         }
+        // [O, N * positions] to [N, O, positions].
+        product = product.reshape(outChannels, n, positions).transpose(0, 1);
         if (bias != null) {
             product = product.add(bias.reshape(1, outChannels, 1));
         }
         return product.reshape(n, outChannels, outH, outW);
-    }
-
-    /** Columns {@code [k, n * positions]} seen as {@code n} matrices {@code [k, positions]}, a view. */
-    private static Tensor perImage(Tensor col, long k, long n, long positions) {
-        return col.reshape(k, n, positions).transpose(0, 1);
     }
 
     private static void checkArguments(String op, Tensor input, Tensor weight, int stride, int padding, int dilation,
