@@ -11,6 +11,9 @@ import dev.nabla.Tensor;
  * reads the gradient or starts work of its own cannot deadlock another run into the leaf.
  */
 final class AccumulateGrad extends Node {
+    /** A leaf has no inputs, so no gradients to return: one shared empty array, not one per backward. */
+    private static final Tensor[] NO_GRADIENTS = new Tensor[0];
+
     private final AutogradMeta leaf;
 
     AccumulateGrad(AutogradMeta leaf) {
@@ -27,7 +30,7 @@ final class AccumulateGrad extends Node {
             }
             leaf.runPostAccumulateGradHooks();
         }
-        return new Tensor[0];
+        return NO_GRADIENTS;
     }
 
     private void accumulate(Tensor g) {
