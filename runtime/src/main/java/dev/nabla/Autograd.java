@@ -1,6 +1,7 @@
 package dev.nabla;
 
 import dev.nabla.autograd.BuiltinNode;
+import dev.nabla.autograd.ForwardAD;
 import dev.nabla.autograd.Engine;
 
 /**
@@ -185,30 +186,94 @@ public final class Autograd {
 
     /**
      * The Jacobian-vector product {@code J v} ({@code torch.autograd.functional.jvp}), computed
-     * with two reverse passes (the gradient of the vector-Jacobian product with respect to its vector).
+     * in forward mode: one pass of {@code fn} on inputs that carry the tangents ({@link ForwardAD}),
+     * each op computing its output's tangent with its jvp rule; no backward runs.
      *
-     * @param fn a function of the inputs
+     * @param fn a function of the inputs; it runs once, on dual copies of them
      * @param inputs floating tensors
-     * @param tangents one per input, of its shape
-     * @return the detached output and the output tangent, of the output's shape
+     * @param tangents one per input, of its shape (converted to its dtype and device)
+     * @return the detached output and the output tangent, of the output's shape (zeros when the
+     *     output does not depend on the inputs)
      * @throws IllegalArgumentException if an argument is null, an input is not floating point,
      *     or the tangents do not match the inputs
+     * @throws UnsupportedOperationException naming the op, if an op on the path has no jvp rule
+     * @throws IllegalStateException if this thread already has a {@link ForwardAD} level open
      */
     public static Tensor[] jvp(Gradcheck.Fn fn, Tensor[] inputs, Tensor[] tangents) {
-        Tensor[] xs = functionalInputs("jvp", fn, inputs);
-        checkLike("jvp", "tangents", tangents, xs);
-        Tensor out = apply("jvp", fn, xs);
-        Tensor u = Tensor.zerosLike(out).requiresGrad(true);
-        Tensor[] vjps = gradOrZeros(out, xs, u, true);
-        Tensor[] withTangents = new Tensor[xs.length];
-        Tensor dot = null;
-        for (int i = 0; i < xs.length; i++) {
-            withTangents[i] = vjps[i].mul(tangents[i]).sum();
-            dot = dot == null ? withTangents[i] : dot.add(withTangents[i]);
+        checkFunctional("jvp", fn, inputs);
+        checkLike("jvp", "tangents", tangents, inputs);
+        try (ForwardAD.DualLevel level = ForwardAD.dualLevel()) {
+            Tensor[] duals = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                Tensor x = inputs[i].detach();
+                duals[i] = ForwardAD.makeDual(x, tangents[i].detach().to(x.dtype()).to(x.device()));
+            }
+            Tensor out = fn.apply(duals);
+            if (out == null) {
+                throw new IllegalStateException("jvp: fn returned null");
+            }
+            Tensor t = ForwardAD.tangent(out);
+            return new Tensor[] {out.detach(), t == null ? Tensor.zerosLike(out) : t.detach()};
         }
-        Tensor jv = dot == null || !dot.requiresGrad() ? Tensor.zerosLike(out)
-                : grad(new Tensor[] {dot}, new Tensor[] {u}, null, false, false, true)[0];
-        return new Tensor[] {out.detach(), jv == null ? Tensor.zerosLike(out) : jv.detach()};
+    }
+
+    /** How {@link #jacobian(Gradcheck.Fn, Strategy, Tensor...)} builds a Jacobian, as PyTorch's {@code strategy}. */
+    public enum Strategy {
+        /** Row by row, one backward per output element: best for wide Jacobians (many inputs, few outputs). */
+        REVERSE_MODE,
+        /** Column by column, one forward-mode pass per input element: best for tall Jacobians (few inputs, many outputs). */
+        FORWARD_MODE
+    }
+
+    /**
+     * The Jacobian of {@code fn} at {@code inputs}, as {@link #jacobian(Gradcheck.Fn, Tensor...)},
+     * built with the given strategy ({@code jacobian(..., strategy="forward-mode")}).
+     *
+     * @throws IllegalArgumentException if an argument is null or an input is not floating point
+     * @throws UnsupportedOperationException with {@link Strategy#FORWARD_MODE}, naming the op, if
+     *     an op on the path has no jvp rule
+     */
+    public static Tensor[] jacobian(Gradcheck.Fn fn, Strategy strategy, Tensor... inputs) {
+        if (strategy == null) {
+            throw new IllegalArgumentException("jacobian: strategy must not be null");
+        }
+        if (strategy == Strategy.REVERSE_MODE) {
+            return jacobian(fn, inputs);
+        }
+        checkFunctional("jacobian", fn, inputs);
+        Tensor[] jac = new Tensor[inputs.length];
+        long[] outShape = null;
+        for (int i = 0; i < inputs.length; i++) {
+            int columns = Math.toIntExact(inputs[i].numel());
+            Tensor[] parts = new Tensor[columns];
+            for (int j = 0; j < columns; j++) {
+                Tensor[] tangents = new Tensor[inputs.length];
+                for (int k = 0; k < inputs.length; k++) {
+                    tangents[k] = Tensor.zerosLike(inputs[k]);
+                }
+                tangents[i] = oneHot(inputs[i], j);
+                Tensor[] r = jvp(fn, inputs, tangents);
+                outShape = r[0].shape;
+                parts[j] = r[1].reshape(-1, 1);
+            }
+            if (columns == 0) {
+                outShape = apply("jacobian", fn, functionalInputs("jacobian", fn, inputs)).shape;
+            }
+            long[] shape = java.util.Arrays.copyOf(outShape, outShape.length + inputs[i].shape.length);
+            System.arraycopy(inputs[i].shape, 0, shape, outShape.length, inputs[i].shape.length);
+            jac[i] = columns == 0 ? Tensor.zeros(inputs[i].dtype(), shape).to(inputs[i].device())
+                    : Tensor.cat(1, parts).reshape(shape);
+        }
+        return jac;
+    }
+
+    /** Zeros like {@code x} with a one at flat position {@code j}. */
+    private static Tensor oneHot(Tensor x, int j) {
+        Tensor e = Tensor.zeros(x.dtype(), x.numel());
+        try (Grad.Scope off = Grad.disabled()) {
+            e.narrow(0, j, 1).fill_(1);
+        }
+        return e.reshape(x.shape).to(x.device());
     }
 
     /**
@@ -237,6 +302,15 @@ public final class Autograd {
 
     /** Detached copies of the inputs that require grad, after checking the arguments. */
     private static Tensor[] functionalInputs(String op, Gradcheck.Fn fn, Tensor[] inputs) {
+        checkFunctional(op, fn, inputs);
+        Tensor[] xs = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            xs[i] = inputs[i].detach().requiresGrad(true);
+        }
+        return xs;
+    }
+
+    private static void checkFunctional(String op, Gradcheck.Fn fn, Tensor[] inputs) {
         if (fn == null) {
             throw new IllegalArgumentException(op + ": fn must not be null");
         }
@@ -252,9 +326,7 @@ public final class Autograd {
                 throw new IllegalArgumentException(op + ": input " + i + " must be floating point, got "
                         + inputs[i].dtype().torchName());
             }
-            xs[i] = inputs[i].detach().requiresGrad(true);
         }
-        return xs;
     }
 
     private static Tensor apply(String op, Gradcheck.Fn fn, Tensor[] xs) {
@@ -344,16 +416,41 @@ public final class Autograd {
 
     // ---------------------------------------------------------------- recording, for the built-in ops
 
+    /** Whether an op on {@code a} must record: for a backward graph, or to carry a forward-mode tangent. */
     static boolean needs(Tensor a) {
-        return a.requiresGrad() && Grad.isEnabled();
+        return a.requiresGrad() && Grad.isEnabled() || ForwardAD.hasTangent(a);
     }
 
     static boolean needs(Tensor a, Tensor b) {
-        return (a.requiresGrad() || b.requiresGrad()) && Grad.isEnabled();
+        return (a.requiresGrad() || b.requiresGrad()) && Grad.isEnabled() || ForwardAD.hasTangent(a) || ForwardAD.hasTangent(b);
     }
 
-    /** Makes {@code out} the output of a new built-in node; returns {@code out}. */
+    /**
+     * Makes {@code out} the output of a new built-in node when an input requires grad, and gives
+     * it the tangent {@code jvp} computes when an input carries one; returns {@code out}.
+     *
+     * @param jvp the op's forward-mode rule, or null for an op that has none (forward mode through it fails)
+     */
+    static Tensor record(Tensor out, String name, Tensor[] inputs, Tensor[] saved, BuiltinNode.Derivative derivative,
+                         ForwardAD.Jvp jvp) {
+        if (Grad.isEnabled() && anyRequiresGrad(inputs)) {
+            new BuiltinNode(name, inputs, saved, derivative).record(out);
+        }
+        ForwardAD.propagate(name, inputs, out, jvp);
+        return out;
+    }
+
+    /** {@link #record(Tensor, String, Tensor[], Tensor[], BuiltinNode.Derivative, ForwardAD.Jvp)} for an op without a jvp rule yet. */
     static Tensor record(Tensor out, String name, Tensor[] inputs, Tensor[] saved, BuiltinNode.Derivative derivative) {
-        return new BuiltinNode(name, inputs, saved, derivative).record(out);
+        return record(out, name, inputs, saved, derivative, null);
+    }
+
+    private static boolean anyRequiresGrad(Tensor[] inputs) {
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

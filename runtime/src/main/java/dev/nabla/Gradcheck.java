@@ -34,8 +34,14 @@ public final class Gradcheck {
         final boolean raise;
         final boolean checkUndefinedGrad;
         final long seed;
+        final boolean checkForwardAD;
 
         private Options(double eps, double atol, double rtol, boolean fast, boolean raise, boolean checkUndefinedGrad, long seed) {
+            this(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed, false);
+        }
+
+        private Options(double eps, double atol, double rtol, boolean fast, boolean raise, boolean checkUndefinedGrad, long seed,
+                        boolean checkForwardAD) {
             this.eps = eps;
             this.atol = atol;
             this.rtol = rtol;
@@ -43,6 +49,7 @@ public final class Gradcheck {
             this.raise = raise;
             this.checkUndefinedGrad = checkUndefinedGrad;
             this.seed = seed;
+            this.checkForwardAD = checkForwardAD;
         }
 
         /** PyTorch's defaults: eps 1e-6, atol 1e-5, rtol 1e-3, full Jacobians, raising on failure. */
@@ -52,37 +59,46 @@ public final class Gradcheck {
 
         /** The finite-difference step. */
         public Options withEps(double eps) {
-            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed);
+            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed, checkForwardAD);
         }
 
         /** The absolute tolerance. */
         public Options withAtol(double atol) {
-            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed);
+            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed, checkForwardAD);
         }
 
         /** The relative tolerance. */
         public Options withRtol(double rtol) {
-            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed);
+            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed, checkForwardAD);
         }
 
         /** Fast mode: compare projections {@code vᵀJu} on random vectors instead of whole Jacobians. */
         public Options withFastMode(boolean fast) {
-            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed);
+            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed, checkForwardAD);
         }
 
         /** Whether a failure throws {@link GradcheckException} (true) or returns false. */
         public Options withRaiseException(boolean raise) {
-            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed);
+            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed, checkForwardAD);
         }
 
         /** Whether to check that backward copes with an all-zero output gradient. */
         public Options withCheckUndefinedGrad(boolean check) {
-            return new Options(eps, atol, rtol, fast, raise, check, seed);
+            return new Options(eps, atol, rtol, fast, raise, check, seed, checkForwardAD);
+        }
+
+        /**
+         * Whether to check forward mode too ({@code check_forward_ad}): the jvp of every input
+         * direction (in fast mode, of a random one) against finite differences, and against the
+         * backward ({@code <v, J u>} from the jvp equals {@code <J^T v, u>} from the backward).
+         */
+        public Options withCheckForwardAD(boolean check) {
+            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed, check);
         }
 
         /** The seed of fast mode's random vectors and of gradgradcheck's output gradients. */
         public Options withSeed(long seed) {
-            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed);
+            return new Options(eps, atol, rtol, fast, raise, checkUndefinedGrad, seed, checkForwardAD);
         }
     }
 
@@ -126,6 +142,9 @@ public final class Gradcheck {
         String result = options.fast ? checkFast(fn, inputs, diff, out, options) : checkFull(fn, inputs, diff, out, options);
         if (result == null && options.checkUndefinedGrad) {
             result = checkZeroGradOutput(out, inputs, diff);
+        }
+        if (result == null && options.checkForwardAD) {
+            result = checkForwardAD(fn, inputs, diff, out, options);
         }
         return result == null || fail(options, result);
     }
@@ -296,6 +315,142 @@ public final class Gradcheck {
             }
         }
         return null;
+    }
+
+    /**
+     * The output tangent of {@code fn} in forward mode, input {@code diff[k]} moving along
+     * {@code u[k]} (null for none), as a flat array of the output's size.
+     */
+    private static double[] forwardTangent(Fn fn, Tensor[] inputs, List<Integer> diff, double[][] u, Tensor out) {
+        try (dev.nabla.autograd.ForwardAD.DualLevel level = dev.nabla.autograd.ForwardAD.dualLevel()) {
+            Tensor[] duals = inputs.clone();
+            for (int k = 0; k < diff.size(); k++) {
+                if (u[k] != null) {
+                    Tensor x = inputs[diff.get(k)];
+                    Tensor t = Tensor.of(u[k]).to(x.dtype()).reshape(x.shape).to(x.device());
+                    duals[diff.get(k)] = dev.nabla.autograd.ForwardAD.makeDual(x, t);
+                }
+            }
+            Tensor y;
+            try (Grad.Scope off = Grad.disabled()) {
+                y = fn.apply(duals);
+            }
+            Tensor t = dev.nabla.autograd.ForwardAD.tangent(y);
+            return t == null ? new double[(int) out.numel()] : t.toDoubleArray();
+        }
+    }
+
+    private static String checkForwardAD(Fn fn, Tensor[] inputs, List<Integer> diff, Tensor out, Options o) {
+        int outN = (int) out.numel();
+        if (o.fast) {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(o.seed + 1);
+            double[][] u = new double[diff.size()][];
+            for (int k = 0; k < diff.size(); k++) {
+                u[k] = new double[(int) inputs[diff.get(k)].numel()];
+                for (int j = 0; j < u[k].length; j++) {
+                    u[k][j] = rnd.nextDouble(-1, 1);
+                }
+            }
+            double[] v = new double[outN];
+            for (int r = 0; r < outN; r++) {
+                v[r] = rnd.nextDouble(-1, 1);
+            }
+            double[] ju = forwardTangent(fn, inputs, diff, u, out);
+            double[] numerical = directional(fn, inputs, diff, u, o.eps);
+            double fromJvp = 0;
+            double fromFd = 0;
+            for (int r = 0; r < outN; r++) {
+                fromJvp += v[r] * ju[r];
+                fromFd += v[r] * numerical[r];
+            }
+            double fromBackward = 0;
+            if (out.requiresGrad()) {
+                Tensor vt = Tensor.of(v).to(out.dtype()).reshape(out.shape).to(out.device());
+                Tensor[] diffInputs = diff.stream().map(i -> inputs[i]).toArray(Tensor[]::new);
+                Tensor[] grads = Autograd.grad(new Tensor[] {out}, diffInputs, new Tensor[] {vt}, true, false, true);
+                for (int k = 0; k < grads.length; k++) {
+                    if (grads[k] != null) {
+                        double[] g = grads[k].toDoubleArray();
+                        for (int j = 0; j < g.length; j++) {
+                            fromBackward += g[j] * u[k][j];
+                        }
+                    }
+                }
+            }
+            double tol = o.atol + o.rtol * Math.abs(fromFd);
+            if (!(Math.abs(fromJvp - fromFd) <= tol) || !(Math.abs(fromJvp - fromBackward) <= tol)) {
+                return "forward-mode mismatch (fast mode): <v, J u> is " + fromJvp + " from the jvp, " + fromFd
+                        + " from finite differences and " + fromBackward + " as <J^T v, u> from the backward (atol "
+                        + o.atol + ", rtol " + o.rtol + ")";
+            }
+            return null;
+        }
+        for (int k = 0; k < diff.size(); k++) {
+            int i = diff.get(k);
+            int n = (int) inputs[i].numel();
+            double[][] numerical = new double[n][];
+            double[][] forward = new double[n][];
+            double worst = -1;
+            int wj = 0;
+            int wr = 0;
+            for (int j = 0; j < n; j++) {
+                double[][] u = new double[diff.size()][];
+                u[k] = new double[n];
+                u[k][j] = 1;
+                forward[j] = forwardTangent(fn, inputs, diff, u, out);
+                numerical[j] = directional(fn, inputs, diff, u, o.eps);
+                for (int r = 0; r < outN; r++) {
+                    double excess = Math.abs(forward[j][r] - numerical[j][r]) - (o.atol + o.rtol * Math.abs(numerical[j][r]));
+                    if (excess > worst || Double.isNaN(excess)) {
+                        worst = Double.isNaN(excess) ? Double.POSITIVE_INFINITY : excess;
+                        wj = j;
+                        wr = r;
+                    }
+                }
+            }
+            if (worst > 0) {
+                return "forward-mode Jacobian mismatch for output 0 with respect to input " + i + " (shape "
+                        + dev.nabla.internal.Shapes.format(inputs[i].shape) + "): at input element " + wj + ", output element "
+                        + wr + " numerical " + numerical[wj][wr] + " jvp " + forward[wj][wr] + " (atol " + o.atol + ", rtol "
+                        + o.rtol + ")\n" + worstEntries(numerical, forward).replace("analytical", "       jvp");
+            }
+        }
+        return null;
+    }
+
+    /** {@code (f(x + eps u) - f(x - eps u)) / 2 eps}, flat, for the directions {@code u[k]} of the inputs {@code diff[k]}. */
+    private static double[] directional(Fn fn, Tensor[] inputs, List<Integer> diff, double[][] u, double eps) {
+        double[][] original = new double[diff.size()][];
+        for (int k = 0; k < diff.size(); k++) {
+            if (u[k] != null) {
+                Tensor x = inputs[diff.get(k)];
+                original[k] = x.toDoubleArray();
+                for (int j = 0; j < u[k].length; j++) {
+                    setElement(x, j, original[k][j] + eps * u[k][j]);
+                }
+            }
+        }
+        double[] plus = evaluate(fn, inputs);
+        for (int k = 0; k < diff.size(); k++) {
+            if (u[k] != null) {
+                for (int j = 0; j < u[k].length; j++) {
+                    setElement(inputs[diff.get(k)], j, original[k][j] - eps * u[k][j]);
+                }
+            }
+        }
+        double[] minus = evaluate(fn, inputs);
+        for (int k = 0; k < diff.size(); k++) {
+            if (u[k] != null) {
+                for (int j = 0; j < u[k].length; j++) {
+                    setElement(inputs[diff.get(k)], j, original[k][j]);
+                }
+            }
+        }
+        double[] d = new double[plus.length];
+        for (int r = 0; r < d.length; r++) {
+            d[r] = (plus[r] - minus[r]) / (2 * eps);
+        }
+        return d;
     }
 
     private static String checkZeroGradOutput(Tensor out, Tensor[] inputs, List<Integer> diff) {

@@ -83,7 +83,8 @@ final class Pointwise {
                 Autograd.record(out, "AbsBackward0", input, input, (n, g, s) -> new Tensor[] {g.mul(constant(s[0], UnaryOp.SIGN))});
                 break;
             case EXP:
-                Autograd.record(out, "ExpBackward0", input, new Tensor[] {out}, (n, g, s) -> new Tensor[] {g.mul(s[0])});
+                Autograd.record(out, "ExpBackward0", input, new Tensor[] {out}, (n, g, s) -> new Tensor[] {g.mul(s[0])},
+                        t -> t[0].mul(out));
                 break;
             case LOG:
                 Autograd.record(out, "LogBackward0", input, input, (n, g, s) -> new Tensor[] {g.div(s[0])});

@@ -19,6 +19,10 @@ public final class AutogradMeta {
     Node gradFn;
     /** Which output of {@link #gradFn} the tensor is. */
     int outputNr;
+    /** The forward-mode tangent, seen only while {@link #tangentLevel} is the thread's open level. */
+    Tensor tangent;
+    /** The level {@link #tangent} belongs to. */
+    ForwardAD.DualLevel tangentLevel;
     /**
      * Run after each accumulation into {@link #grad}; copy-on-write because a hook may be
      * registered or removed while another thread's backward runs the list.

@@ -43,6 +43,10 @@ public abstract class Function {
     private Set<Tensor> nonDifferentiable = Collections.emptySet();
     private boolean materializeGrads = true;
     private boolean onceDifferentiable;
+    /** Whether {@link #jvp} is running, right after forward: saved tensors are read as they were saved. */
+    private boolean inJvp;
+    /** What forward saved, kept for {@link #jvp} only: null outside forward mode. */
+    private Tensor[] savedValues;
 
     /** Computes the outputs from the inputs (nulls allowed for absent optional tensors). Grad is disabled here. */
     protected abstract Tensor[] forward(Tensor[] inputs);
@@ -89,9 +93,11 @@ public abstract class Function {
             needsInputGrad[i] = grad && inputs[i] != null && inputs[i].requiresGrad();
             any |= needsInputGrad[i];
         }
+        Tensor[] tangents = ForwardAD.isActive() ? ForwardAD.tangents(inputs) : null;
         Tensor[] outputs;
         try (Grad.Scope off = Grad.disabled()) {
-            outputs = forward(inputs);
+            // The forward computes values only: the tangents come from jvp, not from its inner ops.
+            outputs = tangents == null ? forward(inputs) : ForwardAD.runRule(() -> forward(inputs));
         }
         if (outputs == null) {
             throw new IllegalStateException(name() + ": forward returned null; return an array of output tensors");
@@ -101,10 +107,45 @@ public abstract class Function {
                 throw new IllegalStateException(name() + ": forward returned null as output " + i);
             }
         }
-        if (!any) {
-            return outputs;
+        Tensor[] outputTangents = tangents == null ? null : runJvp(tangents, outputs.length);
+        Tensor[] result = any ? FunctionNode.connect(this, inputs, outputs) : outputs;
+        if (outputTangents != null) {
+            for (int i = 0; i < result.length; i++) {
+                if (outputTangents[i] != null && !isNonDifferentiable(outputs[i])) {
+                    ForwardAD.attachChecked(name(), result[i], outputTangents[i]);
+                }
+            }
         }
-        return FunctionNode.connect(this, inputs, outputs);
+        return result;
+    }
+
+    private Tensor[] runJvp(Tensor[] tangents, int outputs) {
+        inJvp = true;
+        Tensor[] result;
+        try {
+            result = ForwardAD.runRule(() -> jvp(tangents));
+        } finally {
+            inJvp = false;
+            savedValues = null;
+        }
+        if (result == null || result.length != outputs) {
+            throw new IllegalStateException(name() + ": jvp returned " + (result == null ? "null" : result.length + " tangents")
+                    + " for " + outputs + " outputs; return one tangent per output (null for none)");
+        }
+        return result;
+    }
+
+    /**
+     * Computes one tangent per output from one tangent per input: forward-mode AD through this
+     * op ({@code Function.jvp}), called right after {@link #forward} when an input carries a
+     * tangent under a {@link ForwardAD} level. It may read what forward saved ({@link
+     * #savedTensors}, fields). By default there is none, and forward mode through the op fails.
+     *
+     * @param tangents one per input, null for an input without a tangent
+     * @return one tangent per output, of its shape, null for an output whose tangent is zero
+     */
+    protected Tensor[] jvp(Tensor[] tangents) {
+        throw ForwardAD.noRule(name());
     }
 
     // ---------------------------------------------------------------- the context
@@ -116,6 +157,7 @@ public abstract class Function {
 
     /** Keeps tensors for backward ({@code ctx.save_for_backward}); they are version-checked when read. */
     protected final void saveForBackward(Tensor... tensors) {
+        savedValues = ForwardAD.isSuspended() ? tensors.clone() : null;
         saved = new SavedTensor[tensors.length];
         for (int i = 0; i < tensors.length; i++) {
             saved[i] = SavedTensor.save(tensors[i], name() + " saved tensor " + i);
@@ -135,6 +177,7 @@ public abstract class Function {
             throw new IllegalArgumentException(name() + ": " + names.length + " names for " + tensors.length
                     + " saved tensors");
         }
+        savedValues = ForwardAD.isSuspended() ? tensors.clone() : null;
         saved = new SavedTensor[tensors.length];
         for (int i = 0; i < tensors.length; i++) {
             saved[i] = SavedTensor.save(tensors[i], names[i]);
@@ -149,7 +192,7 @@ public abstract class Function {
     protected final Tensor[] savedTensors() {
         Tensor[] out = new Tensor[saved.length];
         for (int i = 0; i < saved.length; i++) {
-            out[i] = saved[i].get(node);
+            out[i] = inJvp ? savedValues[i] : saved[i].get(node);
         }
         return out;
     }
@@ -160,7 +203,7 @@ public abstract class Function {
      * @throws IllegalStateException if it was modified in place since, or the graph was freed
      */
     protected final Tensor savedTensor(int i) {
-        return saved[i].get(node);
+        return inJvp ? savedValues[i] : saved[i].get(node);
     }
 
     /**
