@@ -126,7 +126,8 @@ final class LinearAlgebra {
     /** The batched product of {@code [b, n, k]} and {@code [b, k, m]}. */
     static Tensor bmm(Tensor a, Tensor b) {
         Tensor out = Ops.empty(new long[] {a.shape[0], a.shape[1], b.shape[2]}, a.dtype(), a.device());
-        Ops.backend(out).matmul(a, b, out);
+        // Detached: the backend slices its operands into matrices, and those views must neither record nor carry tangents.
+        Ops.backend(out).matmul(a.detach(), b.detach(), out);
         if (Autograd.needs(a, b)) {
             Autograd.record(out, "BmmBackward0", new Tensor[] {a, b}, new Tensor[] {b.requiresGrad() ? a : null,
                 a.requiresGrad() ? b : null}, (n, g, s) -> new Tensor[] {

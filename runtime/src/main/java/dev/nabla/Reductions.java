@@ -7,8 +7,9 @@ import dev.nabla.internal.Shapes;
  * Reductions (sum, mean, max, argmax) and the normalisations along a dimension (softmax).
  *
  * <p>Each op records its backward and its forward-mode (jvp) rule side by side. Values computed
- * with other ops are computed on detached inputs, so that those ops neither record nor carry
- * tangents: the op's own rule gives its output's tangent.
+ * with other ops, and the operands handed to a backend (which may view them), are detached
+ * inputs, so that those inner ops neither record nor carry tangents: the op's own rule gives its
+ * output's tangent.
  */
 final class Reductions {
     private Reductions() {}
@@ -23,7 +24,7 @@ final class Reductions {
 
     /** Reduces {@code in} over {@code dims} (already wrapped, distinct) and returns the keep-dim result. */
     static Tensor reduceKeepDim(ReduceOp op, Tensor in, int[] dims, DType dtype) {
-        Tensor src = in.to(dtype);
+        Tensor src = in.detach().to(dtype);
         long[] outShape = in.shape.clone();
         for (int d : dims) {
             outShape[d] = 1;
@@ -197,7 +198,7 @@ final class Reductions {
         long[] keep = t.shape.clone();
         keep[d] = 1;
         Tensor out = Ops.empty(keep, DType.INT64, t.device());
-        Ops.backend(t).argmax(t, d, out);
+        Ops.backend(t).argmax(t.detach(), d, out);
         return dropDims(out, new int[] {d});
     }
 
@@ -211,7 +212,7 @@ final class Reductions {
         int d = Shapes.wrapDim(op, dim, t.shape.length);
         Tensor out = Ops.empty(t.shape.clone(), t.dtype(), t.device());
         if (t.numel() > 0) {
-            Ops.backend(t).softmax(t, d, log, out);
+            Ops.backend(t).softmax(t.detach(), d, log, out);
         }
         if (Autograd.needs(t)) {
             // Softmax's Jacobian y_i (delta_ij - y_j) is symmetric, so the jvp has the backward's form with the
