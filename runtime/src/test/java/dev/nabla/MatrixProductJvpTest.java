@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Forward mode (the product rule {@code dA B + A dB}) of {@code mm}, {@code bmm} and 2-D
- * {@code matmul}: gradcheck with {@code check_forward_ad} (float64, eps 1e-6, atol 1e-5, rtol
+ * Forward mode (the product rule {@code dA B + A dB}) of {@code mm}, {@code bmm} and
+ * {@code matmul} in its 1-D, 2-D and broadcast batched forms: gradcheck with {@code check_forward_ad} (float64, eps 1e-6, atol 1e-5, rtol
  * 1e-3) with both operands or only one moving, in full and fast mode; forward-mode Jacobians
  * equal to reverse-mode ones; and the tangent differentiable in reverse mode.
  */
@@ -32,7 +32,17 @@ class MatrixProductJvpTest {
                 new Case("mm 2x1 1x3", mm, new long[] {2, 1}, new long[] {1, 3}),
                 new Case("bmm 2x3x4 2x4x2", bmm, new long[] {2, 3, 4}, new long[] {2, 4, 2}),
                 new Case("bmm 1x2x2 1x2x3", bmm, new long[] {1, 2, 2}, new long[] {1, 2, 3}),
-                new Case("matmul 3x4 4x2", matmul, new long[] {3, 4}, new long[] {4, 2}));
+                new Case("matmul 3x4 4x2", matmul, new long[] {3, 4}, new long[] {4, 2}),
+                // The other matmul forms go through views (unsqueeze, expand, reshape) around mm and bmm.
+                new Case("matmul 4 4x2", matmul, new long[] {4}, new long[] {4, 2}),
+                new Case("matmul 3x4 4", matmul, new long[] {3, 4}, new long[] {4}),
+                new Case("matmul 4 4", matmul, new long[] {4}, new long[] {4}),
+                new Case("matmul 2x3x4 4x2", matmul, new long[] {2, 3, 4}, new long[] {4, 2}),
+                new Case("matmul 3x4 2x4x2", matmul, new long[] {3, 4}, new long[] {2, 4, 2}),
+                new Case("matmul 2x1x3x4 5x4x2", matmul, new long[] {2, 1, 3, 4}, new long[] {5, 4, 2}),
+                new Case("matmul 4 2x4x3", matmul, new long[] {4}, new long[] {2, 4, 3}),
+                new Case("matmul 2x3x4 4", matmul, new long[] {2, 3, 4}, new long[] {4}),
+                new Case("matmul 1x3x4 2x4x2", matmul, new long[] {1, 3, 4}, new long[] {2, 4, 2}));
     }
 
     /** Each case with both operands moving, then only the first, then only the second (the other a constant). */
