@@ -582,7 +582,7 @@ final class OpValidator {
         if (forwardValid && !types.isSameType(jvp.getReturnType(), result)) {
             reporter.error(jvp, Message.JVP_RETURN, simple(jvp.getReturnType()), resultName,
                     outputRecord == null ? "the output's tangent as a Tensor (null when it is zero)"
-                            : "a " + resultName + " holding each output's tangent (null for one that is zero)");
+                            : article(resultName) + " holding each output's tangent (null for one that is zero)");
         }
     }
 
@@ -909,7 +909,7 @@ final class OpValidator {
     }
 
     private static String article(String noun) {
-        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
+        return ("aeiou".indexOf(Character.toLowerCase(noun.charAt(0))) >= 0 ? "an " : "a ") + noun;
     }
 
     /** The DSL annotations whose placement {@link PlacementValidator} checks; kept here beside their rules. */
