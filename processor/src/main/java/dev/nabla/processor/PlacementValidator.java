@@ -140,7 +140,8 @@ final class PlacementValidator {
         if (e instanceof ExecutableElement m) {
             String kind = m.getAnnotation(Differentiable.class) != null ? "forward "
                     : m.getAnnotation(Backward.class) != null ? "backward "
-                    : m.getAnnotation(OnCuda.class) != null ? "CUDA version " : "method ";
+                    : m.getAnnotation(OnCuda.class) != null ? "CUDA version "
+                    : m.getAnnotation(Jvp.class) != null ? "jvp " : "method ";
             return kind + m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "()";
         }
         return e.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " '" + e.getSimpleName()

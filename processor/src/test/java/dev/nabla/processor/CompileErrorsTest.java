@@ -199,6 +199,17 @@ class CompileErrorsTest {
     }
 
     @Test
+    void forwardAnnotationOnTheJvp() {
+        assertError("public final class Op {\n" + """
+                    @Jvp
+                    @Shape("n")
+                    Tensor jvp(Tensor x) {
+                        return x;
+                    }
+                """ + IDENTITY, "@Shape(\"n\")", "[NablaMisplacedAnnotation] @Shape is on jvp Op.jvp()");
+    }
+
+    @Test
     void jvpTakingTooFewTangentsShowsTheSignature() {
         assertError(TWO_OUTPUTS.replace("JVP", """
                 @Jvp
