@@ -164,9 +164,9 @@ record OpModel(
         /** The model. */
         OpModel build() {
             return new OpModel(element, ClassName.get(element), element.getSimpleName().toString(), functionType,
-                    gradcheckType, forwardName, backwardName, cudaForwardName, cudaBackwardName, jvpName, params, outputs,
-                    outputRecord, gradientRecord, backwardArgs, saved, materializeGrads, onceDifferentiable, gradcheck,
-                    savedIntermediates, generatedAnnotation);
+                    gradcheckType, forwardName, backwardName, cudaForwardName, cudaBackwardName, jvpName, params,
+                    outputs, outputRecord, gradientRecord, backwardArgs, saved, materializeGrads, onceDifferentiable,
+                    gradcheck, savedIntermediates, generatedAnnotation);
         }
     }
 
