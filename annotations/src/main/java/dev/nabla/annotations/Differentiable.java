@@ -16,7 +16,7 @@ import java.lang.annotation.Target;
  * any other Java values (ints, doubles, arrays, enums), which get no gradient. It runs with
  * grad mode disabled, as PyTorch's {@code Function.forward} does. The method must not be
  * private, abstract or generic; the class must have exactly one such method and exactly one
- * {@link Backward} method.
+ * {@link Backward} method, and may have one {@link Jvp} method for forward-mode AD.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

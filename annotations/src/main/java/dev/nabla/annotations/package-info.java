@@ -26,6 +26,19 @@
  * Tensor y = MyReLUFunction.apply(x);
  * }</pre>
  *
+ * <p>An op may add its forward-mode rule, a {@link dev.nabla.annotations.Jvp} method taking one
+ * tangent per differentiable input, named like it, and returning the output's tangent:
+ *
+ * <pre>{@code
+ *     @Jvp
+ *     Tensor jvp(Tensor x) {
+ *         return x.maskedFill(this.x.lt(0), 0);
+ *     }
+ * }</pre>
+ *
+ * <p>Without one, forward-mode AD through the op fails, naming the op. The generated check
+ * verifies the jvp against finite differences and against the backward.
+ *
  * <p>An op may add a CUDA version of its forward or backward ({@link dev.nabla.annotations.OnCuda}):
  * the generated function calls it instead when the inputs are on a CUDA device.
  *

@@ -19,6 +19,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.in
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.nabla.Gradcheck;
+import dev.nabla.autograd.OpGradcheck;
 import dev.nabla.junit.cases.SignGradcheck;
 import dev.nabla.junit.cases.SquareAtZeroCheck;
 import dev.nabla.junit.cases.SquareGradcheck;
@@ -80,6 +81,22 @@ class GradcheckTestEngineTest {
         results.testEvents().assertThatEvents().haveExactly(1, event(test("WrongSquareGradcheck"),
                 finishedWithFailure(instanceOf(Gradcheck.GradcheckException.class),
                         message(m -> m.contains("Jacobian mismatch") && m.contains("numerical") && m.contains("analytical")))));
+    }
+
+    @Test
+    void caseWithAWrongJvpFailsNamingTheOpAndTheWorstEntry() {
+        EngineExecutionResults results = explicitly(selectClass(WrongJvpSquareGradcheck.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+        assertThat(discoveredNames(results)).containsExactly("WrongJvpSquare");
+        // The gradient is right, so gradcheck passes; then the jvp, 3x where 2x is due, disagrees
+        // most at x = 2: 6 against finite differences' 4.
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("WrongJvpSquareGradcheck"),
+                finishedWithFailure(instanceOf(AssertionError.class), message(m -> m.startsWith(
+                        "WrongJvpSquare: the jvp disagrees (seed " + OpGradcheck.DEFAULT_SEED + "): forward-mode Jacobian"
+                                + " mismatch for output 0 with respect to input 0 (shape [4]): at input element 3, output"
+                                + " element 3 numerical ")
+                        && m.contains(" jvp 6.0")))));
     }
 
     @Test

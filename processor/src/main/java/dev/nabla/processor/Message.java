@@ -9,14 +9,24 @@ enum Message {
     MISSING_BACKWARD("NablaMissingBackward",
             "op %s has a @Differentiable forward but no @Backward method; add this method to %s:%n%n%s%n"),
     MISSING_FORWARD("NablaMissingForward",
-            "@Backward method %s has no @Differentiable forward in its class %s; add the forward method to %s,"
-                    + " or remove @Backward"),
+            "@%s method %s has no @Differentiable forward in its class %s; add the forward method to %s,"
+                    + " or remove @%s"),
     DUPLICATE_FORWARD("NablaDuplicateForward",
             "op %s has a second @Differentiable method %s (the first is %s); an op class has exactly one forward,"
                     + " so move this one to a class of its own"),
     DUPLICATE_BACKWARD("NablaDuplicateBackward",
             "op %s has a second @Backward method %s (the first is %s); an op class has exactly one backward,"
                     + " so remove one"),
+    DUPLICATE_JVP("NablaDuplicateJvp",
+            "op %s has a second @Jvp method %s (the first is %s); an op has one forward-mode rule, so remove one"),
+    JVP_ARITY("NablaJvpArity",
+            "jvp takes %d tangent%s but forward has %d differentiable tensor input%s%s; declare one Tensor parameter"
+                    + " per differentiable input, named like it and in its order: %s"),
+    JVP_PARAMETER("NablaJvpParameter",
+            "jvp parameter %d '%s' %s; a tangent is a Tensor named like the forward's differentiable input it belongs"
+                    + " to, so declare it as Tensor %s (in full: %s)"),
+    JVP_RETURN("NablaJvpReturn",
+            "jvp returns %s, but the forward returns %s; return %s"),
     BACKWARD_ARITY("NablaBackwardArity",
             "backward takes %d gradient%s but forward has %d differentiable output%s%s; declare exactly %d Tensor"
                     + " parameter%s%s"),

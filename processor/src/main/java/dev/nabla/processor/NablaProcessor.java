@@ -24,9 +24,9 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Nabla's annotation processor: for every class with a {@code @Differentiable} forward, checks
- * the op ({@link OpValidator}, {@link PlacementValidator}) and, only when it has no error,
- * generates {@code <Op>Function} ({@link FunctionGenerator}) and {@code <Op>Gradcheck}
- * ({@link GradcheckGenerator}).
+ * the op, its backward and its {@code @Jvp} method if any ({@link OpValidator},
+ * {@link PlacementValidator}) and, only when it has no error, generates {@code <Op>Function}
+ * ({@link FunctionGenerator}) and {@code <Op>Gradcheck} ({@link GradcheckGenerator}).
  *
  * <p>It is found through its {@code META-INF/services} registration (class path or
  * {@code annotationProcessorPaths}) and declared isolating for Gradle: what it writes for an op

@@ -20,6 +20,7 @@ import javax.lang.model.element.TypeElement;
  * @param backwardName the backward method's name
  * @param cudaForwardName the forward's {@code @OnCuda} version, or null
  * @param cudaBackwardName the backward's {@code @OnCuda} version, or null
+ * @param jvpName the {@code @Jvp} method's name, or null when the op has none
  * @param params the forward's parameters, in order
  * @param outputs the outputs: one for a {@code Tensor} result, else one per record component
  * @param outputRecord the forward's record result, or null when it returns a {@code Tensor}
@@ -42,6 +43,7 @@ record OpModel(
         String backwardName,
         String cudaForwardName,
         String cudaBackwardName,
+        String jvpName,
         List<Param> params,
         List<Output> outputs,
         TypeName outputRecord,
@@ -79,6 +81,7 @@ record OpModel(
         private String backwardName;
         private String cudaForwardName;
         private String cudaBackwardName;
+        private String jvpName;
         private List<Param> params = List.of();
         private List<Output> outputs = List.of();
         private TypeName outputRecord;
@@ -108,6 +111,12 @@ record OpModel(
         Builder cuda(String cudaForwardName, String cudaBackwardName) {
             this.cudaForwardName = cudaForwardName;
             this.cudaBackwardName = cudaBackwardName;
+            return this;
+        }
+
+        /** Sets the name of the {@code @Jvp} method, null where there is none. */
+        Builder jvp(String jvpName) {
+            this.jvpName = jvpName;
             return this;
         }
 
@@ -155,9 +164,9 @@ record OpModel(
         /** The model. */
         OpModel build() {
             return new OpModel(element, ClassName.get(element), element.getSimpleName().toString(), functionType,
-                    gradcheckType, forwardName, backwardName, cudaForwardName, cudaBackwardName, params, outputs,
-                    outputRecord, gradientRecord, backwardArgs, saved, materializeGrads, onceDifferentiable, gradcheck,
-                    savedIntermediates, generatedAnnotation);
+                    gradcheckType, forwardName, backwardName, cudaForwardName, cudaBackwardName, jvpName, params,
+                    outputs, outputRecord, gradientRecord, backwardArgs, saved, materializeGrads, onceDifferentiable,
+                    gradcheck, savedIntermediates, generatedAnnotation);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
 import dev.nabla.annotations.Dirty;
 import dev.nabla.annotations.Gradcheck;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.NeedsGrad;
 import dev.nabla.annotations.NonDiff;
 import dev.nabla.annotations.OnCuda;
@@ -79,10 +80,15 @@ final class OpValidator {
         List<ExecutableElement> forwards = annotatedMethods(type, Differentiable.class);
         List<ExecutableElement> backwards = annotatedMethods(type, Backward.class);
         List<ExecutableElement> variants = annotatedMethods(type, OnCuda.class);
+        List<ExecutableElement> jvps = annotatedMethods(type, Jvp.class);
         if (forwards.isEmpty()) {
             for (ExecutableElement b : backwards) {
-                reporter.error(b, Message.MISSING_FORWARD, b.getSimpleName() + "()", type.getSimpleName(),
-                        type.getSimpleName());
+                reporter.error(b, Message.MISSING_FORWARD, "Backward", b.getSimpleName() + "()", type.getSimpleName(),
+                        type.getSimpleName(), "Backward");
+            }
+            for (ExecutableElement j : jvps) {
+                reporter.error(j, Message.MISSING_FORWARD, "Jvp", j.getSimpleName() + "()", type.getSimpleName(),
+                        type.getSimpleName(), "Jvp");
             }
             checkVariantTargets(type, variants, List.of(), List.of());
             return Result.INVALID;
@@ -96,6 +102,7 @@ final class OpValidator {
         List<ExecutableElement> declared = new ArrayList<>(forwards);
         declared.addAll(backwards);
         declared.addAll(variants);
+        declared.addAll(jvps);
         if (refersToUnresolvedTypes(type, declared)) {
             // A later round may generate the missing types. After the last one, javac reports each type
             // that never resolved where it is used; an op described with them would only add wrong
@@ -109,6 +116,10 @@ final class OpValidator {
         for (int i = 1; i < backwards.size(); i++) {
             reporter.error(backwards.get(i), Message.DUPLICATE_BACKWARD, type.getSimpleName(),
                     backwards.get(i).getSimpleName() + "()", backwards.get(0).getSimpleName() + "()");
+        }
+        for (int i = 1; i < jvps.size(); i++) {
+            reporter.error(jvps.get(i), Message.DUPLICATE_JVP, type.getSimpleName(),
+                    jvps.get(i).getSimpleName() + "()", jvps.get(0).getSimpleName() + "()");
         }
         validateClass(type);
         checkVariantTargets(type, variants, forwards, backwards);
@@ -129,6 +140,12 @@ final class OpValidator {
             if (!o.nonDiff()) {
                 diffOutputs.add(o.name());
             }
+        }
+        String jvp = null;
+        if (!jvps.isEmpty()) {
+            jvp = jvps.get(0).getSimpleName().toString();
+            validateMethod(jvps.get(0), "jvp");
+            validateJvp(jvps.get(0), forward, tensor, params, outputRecord);
         }
         List<String> saved = savedFields(type, tensor);
         OpModel.GradcheckSettings gradcheck = gradcheckSettings(forward, params, diffInputs, diffOutputs);
@@ -167,6 +184,7 @@ final class OpValidator {
         OpModel model = OpModel.builder(type, functionType, gradcheckType)
                 .methods(forward.getSimpleName().toString(), backward.getSimpleName().toString())
                 .cuda(cudaForward, cudaBackward)
+                .jvp(jvp)
                 .forward(params, outputs, outputRecord)
                 .backward(backwardArgs, gradientRecord)
                 .saved(saved, intermediates)
@@ -521,6 +539,62 @@ final class OpValidator {
         return TypeName.get(result);
     }
 
+    // ------------------------------------------------------------------ the jvp
+
+    /**
+     * Checks that {@code jvp} takes one {@code Tensor} per differentiable input of the forward, named
+     * like it and in its order, and returns the forward's result type. One pass over each list: the
+     * processor's time matters more than finding a second mistake in a parameter that has one.
+     *
+     * @param outputRecord the forward's record result, or null when it returns a {@code Tensor} (or
+     *     something invalid, already reported)
+     */
+    private void validateJvp(ExecutableElement jvp, ExecutableElement forward, TypeMirror tensor,
+            List<OpModel.Param> params, TypeName outputRecord) {
+        List<String> diffInputs = new ArrayList<>();
+        for (OpModel.Param p : params) {
+            if (p.isDifferentiable()) {
+                diffInputs.add(p.name());
+            }
+        }
+        TypeMirror result = forward.getReturnType();
+        String resultName = simple(result);
+        String template = jvpTemplate(resultName, jvp.getSimpleName().toString(), diffInputs);
+        List<? extends VariableElement> tangents = jvp.getParameters();
+        if (tangents.size() != diffInputs.size()) {
+            reporter.error(jvp, Message.JVP_ARITY, tangents.size(), plural(tangents.size()), diffInputs.size(),
+                    plural(diffInputs.size()), diffInputs.isEmpty() ? "" : " (" + String.join(", ", diffInputs) + ")",
+                    template);
+        } else {
+            for (int i = 0; i < tangents.size(); i++) {
+                VariableElement p = tangents.get(i);
+                String input = diffInputs.get(i);
+                String problem = !types.isSameType(p.asType(), tensor) ? "is " + simple(p.asType()) + ", not a Tensor"
+                        : !p.getSimpleName().contentEquals(input) ? "is not named like the forward's differentiable"
+                                + " input " + (i + 1) + ", '" + input + "'"
+                        : null;
+                if (problem != null) {
+                    reporter.error(p, Message.JVP_PARAMETER, i + 1, p.getSimpleName(), problem, input, template);
+                }
+            }
+        }
+        boolean forwardValid = types.isSameType(result, tensor) || outputRecord != null;
+        if (forwardValid && !types.isSameType(jvp.getReturnType(), result)) {
+            reporter.error(jvp, Message.JVP_RETURN, simple(jvp.getReturnType()), resultName,
+                    outputRecord == null ? "the output's tangent as a Tensor (null when it is zero)"
+                            : article(resultName) + " holding each output's tangent (null for one that is zero)");
+        }
+    }
+
+    /** The jvp a forward returning {@code result} needs, as source to paste. */
+    private static String jvpTemplate(String result, String name, List<String> diffInputs) {
+        StringJoiner params = new StringJoiner(", ", "@Jvp " + result + " " + name + "(", ")");
+        for (String input : diffInputs) {
+            params.add("Tensor " + input);
+        }
+        return params.toString();
+    }
+
     // ------------------------------------------------------------------ fields, settings, names
 
     private List<String> savedFields(TypeElement type, TypeMirror tensor) {
@@ -835,11 +909,11 @@ final class OpValidator {
     }
 
     private static String article(String noun) {
-        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
+        return ("aeiou".indexOf(Character.toLowerCase(noun.charAt(0))) >= 0 ? "an " : "a ") + noun;
     }
 
     /** The DSL annotations whose placement {@link PlacementValidator} checks; kept here beside their rules. */
     static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(Differentiable.class, Backward.class, Saved.class,
             NonDiff.class, OnceDifferentiable.class, Dirty.class, NeedsGrad.class, Gradcheck.class, Shape.class,
-            OnCuda.class);
+            OnCuda.class, Jvp.class);
 }

@@ -4,6 +4,7 @@ import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
 import dev.nabla.annotations.Dirty;
 import dev.nabla.annotations.Gradcheck;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.NeedsGrad;
 import dev.nabla.annotations.NonDiff;
 import dev.nabla.annotations.OnCuda;
@@ -26,7 +27,8 @@ import javax.lang.model.util.Types;
  * {@code @Dirty} on a forward parameter, {@code @NeedsGrad} on a backward parameter,
  * {@code @OnceDifferentiable} on a backward, {@code @Gradcheck} on a forward, and
  * {@code @NonDiff} and {@code @Shape} on the forward, its parameters, or tensor record components,
- * {@code @OnCuda} on a method of its own, beside the forward or backward it replaces.
+ * {@code @OnCuda} on a method of its own, beside the forward or backward it replaces, and {@code @Jvp}
+ * on a method of its own.
  * {@link OpValidator} checks everything else, inside each op.
  */
 final class PlacementValidator {
@@ -69,6 +71,12 @@ final class PlacementValidator {
             if (e.getAnnotation(Differentiable.class) != null || e.getAnnotation(Backward.class) != null) {
                 reporter.error(e, mirror, Message.MISPLACED, name, describe(e), "declare the CUDA version as a"
                         + " method of its own, with the same parameters and return type, beside the portable one");
+            }
+        } else if (annotation == Jvp.class) {
+            if (e.getAnnotation(Differentiable.class) != null || e.getAnnotation(Backward.class) != null
+                    || e.getAnnotation(OnCuda.class) != null) {
+                reporter.error(e, mirror, Message.MISPLACED, name, describe(e), "declare the jvp as a method of its"
+                        + " own, beside the forward and the backward");
             }
         } else if (annotation == NonDiff.class || annotation == Shape.class) {
             checkOutputOrInputAnnotation(e, mirror, name);
@@ -132,7 +140,8 @@ final class PlacementValidator {
         if (e instanceof ExecutableElement m) {
             String kind = m.getAnnotation(Differentiable.class) != null ? "forward "
                     : m.getAnnotation(Backward.class) != null ? "backward "
-                    : m.getAnnotation(OnCuda.class) != null ? "CUDA version " : "method ";
+                    : m.getAnnotation(OnCuda.class) != null ? "CUDA version "
+                    : m.getAnnotation(Jvp.class) != null ? "jvp " : "method ";
             return kind + m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "()";
         }
         return e.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " '" + e.getSimpleName()

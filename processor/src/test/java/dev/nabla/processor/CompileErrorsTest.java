@@ -125,6 +125,194 @@ class CompileErrorsTest {
                 """, "Tensor backward2(", "[NablaDuplicateBackward] op Op has a second @Backward method backward2()");
     }
 
+    // ------------------------------------------------------------------ the jvp
+
+    /** A valid op on {@code x} and {@code y} with two outputs; {@code JVP} stands for its @Jvp method. */
+    private static final String TWO_OUTPUTS = """
+            public final class Op {
+                record Out(Tensor sum, Tensor product) {}
+
+                record Grads(Tensor x, Tensor y) {}
+
+                @Differentiable
+                Out forward(Tensor x, Tensor y) {
+                    return new Out(x.add(y), x.mul(y));
+                }
+
+                @Backward
+                Grads backward(Tensor gradSum, Tensor gradProduct) {
+                    return new Grads(gradSum, gradSum);
+                }
+
+                JVP
+            }
+            """;
+
+    @Test
+    void jvpWithoutForward() {
+        assertError("""
+                public final class Op {
+                    @Jvp
+                    Tensor jvp(Tensor x) {
+                        return x;
+                    }
+                }
+                """, "Tensor jvp(",
+                "[NablaMissingForward] @Jvp method jvp() has no @Differentiable forward in its class Op; add the"
+                        + " forward method to Op, or remove @Jvp");
+    }
+
+    @Test
+    void twoJvps() {
+        assertError("public final class Op {\n" + """
+                    @Jvp
+                    Tensor jvp(Tensor x) {
+                        return x;
+                    }
+
+                    @Jvp
+                    Tensor jvp2(Tensor x) {
+                        return x;
+                    }
+                """ + IDENTITY, "Tensor jvp2(",
+                "[NablaDuplicateJvp] op Op has a second @Jvp method jvp2() (the first is jvp()); an op has one"
+                        + " forward-mode rule, so remove one");
+    }
+
+    @Test
+    void jvpOnTheForwardItself() {
+        assertError("""
+                public final class Op {
+                    @Differentiable
+                    @Jvp
+                    Tensor forward(Tensor x) {
+                        return x;
+                    }
+
+                    @Backward
+                    Tensor backward(Tensor gradOut) {
+                        return gradOut;
+                    }
+                }
+                """, "@Jvp",
+                "[NablaMisplacedAnnotation] @Jvp is on forward Op.forward()", "declare the jvp as a method of its own");
+    }
+
+    @Test
+    void forwardAnnotationOnTheJvp() {
+        assertError("public final class Op {\n" + """
+                    @Jvp
+                    @Shape("n")
+                    Tensor jvp(Tensor x) {
+                        return x;
+                    }
+                """ + IDENTITY, "@Shape(\"n\")", "[NablaMisplacedAnnotation] @Shape is on jvp Op.jvp()");
+    }
+
+    @Test
+    void jvpTakingTooFewTangentsShowsTheSignature() {
+        assertError(TWO_OUTPUTS.replace("JVP", """
+                @Jvp
+                    Out jvp(Tensor x) {
+                        return new Out(x, x);
+                    }"""), "Out jvp(",
+                "[NablaJvpArity] jvp takes 1 tangent but forward has 2 differentiable tensor inputs (x, y)",
+                "declare one Tensor parameter per differentiable input, named like it and in its order:"
+                        + " @Jvp Out jvp(Tensor x, Tensor y)");
+    }
+
+    @Test
+    void jvpTakesNoTangentForANonDiffInput() {
+        assertError("""
+                public final class Op {
+                    @Differentiable
+                    Tensor forward(Tensor x, @NonDiff Tensor mask) {
+                        return x.mul(mask);
+                    }
+
+                    @Backward
+                    Tensor backward(Tensor gradOut) {
+                        return gradOut;
+                    }
+
+                    @Jvp
+                    Tensor jvp(Tensor x, Tensor mask) {
+                        return x;
+                    }
+                }
+                """, "Tensor jvp(",
+                "[NablaJvpArity] jvp takes 2 tangents but forward has 1 differentiable tensor input (x)",
+                "@Jvp Tensor jvp(Tensor x)");
+    }
+
+    @Test
+    void jvpTangentNamedUnlikeItsInput() {
+        assertError(TWO_OUTPUTS.replace("JVP", """
+                @Jvp
+                    Out jvp(Tensor x,
+                            Tensor dy) {
+                        return new Out(x, dy);
+                    }"""), "Tensor dy)",
+                "[NablaJvpParameter] jvp parameter 2 'dy' is not named like the forward's differentiable input 2, 'y';",
+                "declare it as Tensor y (in full: @Jvp Out jvp(Tensor x, Tensor y))");
+    }
+
+    @Test
+    void jvpTangentsInTheWrongOrder() {
+        assertError(TWO_OUTPUTS.replace("JVP", """
+                @Jvp
+                    Out jvp(Tensor y, Tensor x) {
+                        return new Out(x, y);
+                    }"""), "Out jvp(",
+                "[NablaJvpParameter] jvp parameter 1 'y' is not named like the forward's differentiable input 1, 'x'");
+    }
+
+    @Test
+    void jvpTangentThatIsNotATensor() {
+        assertError("public final class Op {\n" + """
+                    @Jvp
+                    Tensor jvp(double x) {
+                        return null;
+                    }
+                """ + IDENTITY, "Tensor jvp(",
+                "[NablaJvpParameter] jvp parameter 1 'x' is double, not a Tensor;", "declare it as Tensor x");
+    }
+
+    @Test
+    void jvpReturningARecordForASingleOutput() {
+        assertError("public final class Op {\n" + """
+                    record Tangents(Tensor output) {}
+
+                    @Jvp
+                    Tangents jvp(Tensor x) {
+                        return new Tangents(x);
+                    }
+                """ + IDENTITY, "Tangents jvp(",
+                "[NablaJvpReturn] jvp returns Tangents, but the forward returns Tensor; return the output's tangent as"
+                        + " a Tensor (null when it is zero)");
+    }
+
+    @Test
+    void jvpReturningATensorForSeveralOutputs() {
+        assertError(TWO_OUTPUTS.replace("JVP", """
+                @Jvp
+                    Tensor jvp(Tensor x, Tensor y) {
+                        return x;
+                    }"""), "Tensor jvp(",
+                "[NablaJvpReturn] jvp returns Tensor, but the forward returns Out; return an Out holding each output's"
+                        + " tangent (null for one that is zero)");
+    }
+
+    @Test
+    void privateJvp() {
+        assertError("public final class Op {\n" + """
+                    @Jvp
+                    private Tensor jvp(Tensor x) {
+                        return x;
+                    }
+                """ + IDENTITY, "private Tensor jvp(", "[NablaMethodModifiers] jvp method jvp() is private");
+    }
+
     // ------------------------------------------------------------------ backward parameters
 
     @Test

@@ -28,13 +28,17 @@ final class TestOps {
             }
             """;
 
-    /** Seed 001's linear function: optional bias, gradients computed only where needed, shapes declared. */
+    /**
+     * Seed 001's linear function: optional bias, gradients computed only where needed, shapes
+     * declared, and a jvp that gets null for each input without a tangent.
+     */
     static final String LINEAR_OP = """
             package test;
 
             import dev.nabla.Tensor;
             import dev.nabla.annotations.Backward;
             import dev.nabla.annotations.Differentiable;
+            import dev.nabla.annotations.Jvp;
             import dev.nabla.annotations.NeedsGrad;
             import dev.nabla.annotations.Saved;
             import dev.nabla.annotations.Shape;
@@ -63,12 +67,26 @@ final class TestOps {
                             needsWeight ? gradOutput.t().mm(input) : null,
                             bias != null && needsBias ? gradOutput.sum(0, false) : null);
                 }
+
+                @Jvp
+                Tensor jvp(Tensor input, Tensor weight, Tensor bias) {
+                    Tensor tangent = input == null ? null : input.mm(this.weight.t());
+                    if (weight != null) {
+                        Tensor t = this.input.mm(weight.t());
+                        tangent = tangent == null ? t : tangent.add(t);
+                    }
+                    if (bias != null) {
+                        Tensor t = bias.unsqueeze(0).expand(this.input.size(0), this.weight.size(0));
+                        tangent = tangent == null ? t : tangent.add(t);
+                    }
+                    return tangent;
+                }
             }
             """;
 
     /**
      * Two outputs, one of them {@code @NonDiff}, a non-tensor parameter, a {@code @NonDiff}
-     * tensor input, and a saved output.
+     * tensor input, a saved output, and a jvp returning the forward's record.
      */
     static final String SCALED_SIGN = """
             package test;
@@ -76,6 +94,7 @@ final class TestOps {
             import dev.nabla.Tensor;
             import dev.nabla.annotations.Backward;
             import dev.nabla.annotations.Differentiable;
+            import dev.nabla.annotations.Jvp;
             import dev.nabla.annotations.NonDiff;
             import dev.nabla.annotations.Saved;
             import dev.nabla.annotations.Shape;
@@ -99,6 +118,11 @@ final class TestOps {
                 @Backward
                 Tensor backward(Tensor gradScaled) {
                     return gradScaled.mul(scaled).mul(mask).mul(factor);
+                }
+
+                @Jvp
+                Out jvp(Tensor x) {
+                    return new Out(x.mul(mask).mul(factor).mul(scaled), null);
                 }
             }
             """;

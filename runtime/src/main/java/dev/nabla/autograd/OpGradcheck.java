@@ -36,6 +36,11 @@ import java.util.SplittableRandom;
  *   <li>gradcheck of the differentiable outputs (flattened into one tensor when there are several),
  *       with the {@linkplain #setOptions options} and the {@linkplain #setSeed seed}, the seed shown
  *       in the failure;
+ *   <li>for an op with a {@linkplain #setCheckJvp jvp rule}, each differentiable output on its own:
+ *       its forward-mode Jacobian from the jvp against finite differences (every input direction, or
+ *       a random one in fast mode), the worst entries shown in a failure, then, for a random input
+ *       direction {@code u} and output vector {@code v}, {@code <v, J u>} from the jvp against
+ *       {@code <J^T v, u>} from the backward (and from finite differences);
  *   <li>gradgradcheck the same way, unless {@linkplain #setOnceDifferentiable once differentiable};
  *       a failure adds a note about the {@linkplain #setSavedIntermediates saved intermediates}, whose
  *       double backward is wrong by construction;
@@ -61,6 +66,7 @@ public abstract class OpGradcheck implements GradcheckCase {
     private Gradcheck.Options options = Gradcheck.Options.defaults();
     private long seed = DEFAULT_SEED;
     private boolean onceDifferentiable;
+    private boolean checkJvp;
     private boolean materializeGrads = true;
     private String[] savedIntermediates = {};
     private String disabledReason;
@@ -143,6 +149,16 @@ public abstract class OpGradcheck implements GradcheckCase {
     }
 
     /**
+     * Declares that the op has a forward-mode rule (a {@code @Jvp} method, or {@link Function#jvp}
+     * overridden), which {@link #run} then checks after gradcheck.
+     *
+     * @param check true to check the jvp; false (the default) for an op without one
+     */
+    protected final void setCheckJvp(boolean check) {
+        checkJvp = check;
+    }
+
+    /**
      * Declares the backward {@code @OnceDifferentiable}, which skips gradgradcheck.
      *
      * @param once true to skip gradgradcheck
@@ -215,6 +231,9 @@ public abstract class OpGradcheck implements GradcheckCase {
         } catch (AssertionError e) {
             throw new AssertionError(opName + ": gradcheck failed (seed " + seed + "): " + e.getMessage(), e);
         }
+        if (checkJvp) {
+            checkJvp(inputs, seeded);
+        }
         if (!onceDifferentiable) {
             try {
                 Gradcheck.gradgradcheck(fn, seeded, inputs);
@@ -227,6 +246,32 @@ public abstract class OpGradcheck implements GradcheckCase {
         checkNonDifferentiableOutputs(inputs);
         if (!materializeGrads) {
             checkAbsentGradients(inputs, differentiable);
+        }
+    }
+
+    /**
+     * Checks the jvp output by output, so that a failure names the output and the check runs
+     * through no op but this one under forward mode. Each gradcheck here repeats the backward's
+     * check, which has just passed on the same values: a failure is the jvp's.
+     */
+    private void checkJvp(Tensor[] inputs, Gradcheck.Options seeded) {
+        Gradcheck.Options forward = seeded.withCheckForwardAD(true).withRaiseException(true);
+        for (int k = 0; k < outputNames.length; k++) {
+            if (nonDifferentiable[k]) {
+                continue;
+            }
+            int output = k;
+            Gradcheck.Fn fn = in -> outputs(in)[output];
+            String which = outputNames.length == 1 ? "" : " of output '" + outputNames[k] + "'";
+            try {
+                // In the options' mode (every direction unless fast), the jvp against finite differences...
+                Gradcheck.check(fn, forward, inputs);
+                // ... and in fast mode against the backward too, in one random direction.
+                Gradcheck.check(fn, forward.withFastMode(true), inputs);
+            } catch (AssertionError e) {
+                throw new AssertionError(opName + ": the jvp" + which + " disagrees (seed " + seed + "): "
+                        + e.getMessage(), e);
+            }
         }
     }
 

@@ -59,6 +59,71 @@ class OpGradcheckTest {
         }
     }
 
+    /** {@code x²} and {@code x³}, with a jvp whose tangent of {@code x³} is scaled by {@code cubeFactor} (3 is right). */
+    static final class Powers extends Function {
+        private final double cubeFactor;
+
+        Powers(double cubeFactor) {
+            this.cubeFactor = cubeFactor;
+        }
+
+        @Override
+        protected Tensor[] forward(Tensor[] in) {
+            saveForBackward(in[0]);
+            return new Tensor[] {in[0].mul(in[0]), in[0].mul(in[0]).mul(in[0])};
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] grad) {
+            Tensor x = savedTensor(0);
+            return new Tensor[] {grad[0].mul(x).mul(2).add(grad[1].mul(x).mul(x).mul(3))};
+        }
+
+        @Override
+        protected Tensor[] jvp(Tensor[] tangents) {
+            Tensor x = savedTensor(0);
+            return new Tensor[] {tangents[0].mul(x).mul(2), tangents[0].mul(x).mul(x).mul(cubeFactor)};
+        }
+    }
+
+    /** A check of {@link Powers} and its jvp on four float64 elements, in full or fast mode. */
+    static final class PowersCheck extends OpGradcheck {
+        private final double cubeFactor;
+
+        PowersCheck(double cubeFactor, boolean fast) {
+            super("com.example.Powers", "x");
+            this.cubeFactor = cubeFactor;
+            setOutputNames("square", "cube");
+            setCheckJvp(true);
+            setOptions(Gradcheck.Options.defaults().withFastMode(fast));
+        }
+
+        @Override
+        protected Tensor[] inputs(SplittableRandom sizes) {
+            return new Tensor[] {Tensor.randn(DType.FLOAT64, 4).requiresGrad(true)};
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] in) {
+            return new Powers(cubeFactor).apply(in);
+        }
+    }
+
+    @Test
+    void jvpIsCheckedOutputByOutputAgainstFiniteDifferencesAndTheBackward() {
+        new PowersCheck(3, false).run();
+        new PowersCheck(3, true).run();
+        // Full mode: the worst entry of the forward-mode Jacobian against finite differences.
+        AssertionError e = assertThrows(AssertionError.class, () -> new PowersCheck(4, false).run());
+        assertTrue(e.getMessage().startsWith("Powers: the jvp of output 'cube' disagrees (seed 20261122): forward-mode"
+                + " Jacobian mismatch for output 0 with respect to input 0 (shape [4])"), e.getMessage());
+        // Fast mode: <v, J u> from the jvp against finite differences and <J^T v, u> from the backward.
+        e = assertThrows(AssertionError.class, () -> new PowersCheck(4, true).run());
+        assertTrue(e.getMessage().startsWith("Powers: the jvp of output 'cube' disagrees (seed 20261122): forward-mode"
+                + " mismatch (fast mode): <v, J u> is "), e.getMessage());
+        assertTrue(e.getMessage().contains(" as <J^T v, u> from the backward"), e.getMessage());
+    }
+
     @Test
     void correctOpPassesAndNamesItself() {
         SquareCheck check = new SquareCheck(2, false);

@@ -3,6 +3,7 @@ package dev.nabla.samples.charlm;
 import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.Saved;
 
 /**
@@ -38,5 +39,12 @@ public final class LogitSoftcap {
     Tensor backward(Tensor gradOut) {
         Tensor t = x.div(cap).tanh();
         return gradOut.mul(t.mul(t).neg().add(1));
+    }
+
+    /** The same derivative applied to the logits' tangent {@code x} (the saved logits are {@code this.x}). */
+    @Jvp
+    Tensor jvp(Tensor x) {
+        Tensor t = this.x.div(cap).tanh();
+        return x.mul(t.mul(t).neg().add(1));
     }
 }

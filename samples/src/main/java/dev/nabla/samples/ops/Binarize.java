@@ -4,6 +4,7 @@ import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
 import dev.nabla.annotations.Gradcheck;
+import dev.nabla.annotations.Jvp;
 
 /**
  * Seed 004's straight-through estimator: the forward is a hard threshold ({@code 1} where
@@ -22,5 +23,15 @@ public final class Binarize {
     @Backward
     Tensor backward(Tensor gradOut) {
         return gradOut;
+    }
+
+    /**
+     * The straight-through estimator in forward mode: the tangent passes unchanged, as the gradient
+     * does, so that forward and reverse mode agree (neither is the threshold's true, zero
+     * derivative, which is why the generated check stays disabled).
+     */
+    @Jvp
+    Tensor jvp(Tensor x) {
+        return x;
     }
 }

@@ -3,6 +3,7 @@ package dev.nabla.samples.ops;
 import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.Saved;
 import dev.nabla.annotations.Shape;
 import dev.nabla.nn.Functional;
@@ -48,6 +49,28 @@ public final class ConvReLU {
         Tensor gradWeight = Functional.conv2d(input.transpose(0, 1), g.transpose(0, 1), null, 1, PADDING, 1, 1).transpose(0, 1);
         Tensor gradBias = g.sum(0, false).sum(1, false).sum(1, false);
         return new Grads(gradInput, gradWeight, gradBias);
+    }
+
+    /**
+     * The convolution is linear in each argument, so its tangent is the convolution of each input
+     * tangent with the other arguments' values, plus the bias tangent; the ReLU then passes it
+     * where the output is positive, as the backward passes the gradient.
+     */
+    @Jvp
+    Tensor jvp(Tensor input, Tensor weight, Tensor bias) {
+        Tensor tangent = input == null ? null : Functional.conv2d(input, this.weight, null, 1, PADDING, 1, 1);
+        if (weight != null) {
+            tangent = plus(tangent, Functional.conv2d(this.input, weight, null, 1, PADDING, 1, 1));
+        }
+        if (bias != null) {
+            tangent = plus(tangent, bias.reshape(1, -1, 1, 1).expandAs(output));
+        }
+        return tangent == null ? null : tangent.maskedFill(output.le(0), 0);
+    }
+
+    /** {@code sum + term}, where a null sum is zero. */
+    private static Tensor plus(Tensor sum, Tensor term) {
+        return sum == null ? term : sum.add(term);
     }
 
     /** The indices {@code KERNEL - 1, ..., 0} on {@code like}'s device, which reverse a kernel axis. */

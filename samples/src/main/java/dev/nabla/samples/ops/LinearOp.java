@@ -3,6 +3,7 @@ package dev.nabla.samples.ops;
 import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.NeedsGrad;
 import dev.nabla.annotations.Saved;
 import dev.nabla.annotations.Shape;
@@ -40,5 +41,27 @@ public final class LinearOp {
         Tensor gradWeight = needsWeight ? gradOutput.t().mm(input) : null;
         Tensor gradBias = bias != null && needsBias ? gradOutput.sum(0, false) : null;
         return new Grads(gradInput, gradWeight, gradBias);
+    }
+
+    /**
+     * The product rule: {@code dInput W^T + input dW^T + dBias}, each term only where that input
+     * carries a tangent (the others arrive as null). The parameters are the tangents, named like
+     * the forward's inputs; the saved inputs are the fields, {@code this.input} and {@code this.weight}.
+     */
+    @Jvp
+    Tensor jvp(Tensor input, Tensor weight, Tensor bias) {
+        Tensor tangent = input == null ? null : input.mm(this.weight.t());
+        if (weight != null) {
+            tangent = plus(tangent, this.input.mm(weight.t()));
+        }
+        if (bias != null) {
+            tangent = plus(tangent, bias.unsqueeze(0).expand(this.input.size(0), this.weight.size(0)));
+        }
+        return tangent;
+    }
+
+    /** {@code sum + term}, where a null sum is zero. */
+    private static Tensor plus(Tensor sum, Tensor term) {
+        return sum == null ? term : sum.add(term);
     }
 }

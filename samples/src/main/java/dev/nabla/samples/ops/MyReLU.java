@@ -4,6 +4,7 @@ import dev.nabla.DType;
 import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.OnCuda;
 import dev.nabla.annotations.Saved;
 import dev.nabla.backend.cuda.CudaKernel;
@@ -37,6 +38,15 @@ public final class MyReLU {
     @Backward
     Tensor backward(Tensor gradOut) {
         return gradOut.maskedFill(x.lt(0), 0);
+    }
+
+    /**
+     * The tangent passes where the gradient does. The parameter is named like the forward's input,
+     * so the saved input is {@code this.x}. Tensor ops, so it runs on CUDA tensors too.
+     */
+    @Jvp
+    Tensor jvp(Tensor x) {
+        return x.maskedFill(this.x.lt(0), 0);
     }
 
     /** The forward on a CUDA tensor: the kernels take floating dtypes, the tensor ops the others. */

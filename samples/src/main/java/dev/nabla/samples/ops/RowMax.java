@@ -4,6 +4,7 @@ import dev.nabla.DType;
 import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.NonDiff;
 import dev.nabla.annotations.Saved;
 import dev.nabla.annotations.Shape;
@@ -39,5 +40,11 @@ public final class RowMax {
         // A one-hot row per maximum: multiplying by it keeps the backward differentiable in gradValues.
         Tensor oneHot = indices.unsqueeze(1).eq(Tensor.arange(DType.INT64, columns).unsqueeze(0)).to(gradValues.dtype());
         return oneHot.mul(gradValues.unsqueeze(1));
+    }
+
+    /** Each row's maximum moves with the element that holds it; the indices have no tangent. */
+    @Jvp
+    Result jvp(Tensor x) {
+        return new Result(x.gather(1, indices.unsqueeze(1)).squeeze(1), null);
     }
 }

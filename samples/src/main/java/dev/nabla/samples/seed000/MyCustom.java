@@ -3,6 +3,7 @@ package dev.nabla.samples.seed000;
 import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.Saved;
 
 /**
@@ -27,5 +28,11 @@ public final class MyCustom {
     @Backward
     Tensor backward(Tensor gradOut) {
         return gradOut.mul(x.sigmoid());
+    }
+
+    /** Forward mode: the input's tangent {@code x} times the same derivative, {@code sigmoid(this.x)}. */
+    @Jvp
+    Tensor jvp(Tensor x) {
+        return x.mul(this.x.sigmoid());
     }
 }

@@ -3,6 +3,7 @@ package dev.nabla.samples.seed004;
 import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.Saved;
 
 /**
@@ -27,5 +28,11 @@ public final class MySigmoid {
     @Backward
     Tensor backward(Tensor gradOut) {
         return gradOut.mul(y.mul(y.neg().add(1)));
+    }
+
+    /** The same derivative, {@code y * (1 - y)}, applied to the input's tangent {@code x}. */
+    @Jvp
+    Tensor jvp(Tensor x) {
+        return x.mul(y.mul(y.neg().add(1)));
     }
 }

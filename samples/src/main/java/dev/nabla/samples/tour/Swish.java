@@ -3,6 +3,7 @@ package dev.nabla.samples.tour;
 import dev.nabla.Tensor;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
+import dev.nabla.annotations.Jvp;
 import dev.nabla.annotations.Saved;
 
 /**
@@ -30,5 +31,22 @@ public final class Swish {
         Tensor gradX = gradOut.mul(s.add(x.mul(beta).mul(ds)));
         Tensor gradBeta = gradOut.mul(x.mul(x).mul(ds));      // summed to beta's shape by the runtime
         return new Grads(gradX, gradBeta);
+    }
+
+    /**
+     * Forward mode: the same partial derivatives applied to the tangents {@code x} and
+     * {@code beta} (null for one that has none); the saved values are {@code this.x} and
+     * {@code this.beta}.
+     */
+    @Jvp
+    Tensor jvp(Tensor x, Tensor beta) {
+        Tensor s = this.x.mul(this.beta).sigmoid();
+        Tensor ds = s.mul(s.neg().add(1));
+        Tensor tangent = x == null ? null : x.mul(s.add(this.x.mul(this.beta).mul(ds)));
+        if (beta != null) {
+            Tensor fromBeta = beta.mul(this.x.mul(this.x).mul(ds));   // broadcast to the output's shape
+            tangent = tangent == null ? fromBeta : tangent.add(fromBeta);
+        }
+        return tangent;
     }
 }

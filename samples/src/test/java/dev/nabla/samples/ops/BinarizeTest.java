@@ -3,6 +3,7 @@ package dev.nabla.samples.ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.nabla.Autograd;
 import dev.nabla.Gradcheck;
 import dev.nabla.Tensor;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,16 @@ class BinarizeTest {
         assertArrayEquals(new float[] {0, 1, 0, 1}, y.toFloatArray());
         y.sum().backward();
         assertArrayEquals(new float[] {1, 1, 1, 1}, x.grad().toFloatArray());
+    }
+
+    @Test
+    void passesTangentsStraightThroughInForwardModeToo() {
+        // Its generated check is disabled, so this is the test of its jvp: the tangent passes
+        // unchanged, as the gradient does, and forward and reverse mode agree.
+        Tensor[] result = Autograd.jvp(in -> BinarizeFunction.apply(in[0]), new Tensor[] {Tensor.of(-1.0, 2.0, 0.5)},
+                new Tensor[] {Tensor.of(0.25, -3.0, 7.0)});
+        assertArrayEquals(new double[] {0, 1, 1}, result[0].toDoubleArray());
+        assertArrayEquals(new double[] {0.25, -3.0, 7.0}, result[1].toDoubleArray());
     }
 
     @Test
