@@ -108,6 +108,9 @@ public abstract class Function {
             }
         }
         Tensor[] outputTangents = tangents == null ? null : runJvp(tangents, outputs.length);
+        if (outputTangents != null) {
+            checkTangents(inputs, tangents, outputs, outputTangents);
+        }
         Tensor[] result = any ? FunctionNode.connect(this, inputs, outputs) : outputs;
         if (outputTangents != null) {
             for (int i = 0; i < result.length; i++) {
@@ -117,6 +120,30 @@ public abstract class Function {
             }
         }
         return result;
+    }
+
+    /**
+     * Refuses what forward mode cannot honour, before anything is attached (PyTorch's checks): a
+     * tangent for an output marked non-differentiable, and for an input returned as-is (not
+     * dirty) a tangent other than that input's own, which would silently replace it.
+     */
+    private void checkTangents(Tensor[] inputs, Tensor[] tangents, Tensor[] outputs, Tensor[] outputTangents) {
+        for (int i = 0; i < outputs.length; i++) {
+            if (outputTangents[i] == null) {
+                continue;
+            }
+            if (isNonDifferentiable(outputs[i])) {
+                throw new IllegalStateException(name() + ": jvp returned a tangent for output " + i + ", which forward marked"
+                        + " non-differentiable; return null at that position instead");
+            }
+            for (int k = 0; k < inputs.length; k++) {
+                if (inputs[k] == outputs[i] && !isDirty(outputs[i]) && outputTangents[i] != tangents[k]) {
+                    throw new IllegalStateException(name() + ": forward returns input " + k + " as-is as output " + i
+                            + ", so that output's tangent is the input's own, but jvp returned another tensor; return"
+                            + " tangents[" + k + "] at that position (or return a copy of the input from forward)");
+                }
+            }
+        }
     }
 
     private Tensor[] runJvp(Tensor[] tangents, int outputs) {
