@@ -160,7 +160,7 @@ def apply(op, xs, cs, a):
         "tril": lambda: x.tril(a["diagonal"]),
         "triu": lambda: x.triu(a["diagonal"]),
         "scatterAdd": lambda: xs[0].scatter_add(a["dim"], cs[0], xs[1]),
-        "addOut": lambda: torch.add(xs[0], xs[1], out=torch.empty(xs[0].shape, dtype=F64)),
+        "out": lambda: BINARY[a["binary"]](xs[0], xs[1], out=torch.empty(xs[0].shape, dtype=F64)),
         # dev.nabla.nn.Functional
         "linear": lambda: F.linear(xs[0], xs[1], xs[2] if len(xs) > 2 else None),
         "conv1d": lambda: F.conv1d(xs[0], xs[1], xs[2] if len(xs) > 2 else None, a["stride"], a["padding"],
@@ -279,7 +279,8 @@ def conversions():
          tangents=[vals((3, 2), 30).t()])
     case("clone", "clone", [vals((2, 3), 31)])
     case("detach", "detach", [vals((2, 3), 32)])
-    case("addOut", "addOut", [vals((2, 3), 33), vals((2, 3), 34)], error=True)
+    for op in ("add", "sub", "mul", "div"):
+        case(op + "Out", "out", [vals((2, 3), 33), vals((2, 3), 34, shift=2.5)], error=True, binary=op)
 
 
 def inplace():
