@@ -292,8 +292,9 @@ class CustomFunctionJvpTest {
 
         @Override
         protected Tensor[] jvp(Tensor[] tangents) {
-            // upstream's view_as(x_t): the same values as x's tangent
-            Tensor second = doubled ? tangents[0].mul(2) : tangents[0].view(tangents[0].shape());
+            // upstream's view_as(x_t): the same values as x's tangent; none when x has none
+            Tensor x = tangents[0];
+            Tensor second = x == null ? null : doubled ? x.mul(2) : x.view(x.shape());
             return new Tensor[] {plus(tangents[0], tangents[1]), second};
         }
     }
