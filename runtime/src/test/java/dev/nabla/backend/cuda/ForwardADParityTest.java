@@ -152,4 +152,15 @@ class ForwardADParityTest {
         assertEquals(CUDA, r[1].device());
         assertSameTensor("2 x u", x.on(Device.CPU).mul(u.on(Device.CPU)).mul(2), r[1], ELEMENTWISE);
     }
+
+    @Test
+    void forwardModeJacobianOnCudaEqualsTheCpus() {
+        ParityInput.reseed("forwardModeJacobianOnCudaEqualsTheCpus");
+        ParityInput x = randn(FLOAT64, 3);
+        ParityInput w = randn(FLOAT64, 4, 3);
+        Gradcheck.Fn fn = t -> t[1].matmul(t[0].sin()).softmax(0);
+        Tensor cpu = Autograd.jacobian(fn, Autograd.Strategy.FORWARD_MODE, place(Device.CPU, x, w))[0];
+        Tensor gpu = Autograd.jacobian(fn, Autograd.Strategy.FORWARD_MODE, place(CUDA, x, w))[0];
+        assertSameTensor("d softmax(W sin x) / dx", cpu, gpu, ACCUMULATING);
+    }
 }
