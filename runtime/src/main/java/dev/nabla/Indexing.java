@@ -47,32 +47,42 @@ final class Indexing {
         shape[d] = total;
         Tensor out = Ops.empty(shape, dtype, first.device());
         long at = 0;
-        boolean grad = false;
         long[] sizes = new long[tensors.length];
-        try (Grad.Scope off = Grad.disabled()) {
-            for (int i = 0; i < tensors.length; i++) {
-                Tensor t = tensors[i];
-                long len = t.shape[d];
-                sizes[i] = len;
-                grad |= t.requiresGrad();
-                if (len > 0) {
-                    Ops.backend(out).copy(t.to(dtype), out.narrow(d, at, len));
-                }
-                at += len;
+        for (int i = 0; i < tensors.length; i++) {
+            // Detached: the conversion is the forward's mechanics, not an op to record or to carry a tangent through.
+            Tensor t = tensors[i].detach();
+            long len = t.shape[d];
+            sizes[i] = len;
+            if (len > 0) {
+                Ops.backend(out).copy(t.to(dtype), out.narrow(d, at, len));
             }
+            at += len;
         }
-        if (grad && Grad.isEnabled()) {
-            Autograd.record(out, "CatBackward0", tensors.clone(), null, (n, g, s) -> {
-                Tensor[] grads = new Tensor[sizes.length];
-                long from = 0;
-                for (int i = 0; i < sizes.length; i++) {
-                    grads[i] = n.needs(i) ? g.narrow(d, from, sizes[i]) : null;
-                    from += sizes[i];
-                }
-                return grads;
-            });
+        DType promoted = dtype;
+        Tensor[] inputs = tensors.clone();
+        // The output's tangent joins the inputs' tangents, zeros for an input without one.
+        return Autograd.record(out, "CatBackward0", inputs, null, (n, g, s) -> {
+            Tensor[] grads = new Tensor[sizes.length];
+            long from = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                grads[i] = n.needs(i) ? g.narrow(d, from, sizes[i]) : null;
+                from += sizes[i];
+            }
+            return grads;
+        }, t -> cat(d, tangentsOrZeros(t, inputs, promoted)));
+    }
+
+    /**
+     * The tangents of a joining op's inputs in {@code dtype}, zeros of an input's shape where it has
+     * none, so that joining them gives the output's tangent.
+     */
+    static Tensor[] tangentsOrZeros(Tensor[] tangents, Tensor[] inputs, DType dtype) {
+        Tensor[] parts = new Tensor[tangents.length];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = tangents[i] != null ? tangents[i].to(dtype)
+                    : Ops.empty(inputs[i].shape.clone(), dtype, inputs[i].device());
         }
-        return out;
+        return parts;
     }
 
     private static void checkIndexValues(String op, Tensor index, long size, int dim) {
@@ -109,33 +119,40 @@ final class Indexing {
         if (Autograd.needs(src)) {
             long[] from = src.shape;
             Autograd.record(out, "IndexSelectBackward0", new Tensor[] {src}, null,
-                    (n, g, s) -> new Tensor[] {indexAdd(Ops.empty(from, g.dtype(), g.device()), d, idx, g)});
+                    (n, g, s) -> new Tensor[] {indexAdd(Ops.empty(from, g.dtype(), g.device()), d, idx, g)},
+                    t -> t[0].indexSelect(d, idx));
         }
         return x.shape.length == 0 ? out.reshape() : out;
     }
 
     /** {@code self} with {@code src}'s slices added at {@code index} along {@code d}, out of place. */
     static Tensor indexAdd(Tensor self, int d, Tensor index, Tensor src) {
-        Tensor out = self.clone();
-        try (Grad.Scope off = Grad.disabled()) {
-            Ops.backend(out).indexAdd(out, d, index, src);
-        }
+        // A copy of the detached self: the clone is the forward's mechanics, and indexAdd records its own node.
+        Tensor out = self.detach().clone();
+        Ops.backend(out).indexAdd(out, d, index, src);
         if (Autograd.needs(self, src)) {
+            // Linear in both operands: the tangent is indexAdd of the tangents, zeros for an operand without one.
             Autograd.record(out, "IndexAddBackward0", new Tensor[] {self, src}, null, (n, g, s) -> new Tensor[] {
-                n.needs(0) ? g : null, n.needs(1) ? g.indexSelect(d, index) : null});
+                n.needs(0) ? g : null, n.needs(1) ? g.indexSelect(d, index) : null},
+                t -> t[1] == null ? t[0].clone() : indexAdd(orZeros(t[0], self), d, index, t[1]));
         }
         return out;
     }
 
+    /** {@code tangent}, or zeros like {@code primal} when it is null. */
+    private static Tensor orZeros(Tensor tangent, Tensor primal) {
+        return tangent != null ? tangent : Ops.empty(primal.shape.clone(), primal.dtype(), primal.device());
+    }
+
     /** {@code self} with {@code src} added at the positions {@code index} names along {@code d}, out of place. */
     static Tensor scatterAdd(Tensor self, int d, Tensor index, Tensor src) {
-        Tensor out = self.clone();
-        try (Grad.Scope off = Grad.disabled()) {
-            Ops.backend(out).scatterAdd(out, d, index, src);
-        }
+        // A copy of the detached self, as in indexAdd.
+        Tensor out = self.detach().clone();
+        Ops.backend(out).scatterAdd(out, d, index, src);
         if (Autograd.needs(self, src)) {
             Autograd.record(out, "ScatterAddBackward0", new Tensor[] {self, src}, null, (n, g, s) -> new Tensor[] {
-                n.needs(0) ? g : null, n.needs(1) ? g.gather(d, index) : null});
+                n.needs(0) ? g : null, n.needs(1) ? g.gather(d, index) : null},
+                t -> t[1] == null ? t[0].clone() : scatterAdd(orZeros(t[0], self), d, index, t[1]));
         }
         return out;
     }
@@ -168,7 +185,8 @@ final class Indexing {
         if (Autograd.needs(x)) {
             long[] from = x.shape;
             Autograd.record(out, "GatherBackward0", new Tensor[] {x}, null,
-                    (n, g, s) -> new Tensor[] {scatterAdd(Ops.empty(from, g.dtype(), g.device()), d, index, g)});
+                    (n, g, s) -> new Tensor[] {scatterAdd(Ops.empty(from, g.dtype(), g.device()), d, index, g)},
+                    t -> t[0].gather(d, index));
         }
         return out;
     }
@@ -199,13 +217,11 @@ final class Indexing {
             // One element, whose index must be 0: the kernels see it as a row of one.
             Shapes.wrapDim(op, dim, 0);
             checkIndexValues(op, index, 1, 0);
-            Tensor out;
-            try (Grad.Scope off = Grad.disabled()) {
-                out = scatterAdd(self.reshape(1), 0, index.reshape(1), src.reshape(1)).reshape();
-            }
+            Tensor out = scatterAdd(self.detach().reshape(1), 0, index.reshape(1), src.detach().reshape(1)).reshape();
             if (Autograd.needs(self, src)) {
                 Autograd.record(out, "ScatterAddBackward0", new Tensor[] {self, src}, null, (node, g, s) -> new Tensor[] {
-                    node.needs(0) ? g : null, node.needs(1) ? g : null});
+                    node.needs(0) ? g : null, node.needs(1) ? g : null},
+                    t -> t[0] == null ? t[1].clone() : t[1] == null ? t[0].clone() : t[0].add(t[1]));
             }
             return out;
         }

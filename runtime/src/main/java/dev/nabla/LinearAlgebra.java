@@ -2,7 +2,10 @@ package dev.nabla;
 
 import dev.nabla.internal.Shapes;
 
-/** Matrix products. */
+/**
+ * Matrix products. {@code mm} and {@code bmm} record their backward and forward-mode (jvp) rule;
+ * {@code matmul} is composed of them and of views, as PyTorch's, and differentiates through those.
+ */
 final class LinearAlgebra {
     private LinearAlgebra() {}
 
@@ -35,13 +38,13 @@ final class LinearAlgebra {
                     + " cannot be multiplied (" + a.shape[0] + "x" + a.shape[1] + " and " + b.shape[0] + "x" + b.shape[1] + ")");
         }
         Tensor out = Ops.empty(new long[] {a.shape[0], b.shape[1]}, a.dtype(), a.device());
-        try (Grad.Scope off = Grad.disabled()) {
-            Ops.backend(out).matmul(a.unsqueeze(0), b.unsqueeze(0), out.unsqueeze(0));
-        }
+        // Detached, so that the batch views neither record nor carry tangents.
+        Ops.backend(out).matmul(a.detach().unsqueeze(0), b.detach().unsqueeze(0), out.unsqueeze(0));
         if (Autograd.needs(a, b)) {
             Autograd.record(out, "MmBackward0", new Tensor[] {a, b}, new Tensor[] {b.requiresGrad() ? a : null,
                 a.requiresGrad() ? b : null}, (n, g, s) -> new Tensor[] {
-                    n.needs(0) ? g.mm(s[1].t()) : null, n.needs(1) ? s[0].t().mm(g) : null});
+                    n.needs(0) ? g.mm(s[1].t()) : null, n.needs(1) ? s[0].t().mm(g) : null},
+                    tan -> sumOfTangents(tan[0] == null ? null : tan[0].mm(b), tan[1] == null ? null : a.mm(tan[1])));
         }
         return out;
     }
@@ -123,13 +126,23 @@ final class LinearAlgebra {
     /** The batched product of {@code [b, n, k]} and {@code [b, k, m]}. */
     static Tensor bmm(Tensor a, Tensor b) {
         Tensor out = Ops.empty(new long[] {a.shape[0], a.shape[1], b.shape[2]}, a.dtype(), a.device());
-        Ops.backend(out).matmul(a, b, out);
+        // Detached: the backend slices its operands into matrices, and those views must neither record nor carry tangents.
+        Ops.backend(out).matmul(a.detach(), b.detach(), out);
         if (Autograd.needs(a, b)) {
             Autograd.record(out, "BmmBackward0", new Tensor[] {a, b}, new Tensor[] {b.requiresGrad() ? a : null,
                 a.requiresGrad() ? b : null}, (n, g, s) -> new Tensor[] {
-                    n.needs(0) ? bmm(g, s[1].transpose(1, 2)) : null, n.needs(1) ? bmm(s[0].transpose(1, 2), g) : null});
+                    n.needs(0) ? bmm(g, s[1].transpose(1, 2)) : null, n.needs(1) ? bmm(s[0].transpose(1, 2), g) : null},
+                    tan -> sumOfTangents(tan[0] == null ? null : bmm(tan[0], b), tan[1] == null ? null : bmm(a, tan[1])));
         }
         return out;
+    }
+
+    /** The product rule's {@code dA B + A dB}, either term null for zero (and null if both are). */
+    private static Tensor sumOfTangents(Tensor fromA, Tensor fromB) {
+        if (fromA == null) {
+            return fromB;
+        }
+        return fromB == null ? fromA : fromA.add(fromB);
     }
 
     private static long[] concat(long[] batch, long r, long c) {

@@ -3,7 +3,14 @@ package dev.nabla;
 import dev.nabla.backend.ReduceOp;
 import dev.nabla.internal.Shapes;
 
-/** Reductions (sum, mean, max, argmax) and the normalisations along a dimension (softmax). */
+/**
+ * Reductions (sum, mean, max, argmax) and the normalisations along a dimension (softmax).
+ *
+ * <p>Each op records its backward and its forward-mode (jvp) rule side by side. Values computed
+ * with other ops, and the operands handed to a backend (which may view them), are detached
+ * inputs, so that those inner ops neither record nor carry tangents: the op's own rule gives its
+ * output's tangent.
+ */
 final class Reductions {
     private Reductions() {}
 
@@ -17,7 +24,7 @@ final class Reductions {
 
     /** Reduces {@code in} over {@code dims} (already wrapped, distinct) and returns the keep-dim result. */
     static Tensor reduceKeepDim(ReduceOp op, Tensor in, int[] dims, DType dtype) {
-        Tensor src = in.to(dtype);
+        Tensor src = in.detach().to(dtype);
         long[] outShape = in.shape.clone();
         for (int d : dims) {
             outShape[d] = 1;
@@ -51,7 +58,8 @@ final class Reductions {
         Tensor out = dropDims(reduceKeepDim(ReduceOp.SUM, t, dims, sumType(t)), dims);
         if (Autograd.needs(t)) {
             long[] shape = t.shape;
-            Autograd.record(out, "SumBackward0", new Tensor[] {t}, null, (n, g, s) -> new Tensor[] {g.expand(shape)});
+            Autograd.record(out, "SumBackward0", new Tensor[] {t}, null, (n, g, s) -> new Tensor[] {g.expand(shape)},
+                    tan -> sumAll(tan[0]));
         }
         return out;
     }
@@ -64,7 +72,7 @@ final class Reductions {
             long[] shape = t.shape;
             long[] kept = r.shape;
             Autograd.record(out, "SumBackward1", new Tensor[] {t}, null,
-                    (n, g, s) -> new Tensor[] {g.reshape(kept).expand(shape)});
+                    (n, g, s) -> new Tensor[] {g.reshape(kept).expand(shape)}, tan -> sum(tan[0], wrapped, keepDim));
         }
         return out;
     }
@@ -102,14 +110,11 @@ final class Reductions {
     static Tensor meanAll(Tensor t) {
         requireFloatingMean(t);
         long count = t.numel();
-        Tensor out;
-        try (Grad.Scope off = Grad.disabled()) {
-            out = sumAll(t).div((double) count);
-        }
+        Tensor out = sumAll(t.detach()).div((double) count);
         if (Autograd.needs(t)) {
             long[] shape = t.shape;
             Autograd.record(out, "MeanBackward0", new Tensor[] {t}, null,
-                    (n, g, s) -> new Tensor[] {g.div((double) count).expand(shape)});
+                    (n, g, s) -> new Tensor[] {g.div((double) count).expand(shape)}, tan -> meanAll(tan[0]));
         }
         return out;
     }
@@ -118,10 +123,7 @@ final class Reductions {
         requireFloatingMean(t);
         int d = Shapes.wrapDim("mean", dim, t.shape.length);
         long count = t.shape.length == 0 ? 1 : t.shape[d];
-        Tensor out;
-        try (Grad.Scope off = Grad.disabled()) {
-            out = sum(t, new int[] {dim}, keepDim).div((double) count);
-        }
+        Tensor out = sum(t.detach(), new int[] {dim}, keepDim).div((double) count);
         if (Autograd.needs(t)) {
             long[] shape = t.shape;
             long[] kept = shape.clone();
@@ -129,7 +131,8 @@ final class Reductions {
                 kept[d] = 1;
             }
             Autograd.record(out, "MeanBackward1", new Tensor[] {t}, null,
-                    (n, g, s) -> new Tensor[] {g.div((double) count).reshape(kept).expand(shape)});
+                    (n, g, s) -> new Tensor[] {g.div((double) count).reshape(kept).expand(shape)},
+                    tan -> mean(tan[0], d, keepDim));
         }
         return out;
     }
@@ -150,9 +153,11 @@ final class Reductions {
         DType dtype = t.dtype() == DType.BOOL ? DType.INT64 : t.dtype();
         Tensor out = dropDims(reduceKeepDim(ReduceOp.MAX, t, dims, dtype), dims).to(t.dtype());
         if (Autograd.needs(t)) {
-            // The gradient is shared evenly between the elements equal to the maximum, as PyTorch does.
+            // The gradient is shared evenly between the elements equal to the maximum, as PyTorch does, and
+            // the tangent is their tangents' mean (PyTorch's evenly_read_jvp), the rule that matches it.
             Autograd.record(out, "MaxBackward1", new Tensor[] {t}, new Tensor[] {t, out},
-                    (n, g, s) -> new Tensor[] {evenShareOfExtremes(s[0], s[1], g.dtype()).mul(g)});
+                    (n, g, s) -> new Tensor[] {evenShareOfExtremes(s[0], s[1], g.dtype()).mul(g)},
+                    tan -> evenlyReadTangent(t, out, tan[0]));
         }
         return out;
     }
@@ -172,6 +177,15 @@ final class Reductions {
         }
     }
 
+    /**
+     * The tangent of a max or min over all of {@code values} for their tangent {@code tangent}: the
+     * mean of the tangents where {@link #evenShareOfExtremes} shares the gradient, so that the jvp
+     * is the backward's transpose.
+     */
+    static Tensor evenlyReadTangent(Tensor values, Tensor extreme, Tensor tangent) {
+        return evenShareOfExtremes(values, extreme, tangent.dtype()).mul(tangent).sum();
+    }
+
     static Tensor argmax(Tensor t, int dim) {
         if (t.shape.length == 0) {
             Shapes.wrapDim("argmax", dim, 0);
@@ -184,7 +198,7 @@ final class Reductions {
         long[] keep = t.shape.clone();
         keep[d] = 1;
         Tensor out = Ops.empty(keep, DType.INT64, t.device());
-        Ops.backend(t).argmax(t, d, out);
+        Ops.backend(t).argmax(t.detach(), d, out);
         return dropDims(out, new int[] {d});
     }
 
@@ -198,15 +212,19 @@ final class Reductions {
         int d = Shapes.wrapDim(op, dim, t.shape.length);
         Tensor out = Ops.empty(t.shape.clone(), t.dtype(), t.device());
         if (t.numel() > 0) {
-            Ops.backend(t).softmax(t, d, log, out);
+            Ops.backend(t).softmax(t.detach(), d, log, out);
         }
         if (Autograd.needs(t)) {
+            // Softmax's Jacobian y_i (delta_ij - y_j) is symmetric, so the jvp has the backward's form with the
+            // tangent for the gradient; log-softmax's delta_ij - y_j is its transpose: t - sum(y t).
             if (log) {
                 Autograd.record(out, "LogSoftmaxBackward0", new Tensor[] {t}, new Tensor[] {out},
-                        (n, g, s) -> new Tensor[] {g.sub(s[0].exp().mul(g.sum(d, true)))});
+                        (n, g, s) -> new Tensor[] {g.sub(s[0].exp().mul(g.sum(d, true)))},
+                        tan -> tan[0].sub(out.exp().mul(tan[0]).sum(d, true)));
             } else {
                 Autograd.record(out, "SoftmaxBackward0", new Tensor[] {t}, new Tensor[] {out},
-                        (n, g, s) -> new Tensor[] {s[0].mul(g.sub(g.mul(s[0]).sum(d, true)))});
+                        (n, g, s) -> new Tensor[] {s[0].mul(g.sub(g.mul(s[0]).sum(d, true)))},
+                        tan -> out.mul(tan[0].sub(tan[0].mul(out).sum(d, true))));
             }
         }
         return out;

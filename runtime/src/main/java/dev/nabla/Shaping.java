@@ -9,8 +9,9 @@ import java.util.Arrays;
  *
  * <p>Each is built on existing kernels (views, {@code cat}, copies, masked fill), so a backend
  * needs nothing new for them. Where PyTorch records a node of its own ({@code StackBackward0},
- * {@code RepeatBackward0}, {@code TrilBackward0}), the forward runs with recording off and
- * that node is recorded; its derivative is written with differentiable ops, so higher
+ * {@code RepeatBackward0}, {@code TrilBackward0}), the forward runs on the detached input
+ * (recording nothing and carrying no tangent) and that node is recorded with its derivative
+ * and its forward-mode rule; the derivative is written with differentiable ops, so higher
  * derivatives work.
  */
 final class Shaping {
@@ -26,6 +27,7 @@ final class Shaping {
                     + " of the desired ordering of dimensions i.e. input.dim() = " + n + " is not equal to len(dims) = "
                     + dims.length);
         }
+        int[] order = new int[n];
         int[] inverse = new int[n];
         boolean[] seen = new boolean[n];
         long[] shape = new long[n];
@@ -36,11 +38,13 @@ final class Shaping {
                 throw new IllegalArgumentException(op + ": duplicate dims are not allowed, got " + Arrays.toString(dims));
             }
             seen[d] = true;
+            order[i] = d;
             inverse[d] = i;
             shape[i] = x.shape[d];
             stride[i] = x.stride[d];
         }
-        return Views.viewOf(x, shape, stride, x.offset, "PermuteBackward0", (node, g, s) -> new Tensor[] {g.permute(inverse)});
+        return Views.viewOf(x, shape, stride, x.offset, "PermuteBackward0", (node, g, s) -> new Tensor[] {g.permute(inverse)},
+                t -> t[0].permute(order));
     }
 
     static Tensor flatten(Tensor x, int startDim, int endDim) {
@@ -82,7 +86,6 @@ final class Shaping {
         int d = Shapes.wrapDim(op, dim, first.shape.length + 1);
         Tensor[] parts = new Tensor[tensors.length];
         DType[] dtypes = new DType[tensors.length];
-        boolean grad = false;
         for (int i = 0; i < tensors.length; i++) {
             Tensor t = tensors[i];
             if (t == null) {
@@ -93,26 +96,24 @@ final class Shaping {
                         + Shapes.format(first.shape) + " at entry 0 and " + Shapes.format(t.shape) + " at entry " + i);
             }
             dtypes[i] = t.dtype();
-            grad |= t.requiresGrad();
         }
-        Tensor out;
-        try (Grad.Scope off = Grad.disabled()) {
-            for (int i = 0; i < tensors.length; i++) {
-                parts[i] = tensors[i].unsqueeze(d);
+        // Detached parts: the unsqueezes and cat below are the forward's mechanics, not ops to record or
+        // to carry tangents through; stack records its own node and rule.
+        for (int i = 0; i < tensors.length; i++) {
+            parts[i] = tensors[i].detach().unsqueeze(d);
+        }
+        Tensor out = Tensor.cat(d, parts);
+        DType promoted = out.dtype();
+        Tensor[] inputs = tensors.clone();
+        // Each input's gradient is its slice of the output's, in the input's own dtype (cat may have promoted);
+        // the output's tangent stacks the inputs' tangents, zeros for an input without one.
+        return Autograd.record(out, "StackBackward0", inputs, null, (n, g, s) -> {
+            Tensor[] grads = new Tensor[dtypes.length];
+            for (int i = 0; i < grads.length; i++) {
+                grads[i] = n.needs(i) ? g.narrow(d, i, 1).squeeze(d).to(dtypes[i]) : null;
             }
-            out = Tensor.cat(d, parts);
-        }
-        if (grad && Grad.isEnabled()) {
-            // Each input's gradient is its slice of the output's, in the input's own dtype (cat may have promoted).
-            Autograd.record(out, "StackBackward0", tensors.clone(), null, (n, g, s) -> {
-                Tensor[] grads = new Tensor[dtypes.length];
-                for (int i = 0; i < grads.length; i++) {
-                    grads[i] = n.needs(i) ? g.narrow(d, i, 1).squeeze(d).to(dtypes[i]) : null;
-                }
-                return grads;
-            });
-        }
-        return out;
+            return grads;
+        }, t -> Tensor.stack(d, Indexing.tangentsOrZeros(t, inputs, promoted)));
     }
 
     static Tensor[] split(Tensor x, long size, int dim) {
@@ -188,15 +189,14 @@ final class Shaping {
                         + Shapes.format(target));
             }
         }
-        Tensor out;
-        try (Grad.Scope off = Grad.disabled()) {
-            // A copy even when nothing repeats, as PyTorch's repeat never returns a view.
-            out = Views.copyOf(x.reshape(single).expand(interleaved), x.dtype()).view(target);
-        }
+        // A copy even when nothing repeats, as PyTorch's repeat never returns a view; of the detached
+        // input, as repeat records its own node and rule.
+        Tensor out = Views.copyOf(x.detach().reshape(single).expand(interleaved), x.dtype()).view(target);
         if (Autograd.needs(x)) {
             long[] from = x.shape;
             Autograd.record(out, "RepeatBackward0", new Tensor[] {x}, null, (node, g, s) -> new Tensor[] {
-                n == 0 ? g.reshape(from) : Reductions.sum(g.reshape(interleaved), repeatDims, false).reshape(from)});
+                n == 0 ? g.reshape(from) : Reductions.sum(g.reshape(interleaved), repeatDims, false).reshape(from)},
+                t -> repeat(t[0], repeats));
         }
         return out;
     }
@@ -214,13 +214,11 @@ final class Shaping {
             throw new IllegalArgumentException(op + ": input tensor must have at least 2 dimensions, got shape "
                     + Shapes.format(x.shape));
         }
-        Tensor out;
-        try (Grad.Scope off = Grad.disabled()) {
-            out = x.maskedFill(triangleMask(x.shape[n - 2], x.shape[n - 1], diagonal, lower).to(x.device()), 0);
-        }
+        // Of the detached input: the masked fill is the forward's mechanics, and tril records its own node and rule.
+        Tensor out = x.detach().maskedFill(triangleMask(x.shape[n - 2], x.shape[n - 1], diagonal, lower).to(x.device()), 0);
         if (Autograd.needs(x)) {
             Autograd.record(out, lower ? "TrilBackward0" : "TriuBackward0", new Tensor[] {x}, null,
-                    (node, g, s) -> new Tensor[] {triangle(g, diagonal, lower)});
+                    (node, g, s) -> new Tensor[] {triangle(g, diagonal, lower)}, t -> triangle(t[0], diagonal, lower));
         }
         return out;
     }

@@ -9,9 +9,10 @@ import dev.nabla.internal.Shapes;
  * {@code logsumexp} and the running sum {@code cumsum}.
  *
  * <p>A 0-dimensional tensor is treated as PyTorch treats it: a row of one element along
- * dimension 0 or -1. Forward passes run with recording off and record PyTorch's node
- * ({@code AmaxBackward0}, {@code VarBackward0}...), whose derivative is written with
- * differentiable ops so that higher derivatives work.
+ * dimension 0 or -1. Forward passes compute on detached inputs (so that the ops they use
+ * neither record nor carry forward-mode tangents) and record PyTorch's node
+ * ({@code AmaxBackward0}, {@code VarBackward0}...), whose derivative and jvp rule are written
+ * with differentiable ops so that higher derivatives work.
  */
 final class Statistics {
     private Statistics() {}
@@ -50,17 +51,24 @@ final class Statistics {
         Tensor out = keepDim ? r : Reductions.dropDims(r, dims);
         if (Autograd.needs(x)) {
             long[] shape = kept(x, d);
-            // The gradient is shared evenly between the elements equal to the maximum, as PyTorch does.
-            Autograd.record(out, "AmaxBackward0", new Tensor[] {x}, new Tensor[] {x, out}, (n, g, s) -> {
-                Tensor share;
-                try (Grad.Scope off = Grad.disabled()) {
-                    Tensor mask = s[0].detach().eq(s[1].detach().reshape(shape)).to(g.dtype());
-                    share = mask.div(Reductions.sum(mask, dims, true));
-                }
-                return new Tensor[] {g.reshape(shape).mul(share)};
-            });
+            // The gradient is shared evenly between the elements equal to the maximum, as PyTorch does; the
+            // tangent is the same share of the tangents, summed (PyTorch's amaxamin_jvp).
+            Autograd.record(out, "AmaxBackward0", new Tensor[] {x}, new Tensor[] {x, out},
+                    (n, g, s) -> new Tensor[] {g.reshape(shape).mul(shareOfMaxima(s[0], s[1], shape, dims, g.dtype()))},
+                    tan -> Reductions.sum(shareOfMaxima(x, out, shape, dims, tan[0].dtype()).mul(tan[0]), dims, keepDim));
         }
         return out;
+    }
+
+    /**
+     * Each element's share of the gradient of {@code amax} along {@code dims}, outside the graph: shared
+     * evenly between the elements of {@code x} equal to their row's maximum in {@code max} (kept as {@code shape}).
+     */
+    private static Tensor shareOfMaxima(Tensor x, Tensor max, long[] shape, int[] dims, DType dtype) {
+        try (Grad.Scope off = Grad.disabled()) {
+            Tensor mask = x.detach().eq(max.detach().reshape(shape)).to(dtype);
+            return mask.div(Reductions.sum(mask, dims, true));
+        }
     }
 
     static Tensor min(Tensor x) {
@@ -78,7 +86,8 @@ final class Statistics {
             // The gradient is shared evenly between the elements equal to the minimum, or between the NaNs
             // when the minimum is NaN, as PyTorch's evenly_distribute_backward does.
             Autograd.record(out, "MinBackward1", new Tensor[] {x}, new Tensor[] {x, out},
-                    (n, g, s) -> new Tensor[] {Reductions.evenShareOfExtremes(s[0], s[1], g.dtype()).mul(g)});
+                    (n, g, s) -> new Tensor[] {Reductions.evenShareOfExtremes(s[0], s[1], g.dtype()).mul(g)},
+                    tan -> Reductions.evenlyReadTangent(x, out, tan[0]));
         }
         return out;
     }
@@ -93,7 +102,8 @@ final class Statistics {
         try (Grad.Scope off = Grad.disabled()) {
             // argmin is argmax of an order-reversing map, which keeps the first of ties and lets NaN win:
             // negation for floats (exact), and -x - 1 (bitwise not, which cannot overflow) for int64.
-            Tensor reversed = x.dtype().isFloatingPoint() ? x.neg() : x.neg().sub(1);
+            Tensor v = x.detach();
+            Tensor reversed = v.dtype().isFloatingPoint() ? v.neg() : v.neg().sub(1);
             return reversed.argmax(dim);
         }
     }
@@ -112,21 +122,25 @@ final class Statistics {
         return g.reshape(shape).mul(x.sub(x.mean(d, true))).mul(2.0 / (count - 1));
     }
 
+    /** The tangent of the unbiased variance along {@code d} for the tangent {@code t} of {@code x} (PyTorch's var_jvp). */
+    private static Tensor varTangent(Tensor t, Tensor x, int d, long count, boolean keepDim) {
+        return x.sub(x.mean(d, true)).mul(t).sum(d, keepDim).mul(2.0 / (count - 1));
+    }
+
     static Tensor var(Tensor x, int dim, boolean keepDim) {
         String op = "var";
         requireFloatingSpread(op, x);
         int d = dim(op, x, dim);
         long count = x.shape.length == 0 ? 1 : x.shape[d];
-        Tensor out;
-        try (Grad.Scope off = Grad.disabled()) {
-            // Two passes (the mean, then the squared deviations) rather than one sum of squares, which cancels.
-            Tensor dev = x.sub(x.mean(d, true));
-            out = dev.mul(dev).sum(d, keepDim).div((double) (count - 1));
-        }
+        Tensor v = x.detach();
+        // Two passes (the mean, then the squared deviations) rather than one sum of squares, which cancels.
+        Tensor dev = v.sub(v.mean(d, true));
+        Tensor out = dev.mul(dev).sum(d, keepDim).div((double) (count - 1));
         if (Autograd.needs(x)) {
             long[] shape = kept(x, d);
             Autograd.record(out, "VarBackward0", new Tensor[] {x}, new Tensor[] {x},
-                    (n, g, s) -> new Tensor[] {varBackward(g, s[0], d, count, shape)});
+                    (n, g, s) -> new Tensor[] {varBackward(g, s[0], d, count, shape)},
+                    tan -> varTangent(tan[0], x, d, count, keepDim));
         }
         return out;
     }
@@ -136,23 +150,25 @@ final class Statistics {
         requireFloatingSpread(op, x);
         int d = dim(op, x, dim);
         long count = x.shape.length == 0 ? 1 : x.shape[d];
-        Tensor out;
-        try (Grad.Scope off = Grad.disabled()) {
-            out = var(x, dim, keepDim).sqrt();
-        }
+        Tensor out = var(x.detach(), dim, keepDim).sqrt();
         if (Autograd.needs(x)) {
             long[] shape = kept(x, d);
-            // d std = d var / (2 std); PyTorch gives 0 where std is 0 rather than 0/0.
-            Autograd.record(out, "StdBackward0", new Tensor[] {x}, new Tensor[] {x, out}, (n, g, s) -> {
-                Tensor zero;
-                try (Grad.Scope off = Grad.disabled()) {
-                    zero = s[1].detach().eq(0);
-                }
-                Tensor gVar = g.div(s[1].mul(2)).maskedFill(zero, 0);
-                return new Tensor[] {varBackward(gVar, s[0], d, count, shape)};
-            });
+            // d std = d var / (2 std); PyTorch's backward gives 0 where std is 0 rather than 0/0, and the
+            // tangent does the same (PyTorch's gives NaN there) so that the jvp stays the backward's transpose.
+            Autograd.record(out, "StdBackward0", new Tensor[] {x}, new Tensor[] {x, out},
+                    (n, g, s) -> new Tensor[] {varBackward(overTwiceStd(g, s[1]), s[0], d, count, shape)},
+                    tan -> overTwiceStd(varTangent(tan[0], x, d, count, keepDim), out));
         }
         return out;
+    }
+
+    /** {@code v / (2 std)}, 0 where {@code std} is 0: the chain rule's factor of {@code std = sqrt(var)}. */
+    private static Tensor overTwiceStd(Tensor v, Tensor std) {
+        Tensor zero;
+        try (Grad.Scope off = Grad.disabled()) {
+            zero = std.detach().eq(0);
+        }
+        return v.div(std.mul(2)).maskedFill(zero, 0);
     }
 
     // ---------------------------------------------------------------- logsumexp
@@ -163,19 +179,19 @@ final class Statistics {
         // Integers and bools are computed in float32, as PyTorch does.
         Tensor in = x.dtype().isFloatingPoint() ? x : x.to(DType.FLOAT32);
         int[] dims = in.shape.length == 0 ? new int[0] : new int[] {d};
-        Tensor out;
-        try (Grad.Scope off = Grad.disabled()) {
-            // log(sum(exp(x - m))) + m with m the row's maximum, or 0 where that is infinite (or the row empty):
-            // then no exponential overflows, and rows of -inf give -inf rather than NaN.
-            Tensor max = Reductions.reduceKeepDim(ReduceOp.MAX, in, dims, in.dtype());
-            Tensor shift = max.maskedFill(max.abs().eq(Double.POSITIVE_INFINITY), 0);
-            Tensor r = Reductions.sum(in.sub(shift).exp(), dims, true).log().add(shift);
-            out = keepDim ? r : Reductions.dropDims(r, dims);
-        }
+        // log(sum(exp(x - m))) + m with m the row's maximum, or 0 where that is infinite (or the row empty):
+        // then no exponential overflows, and rows of -inf give -inf rather than NaN.
+        Tensor v = in.detach();
+        Tensor max = Reductions.reduceKeepDim(ReduceOp.MAX, v, dims, v.dtype());
+        Tensor shift = max.maskedFill(max.abs().eq(Double.POSITIVE_INFINITY), 0);
+        Tensor r = Reductions.sum(v.sub(shift).exp(), dims, true).log().add(shift);
+        Tensor out = keepDim ? r : Reductions.dropDims(r, dims);
         if (Autograd.needs(in)) {
             long[] shape = kept(in, d);
+            // The tangent is the softmax-weighted sum of the tangents, the transpose of the backward.
             Autograd.record(out, "LogsumexpBackward0", new Tensor[] {in}, new Tensor[] {in, out},
-                    (n, g, s) -> new Tensor[] {g.reshape(shape).mul(s[0].sub(s[1].reshape(shape)).exp())});
+                    (n, g, s) -> new Tensor[] {g.reshape(shape).mul(s[0].sub(s[1].reshape(shape)).exp())},
+                    tan -> Reductions.sum(in.sub(out.reshape(shape)).exp().mul(tan[0]), dims, keepDim));
         }
         return out;
     }
@@ -189,18 +205,16 @@ final class Statistics {
         DType dtype = x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64;
         Tensor out = Ops.empty(x.shape.clone(), dtype, x.device());
         if (x.numel() > 0) {
-            try (Grad.Scope off = Grad.disabled()) {
-                Tensor src = x.to(dtype);
-                if (x.shape.length == 0) {
-                    Ops.backend(src).cumsum(src.reshape(1), 0, out.reshape(1));
-                } else {
-                    Ops.backend(src).cumsum(src, d, out);
-                }
+            Tensor src = x.detach().to(dtype);
+            if (x.shape.length == 0) {
+                Ops.backend(src).cumsum(src.reshape(1), 0, out.reshape(1));
+            } else {
+                Ops.backend(src).cumsum(src, d, out);
             }
         }
         if (Autograd.needs(x)) {
             Autograd.record(out, "CumsumBackward0", new Tensor[] {x}, null,
-                    (n, g, s) -> new Tensor[] {g.shape.length == 0 ? g : reversedCumsum(g, d)});
+                    (n, g, s) -> new Tensor[] {g.shape.length == 0 ? g : reversedCumsum(g, d)}, tan -> cumsum(tan[0], d));
         }
         return out;
     }

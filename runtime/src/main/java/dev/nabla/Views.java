@@ -1,19 +1,30 @@
 package dev.nabla;
 
 import dev.nabla.autograd.BuiltinNode;
+import dev.nabla.autograd.ForwardAD;
 import dev.nabla.internal.Shapes;
 
-/** Ops that view the same storage through a new shape, strides or offset, and the copies behind reshape. */
+/**
+ * Ops that view the same storage through a new shape, strides or offset, and the copies behind reshape.
+ *
+ * <p>A view's forward-mode rule is the same view of the input's tangent. It is written as the op
+ * applied to the tangent, not as the primal's strides and offset, because the tangent need not
+ * share the primal's layout: a non-contiguous tangent gets its own strides (and {@code view}'s
+ * rule reshapes, copying when the tangent's layout cannot be viewed so).
+ */
 final class Views {
     private Views() {}
 
-    /** A view of {@code x} recorded as op {@code name} when {@code x} requires grad. */
+    /**
+     * A view of {@code x} recorded as op {@code name} when {@code x} requires grad or carries a
+     * tangent; {@code jvp} gives the view's tangent from {@code x}'s (the same view of it).
+     */
     static Tensor viewOf(Tensor x, long[] shape, long[] stride, long offset, String name,
-                                 BuiltinNode.Derivative derivative) {
+                         BuiltinNode.Derivative derivative, ForwardAD.Jvp jvp) {
         Tensor v = Ops.view(x, shape, stride, offset);
         v.base = x.base != null ? x.base : x;
         if (Autograd.needs(x)) {
-            Autograd.record(v, name, new Tensor[] {x}, null, derivative);
+            Autograd.record(v, name, new Tensor[] {x}, null, derivative, jvp);
         }
         return v;
     }
@@ -42,7 +53,7 @@ final class Views {
         stride[a] = x.stride[b];
         stride[b] = x.stride[a];
         return viewOf(x, shape, stride, x.offset, n == 2 && a != b ? "TBackward0" : "TransposeBackward0",
-                (node, g, s) -> new Tensor[] {g.transpose(a, b)});
+                (node, g, s) -> new Tensor[] {g.transpose(a, b)}, t -> t[0].transpose(a, b));
     }
 
     static Tensor view(Tensor x, long[] requested) {
@@ -54,7 +65,8 @@ final class Views {
                     + " (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
         }
         long[] from = x.shape;
-        return viewOf(x, shape, stride, x.offset, "ViewBackward0", (node, g, s) -> new Tensor[] {g.reshape(from)});
+        return viewOf(x, shape, stride, x.offset, "ViewBackward0", (node, g, s) -> new Tensor[] {g.reshape(from)},
+                t -> t[0].reshape(shape));
     }
 
     static Tensor reshape(Tensor x, long[] requested) {
@@ -62,7 +74,8 @@ final class Views {
         long[] stride = Shapes.viewStrides(x.shape, x.stride, shape);
         if (stride != null) {
             long[] from = x.shape;
-            return viewOf(x, shape, stride, x.offset, "ViewBackward0", (node, g, s) -> new Tensor[] {g.reshape(from)});
+            return viewOf(x, shape, stride, x.offset, "ViewBackward0", (node, g, s) -> new Tensor[] {g.reshape(from)},
+                    t -> t[0].reshape(shape));
         }
         return view(copyOf(x, x.dtype()), shape);
     }
@@ -82,7 +95,8 @@ final class Views {
                 j++;
             }
         }
-        return viewOf(x, shape, stride, x.offset, "UnsqueezeBackward0", (node, g, s) -> new Tensor[] {g.squeeze(d)});
+        return viewOf(x, shape, stride, x.offset, "UnsqueezeBackward0", (node, g, s) -> new Tensor[] {g.squeeze(d)},
+                t -> t[0].unsqueeze(d));
     }
 
     static Tensor squeeze(Tensor x, int dim) {
@@ -104,7 +118,8 @@ final class Views {
                 j++;
             }
         }
-        return viewOf(x, shape, stride, x.offset, "SqueezeBackward1", (node, g, s) -> new Tensor[] {g.unsqueeze(d)});
+        return viewOf(x, shape, stride, x.offset, "SqueezeBackward1", (node, g, s) -> new Tensor[] {g.unsqueeze(d)},
+                t -> t[0].squeeze(d));
     }
 
     static Tensor expand(Tensor x, long[] requested) {
@@ -119,7 +134,8 @@ final class Views {
         }
         long[] stride = Shapes.expandStrides("expand", x.shape, x.stride, shape);
         long[] from = x.shape;
-        return viewOf(x, shape, stride, x.offset, "ExpandBackward0", (node, g, s) -> new Tensor[] {Reductions.sumTo(g, from)});
+        return viewOf(x, shape, stride, x.offset, "ExpandBackward0", (node, g, s) -> new Tensor[] {Reductions.sumTo(g, from)},
+                t -> t[0].expand(shape));
     }
 
     static Tensor narrow(Tensor x, int dim, long start, long length) {
@@ -149,7 +165,7 @@ final class Views {
             Tensor zb = Ops.empty(before, g.dtype(), g.device());
             Tensor za = Ops.empty(after, g.dtype(), g.device());
             return new Tensor[] {Tensor.cat(d, zb, g, za)};
-        });
+        }, t -> t[0].narrow(d, s, length));
     }
 
     /** A contiguous copy of {@code x} converted to {@code dtype}. */
@@ -159,9 +175,11 @@ final class Views {
         if (Autograd.needs(x) && dtype.isFloatingPoint()) {
             DType from = x.dtype();
             if (from == dtype) {
-                Autograd.record(out, "CloneBackward0", new Tensor[] {x}, null, (node, g, s) -> new Tensor[] {g});
+                Autograd.record(out, "CloneBackward0", new Tensor[] {x}, null, (node, g, s) -> new Tensor[] {g},
+                        t -> t[0].clone());
             } else {
-                Autograd.record(out, "ToCopyBackward0", new Tensor[] {x}, null, (node, g, s) -> new Tensor[] {g.to(from)});
+                Autograd.record(out, "ToCopyBackward0", new Tensor[] {x}, null, (node, g, s) -> new Tensor[] {g.to(from)},
+                        t -> t[0].to(dtype));
             }
         }
         return out;
