@@ -84,7 +84,7 @@ BINARY = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div
           "maximum": torch.maximum, "minimum": torch.minimum}
 UNARY = {"neg": torch.neg, "abs": torch.abs, "exp": torch.exp, "log": torch.log, "sqrt": torch.sqrt,
          "sin": torch.sin, "cos": torch.cos, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
-         "erf": torch.erf, "log1p": torch.log1p, "rsqrt": torch.rsqrt, "contiguous": lambda x: x.contiguous(),
+         "erf": torch.erf, "sign": torch.sign, "log1p": torch.log1p, "rsqrt": torch.rsqrt, "contiguous": lambda x: x.contiguous(),
          "clone": torch.clone, "detach": lambda x: x.detach(), "t": lambda x: x.t(), "flatten": torch.flatten,
          "sum": torch.sum, "mean": torch.mean, "max": torch.max, "min": torch.min,
          "gelu": F.gelu, "silu": F.silu, "softplus": F.softplus}
@@ -256,6 +256,7 @@ def pointwise():
     for op in ("log", "sqrt", "log1p", "rsqrt"):
         case(op, op, [positive((3, 4), 13)])
     zeros = T([[0.0, -0.5, 0.5], [0.0, 1.5, -2.0]])
+    case("sign", "sign", [zeros])
     case("abs_at_zero", "abs", [zeros])
     case("relu_at_zero", "relu", [zeros])
     case("clamp", "clamp", [vals((3, 4), 14, scale=2)], min=-0.5, max=0.75)

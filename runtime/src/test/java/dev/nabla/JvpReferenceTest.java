@@ -148,6 +148,7 @@ class JvpReferenceTest {
         unary.put("sigmoid", Tensor::sigmoid);
         unary.put("relu", Tensor::relu);
         unary.put("erf", Tensor::erf);
+        unary.put("sign", Tensor::sign);
         unary.put("log1p", Tensor::log1p);
         unary.put("rsqrt", Tensor::rsqrt);
         unary.put("contiguous", Tensor::contiguous);
