@@ -17,6 +17,7 @@ import static dev.nabla.backend.cuda.ParityInput.uniform;
 
 import dev.nabla.Autograd;
 import dev.nabla.DType;
+import dev.nabla.Device;
 import dev.nabla.Tensor;
 import dev.nabla.backend.cuda.CudaParityTest.Case;
 import java.util.ArrayList;
@@ -116,6 +117,9 @@ class TensorOpsParityTest {
                 new Case("jvp of scalar ops, clamp, where, maskedFill", ELEMENTWISE, t -> Autograd.jvp(in -> Tensor.where(
                         in[0].gt(0), in[0].mul(3).sub(1).clamp(-0.5, 2), in[0].pow(2).maskedFill(in[0].lt(-1), 4)),
                         new Tensor[] {t[0]}, new Tensor[] {t[0].sin()})[1], m),
+                new Case("jvp through copies to the CPU and back", ELEMENTWISE, t -> Autograd.jvp(
+                        in -> in[0].to(Device.CPU).exp().to(t[0].device()).mul(in[0]), new Tensor[] {t[0]},
+                        new Tensor[] {t[0].sin()})[1], m),
                 new Case("jvp of in-place arithmetic", ELEMENTWISE, t -> Autograd.jvp(in -> in[0].mul(1).mul_(in[1]).add_(in[1])
                         .sub_(2), new Tensor[] {t[0], t[1]}, new Tensor[] {t[0].cos(), t[1].neg()})[1], m, row));
     }
