@@ -87,7 +87,8 @@ class ShapeOpsForwardADTest {
             new Case("contiguous of a transposed leaf", t -> t[0].contiguous(), transposed(3, 4)),
             new Case("clone", t -> t[0].clone(), in(2, 3)),
             new Case("cat", t -> Tensor.cat(1, t[0], t[1]), in(3, 2), in(3, 4)),
-            new Case("cat of 3-D with a transposed leaf", t -> Tensor.cat(0, t[0], t[1], t[0]), in(1, 3, 2), transposed(2, 3, 2)),
+            new Case("cat of 3-D with a transposed leaf", t -> Tensor.cat(0, t[0], t[1], t[0]), in(1, 3, 2),
+                    transposed(2, 3, 2)),
             new Case("cat with a constant", t -> Tensor.cat(0, constant, t[0], constant), in(2, 4)),
             new Case("stack", t -> Tensor.stack(1, t[0], t[1], t[0]), in(3, 4), transposed(3, 4)),
             new Case("stack with a constant", t -> Tensor.stack(-1, t[0], constant.view(4)), in(4)),
@@ -201,8 +202,10 @@ class ShapeOpsForwardADTest {
             assertArrayEquals(new double[] {1, -1, 2, -2, 0, 0}, ForwardAD.tangent(joined).toDoubleArray(), 0);
             // indexAdd and scatterAdd with a tangent on one operand only.
             Tensor idx = Tensor.of(1L, 1L);
-            assertArrayEquals(new double[] {1, -1, 2, -2}, ForwardAD.tangent(Indexing.indexAdd(x, 0, idx, a)).toDoubleArray(), 0);
-            assertArrayEquals(new double[] {0, 0, 3, -3}, ForwardAD.tangent(Indexing.indexAdd(a, 0, idx, x)).toDoubleArray(), 0);
+            assertArrayEquals(new double[] {1, -1, 2, -2},
+                    ForwardAD.tangent(Indexing.indexAdd(x, 0, idx, a)).toDoubleArray(), 0);
+            assertArrayEquals(new double[] {0, 0, 3, -3},
+                    ForwardAD.tangent(Indexing.indexAdd(a, 0, idx, x)).toDoubleArray(), 0);
             Tensor rows = Tensor.of(new long[] {0, 0, 0, 1}).view(2, 2);
             assertArrayEquals(new double[] {3, -1, 0, -2}, ForwardAD.tangent(a.scatterAdd(0, rows, x)).toDoubleArray(), 0);
         }
@@ -228,7 +231,8 @@ class ShapeOpsForwardADTest {
             Tensor y = Tensor.stack(0, x, x.narrow(0, 1, 2).repeat(2).narrow(0, 0, 3));
             assertEquals("StackBackward0", y.gradFn().name());
             assertArrayEquals(new double[] {1, 0, -1, 0, -1, 0}, ForwardAD.tangent(y).toDoubleArray(), 0);
-            Tensor g = Autograd.grad(new Tensor[] {y}, new Tensor[] {leaf}, new Tensor[] {Tensor.onesLike(y)}, false, false)[0];
+            Tensor g = Autograd.grad(new Tensor[] {y}, new Tensor[] {leaf}, new Tensor[] {Tensor.onesLike(y)}, false,
+                    false)[0];
             assertArrayEquals(new double[] {1, 3, 2}, g.toDoubleArray(), 0);
         }
     }
