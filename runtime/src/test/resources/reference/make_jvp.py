@@ -47,8 +47,8 @@ from make_reference import BOOL, F32, F64, I64, enc, write
 
 
 def vals(shape, k, scale=1.0, shift=0.0, dtype=F64):
-    """Deterministic, tie-free values: scale * sin of a quadratic in the element index, rounded to 4
-    decimals, plus shift. k selects the sequence, so inputs and tangents differ."""
+    """Deterministic values, distinct in practice: scale * sin of a quadratic in the element index,
+    rounded to 4 decimals, plus shift. k selects the sequence, so inputs and tangents differ."""
     n = 1
     for s in shape:
         n *= s
@@ -84,7 +84,8 @@ BINARY = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div
           "maximum": torch.maximum, "minimum": torch.minimum}
 UNARY = {"neg": torch.neg, "abs": torch.abs, "exp": torch.exp, "log": torch.log, "sqrt": torch.sqrt,
          "sin": torch.sin, "cos": torch.cos, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
-         "erf": torch.erf, "sign": torch.sign, "log1p": torch.log1p, "rsqrt": torch.rsqrt, "contiguous": lambda x: x.contiguous(),
+         "erf": torch.erf, "sign": torch.sign, "log1p": torch.log1p, "rsqrt": torch.rsqrt,
+         "contiguous": lambda x: x.contiguous(),
          "clone": torch.clone, "detach": lambda x: x.detach(), "t": lambda x: x.t(), "flatten": torch.flatten,
          "sum": torch.sum, "mean": torch.mean, "max": torch.max, "min": torch.min,
          "gelu": F.gelu, "silu": F.silu, "softplus": F.softplus}
@@ -240,7 +241,8 @@ def pointwise():
     a, b = vals((3, 4), 1), vals((3, 4), 2)
     for op in ("add", "sub", "mul", "div", "maximum", "minimum"):
         case(op, op, [a, vals((3, 4), 3, shift=2.5) if op == "div" else b])
-        case(op + "_broadcast", op, [vals((2, 1, 4), 4), vals((3, 1), 5, shift=1.5) if op == "div" else vals((3, 1), 5)])
+        other = vals((3, 1), 5, shift=1.5) if op == "div" else vals((3, 1), 5)
+        case(op + "_broadcast", op, [vals((2, 1, 4), 4), other])
         case(op + "Scalar", op + "Scalar", [a], value=0.375)
     # maximum and minimum split the tangent evenly where the operands tie, as torch does
     tie = T([[0.5, -1.0, 2.0], [0.25, 0.25, -3.0]])
@@ -435,8 +437,8 @@ def nn():
     case("scaledDotProductAttention_float_mask", "scaledDotProductAttention", [q, k, v],
          [vals((3, 5), 175)], causal=False)
     sq = vals((2, 4, 4), 176)
-    case("scaledDotProductAttention_causal", "scaledDotProductAttention", [sq, vals((2, 4, 4), 177), vals((2, 4, 2), 178)],
-         causal=True)
+    case("scaledDotProductAttention_causal", "scaledDotProductAttention",
+         [sq, vals((2, 4, 4), 177), vals((2, 4, 2), 178)], causal=True)
     logits, target = vals((4, 5), 179, scale=2), idx([1, 0, 4, 1])
     case("crossEntropy", "crossEntropy", [logits], [target])
     case("crossEntropy_ignore_smoothing", "crossEntropySmoothed", [logits], [target], ignoreIndex=0,
