@@ -59,7 +59,8 @@ class JvpReferenceTest {
     }
 
     private static final String FACTORY = "a factory: builds a tensor from Java values, so there is no input to carry a tangent";
-    private static final String LIKE = "reads only the input's shape, dtype and device: the result is a constant, as torch's *_like";
+    private static final String LIKE =
+            "reads only the input's shape, dtype and device: the result is a constant, as torch's *_like";
     private static final String BOOL = "a comparison: its BOOL result has no tangent";
 
     /** Public tensor-returning methods with no tangent to check, and why. */
