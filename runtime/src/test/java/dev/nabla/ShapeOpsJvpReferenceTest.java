@@ -14,8 +14,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Forward-mode products of the ops that move elements without arithmetic against PyTorch's
- * {@code torch.autograd.forward_ad}, computed once ({@code forward/shape_ops_jvp.json}, written by
- * {@code forward/make_shape_ops_jvp.py}, whose docstring defines the format). Each case makes its
+ * {@code torch.autograd.forward_ad}, computed once ({@code reference/shape_ops_jvp.json}, written by
+ * {@code reference/make_shape_ops_jvp.py}, whose docstring defines the format). Each case makes its
  * inputs dual (those torch held constant stay plain), runs the op once under a level, and compares
  * the value and the tangent (shape, and values within {@code 1e-12}: float64, and the ops only
  * move or add a few elements).
@@ -27,7 +27,7 @@ class ShapeOpsJvpReferenceTest {
         Tensor apply(Tensor[] in, JsonNode args);
     }
 
-    private static final JsonNode ROOT = OpReferenceTest.load("/forward/shape_ops_jvp.json");
+    private static final JsonNode ROOT = OpReferenceTest.load("/reference/shape_ops_jvp.json");
     private static final Map<String, Op> OPS = ops();
 
     private static long[] longs(JsonNode array) {

@@ -5,7 +5,7 @@ triangles), for ShapeOpsJvpReferenceTest.
 
 Run from anywhere with the interpreter that has torch (1.13 was used):
 
-    /usr/bin/python3 runtime/src/test/resources/forward/make_shape_ops_jvp.py
+    /usr/bin/python3 runtime/src/test/resources/reference/make_shape_ops_jvp.py
 
 File format: {"torch": version, "cases": [case, ...]}, one case per line, where a case is
 
@@ -21,11 +21,10 @@ int64. Every number is drawn from a seeded generator and rounded to three decima
 output is deterministic: rerunning the script gives the same file.
 """
 
-import json
-import os
-
 import torch
 import torch.autograd.forward_ad as fwAD
+
+from make_reference import view_op, write
 
 F64 = torch.float64
 _seed = [17000]
@@ -52,25 +51,14 @@ def index(values, shape=None):
     return t if shape is None else t.view(shape)
 
 
+VIEWS = ("t", "transpose", "view", "reshape", "unsqueeze", "squeeze", "expand", "narrow")
+
+
 def apply(op, xs, a):
     """Evaluates one op exactly as ShapeOpsJvpReferenceTest maps it onto Nabla's API."""
     x = xs[0]
-    if op == "t":
-        return x.t()
-    if op == "transpose":
-        return x.transpose(a["dim0"], a["dim1"])
-    if op == "view":
-        return x.view(a["shape"])
-    if op == "reshape":
-        return x.reshape(a["shape"])
-    if op == "unsqueeze":
-        return x.unsqueeze(a["dim"])
-    if op == "squeeze":
-        return x.squeeze(a["dim"])
-    if op == "expand":
-        return x.expand(a["shape"])
-    if op == "narrow":
-        return x.narrow(a["dim"], a["start"], a["length"])
+    if op in VIEWS:
+        return view_op(x, op, a)
     if op == "permute":
         return x.permute(a["dims"])
     if op == "flatten":
@@ -207,8 +195,4 @@ case("triu", "triu", [(4, 3)], {"diagonal": 1})
 
 names = [c["name"] for c in CASES]
 assert len(names) == len(set(names)), "duplicate case names"
-path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "shape_ops_jvp.json")
-with open(path, "w") as f:
-    f.write('{"torch":' + json.dumps(torch.__version__.split("a")[0]) + ',"cases":[\n')
-    f.write(",\n".join(json.dumps(c, separators=(",", ":")) for c in CASES))
-    f.write("\n]}\n")
+write("shape_ops_jvp.json", CASES)
