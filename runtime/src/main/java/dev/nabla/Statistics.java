@@ -99,13 +99,12 @@ final class Statistics {
         }
         int d = dim(op, x, dim);
         requireNonEmpty(op, x, d);
-        try (Grad.Scope off = Grad.disabled()) {
-            // argmin is argmax of an order-reversing map, which keeps the first of ties and lets NaN win:
-            // negation for floats (exact), and -x - 1 (bitwise not, which cannot overflow) for int64.
-            Tensor v = x.detach();
-            Tensor reversed = v.dtype().isFloatingPoint() ? v.neg() : v.neg().sub(1);
-            return reversed.argmax(dim);
-        }
+        // argmin is argmax of an order-reversing map, which keeps the first of ties and lets NaN win:
+        // negation for floats (exact), and -x - 1 (bitwise not, which cannot overflow) for int64. Of the
+        // detached input: the indices carry no tangent and no gradient.
+        Tensor v = x.detach();
+        Tensor reversed = v.dtype().isFloatingPoint() ? v.neg() : v.neg().sub(1);
+        return reversed.argmax(dim);
     }
 
     // ---------------------------------------------------------------- spread
@@ -153,8 +152,8 @@ final class Statistics {
         Tensor out = var(x.detach(), dim, keepDim).sqrt();
         if (Autograd.needs(x)) {
             long[] shape = kept(x, d);
-            // d std = d var / (2 std); PyTorch's backward gives 0 where std is 0 rather than 0/0, and the
-            // tangent does the same (PyTorch's gives NaN there) so that the jvp stays the backward's transpose.
+            // d std = d var / (2 std), and 0 where std is 0 rather than 0/0: in the backward and in the tangent,
+            // as PyTorch's.
             Autograd.record(out, "StdBackward0", new Tensor[] {x}, new Tensor[] {x, out},
                     (n, g, s) -> new Tensor[] {varBackward(overTwiceStd(g, s[1]), s[0], d, count, shape)},
                     tan -> overTwiceStd(varTangent(tan[0], x, d, count, keepDim), out));

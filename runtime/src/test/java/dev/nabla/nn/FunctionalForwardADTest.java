@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * targets as well as the inputs. Full mode moves one input element at a time, so each input's
  * tangent is checked alone (the rules' branches for absent tangents included); fast mode moves all
  * inputs along one random direction at once and compares {@code <v, J u>} from the jvp with
- * {@code <J^T v, u>} from the backward.
+ * {@code <J^T v, u>} from the backward. The rules written by hand in a {@code Function} are also
+ * differentiated in reverse mode, through the tangents they compute.
  */
 class FunctionalForwardADTest {
     private static final Gradcheck.Options FULL = Gradcheck.Options.defaults().withCheckForwardAD(true);
@@ -169,5 +170,45 @@ class FunctionalForwardADTest {
             assertNull(ForwardAD.tangent(runningVar), "running_var");
             assertTrue(runningMean.abs().sum().item() > 0, "the running mean was updated");
         }
+    }
+
+    /** The ops whose jvp is written by hand in a {@code Function} (addmm, im2col and col2im, softplus, BCE with logits). */
+    static Stream<Arguments> handWrittenJvps() {
+        return Stream.of(
+                op("linear (addmm)", x -> Functional.linear(x[0], x[1], x[2]), () -> new Tensor[] {r(3, 4), r(2, 4), r(2)}),
+                op("conv2d (im2col)", x -> Functional.conv2d(x[0], x[1], null, 1, 1, 1, 1),
+                        () -> new Tensor[] {r(1, 2, 3, 3), r(2, 2, 2, 2)}),
+                op("maxPool2d (im2col reading -inf in the padding)", x -> Functional.maxPool2d(x[0], 3, 2, 1),
+                        () -> new Tensor[] {r(1, 2, 5, 4)}),
+                op("softplus", x -> Functional.softplus(x[0]), () -> new Tensor[] {leaf(-3, -0.5, 0.1, 2, 25)}),
+                op("binaryCrossEntropyWithLogits", x -> Functional.binaryCrossEntropyWithLogits(x[0], x[1]),
+                        () -> new Tensor[] {r(2, 3), r(2, 3)}));
+    }
+
+    /**
+     * Reverse mode through a jvp: the tangent {@code J(x) u} as a function of the primals and the
+     * tangents, differentiated by the backward and checked against finite differences, which
+     * checks that the rules compute tangents with differentiable ops (the derivative in {@code u}
+     * is {@code J^T}, the one in {@code x} a second derivative of the op).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("handWrittenJvps")
+    void backwardThroughTheJvp(String name, Gradcheck.Fn fn, Supplier<Tensor[]> inputs) {
+        Tensor[] primals = inputs.get();
+        Tensor[] all = new Tensor[2 * primals.length];
+        for (int i = 0; i < primals.length; i++) {
+            all[i] = primals[i];
+            all[primals.length + i] = Tensor.randn(DType.FLOAT64, primals[i].shape()).requiresGrad(true);
+        }
+        Gradcheck.Fn tangentOfFn = in -> {
+            try (ForwardAD.DualLevel level = ForwardAD.dualLevel()) {
+                Tensor[] duals = new Tensor[primals.length];
+                for (int i = 0; i < duals.length; i++) {
+                    duals[i] = ForwardAD.makeDual(in[i], in[primals.length + i]);
+                }
+                return ForwardAD.tangent(fn.apply(duals));
+            }
+        };
+        assertTrue(Gradcheck.check(tangentOfFn, all), name);
     }
 }

@@ -17,10 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nabla.Autograd;
 import dev.nabla.Device;
 import dev.nabla.Gradcheck;
+import dev.nabla.Nabla;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.ForwardAD;
 import dev.nabla.backend.cuda.ParityAssertions.Tolerance;
 import dev.nabla.nn.Functional;
+import dev.nabla.nn.TransformerEncoderLayer;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -162,5 +164,26 @@ class ForwardADParityTest {
         Tensor cpu = Autograd.jacobian(fn, Autograd.Strategy.FORWARD_MODE, place(Device.CPU, x, w))[0];
         Tensor gpu = Autograd.jacobian(fn, Autograd.Strategy.FORWARD_MODE, place(CUDA, x, w))[0];
         assertSameTensor("d softmax(W sin x) / dx", cpu, gpu, ACCUMULATING);
+    }
+
+    @Test
+    void transformerEncoderLayerInTrainingOnCudaEqualsTheCpus() {
+        ParityInput.reseed("transformerEncoderLayerInTrainingOnCudaEqualsTheCpus");
+        ParityInput src = randn(FLOAT64, 2, 5, 8);
+        ParityInput u = randn(FLOAT64, 2, 5, 8);
+        Tensor[][] results = new Tensor[2][];
+        Device[] devices = {Device.CPU, CUDA};
+        for (int d = 0; d < 2; d++) {
+            // The same initial weights on both devices, and the same dropout masks (drawn on the host).
+            Nabla.manualSeed(21);
+            TransformerEncoderLayer layer = new TransformerEncoderLayer(8, 2, 16, 0.1, "gelu", false);
+            layer.to(FLOAT64).to(devices[d]);
+            results[d] = Autograd.jvp(t -> {
+                Nabla.manualSeed(22);
+                return layer.forward(t[0], null, true);
+            }, new Tensor[] {src.on(devices[d])}, new Tensor[] {u.on(devices[d])});
+        }
+        assertSameTensor("output", results[0][0], results[1][0], ACCUMULATING);
+        assertSameTensor("tangent", results[0][1], results[1][1], ACCUMULATING);
     }
 }
