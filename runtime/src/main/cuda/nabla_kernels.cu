@@ -7,7 +7,8 @@
 // ABI
 //  - Every entry point is extern "C" with the name <kernel>_<type>: f32 float, f64 double,
 //    i64 long long, b8 unsigned char holding 0 or 1 (one byte per element).
-//  - Op codes are the ordinals of the Java enums UnaryOp, BinaryOp and ReduceOp.
+//  - Op codes are the ordinals of the Java enums UnaryOp, BinaryOp and ReduceOp; the enums below
+//    list them in the same order (KernelEnumOrderTest checks it).
 //  - Layout (368 bytes) and Rows (432 bytes) are passed by value; every field is a long long,
 //    so the host packs them as little-endian 64-bit words in field order, with no padding.
 //  - Layout describes an elementwise iteration space of numel elements over up to 4 operands:
@@ -286,8 +287,7 @@ __device__ __forceinline__ T unaryOp(int op, T x) {
     }
 }
 
-// LongKernels.unary; RELU is defined there too, so it is served although the contract lists
-// only NEG, ABS and SIGN for int64.
+// LongKernels.unary: the ops whose Java UnaryOp declaration accepts INT64.
 __device__ __forceinline__ long long unaryOp(int op, long long x) {
     switch (op) {
         case NEG: return wrapSub(0, x);

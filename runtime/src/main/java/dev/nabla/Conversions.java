@@ -15,7 +15,8 @@ final class Conversions {
         (device.isCpu() ? Ops.backend(t) : Ops.backend(device)).copy(t, out);
         if (Autograd.needs(t)) {
             Device from = t.device();
-            Autograd.record(out, "ToCopyBackward0", new Tensor[] {t}, null, (n, g, s) -> new Tensor[] {g.to(from)});
+            Autograd.record(out, "ToCopyBackward0", new Tensor[] {t}, null, (n, g, s) -> new Tensor[] {g.to(from)},
+                    tangents -> tangents[0].to(device));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.nabla;
 
 import dev.nabla.autograd.BuiltinNode;
+import dev.nabla.autograd.ForwardAD;
 import dev.nabla.backend.BinaryOp;
 import dev.nabla.backend.UnaryOp;
 import dev.nabla.internal.Shapes;
@@ -54,91 +55,31 @@ final class Pointwise {
 
     // ---------------------------------------------------------------- unary
 
-    /**
-     * @param floating whether the function is only defined for floating types, so that
-     *     integer and bool inputs are first converted to FLOAT32
-     */
-    static Tensor unary(String op, UnaryOp kind, Tensor x, boolean floating) {
-        Tensor in = x;
-        if (floating && !x.dtype().isFloatingPoint()) {
-            in = x.to(DType.FLOAT32);
-        } else if (x.dtype() == DType.BOOL) {
-            throw new IllegalArgumentException(op + ": not defined for bool tensors");
+    /** Each unary op's backward, built once from its declaration: a node is recorded on every op call. */
+    private static final BuiltinNode.Derivative[] UNARY_BACKWARD = new BuiltinNode.Derivative[UnaryOp.values().length];
+
+    static {
+        for (UnaryOp op : UnaryOp.values()) {
+            UnaryOp.Derivative d = op.derivative();
+            UnaryOp.Reads reads = op.reads();
+            UNARY_BACKWARD[op.ordinal()] = (n, g, s) -> new Tensor[] {
+                d.apply(g, reads == UnaryOp.Reads.INPUT ? s[0] : null, reads == UnaryOp.Reads.OUTPUT ? s[0] : null)};
         }
+    }
+
+    /** {@code op(x)} in the dtype {@code op} declares for {@code x}'s. */
+    static Tensor unary(UnaryOp op, Tensor x) {
+        Tensor in = x.to(op.computeType(x.dtype()));
         Tensor out = Ops.empty(in.shape.clone(), in.dtype(), in.device());
-        Ops.backend(in).unary(kind, in, out);
+        Ops.backend(in).unary(op, in, out);
         if (Autograd.needs(in)) {
-            recordUnary(kind, in, out);
+            UnaryOp.Reads reads = op.reads();
+            Tensor[] saved = reads == UnaryOp.Reads.INPUT ? new Tensor[] {in} : reads == UnaryOp.Reads.OUTPUT ? new Tensor[] {out} : null;
+            UnaryOp.Derivative d = op.derivative();
+            Autograd.record(out, op.backwardName(), new Tensor[] {in}, saved, UNARY_BACKWARD[op.ordinal()],
+                    t -> d.apply(t[0], in, out));
         }
         return out;
-    }
-
-    private static void recordUnary(UnaryOp kind, Tensor x, Tensor out) {
-        Tensor[] input = {x};
-        switch (kind) {
-            case NEG:
-                Autograd.record(out, "NegBackward0", input, null, (n, g, s) -> new Tensor[] {g.neg()});
-                break;
-            case ABS:
-                Autograd.record(out, "AbsBackward0", input, input, (n, g, s) -> new Tensor[] {g.mul(constant(s[0], UnaryOp.SIGN))});
-                break;
-            case EXP:
-                Autograd.record(out, "ExpBackward0", input, new Tensor[] {out}, (n, g, s) -> new Tensor[] {g.mul(s[0])},
-                        t -> t[0].mul(out));
-                break;
-            case LOG:
-                Autograd.record(out, "LogBackward0", input, input, (n, g, s) -> new Tensor[] {g.div(s[0])});
-                break;
-            case SQRT:
-                Autograd.record(out, "SqrtBackward0", input, new Tensor[] {out}, (n, g, s) -> new Tensor[] {g.div(s[0].mul(2))});
-                break;
-            case SIN:
-                Autograd.record(out, "SinBackward0", input, input, (n, g, s) -> new Tensor[] {g.mul(s[0].cos())});
-                break;
-            case COS:
-                Autograd.record(out, "CosBackward0", input, input, (n, g, s) -> new Tensor[] {g.mul(s[0].sin()).neg()});
-                break;
-            case TANH:
-                Autograd.record(out, "TanhBackward0", input, new Tensor[] {out},
-                        (n, g, s) -> new Tensor[] {g.mul(s[0].mul(s[0]).neg().add(1))});
-                break;
-            case SIGMOID:
-                Autograd.record(out, "SigmoidBackward0", input, new Tensor[] {out},
-                        (n, g, s) -> new Tensor[] {g.mul(s[0].mul(s[0].neg().add(1)))});
-                break;
-            case ERF:
-                // d/dx erf(x) = 2/sqrt(pi) exp(-x^2), composed of recorded ops so that it differentiates again.
-                Autograd.record(out, "ErfBackward0", input, input,
-                        (n, g, s) -> new Tensor[] {g.mul(s[0].mul(s[0]).neg().exp().mul(2 / Math.sqrt(Math.PI)))});
-                break;
-            case RELU:
-                Autograd.record(out, "ReluBackward0", input, new Tensor[] {out},
-                        (n, g, s) -> new Tensor[] {g.maskedFill(constantMask(s[0], BinaryOp.LE, 0), 0)});
-                break;
-            case LOG1P:
-                Autograd.record(out, "Log1PBackward0", input, input, (n, g, s) -> new Tensor[] {g.div(s[0].add(1))});
-                break;
-            case RSQRT:
-                Autograd.record(out, "RsqrtBackward0", input, new Tensor[] {out},
-                        (n, g, s) -> new Tensor[] {g.mul(s[0].pow(3)).mul(-0.5)});
-                break;
-            default:
-                throw new AssertionError(kind);
-        }
-    }
-
-    /** {@code kind(t)} computed outside the graph: a factor that is locally constant (a sign, a mask). */
-    private static Tensor constant(Tensor t, UnaryOp kind) {
-        try (Grad.Scope off = Grad.disabled()) {
-            return unary(kind.name().toLowerCase(java.util.Locale.ROOT), kind, t.detach(), false);
-        }
-    }
-
-    /** {@code t op value} as a BOOL mask, outside the graph. */
-    private static Tensor constantMask(Tensor t, BinaryOp op, double value) {
-        try (Grad.Scope off = Grad.disabled()) {
-            return binary("mask", op, t.detach(), value);
-        }
     }
 
     static Tensor clamp(String op, Tensor x, double min, double max) {
@@ -157,29 +98,129 @@ final class Pointwise {
         Ops.backend(in).clamp(in, min, max, out);
         if (Autograd.needs(in)) {
             String name = op.equals("clampMin") ? "ClampMinBackward0" : op.equals("clampMax") ? "ClampMaxBackward0" : "ClampBackward1";
-            Autograd.record(out, name, new Tensor[] {in}, new Tensor[] {in}, (n, g, s) -> {
-                Tensor outside;
-                try (Grad.Scope off = Grad.disabled()) {
-                    Tensor v = s[0].detach();
-                    outside = binary("clamp", BinaryOp.ADD, binary("clamp", BinaryOp.LT, v, min), binary("clamp", BinaryOp.GT, v, max));
-                }
-                return new Tensor[] {g.maskedFill(outside, 0)};
-            });
+            Tensor input = in;
+            Autograd.record(out, name, new Tensor[] {in}, new Tensor[] {in},
+                    (n, g, s) -> new Tensor[] {g.maskedFill(outside(s[0], min, max), 0)},
+                    t -> t[0].maskedFill(outside(input, min, max), 0));
         }
         return out;
     }
 
+    /** Where {@code v} lies outside {@code [min, max]}, where clamp's derivative is 0; a NaN is inside. */
+    private static Tensor outside(Tensor v, double min, double max) {
+        try (Grad.Scope off = Grad.disabled()) {
+            Tensor d = v.detach();
+            return binary(BinaryOp.ADD, binary(BinaryOp.LT, d, min), binary(BinaryOp.GT, d, max));
+        }
+    }
+
     // ---------------------------------------------------------------- binary
 
-    static Tensor binary(String op, BinaryOp kind, Tensor a, double b) {
+    /** Each arithmetic op's backward, built once from its declaration; saved tensors are {a, b, out}. */
+    private static final BuiltinNode.Derivative[] BINARY_BACKWARD = new BuiltinNode.Derivative[BinaryOp.values().length];
+
+    static {
+        for (BinaryOp kind : BinaryOp.values()) {
+            if (!kind.isComparison()) {
+                BINARY_BACKWARD[kind.ordinal()] = (n, g, s) -> {
+                    Operands o = s.length == 0 ? Operands.NONE : new Operands(s[0], s[1], s[2]);
+                    return new Tensor[] {n.needs(0) ? kind.partial(0).apply(g, o) : null,
+                        n.needs(1) ? kind.partial(1).apply(g, o) : null};
+                };
+            }
+        }
+    }
+
+    /**
+     * The tensors a binary op's {@link BinaryOp.Partial}s read: its operands (in the dtype it
+     * computes in) and output; a scalar second operand becomes a 0-dimensional tensor when read.
+     */
+    private static final class Operands implements BinaryOp.Operands {
+        static final Operands NONE = new Operands(null, null, null);
+
+        private final Tensor a;
+        private Tensor b;
+        private final Tensor out;
+        private final double scalar;
+        private final DType dtype;
+        private final Device device;
+
+        Operands(Tensor a, Tensor b, Tensor out) {
+            this(a, b, out, 0, null, null);
+        }
+
+        /** With the second operand a Java number of the op's {@code dtype} on {@code device}. */
+        Operands(Tensor a, double scalar, DType dtype, Device device, Tensor out) {
+            this(a, null, out, scalar, dtype, device);
+        }
+
+        private Operands(Tensor a, Tensor b, Tensor out, double scalar, DType dtype, Device device) {
+            this.a = a;
+            this.b = b;
+            this.out = out;
+            this.scalar = scalar;
+            this.dtype = dtype;
+            this.device = device;
+        }
+
+        @Override
+        public Tensor a() {
+            return a;
+        }
+
+        @Override
+        public Tensor b() {
+            if (b == null && dtype != null) {
+                b = scalarOf(dtype, scalar, device);
+            }
+            return b;
+        }
+
+        @Override
+        public Tensor out() {
+            return out;
+        }
+    }
+
+    /** What a binary op's backward saves, as {a, b, out}: those of them the {@link BinaryOp.Reads} bits name. */
+    private static Tensor[] saved(int reads, Tensor a, Tensor b, Tensor out) {
+        if (reads == BinaryOp.Reads.NOTHING) {
+            return null;
+        }
+        return new Tensor[] {(reads & BinaryOp.Reads.A) != 0 ? a : null, (reads & BinaryOp.Reads.B) != 0 ? b : null,
+            (reads & BinaryOp.Reads.OUT) != 0 ? out : null};
+    }
+
+    /** What the partials of the operands that need a gradient read. */
+    private static int reads(BinaryOp kind, boolean aNeeds, boolean bNeeds) {
+        return (aNeeds ? kind.reads(0) : 0) | (bNeeds ? kind.reads(1) : 0);
+    }
+
+    /**
+     * {@code kind}'s jvp: the sum of each partial applied to its operand's tangent expanded to
+     * {@code shape}; a null tangent is zero.
+     */
+    private static Tensor binaryJvp(BinaryOp kind, Tensor[] t, BinaryOp.Operands o, long[] shape) {
+        Tensor sum = null;
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] != null) {
+                Tensor ti = java.util.Arrays.equals(t[i].shape, shape) ? t[i] : t[i].expand(shape);
+                Tensor term = kind.partial(i).apply(ti, o);
+                sum = sum == null ? term : sum.add(term);
+            }
+        }
+        return sum;
+    }
+
+    static Tensor binary(BinaryOp kind, Tensor a, double b) {
         if (kind == BinaryOp.POW && !a.dtype().isFloatingPoint() && b < 0 && b == Math.rint(b)) {
-            throw new IllegalArgumentException(op + ": integers to negative integer powers are not allowed, got "
+            throw new IllegalArgumentException(kind.opName() + ": integers to negative integer powers are not allowed, got "
                     + a.dtype().torchName() + " tensor to the power " + b);
         }
-        if (a.dtype().isFloatingPoint() && kind != BinaryOp.POW && kind != BinaryOp.MAXIMUM && kind != BinaryOp.MINIMUM) {
+        if (a.dtype().isFloatingPoint()) {
             return binaryScalar(kind, a, b);
         }
-        return binary(op, kind, a, scalarLike(a, b));
+        return binary(kind, a, scalarLike(a, b));
     }
 
     /**
@@ -191,129 +232,51 @@ final class Pointwise {
         Tensor out = Ops.empty(a.shape.clone(), kind.isComparison() ? DType.BOOL : a.dtype(), a.device());
         Ops.backend(a).binaryScalar(kind, a, b, out);
         if (!kind.isComparison() && Autograd.needs(a)) {
-            Tensor[] input = {a};
-            switch (kind) {
-                case ADD:
-                    Autograd.record(out, "AddBackward0", input, null, (n, g, s) -> new Tensor[] {g});
-                    break;
-                case SUB:
-                    Autograd.record(out, "SubBackward0", input, null, (n, g, s) -> new Tensor[] {g});
-                    break;
-                case MUL:
-                    Autograd.record(out, "MulBackward0", input, null, (n, g, s) -> new Tensor[] {g.mul(b)});
-                    break;
-                case DIV:
-                    Autograd.record(out, "DivBackward0", input, null, (n, g, s) -> new Tensor[] {g.div(b)});
-                    break;
-                default:
-                    throw new AssertionError(kind);
-            }
+            DType dtype = a.dtype();
+            Device device = a.device();
+            BinaryOp.Partial partial = kind.partial(0);
+            // The scalar needs no saving: the derivative captures it.
+            int reads = kind.reads(0) & ~BinaryOp.Reads.B;
+            Autograd.record(out, kind.backwardName(true), new Tensor[] {a}, saved(reads, a, null, out),
+                    (n, g, s) -> new Tensor[] {partial.apply(g, s.length == 0 ? new Operands(null, b, dtype, device, null)
+                            : new Operands(s[0], b, dtype, device, s[2]))},
+                    t -> partial.apply(t[0], new Operands(a, b, dtype, device, out)));
         }
         return out;
     }
 
-    /** PyTorch refuses {@code -} with any bool operand, as it is ambiguous with logical negation. */
-    private static void checkBoolSub(String op, BinaryOp kind, Tensor a, Tensor b) {
-        if (kind == BinaryOp.SUB && (a.dtype() == DType.BOOL || b.dtype() == DType.BOOL)) {
-            throw new IllegalArgumentException(op + ": subtraction with a bool tensor is not supported; use logical ops or convert to int64");
-        }
-    }
-
-    static Tensor binary(String op, BinaryOp kind, Tensor a, Tensor b) {
+    static Tensor binary(BinaryOp kind, Tensor a, Tensor b) {
+        String op = kind.opName();
         Ops.notNull(op, kind == BinaryOp.POW ? "exponent" : "other", b);
         Ops.sameDevice(op, a, b);
-        checkBoolSub(op, kind, a, b);
-        DType compute = resultType(a, b);
-        DType resultType = kind.isComparison() ? DType.BOOL : compute;
-        if (kind == BinaryOp.DIV && !compute.isFloatingPoint()) {
-            compute = DType.FLOAT32;
-            resultType = compute;
-        }
-        if (compute == DType.BOOL) {
-            // Bool arithmetic computes on 0/1 integers; sums and products read back as or/and.
-            compute = DType.INT64;
-            if (kind == BinaryOp.POW) {
-                resultType = DType.INT64;
-            }
-        }
+        kind.checkOperands(op, a.dtype(), b.dtype());
+        DType promoted = resultType(a, b);
+        DType compute = kind.computeType(promoted);
         long[] shape = Shapes.broadcast(op, a.shape, b.shape);
         Tensor ca = a.to(compute);
         Tensor cb = b.to(compute);
-        Tensor out = Ops.empty(shape, resultType == DType.BOOL && !kind.isComparison() ? DType.INT64 : resultType, a.device());
+        Tensor out = Ops.empty(shape, kind.isComparison() ? DType.BOOL : compute, a.device());
         Ops.backend(out).binary(kind, Ops.expandTo(op, ca, shape), Ops.expandTo(op, cb, shape), out);
-        if (out.dtype() != resultType) {
-            return out.to(resultType);
+        DType result = kind.resultType(promoted);
+        if (out.dtype() != result) {
+            // Arithmetic on bools, computed on 0/1 integers: no gradient to record.
+            return out.to(result);
         }
         if (!kind.isComparison() && Autograd.needs(ca, cb)) {
-            recordBinary(kind, ca, cb, out);
+            // Gradients here have the broadcast shape; the engine sums them back to each input's shape.
+            Autograd.record(out, kind.backwardName(false), new Tensor[] {ca, cb},
+                    saved(reads(kind, ca.requiresGrad(), cb.requiresGrad()), ca, cb, out), BINARY_BACKWARD[kind.ordinal()],
+                    t -> binaryJvp(kind, t, new Operands(ca, cb, out), shape));
         }
         return out;
-    }
-
-    // Gradients here have the broadcast shape; the engine sums them back to each input's shape.
-    private static void recordBinary(BinaryOp kind, Tensor a, Tensor b, Tensor out) {
-        Tensor[] inputs = {a, b};
-        switch (kind) {
-            case ADD:
-                Autograd.record(out, "AddBackward0", inputs, null, (n, g, s) -> new Tensor[] {g, g});
-                break;
-            case SUB:
-                Autograd.record(out, "SubBackward0", inputs, null, (n, g, s) -> new Tensor[] {g, n.needs(1) ? g.neg() : null});
-                break;
-            case MUL:
-                Autograd.record(out, "MulBackward0", inputs, new Tensor[] {n0(a, b), n1(a, b)}, (n, g, s) -> new Tensor[] {
-                    n.needs(0) ? g.mul(s[1]) : null, n.needs(1) ? g.mul(s[0]) : null});
-                break;
-            case DIV:
-                Autograd.record(out, "DivBackward0", inputs, inputs, (n, g, s) -> new Tensor[] {
-                    n.needs(0) ? g.div(s[1]) : null, n.needs(1) ? g.neg().mul(s[0]).div(s[1].mul(s[1])) : null});
-                break;
-            case POW:
-                Autograd.record(out, b.requiresGrad() ? "PowBackward1" : "PowBackward0", inputs, new Tensor[] {a, b, out},
-                        (n, g, s) -> new Tensor[] {
-                            n.needs(0) ? g.mul(s[1]).mul(s[0].pow(s[1].sub(1))) : null,
-                            n.needs(1) ? g.mul(s[2]).mul(s[0].log()).maskedFill(constantMask(s[0], BinaryOp.EQ, 0), 0) : null});
-                break;
-            case MAXIMUM:
-            case MINIMUM:
-                BinaryOp loses = kind == BinaryOp.MAXIMUM ? BinaryOp.LT : BinaryOp.GT;
-                BinaryOp wins = kind == BinaryOp.MAXIMUM ? BinaryOp.GT : BinaryOp.LT;
-                Autograd.record(out, kind == BinaryOp.MAXIMUM ? "MaximumBackward0" : "MinimumBackward0", inputs, inputs,
-                        (n, g, s) -> {
-                            Tensor x = s[0].detach();
-                            Tensor y = s[1].detach();
-                            Tensor tie;
-                            Tensor aLoses;
-                            Tensor bLoses;
-                            try (Grad.Scope off = Grad.disabled()) {
-                                tie = binary("maximum", BinaryOp.EQ, x, y);
-                                aLoses = binary("maximum", loses, x, y);
-                                bLoses = binary("maximum", wins, x, y);
-                            }
-                            Tensor shared = where("maximum", tie, g.div(2), g);
-                            return new Tensor[] {n.needs(0) ? shared.maskedFill(aLoses, 0) : null,
-                                n.needs(1) ? shared.maskedFill(bLoses, 0) : null};
-                        });
-                break;
-            default:
-                throw new AssertionError(kind);
-        }
-    }
-
-    /** What MulBackward0 saves: each operand only if the other needs a gradient. */
-    private static Tensor n0(Tensor a, Tensor b) {
-        return b.requiresGrad() ? a : null;
-    }
-
-    private static Tensor n1(Tensor a, Tensor b) {
-        return a.requiresGrad() ? b : null;
     }
 
     /**
      * {@code out = a op b} into an existing tensor (PyTorch's {@code out=}), which must have the
      * broadcast shape and the result dtype and must not partly overlap an operand.
      */
-    static Tensor binaryInto(String op, BinaryOp kind, Tensor a, Tensor b, Tensor out) {
+    static Tensor binaryInto(BinaryOp kind, Tensor a, Tensor b, Tensor out) {
+        String op = kind.opName();
         Ops.notNull(op, "other", b);
         Ops.notNull(op, "out", out);
         Ops.sameDevice(op, a, b);
@@ -323,18 +286,21 @@ final class Pointwise {
             throw new IllegalArgumentException(op + ": out has shape " + Shapes.format(out.shape)
                     + " but the result has shape " + Shapes.format(shape));
         }
-        DType compute = resultType(a, b);
-        if (kind == BinaryOp.DIV && !compute.isFloatingPoint()) {
-            compute = DType.FLOAT32;
-        }
-        if (compute != out.dtype() || compute == DType.BOOL) {
+        DType promoted = resultType(a, b);
+        DType compute = kind.computeType(promoted);
+        DType result = kind.resultType(promoted);
+        if (result != out.dtype() || compute != result) {
             throw new IllegalArgumentException(op + ": out has dtype " + out.dtype().torchName()
-                    + " but the result has dtype " + compute.torchName());
+                    + " but the result has dtype " + result.torchName());
         }
         checkWritable(op, out);
         if (Grad.isEnabled() && (a.requiresGrad() || b.requiresGrad() || out.requiresGrad())) {
             throw new IllegalStateException(op + "(..., out): functions with out= arguments don't support automatic "
                     + "differentiation, but one of the arguments requires grad; use the form without out");
+        }
+        if (ForwardAD.hasTangent(a) || ForwardAD.hasTangent(b) || ForwardAD.hasTangent(out)) {
+            throw new UnsupportedOperationException(op + "(..., out): functions with out= arguments don't support"
+                    + " forward-mode AD, but one of the arguments has a tangent; use the form without out");
         }
         Tensor x = partlyOverlaps(a, out) ? a.clone() : a;
         Tensor y = partlyOverlaps(b, out) ? b.clone() : b;
@@ -366,12 +332,21 @@ final class Pointwise {
         Ops.backend(out).where(Ops.expandTo(op, cond, shape), Ops.expandTo(op, ca, shape), Ops.expandTo(op, cb, shape), out);
         if (Autograd.needs(ca, cb)) {
             Tensor c = cond.detach();
-            Autograd.record(out, "WhereBackward0", new Tensor[] {ca, cb}, null, (n, g, s) -> {
-                Tensor zero = scalarOf(g.dtype(), 0, g.device());
-                return new Tensor[] {n.needs(0) ? where("where", c, g, zero) : null, n.needs(1) ? where("where", c, zero, g) : null};
-            });
+            Autograd.record(out, "WhereBackward0", new Tensor[] {ca, cb}, null, (n, g, s) -> new Tensor[] {
+                n.needs(0) ? select(c, g, null) : null, n.needs(1) ? select(c, null, g) : null},
+                    t -> {
+                        Tensor r = select(c, t[0], t[1]);
+                        return java.util.Arrays.equals(r.shape, shape) ? r : r.expand(shape);
+                    });
         }
         return out;
+    }
+
+    /** {@code where(c, x, y)} with a null {@code x} or {@code y} read as zero (at least one is not null). */
+    private static Tensor select(Tensor c, Tensor x, Tensor y) {
+        Tensor some = x != null ? x : y;
+        Tensor zero = scalarOf(some.dtype(), 0, some.device());
+        return where("where", c, x != null ? x : zero, y != null ? y : zero);
     }
 
     static Tensor maskedFill(Tensor x, Tensor mask, double value) {
@@ -391,7 +366,8 @@ final class Pointwise {
         Ops.backend(out).where(m, fill, x, out);
         if (Autograd.needs(x)) {
             Tensor c = mask.detach();
-            Autograd.record(out, "MaskedFillBackward0", new Tensor[] {x}, null, (n, g, s) -> new Tensor[] {g.maskedFill(c, 0)});
+            Autograd.record(out, "MaskedFillBackward0", new Tensor[] {x}, null, (n, g, s) -> new Tensor[] {g.maskedFill(c, 0)},
+                    t -> t[0].maskedFill(c, 0));
         }
         return out;
     }
@@ -453,12 +429,33 @@ final class Pointwise {
         return self;
     }
 
-    static Tensor inPlace(String op, BinaryOp kind, Tensor self, Tensor other) {
+    /**
+     * Forward mode for an in-place op on {@code inputs[0]}, before its write: its tangent becomes
+     * what {@code rule} computes from the inputs' tangents and old values (none when it gives null).
+     *
+     * @throws UnsupportedOperationException naming the op when the written tensor is a view of one
+     *     that carries a tangent, whose tangent could not follow the write
+     */
+    private static void inPlaceTangent(String op, Tensor[] inputs, ForwardAD.Jvp rule) {
+        Tensor self = inputs[0];
+        if (self.base != null && ForwardAD.hasTangent(self.base)) {
+            throw new UnsupportedOperationException(op + ": forward-mode AD does not support an in-place write into a view"
+                    + " of a tensor that has a tangent (that tangent would not follow the write); clone() the view first");
+        }
+        ForwardAD.propagateInPlace(op, inputs, self, rule);
+    }
+
+    /**
+     * {@code self = self op other} ({@code add_}, {@code sub_}, {@code mul_}), with {@code kind}'s
+     * declared derivative; {@code kind}'s partials must not read the output, which the write replaces.
+     */
+    static Tensor inPlace(BinaryOp kind, Tensor self, Tensor other) {
+        String op = kind.opName() + "_";
         Ops.notNull(op, "other", other);
         Ops.sameDevice(op, self, other);
-        checkBoolSub(op, kind, self, other);
+        kind.checkOperands(op, self.dtype(), other.dtype());
         checkWritable(op, self);
-        DType result = resultType(self, other);
+        DType result = kind.resultType(resultType(self, other));
         if (!result.canCastTo(self.dtype())) {
             throw new IllegalArgumentException(op + ": result type " + result.torchName()
                     + " can't be cast to the desired output type " + self.dtype().torchName());
@@ -468,21 +465,12 @@ final class Pointwise {
         }
         Tensor src = other.storage == self.storage ? other.clone() : other;
         Tensor b = Ops.expandTo(op, src.to(self.dtype()), self.shape);
-        BuiltinNode node;
-        switch (kind) {
-            case ADD:
-                node = inPlaceNode(op, self, src, "AddBackward0", null, (n, g, s) -> new Tensor[] {g, g});
-                break;
-            case SUB:
-                node = inPlaceNode(op, self, src, "SubBackward0", null, (n, g, s) -> new Tensor[] {g, n.needs(1) ? g.neg() : null});
-                break;
-            default:
-                // The old value of self is needed for other's gradient: keep a copy, since self is overwritten.
-                Tensor before = Grad.isEnabled() && src.requiresGrad() ? self.clone() : null;
-                node = inPlaceNode(op, self, src, "MulBackward0", new Tensor[] {before, src}, (n, g, s) -> new Tensor[] {
-                    n.needs(0) ? g.mul(s[1]) : null, n.needs(1) ? g.mul(s[0]) : null});
-                break;
-        }
+        int reads = reads(kind, Grad.isEnabled() && self.requiresGrad(), Grad.isEnabled() && src.requiresGrad());
+        // A partial that reads self reads its value before the write: keep a copy, since self is overwritten.
+        Tensor before = (reads & BinaryOp.Reads.A) != 0 ? self.clone() : null;
+        BuiltinNode node = inPlaceNode(op, self, src, kind.backwardName(false), saved(reads, before, src, null),
+                BINARY_BACKWARD[kind.ordinal()]);
+        inPlaceTangent(op, new Tensor[] {self, src}, t -> binaryJvp(kind, t, new Operands(self, b, null), self.shape));
         Ops.backend(self).binary(kind, self, b, self);
         return finishInPlace(self, node);
     }
@@ -490,6 +478,7 @@ final class Pointwise {
     static Tensor fill(String op, Tensor self, double value) {
         checkWritable(op, self);
         BuiltinNode node = inPlaceNode(op, self, null, "FillBackward0", null, (n, g, s) -> new Tensor[] {null, null});
+        inPlaceTangent(op, new Tensor[] {self}, t -> null);
         Ops.backend(self).fill(self, value);
         return finishInPlace(self, node);
     }
@@ -503,6 +492,8 @@ final class Pointwise {
             s = s.to(self.device());
         }
         BuiltinNode node = inPlaceNode(op, self, s, "CopyBackwards", null, (n, g, saved) -> new Tensor[] {null, g});
+        inPlaceTangent(op, new Tensor[] {self, s},
+                t -> t[1] == null || java.util.Arrays.equals(t[1].shape, self.shape) ? t[1] : t[1].expand(self.shape));
         Ops.backend(self).copy(Ops.expandTo(op, s, self.shape), self);
         return finishInPlace(self, node);
     }
@@ -515,6 +506,7 @@ final class Pointwise {
             throw new IllegalArgumentException(op + ": expects low <= high, got low=" + low + ", high=" + high);
         }
         BuiltinNode node = inPlaceNode(op, self, null, "UniformBackward0", null, (n, g, s) -> new Tensor[] {null, null});
+        inPlaceTangent(op, new Tensor[] {self}, t -> null);
         Nabla.withGenerator(g -> Ops.backend(self).uniform(self, low, high, g));
         return finishInPlace(self, node);
     }
@@ -527,6 +519,7 @@ final class Pointwise {
             throw new IllegalArgumentException(op + ": expects std >= 0.0, got " + std);
         }
         BuiltinNode node = inPlaceNode(op, self, null, "NormalBackward0", null, (n, g, s) -> new Tensor[] {null, null});
+        inPlaceTangent(op, new Tensor[] {self}, t -> null);
         Nabla.withGenerator(g -> Ops.backend(self).normal(self, mean, std, g));
         return finishInPlace(self, node);
     }

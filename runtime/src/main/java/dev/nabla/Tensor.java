@@ -438,7 +438,7 @@ public class Tensor {
 
     /** {@code this + other}, broadcasting. */
     public Tensor add(Tensor other) {
-        return Pointwise.binary("add", BinaryOp.ADD, this, other);
+        return Pointwise.binary(BinaryOp.ADD, this, other);
     }
 
     /**
@@ -448,17 +448,17 @@ public class Tensor {
      * @return {@code out}
      */
     public Tensor add(Tensor other, Tensor out) {
-        return Pointwise.binaryInto("add", BinaryOp.ADD, this, other, out);
+        return Pointwise.binaryInto(BinaryOp.ADD, this, other, out);
     }
 
     /** {@code this + value}. */
     public Tensor add(double value) {
-        return Pointwise.binary("add", BinaryOp.ADD, this, value);
+        return Pointwise.binary(BinaryOp.ADD, this, value);
     }
 
     /** {@code this - other}, broadcasting. */
     public Tensor sub(Tensor other) {
-        return Pointwise.binary("sub", BinaryOp.SUB, this, other);
+        return Pointwise.binary(BinaryOp.SUB, this, other);
     }
 
     /**
@@ -468,17 +468,17 @@ public class Tensor {
      * @return {@code out}
      */
     public Tensor sub(Tensor other, Tensor out) {
-        return Pointwise.binaryInto("sub", BinaryOp.SUB, this, other, out);
+        return Pointwise.binaryInto(BinaryOp.SUB, this, other, out);
     }
 
     /** {@code this - value}. */
     public Tensor sub(double value) {
-        return Pointwise.binary("sub", BinaryOp.SUB, this, value);
+        return Pointwise.binary(BinaryOp.SUB, this, value);
     }
 
     /** {@code this * other}, broadcasting. */
     public Tensor mul(Tensor other) {
-        return Pointwise.binary("mul", BinaryOp.MUL, this, other);
+        return Pointwise.binary(BinaryOp.MUL, this, other);
     }
 
     /**
@@ -488,17 +488,17 @@ public class Tensor {
      * @return {@code out}
      */
     public Tensor mul(Tensor other, Tensor out) {
-        return Pointwise.binaryInto("mul", BinaryOp.MUL, this, other, out);
+        return Pointwise.binaryInto(BinaryOp.MUL, this, other, out);
     }
 
     /** {@code this * value}. */
     public Tensor mul(double value) {
-        return Pointwise.binary("mul", BinaryOp.MUL, this, value);
+        return Pointwise.binary(BinaryOp.MUL, this, value);
     }
 
     /** {@code this / other}, true division (integers give FLOAT32), broadcasting. */
     public Tensor div(Tensor other) {
-        return Pointwise.binary("div", BinaryOp.DIV, this, other);
+        return Pointwise.binary(BinaryOp.DIV, this, other);
     }
 
     /**
@@ -508,87 +508,87 @@ public class Tensor {
      * @return {@code out}
      */
     public Tensor div(Tensor other, Tensor out) {
-        return Pointwise.binaryInto("div", BinaryOp.DIV, this, other, out);
+        return Pointwise.binaryInto(BinaryOp.DIV, this, other, out);
     }
 
     /** {@code this / value}, true division. */
     public Tensor div(double value) {
-        return Pointwise.binary("div", BinaryOp.DIV, this, value);
+        return Pointwise.binary(BinaryOp.DIV, this, value);
     }
 
     /** {@code this} raised to {@code exponent}, broadcasting. */
     public Tensor pow(Tensor exponent) {
-        return Pointwise.binary("pow", BinaryOp.POW, this, exponent);
+        return Pointwise.binary(BinaryOp.POW, this, exponent);
     }
 
     /** {@code this} raised to {@code exponent}. */
     public Tensor pow(double exponent) {
-        return Pointwise.binary("pow", BinaryOp.POW, this, exponent);
+        return Pointwise.binary(BinaryOp.POW, this, exponent);
     }
 
     /** The larger of each pair of elements (NaN if either is NaN), broadcasting. */
     public Tensor maximum(Tensor other) {
-        return Pointwise.binary("maximum", BinaryOp.MAXIMUM, this, other);
+        return Pointwise.binary(BinaryOp.MAXIMUM, this, other);
     }
 
     /** The larger of each element and {@code value}. */
     public Tensor maximum(double value) {
-        return Pointwise.binary("maximum", BinaryOp.MAXIMUM, this, value);
+        return Pointwise.binary(BinaryOp.MAXIMUM, this, value);
     }
 
     /** The smaller of each pair of elements (NaN if either is NaN), broadcasting. */
     public Tensor minimum(Tensor other) {
-        return Pointwise.binary("minimum", BinaryOp.MINIMUM, this, other);
+        return Pointwise.binary(BinaryOp.MINIMUM, this, other);
     }
 
     /** The smaller of each element and {@code value}. */
     public Tensor minimum(double value) {
-        return Pointwise.binary("minimum", BinaryOp.MINIMUM, this, value);
+        return Pointwise.binary(BinaryOp.MINIMUM, this, value);
     }
 
     /** {@code -this}. */
     public Tensor neg() {
-        return Pointwise.unary("neg", UnaryOp.NEG, this, false);
+        return Pointwise.unary(UnaryOp.NEG, this);
     }
 
     /** {@code |this|}. */
     public Tensor abs() {
-        return Pointwise.unary("abs", UnaryOp.ABS, this, false);
+        return Pointwise.unary(UnaryOp.ABS, this);
     }
 
     /** {@code e^this}; integer tensors give FLOAT32. */
     public Tensor exp() {
-        return Pointwise.unary("exp", UnaryOp.EXP, this, true);
+        return Pointwise.unary(UnaryOp.EXP, this);
     }
 
     /** The natural logarithm; integer tensors give FLOAT32. */
     public Tensor log() {
-        return Pointwise.unary("log", UnaryOp.LOG, this, true);
+        return Pointwise.unary(UnaryOp.LOG, this);
     }
 
     /** The square root; integer tensors give FLOAT32. */
     public Tensor sqrt() {
-        return Pointwise.unary("sqrt", UnaryOp.SQRT, this, true);
+        return Pointwise.unary(UnaryOp.SQRT, this);
     }
 
     /** The sine (radians); integer tensors give FLOAT32. */
     public Tensor sin() {
-        return Pointwise.unary("sin", UnaryOp.SIN, this, true);
+        return Pointwise.unary(UnaryOp.SIN, this);
     }
 
     /** The cosine (radians); integer tensors give FLOAT32. */
     public Tensor cos() {
-        return Pointwise.unary("cos", UnaryOp.COS, this, true);
+        return Pointwise.unary(UnaryOp.COS, this);
     }
 
     /** The hyperbolic tangent; integer tensors give FLOAT32. */
     public Tensor tanh() {
-        return Pointwise.unary("tanh", UnaryOp.TANH, this, true);
+        return Pointwise.unary(UnaryOp.TANH, this);
     }
 
     /** {@code 1 / (1 + e^-this)}; integer tensors give FLOAT32. */
     public Tensor sigmoid() {
-        return Pointwise.unary("sigmoid", UnaryOp.SIGMOID, this, true);
+        return Pointwise.unary(UnaryOp.SIGMOID, this);
     }
 
     /**
@@ -596,12 +596,22 @@ public class Tensor {
      * integer tensors give FLOAT32. Its gradient is {@code 2/sqrt(pi) exp(-x^2)}.
      */
     public Tensor erf() {
-        return Pointwise.unary("erf", UnaryOp.ERF, this, true);
+        return Pointwise.unary(UnaryOp.ERF, this);
+    }
+
+    /**
+     * -1, 0 or 1 with each element's sign, of this tensor's dtype; its gradient is zero. A NaN
+     * stays NaN (as Java's {@code Math.signum}; torch 1.13 gives 0).
+     *
+     * @throws IllegalArgumentException for a bool tensor
+     */
+    public Tensor sign() {
+        return Pointwise.unary(UnaryOp.SIGN, this);
     }
 
     /** {@code max(this, 0)}. */
     public Tensor relu() {
-        return Pointwise.unary("relu", UnaryOp.RELU, this, false);
+        return Pointwise.unary(UnaryOp.RELU, this);
     }
 
     /** Each element limited to {@code [min, max]}. */
@@ -621,62 +631,62 @@ public class Tensor {
 
     /** {@code this > other} as BOOL, broadcasting. */
     public Tensor gt(Tensor other) {
-        return Pointwise.binary("gt", BinaryOp.GT, this, other);
+        return Pointwise.binary(BinaryOp.GT, this, other);
     }
 
     /** {@code this > value} as BOOL. */
     public Tensor gt(double value) {
-        return Pointwise.binary("gt", BinaryOp.GT, this, value);
+        return Pointwise.binary(BinaryOp.GT, this, value);
     }
 
     /** {@code this >= other} as BOOL, broadcasting. */
     public Tensor ge(Tensor other) {
-        return Pointwise.binary("ge", BinaryOp.GE, this, other);
+        return Pointwise.binary(BinaryOp.GE, this, other);
     }
 
     /** {@code this >= value} as BOOL. */
     public Tensor ge(double value) {
-        return Pointwise.binary("ge", BinaryOp.GE, this, value);
+        return Pointwise.binary(BinaryOp.GE, this, value);
     }
 
     /** {@code this < other} as BOOL, broadcasting. */
     public Tensor lt(Tensor other) {
-        return Pointwise.binary("lt", BinaryOp.LT, this, other);
+        return Pointwise.binary(BinaryOp.LT, this, other);
     }
 
     /** {@code this < value} as BOOL. */
     public Tensor lt(double value) {
-        return Pointwise.binary("lt", BinaryOp.LT, this, value);
+        return Pointwise.binary(BinaryOp.LT, this, value);
     }
 
     /** {@code this <= other} as BOOL, broadcasting. */
     public Tensor le(Tensor other) {
-        return Pointwise.binary("le", BinaryOp.LE, this, other);
+        return Pointwise.binary(BinaryOp.LE, this, other);
     }
 
     /** {@code this <= value} as BOOL. */
     public Tensor le(double value) {
-        return Pointwise.binary("le", BinaryOp.LE, this, value);
+        return Pointwise.binary(BinaryOp.LE, this, value);
     }
 
     /** {@code this == other} as BOOL, broadcasting. */
     public Tensor eq(Tensor other) {
-        return Pointwise.binary("eq", BinaryOp.EQ, this, other);
+        return Pointwise.binary(BinaryOp.EQ, this, other);
     }
 
     /** {@code this == value} as BOOL. */
     public Tensor eq(double value) {
-        return Pointwise.binary("eq", BinaryOp.EQ, this, value);
+        return Pointwise.binary(BinaryOp.EQ, this, value);
     }
 
     /** {@code this != other} as BOOL, broadcasting. */
     public Tensor ne(Tensor other) {
-        return Pointwise.binary("ne", BinaryOp.NE, this, other);
+        return Pointwise.binary(BinaryOp.NE, this, other);
     }
 
     /** {@code this != value} as BOOL. */
     public Tensor ne(double value) {
-        return Pointwise.binary("ne", BinaryOp.NE, this, value);
+        return Pointwise.binary(BinaryOp.NE, this, value);
     }
 
     /**
@@ -855,32 +865,32 @@ public class Tensor {
 
     /** Adds {@code other} (broadcast to this shape) in place. */
     public Tensor add_(Tensor other) {
-        return Pointwise.inPlace("add_", BinaryOp.ADD, this, other);
+        return Pointwise.inPlace(BinaryOp.ADD, this, other);
     }
 
     /** Adds {@code value} in place. */
     public Tensor add_(double value) {
-        return Pointwise.inPlace("add_", BinaryOp.ADD, this, Pointwise.scalarLike(this, value));
+        return Pointwise.inPlace(BinaryOp.ADD, this, Pointwise.scalarLike(this, value));
     }
 
     /** Subtracts {@code other} (broadcast to this shape) in place. */
     public Tensor sub_(Tensor other) {
-        return Pointwise.inPlace("sub_", BinaryOp.SUB, this, other);
+        return Pointwise.inPlace(BinaryOp.SUB, this, other);
     }
 
     /** Subtracts {@code value} in place. */
     public Tensor sub_(double value) {
-        return Pointwise.inPlace("sub_", BinaryOp.SUB, this, Pointwise.scalarLike(this, value));
+        return Pointwise.inPlace(BinaryOp.SUB, this, Pointwise.scalarLike(this, value));
     }
 
     /** Multiplies by {@code other} (broadcast to this shape) in place. */
     public Tensor mul_(Tensor other) {
-        return Pointwise.inPlace("mul_", BinaryOp.MUL, this, other);
+        return Pointwise.inPlace(BinaryOp.MUL, this, other);
     }
 
     /** Multiplies by {@code value} in place. */
     public Tensor mul_(double value) {
-        return Pointwise.inPlace("mul_", BinaryOp.MUL, this, Pointwise.scalarLike(this, value));
+        return Pointwise.inPlace(BinaryOp.MUL, this, Pointwise.scalarLike(this, value));
     }
 
     /** Sets every element to zero in place. */
@@ -1062,12 +1072,12 @@ public class Tensor {
 
     /** {@code log(1 + this)}, accurate near 0; integer tensors give FLOAT32. */
     public Tensor log1p() {
-        return Pointwise.unary("log1p", UnaryOp.LOG1P, this, true);
+        return Pointwise.unary(UnaryOp.LOG1P, this);
     }
 
     /** {@code 1 / sqrt(this)}; integer tensors give FLOAT32. */
     public Tensor rsqrt() {
-        return Pointwise.unary("rsqrt", UnaryOp.RSQRT, this, true);
+        return Pointwise.unary(UnaryOp.RSQRT, this);
     }
 
     /**

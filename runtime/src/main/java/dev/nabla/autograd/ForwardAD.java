@@ -200,6 +200,35 @@ public final class ForwardAD {
         }
     }
 
+    /**
+     * Forward mode for an in-place op on {@code self}, called before the op writes (so that
+     * {@code rule} may read the old values): when forward mode is active and an input has a
+     * tangent, {@code self}'s tangent becomes what {@code rule} returns, or is removed when it
+     * returns null (a write whose result does not depend on the inputs, as {@code fill_}'s).
+     *
+     * @param inputs the op's tensor inputs, {@code self} among them when the result reads it
+     * @throws IllegalStateException if the tangent does not match {@code self}'s shape or device
+     */
+    public static void propagateInPlace(String op, Tensor[] inputs, Tensor self, Jvp rule) {
+        if (!isActive()) {
+            return;
+        }
+        Tensor[] tangents = tangents(inputs);
+        if (tangents == null) {
+            return;
+        }
+        Tensor t = runRule(() -> rule.apply(tangents));
+        if (t != null) {
+            attachChecked(op, self, t);
+            return;
+        }
+        AutogradMeta a = TensorAccess.get().autograd(self);
+        if (a != null && a.tangentLevel == CURRENT.get()) {
+            a.tangent = null;
+            a.tangentLevel = null;
+        }
+    }
+
     /** The inputs' tangents at the active level, or null when none has one. */
     static Tensor[] tangents(Tensor[] inputs) {
         Tensor[] tangents = null;

@@ -61,15 +61,22 @@ public interface Backend {
     /** Sets every element of {@code dst} to {@code value} (converted to its dtype). */
     void fill(Tensor dst, double value);
 
-    /** {@code out = op(in)}; same shape and dtype. */
+    /**
+     * {@code out = op(in)}; same shape and dtype, one {@code op} {@link UnaryOp#accepts accepts}.
+     *
+     * @throws UnsupportedOperationException for a dtype {@code op} does not accept
+     */
     void unary(UnaryOp op, Tensor in, Tensor out);
 
     /** {@code out = min(max(in, min), max)}; same shape and dtype; an infinite bound is absent. */
     void clamp(Tensor in, double min, double max, Tensor out);
 
     /**
-     * {@code out = op(a, b)}; all three have one shape, {@code a} and {@code b} one dtype, and
-     * {@code out} has that dtype or, for comparisons, {@link DType#BOOL}.
+     * {@code out = op(a, b)}; all three have one shape, {@code a} and {@code b} one dtype that
+     * {@code op} {@link BinaryOp#accepts accepts}, and {@code out} has that dtype or, for
+     * comparisons, {@link DType#BOOL}.
+     *
+     * @throws UnsupportedOperationException for a dtype {@code op} does not accept
      */
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
 

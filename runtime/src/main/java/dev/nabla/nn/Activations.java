@@ -67,5 +67,13 @@ final class Activations {
             Tensor g = grad[0];
             return new Tensor[] {Tensor.where(x.gt(SOFTPLUS_THRESHOLD), g, g.mul(x.sigmoid()))};
         }
+
+        /** The tangent times the same derivative as backward's: {@code sigmoid(x)}, 1 above the threshold. */
+        @Override
+        protected Tensor[] jvp(Tensor[] tangents) {
+            Tensor x = savedTensor(0);
+            Tensor t = tangents[0];
+            return new Tensor[] {Tensor.where(x.gt(SOFTPLUS_THRESHOLD), t, t.mul(x.sigmoid()))};
+        }
     }
 }

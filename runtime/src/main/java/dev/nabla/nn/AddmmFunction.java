@@ -38,4 +38,25 @@ final class AddmmFunction extends Function {
             needsInputGrad(2) ? g.sum(0, false) : null,
         };
     }
+
+    /** {@code dx W^T + x dW^T + db}, each term present only where its input has a tangent. */
+    @Override
+    protected Tensor[] jvp(Tensor[] tangents) {
+        Tensor[] saved = savedTensors();
+        Tensor x = saved[0];
+        Tensor w = saved[1];
+        Tensor out = null;
+        if (tangents[0] != null) {
+            out = tangents[0].mm(w.t());
+        }
+        if (tangents[1] != null) {
+            Tensor term = x.mm(tangents[1].t());
+            out = out == null ? term : out.add(term);
+        }
+        if (tangents[2] != null) {
+            // A tangent of its own, not a stride-0 view of the bias's, as the output is not a view either.
+            out = out == null ? tangents[2].expand(x.size(0), w.size(0)).contiguous() : out.add(tangents[2]);
+        }
+        return new Tensor[] {out};
+    }
 }

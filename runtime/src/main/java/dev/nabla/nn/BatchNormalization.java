@@ -80,13 +80,15 @@ final class BatchNormalization {
 
     private static void updateRunning(Tensor runningMean, Tensor runningVar, Tensor mean, Tensor var, long count,
             double momentum, long channels) {
+        // Disabling grad does not stop forward mode: the statistics are detached as well, so that
+        // under a ForwardAD level the buffers do not take the batch's tangent (as PyTorch's do not).
         try (Grad.Scope off = Grad.disabled()) {
             if (runningMean != null) {
-                Tensor batch = mean.reshape(channels).mul(momentum).to(runningMean.dtype());
+                Tensor batch = mean.detach().reshape(channels).mul(momentum).to(runningMean.dtype());
                 runningMean.mul_(1 - momentum).add_(batch);
             }
             if (runningVar != null) {
-                Tensor batch = var.reshape(channels).mul(momentum * count / (count - 1)).to(runningVar.dtype());
+                Tensor batch = var.detach().reshape(channels).mul(momentum * count / (count - 1)).to(runningVar.dtype());
                 runningVar.mul_(1 - momentum).add_(batch);
             }
         }

@@ -39,4 +39,10 @@ final class Col2imFunction extends Function {
     protected Tensor[] backward(Tensor[] grad) {
         return new Tensor[] {new Im2colFunction(window, 0).apply(grad[0])[0]};
     }
+
+    /** The op is linear, so the tangent is the tangent's columns folded the same way. */
+    @Override
+    protected Tensor[] jvp(Tensor[] tangents) {
+        return new Tensor[] {new Col2imFunction(window, imageShape).apply(tangents[0])[0]};
+    }
 }

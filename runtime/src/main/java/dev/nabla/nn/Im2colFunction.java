@@ -52,6 +52,15 @@ final class Im2colFunction extends Function {
         return new Tensor[] {new Col2imFunction(window, imageShape).apply(grad[0])[0]};
     }
 
+    /**
+     * The op is linear in the image, so the tangent is the tangent's columns; the padding is a
+     * constant whose tangent is 0 (also where max pooling reads -inf there).
+     */
+    @Override
+    protected Tensor[] jvp(Tensor[] tangents) {
+        return new Tensor[] {new Im2colFunction(window, 0).apply(tangents[0])[0]};
+    }
+
     /** A new contiguous zero-filled tensor on {@code device}, allocated there directly. */
     static Tensor fresh(long[] shape, DType dtype, Device device) {
         return ACCESS.make(Backends.forDevice(device).allocate(dtype, Shapes.numel(shape), device), shape,

@@ -168,5 +168,17 @@ final class Losses {
                 needsInputGrad(1) ? g.mul(saved[0]).neg() : null,
             };
         }
+
+        /** {@code dx (sigmoid(x) - y) - dy x}, from the same partial derivatives as backward. */
+        @Override
+        protected Tensor[] jvp(Tensor[] tangents) {
+            Tensor[] saved = savedTensors();
+            Tensor out = tangents[0] == null ? null : tangents[0].mul(saved[0].sigmoid().sub(saved[1]));
+            if (tangents[1] != null) {
+                Tensor term = tangents[1].mul(saved[0]);
+                out = out == null ? term.neg() : out.sub(term);
+            }
+            return new Tensor[] {out};
+        }
     }
 }

@@ -230,6 +230,7 @@ public class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor in, Tensor out) {
+        op.requireAccepts(in.dtype());
         boolean par = large(out);
         switch (in.dtype()) {
             case FLOAT32: {
@@ -251,7 +252,7 @@ public class CpuBackend implements Backend {
                 return;
             }
             default:
-                throw new UnsupportedOperationException(op + " is not defined for bool");
+                throw new AssertionError(in.dtype());
         }
     }
 
@@ -286,6 +287,7 @@ public class CpuBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        op.requireAccepts(a.dtype());
         boolean par = large(out);
         if (op.isComparison()) {
             boolean[] c = b(out);
@@ -309,7 +311,7 @@ public class CpuBackend implements Backend {
                     return;
                 }
                 default:
-                    throw new UnsupportedOperationException(op + " is not defined for bool operands");
+                    throw new AssertionError(a.dtype());
             }
         }
         switch (a.dtype()) {
@@ -337,7 +339,7 @@ public class CpuBackend implements Backend {
                 return;
             }
             default:
-                throw new UnsupportedOperationException(op + " is not defined for bool operands");
+                throw new AssertionError(a.dtype());
         }
     }
 

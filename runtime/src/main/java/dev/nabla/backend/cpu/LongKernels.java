@@ -26,7 +26,7 @@ final class LongKernels {
                     r = Long.signum(x);
                     break;
                 default:
-                    throw new UnsupportedOperationException(op + " is not defined for int64");
+                    throw new AssertionError(op);
             }
             c[co + i * cs] = r;
         }
@@ -64,7 +64,7 @@ final class LongKernels {
                     r = Math.min(x, y);
                     break;
                 default:
-                    throw new UnsupportedOperationException(op + " is not defined for int64");
+                    throw new AssertionError(op);
             }
             c[co + i * cs] = r;
         }

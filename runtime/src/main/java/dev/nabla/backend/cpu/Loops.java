@@ -1,15 +1,17 @@
 package dev.nabla.backend.cpu;
 
 import dev.nabla.Tensor;
+import dev.nabla.internal.Coalescing;
 import dev.nabla.internal.TensorAccess;
+import java.util.Arrays;
 
 /**
  * Walks the index space of a shape for up to four operands with their own strides and
  * offsets, handing the kernel one innermost row at a time, so that kernels are plain loops
  * over arrays that the JIT compiles well.
  *
- * <p>Dimensions of size 1 are dropped and adjacent dimensions that are contiguous in every
- * operand are merged first, so a contiguous tensor of any shape is a single row. Large
+ * <p>Dimensions are coalesced first ({@link Coalescing}), so a contiguous tensor of any shape is a
+ * single row. Large
  * iteration spaces are split across {@link Parallel}'s threads at row or element boundaries.
  */
 final class Loops {
@@ -104,56 +106,22 @@ final class Loops {
 
     /** A coalesced iteration space. */
     private static final class Plan {
-        final int ops;
         final long[] shape;
         final long[][] strides;
         final long[] offsets = new long[4];
 
         Plan(long[] fullShape, Tensor[] ts, int ops) {
-            this.ops = ops;
             int nd = fullShape.length;
-            long[] sh = new long[Math.max(nd, 1)];
-            long[][] st = new long[4][Math.max(nd, 1)];
-            int m = 0;
-            for (int d = 0; d < nd; d++) {
-                if (fullShape[d] == 1) {
-                    continue;
-                }
-                sh[m] = fullShape[d];
-                for (int k = 0; k < ops; k++) {
-                    long[] s = ACCESS.stride(ts[k]);
-                    st[k][m] = s[d + s.length - nd];
-                }
-                m++;
+            long[][] trailing = new long[ops][];
+            for (int k = 0; k < ops; k++) {
+                long[] s = ACCESS.stride(ts[k]);
+                trailing[k] = Arrays.copyOfRange(s, s.length - nd, s.length);
             }
-            if (m == 0) {
-                sh[0] = 1;
-                m = 1;
-            }
-            int w = 0;
-            for (int d = 1; d < m; d++) {
-                boolean merge = true;
-                for (int k = 0; k < ops; k++) {
-                    merge &= st[k][w] == st[k][d] * sh[d];
-                }
-                if (merge) {
-                    sh[w] *= sh[d];
-                    for (int k = 0; k < ops; k++) {
-                        st[k][w] = st[k][d];
-                    }
-                } else {
-                    w++;
-                    sh[w] = sh[d];
-                    for (int k = 0; k < ops; k++) {
-                        st[k][w] = st[k][d];
-                    }
-                }
-            }
-            int dims = w + 1;
-            shape = java.util.Arrays.copyOf(sh, dims);
+            long[][] merged = Coalescing.coalesce(fullShape, trailing);
+            shape = merged[0];
             strides = new long[4][];
             for (int k = 0; k < 4; k++) {
-                strides[k] = java.util.Arrays.copyOf(st[k], dims);
+                strides[k] = k < ops ? merged[k + 1] : new long[shape.length];
                 offsets[k] = k < ops ? ts[k].storageOffset() : 0;
             }
         }

@@ -318,22 +318,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor in, Tensor out) {
-        switch (in.dtype()) {
-            case BOOL:
-                throw new UnsupportedOperationException(op + " is not defined for bool");
-            case INT64:
-                if (op == UnaryOp.RELU) {
-                    // max(x, 0) is the clamp kernel's job; the i64 unary kernel has NEG, ABS and SIGN only.
-                    clamp(in, 0, Double.POSITIVE_INFINITY, out);
-                    return;
-                }
-                if (op != UnaryOp.NEG && op != UnaryOp.ABS && op != UnaryOp.SIGN) {
-                    throw new UnsupportedOperationException(op + " is not defined for int64");
-                }
-                break;
-            default:
-                break;
-        }
+        op.requireAccepts(in.dtype());
         if (out.numel() == 0) {
             return;
         }
@@ -357,12 +342,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        if (a.dtype() == DType.BOOL) {
-            throw new UnsupportedOperationException(op + " is not defined for bool operands");
-        }
-        if (a.dtype() == DType.INT64 && op == BinaryOp.DIV) {
-            throw new UnsupportedOperationException(op + " is not defined for int64");
-        }
+        op.requireAccepts(a.dtype());
         if (out.numel() == 0) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.nabla.backend.cuda;
 
 import dev.nabla.Tensor;
+import dev.nabla.internal.Coalescing;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
 import java.nio.ByteBuffer;
@@ -21,10 +22,9 @@ import java.util.Arrays;
  * } Layout;
  * </pre>
  *
- * <p>Dimensions are coalesced first, as the CPU's loops do: size-1 dimensions are dropped and a
- * dimension is merged into the one before it when that is contiguous with it in every operand,
- * so a contiguous tensor of any shape becomes one dimension and its kernel skips all index
- * arithmetic. Operand slots that are not used stay zero.
+ * <p>Dimensions are coalesced first, as the CPU's loops do ({@link Coalescing}), so a contiguous
+ * tensor of any shape becomes one dimension and its kernel skips all index arithmetic. Operand
+ * slots that are not used stay zero.
  */
 final class Layout {
     /** The most dimensions a struct describes. */
@@ -78,63 +78,13 @@ final class Layout {
         if (numel <= 0) {
             throw new IllegalArgumentException("no kernel is launched over the empty shape " + Shapes.format(shape));
         }
-        long[][] merged = coalesce(shape, strides);
+        long[][] merged = Coalescing.coalesce(shape, strides);
         checkDims(merged[0].length, shape);
         long[][] all = new long[MAX_OPERANDS][];
         for (int k = 0; k < MAX_OPERANDS; k++) {
             all[k] = k < strides.length ? merged[k + 1] : new long[merged[0].length];
         }
         return new Layout(numel, merged[0], all, Arrays.copyOf(offsets, MAX_OPERANDS));
-    }
-
-    /**
-     * {@code shape} and the operands' strides with size-1 dimensions dropped and each dimension
-     * merged into the one before it when every operand steps over both as over one: element 0 is
-     * the new shape, element {@code 1 + k} operand {@code k}'s strides. With no dimension left
-     * (a shape of ones, or none), one dimension of size 1 and stride 0.
-     */
-    static long[][] coalesce(long[] shape, long[]... strides) {
-        int ops = strides.length;
-        long[] sh = new long[Math.max(shape.length, 1)];
-        long[][] st = new long[ops][sh.length];
-        int m = 0;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] == 1) {
-                continue;
-            }
-            if (m > 0 && mergeable(st, m - 1, strides, d, shape[d])) {
-                sh[m - 1] *= shape[d];
-                for (int k = 0; k < ops; k++) {
-                    st[k][m - 1] = strides[k][d];
-                }
-                continue;
-            }
-            sh[m] = shape[d];
-            for (int k = 0; k < ops; k++) {
-                st[k][m] = strides[k][d];
-            }
-            m++;
-        }
-        if (m == 0) {
-            sh[0] = 1;
-            m = 1;
-        }
-        long[][] out = new long[ops + 1][];
-        out[0] = Arrays.copyOf(sh, m);
-        for (int k = 0; k < ops; k++) {
-            out[k + 1] = Arrays.copyOf(st[k], m);
-        }
-        return out;
-    }
-
-    /** Whether, in every operand, the outer dimension's stride is the inner one's times its size. */
-    private static boolean mergeable(long[][] st, int outer, long[][] strides, int d, long size) {
-        for (int k = 0; k < st.length; k++) {
-            if (st[k][outer] != strides[k][d] * size) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** @throws UnsupportedOperationException if {@code nd} exceeds what the kernels take */

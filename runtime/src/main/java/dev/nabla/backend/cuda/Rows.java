@@ -1,5 +1,6 @@
 package dev.nabla.backend.cuda;
 
+import dev.nabla.internal.Coalescing;
 import dev.nabla.internal.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -101,8 +102,8 @@ final class Rows {
                 ko[k++] = outStride[d];
             }
         }
-        long[][] keep = Layout.coalesce(ks, ki, ko);
-        long[][] red = Layout.coalesce(rs, ri);
+        long[][] keep = Coalescing.coalesce(ks, ki, ko);
+        long[][] red = Coalescing.coalesce(rs, ri);
         return new Rows(keep[0], keep[1], keep[2], red[0], red[1], new long[red[0].length], inOffset, outOffset);
     }
 
@@ -124,7 +125,7 @@ final class Rows {
                 ko[k++] = outStride[d];
             }
         }
-        long[][] keep = Layout.coalesce(ks, ki, ko);
+        long[][] keep = Coalescing.coalesce(ks, ki, ko);
         return new Rows(keep[0], keep[1], keep[2], new long[] {shape[dim]}, new long[] {inStride[dim]},
                 new long[] {writesRows ? outStride[dim] : 0}, inOffset, outOffset);
     }

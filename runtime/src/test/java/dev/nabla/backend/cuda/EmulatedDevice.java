@@ -426,6 +426,9 @@ final class EmulatedDevice extends Driver {
                     case 1:
                         out.putJ(o, Math.abs(x));
                         break;
+                    case 9:
+                        out.putJ(o, Math.max(x, 0));
+                        break;
                     case 10:
                         out.putJ(o, Long.signum(x));
                         break;

@@ -15,7 +15,9 @@ import static dev.nabla.backend.cuda.ParityInput.randn;
 import static dev.nabla.backend.cuda.ParityInput.scalar;
 import static dev.nabla.backend.cuda.ParityInput.uniform;
 
+import dev.nabla.Autograd;
 import dev.nabla.DType;
+import dev.nabla.Device;
 import dev.nabla.Tensor;
 import dev.nabla.backend.cuda.CudaParityTest.Case;
 import java.util.ArrayList;
@@ -31,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link CudaParityTest}'s tolerances. The new kernels (log1p, rsqrt, cumsum) get strided,
  * expanded, 0-dimensional, empty and long-row operands and special values; the ops built on
  * existing kernels (views, cat, matrix products, reductions, masked fill, scatter) are run once
- * or twice each, to show their composition runs on the device. Skipped without a usable CUDA
+ * or twice each, to show their composition runs on the device; forward mode (jvp) runs through
+ * the same kernels. Skipped without a usable CUDA
  * backend; {@link TensorOpsParityOnCpuKernelsTest} runs it on the kernels compiled for the CPU.
  */
 class TensorOpsParityTest {
@@ -81,6 +84,12 @@ class TensorOpsParityTest {
         cases.add(new Case("cumsum of int64 wraps", EXACT, t -> t[0].cumsum(0),
                 ParityInput.of(Tensor.of(1L << 62, 1L << 62, 1L << 62, 5L), "2^62")));
         cases.add(new Case("cumsum of bools", EXACT, t -> t[0].cumsum(1), bools(3, 7)));
+        for (DType dtype : List.of(FLOAT32, FLOAT64)) {
+            cases.add(new Case("sign", EXACT, t -> t[0].sign(), randn(dtype, 4, 3).t()));
+            cases.add(new Case("sign of special values", EXACT, t -> t[0].sign(), special(dtype, -2, 0, -0.0, INF, -INF, NAN, 1e-30)));
+        }
+        cases.add(new Case("sign of int64", EXACT, t -> t[0].sign(), ints(INT64, -5, 5, 3, 4)));
+        cases.add(new Case("relu of int64", EXACT, t -> t[0].relu(), ints(INT64, -5, 5, 4, 3).t()));
         cases.add(new Case("log1p of int64", ELEMENTWISE, t -> t[0].log1p(), ints(INT64, 0, 100, 3, 4)));
         cases.add(new Case("rsqrt of int64", ELEMENTWISE, t -> t[0].rsqrt(), ints(INT64, 1, 100, 3, 4)));
         return cases.stream();
@@ -89,6 +98,35 @@ class TensorOpsParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernelCases")
     void newKernels(Case c) {
+        assertSameResult(c.toString(), c.tolerance(), c.fn(), c.inputs());
+    }
+
+    // ================================================================ forward mode (jvp) on the device
+
+    static Stream<Case> forwardModeCases() {
+        ParityInput.reseed("forwardModeCases");
+        ParityInput m = randn(FLOAT64, 3, 4);
+        ParityInput row = randn(FLOAT64, 4);
+        ParityInput positive = uniform(FLOAT64, 0.5, 2, 3, 4);
+        return Stream.of(
+                new Case("jvp of unary ops", ELEMENTWISE, t -> Autograd.jvp(in -> in[0].sin().exp().tanh().abs().erf(),
+                        new Tensor[] {t[0]}, new Tensor[] {t[0].cos()})[1], m),
+                new Case("jvp of broadcast binary ops", ELEMENTWISE, t -> Autograd.jvp(in -> in[0].mul(in[1]).div(in[1].exp())
+                        .pow(in[0].abs().add(1)).maximum(in[1]), new Tensor[] {t[0], t[1]},
+                        new Tensor[] {t[0].neg(), t[1].exp()})[1], positive, row),
+                new Case("jvp of scalar ops, clamp, where, maskedFill", ELEMENTWISE, t -> Autograd.jvp(in -> Tensor.where(
+                        in[0].gt(0), in[0].mul(3).sub(1).clamp(-0.5, 2), in[0].pow(2).maskedFill(in[0].lt(-1), 4)),
+                        new Tensor[] {t[0]}, new Tensor[] {t[0].sin()})[1], m),
+                new Case("jvp through copies to the CPU and back", ELEMENTWISE, t -> Autograd.jvp(
+                        in -> in[0].to(Device.CPU).exp().to(t[0].device()).mul(in[0]), new Tensor[] {t[0]},
+                        new Tensor[] {t[0].sin()})[1], m),
+                new Case("jvp of in-place arithmetic", ELEMENTWISE, t -> Autograd.jvp(in -> in[0].mul(1).mul_(in[1]).add_(in[1])
+                        .sub_(2), new Tensor[] {t[0], t[1]}, new Tensor[] {t[0].cos(), t[1].neg()})[1], m, row));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forwardModeCases")
+    void forwardMode(Case c) {
         assertSameResult(c.toString(), c.tolerance(), c.fn(), c.inputs());
     }
 
