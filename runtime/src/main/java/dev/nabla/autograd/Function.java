@@ -137,13 +137,20 @@ public abstract class Function {
                         + " non-differentiable; return null at that position instead");
             }
             for (int k = 0; k < inputs.length; k++) {
-                if (inputs[k] == outputs[i] && !isDirty(outputs[i]) && outputTangents[i] != tangents[k]) {
+                if (inputs[k] == outputs[i] && !isDirty(outputs[i]) && !sameElements(outputTangents[i], tangents[k])) {
                     throw new IllegalStateException(name() + ": forward returns input " + k + " as-is as output " + i
                             + ", so that output's tangent is the input's own, but jvp returned another tensor; return"
-                            + " tangents[" + k + "] at that position (or return a copy of the input from forward)");
+                            + " tangents[" + k + "] (or a view of all of it) at that position, or return a copy of the"
+                            + " input from forward");
                 }
             }
         }
+    }
+
+    /** Whether {@code a} is {@code b} or a view of exactly its elements ({@code b.view_as(b)}). */
+    private static boolean sameElements(Tensor a, Tensor b) {
+        return a == b || b != null && a.storage() == b.storage() && a.storageOffset() == b.storageOffset()
+                && java.util.Arrays.equals(a.shape(), b.shape()) && java.util.Arrays.equals(a.stride(), b.stride());
     }
 
     private Tensor[] runJvp(Tensor[] tangents, int outputs) {
