@@ -124,4 +124,16 @@ class ForwardADTest {
         assertArrayEquals(rev.toDoubleArray(), fwd.toDoubleArray(), 1e-15);
         assertArrayEquals(new long[] {3, 3}, fwd.shape());
     }
+
+    /** The README's forward-mode example prints what the README shows. */
+    @Test
+    void readmeExample() {
+        Tensor[] r = Autograd.jvp(in -> in[0].sin().mul(in[0]), new Tensor[] {Tensor.of(0.0, 1.0)},
+                new Tensor[] {Tensor.of(1.0, 1.0)});
+        assertEquals("tensor([0.0000, 1.3818], dtype=torch.float64)", r[1].toString());
+        try (ForwardAD.DualLevel level = ForwardAD.dualLevel()) {
+            Tensor x = ForwardAD.makeDual(Tensor.of(0.0, 1.0), Tensor.of(1.0, 1.0));
+            assertArrayEquals(new double[] {1, Math.E}, ForwardAD.tangent(x.exp()).toDoubleArray(), 1e-15);
+        }
+    }
 }
