@@ -109,7 +109,7 @@ void elementwise() {
     auto a = randoms<float>(n), b = randoms<float>(n);
     std::vector<float> out(n), want(n);
     Layout L = layout({n}, {{1}, {1}, {1}});
-    emuLaunch(grid(n), 256, [&] { binary_f32(L, /*ADD*/ 0, a.data(), b.data(), out.data()); });
+    emuLaunch(grid(n), 256, [&] { binary_f32(L, nabla::ADD, a.data(), b.data(), out.data()); });
     for (long long i = 0; i < n; i++) want[i] = a[i] + b[i];
     expectAll(want, out, 0, "binary_f32 ADD, contiguous");
 
@@ -117,7 +117,7 @@ void elementwise() {
     std::vector<double> x = {1, -2, 3}, y = {9, 1, 2, 3, 4, 5};
     std::vector<double> prod(15), wantProd(15);
     Layout B = layout({3, 5}, {{5, 1}, {1, 0}, {0, 1}}, {0, 0, 1});
-    emuLaunch(grid(15), 256, [&] { binary_f64(B, /*MUL*/ 2, x.data(), y.data(), prod.data()); });
+    emuLaunch(grid(15), 256, [&] { binary_f64(B, nabla::MUL, x.data(), y.data(), prod.data()); });
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 5; j++) wantProd[i * 5 + j] = x[i] * y[1 + j];
     expectAll(wantProd, prod, 0, "binary_f64 MUL, broadcast [3,1] x [1,5]");
@@ -127,22 +127,23 @@ void elementwise() {
     std::vector<double> p = {nan, 1, -0.0, 0.0, 2}, q = {1, nan, 0.0, -0.0, -3};
     std::vector<double> mx(5), wantMx(5);
     Layout M = layout({5}, {{1}, {1}, {1}});
-    emuLaunch(grid(5), 256, [&] { binary_f64(M, /*MAXIMUM*/ 5, p.data(), q.data(), mx.data()); });
+    emuLaunch(grid(5), 256, [&] { binary_f64(M, nabla::MAXIMUM, p.data(), q.data(), mx.data()); });
     for (int i = 0; i < 5; i++) wantMx[i] = javaMaxRef(p[i], q[i]);
     expectAll(wantMx, mx, 0, "binary_f64 MAXIMUM with NaN and signed zeros");
 
     // Unary in float, computed in double and rounded once.
     auto u = randoms<float>(1000);
-    for (int op : {0, 1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13}) {
+    using namespace nabla;
+    for (int op : {NEG, ABS, EXP, SIN, COS, TANH, SIGMOID, RELU, SIGN, LOG1P, RSQRT, ERF}) {
         std::vector<float> got(u.size()), ref(u.size());
         Layout U = layout({(long long) u.size()}, {{1}, {1}});
         emuLaunch(grid(u.size()), 256, [&] { unary_f32(U, op, u.data(), got.data()); });
         for (size_t i = 0; i < u.size(); i++) {
             double v = u[i];
-            double r = op == 0 ? -v : op == 1 ? std::fabs(v) : op == 2 ? std::exp(v) : op == 5 ? std::sin(v)
-                     : op == 6 ? std::cos(v) : op == 7 ? std::tanh(v) : op == 8 ? 1 / (1 + std::exp(-v))
-                     : op == 9 ? (v > 0 ? v : 0.0) : op == 10 ? (v > 0) - (v < 0)
-                     : op == 11 ? std::log1p(v) : op == 12 ? 1 / std::sqrt(v) : std::erf(v);
+            double r = op == NEG ? -v : op == ABS ? std::fabs(v) : op == EXP ? std::exp(v) : op == SIN ? std::sin(v)
+                     : op == COS ? std::cos(v) : op == TANH ? std::tanh(v) : op == SIGMOID ? 1 / (1 + std::exp(-v))
+                     : op == RELU ? (v > 0 ? v : 0.0) : op == SIGN ? (v > 0) - (v < 0)
+                     : op == LOG1P ? std::log1p(v) : op == RSQRT ? 1 / std::sqrt(v) : std::erf(v);
             ref[i] = (float) r;
         }
         expectAll(ref, got, 1e-7, "unary_f32 op " + std::to_string(op));
@@ -150,7 +151,7 @@ void elementwise() {
 
     // Comparisons and where.
     std::vector<unsigned char> gt(5);
-    emuLaunch(grid(5), 256, [&] { compare_f64(M, /*GT*/ 7, p.data(), q.data(), gt.data()); });
+    emuLaunch(grid(5), 256, [&] { compare_f64(M, nabla::GT, p.data(), q.data(), gt.data()); });
     std::vector<unsigned char> wantGt = {0, 0, 0, 0, 1};
     expectAll(wantGt, gt, 0, "compare_f64 GT with NaN");
     std::vector<double> w(5), wantW(5);
@@ -220,9 +221,9 @@ void reductions() {
     Rows R = rows(r, len, false);
     dim3 g;
     g.x = 3;  // fewer blocks than rows: the blocks stride over the rows
-    emuLaunch(g, 256, [&] { reduce_f64(R, /*SUM*/ 0, in.data(), sum.data()); });
-    emuLaunch(g, 256, [&] { reduce_f64(R, /*MAX*/ 1, in.data(), mx.data()); });
-    emuLaunch(g, 256, [&] { reduce_f64(R, /*MIN*/ 2, in.data(), mn.data()); });
+    emuLaunch(g, 256, [&] { reduce_f64(R, nabla::SUM, in.data(), sum.data()); });
+    emuLaunch(g, 256, [&] { reduce_f64(R, nabla::MAX, in.data(), mx.data()); });
+    emuLaunch(g, 256, [&] { reduce_f64(R, nabla::MIN, in.data(), mn.data()); });
     for (long long i = 0; i < r; i++) {
         wantMax[i] = wantMin[i] = in[i * len];
         for (long long j = 0; j < len; j++) {
@@ -239,7 +240,7 @@ void reductions() {
 
     auto f = randoms<float>(r * len);
     std::vector<float> fsum(r), wantF(r);
-    emuLaunch(g, 256, [&] { reduce_f32(R, 0, f.data(), fsum.data()); });
+    emuLaunch(g, 256, [&] { reduce_f32(R, nabla::SUM, f.data(), fsum.data()); });
     for (long long i = 0; i < r; i++) {
         double s = 0;
         for (long long j = 0; j < len; j++) s += f[i * len + j];

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes tensor_ops.json: the tensor ops of the second stage (permute ... scatterAdd), their
+"""Writes tensor_ops.json: the tensor ops of the second stage (permute ... scatterAdd, sign), their
 values and gradients evaluated by PyTorch, for TensorOpsReferenceTest.
 
 Run from anywhere with the interpreter that has torch (1.13 was used):
@@ -56,7 +56,7 @@ def apply(op, xs, a):
         r = x.argmin(a["dim"])
     elif op in ("tril", "triu"):
         r = getattr(x, op)(a["diagonal"])
-    elif op in ("log1p", "rsqrt"):
+    elif op in ("log1p", "rsqrt", "sign"):
         r = getattr(x, op)()
     elif op == "scatterAdd":
         r = xs[0].scatter_add(a["dim"], xs[1], xs[2])
@@ -323,9 +323,22 @@ def product_and_reduction_cases():
          error="scatterAdd: dimension out of range")
 
 
+def sign_cases():
+    """Tensor.sign, declared with UnaryOp.SIGN; its gradient is zero. Generated last, so that the
+    random inputs of the cases above stay as they were. No NaN: torch 1.13 gives sign(NaN) = 0,
+    Nabla keeps NaN (Java's Math.signum, NumPy's sign), as its kernels always have."""
+    for dt in FLOATS:
+        d = dn(dt)
+        case(f"sign_{d}", "sign", [randn([3, 4], dt)])
+        case(f"sign_{d}_special", "sign", [T([0.0, -0.0, -2.0, INF, -INF, 1e-30], dt)])
+        case(f"sign_{d}_transposed", "sign", [randn([4, 3], dt)], preps=[[["t"]]])
+    case("sign_i64", "sign", [randint([5], -9, 9)])
+
+
 def main():
     shaping_cases()
     product_and_reduction_cases()
+    sign_cases()
     write("tensor_ops.json", CASES)
 
 

@@ -180,6 +180,16 @@ final class Pointwise {
         public Tensor out() {
             return out;
         }
+
+        @Override
+        public boolean isScalarB() {
+            return dtype != null;
+        }
+
+        @Override
+        public double scalarB() {
+            return scalar;
+        }
     }
 
     /** What a binary op's backward saves, as {a, b, out}: those of them the {@link BinaryOp.Reads} bits name. */

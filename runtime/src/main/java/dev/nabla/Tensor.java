@@ -600,8 +600,8 @@ public class Tensor {
     }
 
     /**
-     * -1, 0 or 1 with each element's sign (NaN stays NaN), of this tensor's dtype; its gradient
-     * is zero.
+     * -1, 0 or 1 with each element's sign, of this tensor's dtype; its gradient is zero. A NaN
+     * stays NaN (as Java's {@code Math.signum}; torch 1.13 gives 0).
      *
      * @throws IllegalArgumentException for a bool tensor
      */

@@ -93,6 +93,7 @@ class TensorOpsReferenceTest {
         m.put("triu", (in, a) -> one(in.get(0).triu(a.get("diagonal").asLong())));
         m.put("log1p", (in, a) -> one(in.get(0).log1p()));
         m.put("rsqrt", (in, a) -> one(in.get(0).rsqrt()));
+        m.put("sign", (in, a) -> one(in.get(0).sign()));
         m.put("scatterAdd", (in, a) -> one(in.get(0).scatterAdd(a.get("dim").asInt(), in.get(1), in.get(2))));
         return m;
     }
@@ -124,8 +125,8 @@ class TensorOpsReferenceTest {
         assertEquals(differentiable, gradients, "ops with gradient cases");
         Set<String> withoutErrors = new TreeSet<>(OPS.keySet());
         withoutErrors.removeAll(errors);
-        // flatten() and the elementwise functions accept every tensor; all other ops have error cases.
-        assertEquals(Set.of("flatten", "log1p", "rsqrt"), withoutErrors, "ops without error cases");
+        // torch's flatten() and elementwise functions accept every tensor; all other ops have error cases.
+        assertEquals(Set.of("flatten", "log1p", "rsqrt", "sign"), withoutErrors, "ops without error cases");
     }
 
     private static void check(JsonNode c) {

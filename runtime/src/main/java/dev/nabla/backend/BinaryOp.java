@@ -20,8 +20,9 @@ import dev.nabla.Tensor;
 public enum BinaryOp {
     ADD("add", "AddBackward0", Reads.NOTHING, (g, o) -> g, Reads.NOTHING, (g, o) -> g),
     SUB("sub", "SubBackward0", Reads.NOTHING, (g, o) -> g, Reads.NOTHING, (g, o) -> g.neg()),
-    MUL("mul", "MulBackward0", Reads.B, (g, o) -> g.mul(o.b()), Reads.A, (g, o) -> g.mul(o.a())),
-    DIV("div", "DivBackward0", Reads.B, (g, o) -> g.div(o.b()), Reads.A | Reads.B,
+    MUL("mul", "MulBackward0", Reads.B, (g, o) -> o.isScalarB() ? g.mul(o.scalarB()) : g.mul(o.b()),
+            Reads.A, (g, o) -> g.mul(o.a())),
+    DIV("div", "DivBackward0", Reads.B, (g, o) -> o.isScalarB() ? g.div(o.scalarB()) : g.div(o.b()), Reads.A | Reads.B,
             (g, o) -> g.neg().mul(o.a()).div(o.b().mul(o.b()))),
     /**
      * {@code a^b}; {@code d/db} is 0 where {@code a} is 0 (rather than {@code 0 * -inf}), as
@@ -57,8 +58,17 @@ public enum BinaryOp {
         /** The first operand. */
         Tensor a();
 
-        /** The second operand (a 0-dimensional tensor for a scalar one). */
+        /** The second operand (a new 0-dimensional tensor for a Java number: see {@link #isScalarB}). */
         Tensor b();
+
+        /**
+         * Whether the second operand is a Java number, {@link #scalarB()}: a partial that only
+         * scales by it can then skip making it a tensor, as {@code x * 2}'s backward does on every step.
+         */
+        boolean isScalarB();
+
+        /** The second operand's value when {@link #isScalarB()}. */
+        double scalarB();
 
         /** The output. */
         Tensor out();

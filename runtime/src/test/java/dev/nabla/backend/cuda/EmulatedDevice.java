@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nabla.DType;
+import dev.nabla.backend.BinaryOp;
+import dev.nabla.backend.UnaryOp;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -411,25 +413,26 @@ final class EmulatedDevice extends Driver {
 
     private void unary(int device, String t, List<Object> v) {
         StructReader l = layout(v, 2);
-        int op = (Integer) v.get(1);
+        UnaryOp op = UnaryOp.values()[(Integer) v.get(1)];
         Typed in = typed(device, v.get(2), t);
         Typed out = typed(device, v.get(3), t);
+        assertTrue(!t.equals("i64") || op.accepts(DType.INT64), "unary_i64 is never launched with " + op);
         for (long i = 0; i < l.at(StructReader.L_NUMEL); i++) {
             long o = l.layoutElement(0, i);
             long s = l.layoutElement(1, i);
             if (t.equals("i64")) {
                 long x = in.getJ(s);
                 switch (op) {
-                    case 0:
+                    case NEG:
                         out.putJ(o, -x);
                         break;
-                    case 1:
+                    case ABS:
                         out.putJ(o, Math.abs(x));
                         break;
-                    case 9:
+                    case RELU:
                         out.putJ(o, Math.max(x, 0));
                         break;
-                    case 10:
+                    case SIGN:
                         out.putJ(o, Long.signum(x));
                         break;
                     default:
@@ -440,46 +443,46 @@ final class EmulatedDevice extends Driver {
             double x = in.getD(s);
             double r;
             switch (op) {
-                case 0:
+                case NEG:
                     r = -x;
                     break;
-                case 1:
+                case ABS:
                     r = Math.abs(x);
                     break;
-                case 2:
+                case EXP:
                     r = Math.exp(x);
                     break;
-                case 3:
+                case LOG:
                     r = Math.log(x);
                     break;
-                case 4:
+                case SQRT:
                     r = Math.sqrt(x);
                     break;
-                case 5:
+                case SIN:
                     r = Math.sin(x);
                     break;
-                case 6:
+                case COS:
                     r = Math.cos(x);
                     break;
-                case 7:
+                case TANH:
                     r = Math.tanh(x);
                     break;
-                case 8:
+                case SIGMOID:
                     r = 1 / (1 + Math.exp(-x));
                     break;
-                case 9:
+                case RELU:
                     r = Double.isNaN(x) ? x : Math.max(x, 0);
                     break;
-                case 10:
+                case SIGN:
                     r = Math.signum(x);
                     break;
-                case 11:
+                case LOG1P:
                     r = Math.log1p(x);
                     break;
-                case 12:
+                case RSQRT:
                     r = 1 / Math.sqrt(x);
                     break;
-                case 13:
+                case ERF:
                     r = erf(x);
                     break;
                 default:
@@ -529,38 +532,41 @@ final class EmulatedDevice extends Driver {
 
     private void binary(int device, String kind, String t, List<Object> v) {
         StructReader l = layout(v, 3);
-        int op = (Integer) v.get(1);
+        BinaryOp op = BinaryOp.values()[(Integer) v.get(1)];
         Typed a = typed(device, v.get(2), t);
         Typed b = typed(device, v.get(3), t);
         Typed out = typed(device, v.get(4), kind.equals("compare") ? "b8" : t);
-        assertEquals(kind.equals("compare"), op >= 7, kind + "_" + t + " got op " + op);
-        assertFalse(t.equals("i64") && op == 3, "int64 DIV is never launched");
+        assertEquals(kind.equals("compare"), op.isComparison(), kind + "_" + t + " got op " + op);
+        assertFalse(t.equals("i64") && op == BinaryOp.DIV, "int64 DIV is never launched");
         for (long i = 0; i < l.at(StructReader.L_NUMEL); i++) {
             long o = l.layoutElement(0, i);
             long sa = l.layoutElement(1, i);
             long sb = l.layoutElement(2, i);
-            if (op >= 7) {
+            if (op.isComparison()) {
                 int c = t.equals("i64") ? Long.compare(a.getJ(sa), b.getJ(sb)) : 0;
                 double x = a.getD(sa);
                 double y = b.getD(sb);
                 boolean r;
                 if (t.equals("i64")) {
-                    r = op == 7 ? c > 0 : op == 8 ? c >= 0 : op == 9 ? c < 0 : op == 10 ? c <= 0 : op == 11 ? c == 0 : c != 0;
+                    r = op == BinaryOp.GT ? c > 0 : op == BinaryOp.GE ? c >= 0 : op == BinaryOp.LT ? c < 0
+                            : op == BinaryOp.LE ? c <= 0 : op == BinaryOp.EQ ? c == 0 : c != 0;
                 } else {
-                    r = op == 7 ? x > y : op == 8 ? x >= y : op == 9 ? x < y : op == 10 ? x <= y : op == 11 ? x == y : x != y;
+                    r = op == BinaryOp.GT ? x > y : op == BinaryOp.GE ? x >= y : op == BinaryOp.LT ? x < y
+                            : op == BinaryOp.LE ? x <= y : op == BinaryOp.EQ ? x == y : x != y;
                 }
                 out.putJ(o, r ? 1 : 0);
             } else if (t.equals("i64")) {
                 long x = a.getJ(sa);
                 long y = b.getJ(sb);
-                long r = op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : op == 5 ? Math.max(x, y)
-                        : op == 6 ? Math.min(x, y) : powLong(x, y);
+                long r = op == BinaryOp.ADD ? x + y : op == BinaryOp.SUB ? x - y : op == BinaryOp.MUL ? x * y
+                        : op == BinaryOp.MAXIMUM ? Math.max(x, y) : op == BinaryOp.MINIMUM ? Math.min(x, y) : powLong(x, y);
                 out.putJ(o, r);
             } else {
                 double x = a.getD(sa);
                 double y = b.getD(sb);
-                double r = op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : op == 3 ? x / y : op == 4 ? Math.pow(x, y)
-                        : op == 5 ? Math.max(x, y) : Math.min(x, y);
+                double r = op == BinaryOp.ADD ? x + y : op == BinaryOp.SUB ? x - y : op == BinaryOp.MUL ? x * y
+                        : op == BinaryOp.DIV ? x / y : op == BinaryOp.POW ? Math.pow(x, y)
+                        : op == BinaryOp.MAXIMUM ? Math.max(x, y) : Math.min(x, y);
                 out.putD(o, r);
             }
         }
