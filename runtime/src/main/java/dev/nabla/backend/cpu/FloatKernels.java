@@ -35,6 +35,13 @@ final class FloatKernels {
                         c[co + i] = Math.max(a[ao + i], 0f);
                     }
                     return;
+                case ERF:
+                    // A loop of its own: the float erf is branch-free, and inlined here it is
+                    // not behind the per-element switch below.
+                    for (int i = 0; i < n; i++) {
+                        c[co + i] = Erf.erf(a[ao + i]);
+                    }
+                    return;
                 default:
                     break;
             }
@@ -73,7 +80,7 @@ final class FloatKernels {
             case RSQRT:
                 return (float) (1.0 / Math.sqrt(x));
             case ERF:
-                return (float) Erf.erf(x);
+                return Erf.erf(x);
             default:
                 throw new AssertionError(op);
         }
