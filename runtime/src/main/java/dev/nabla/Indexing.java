@@ -109,7 +109,7 @@ final class Indexing {
         if (Autograd.needs(src)) {
             long[] from = src.shape;
             Autograd.record(out, "IndexSelectBackward0", new Tensor[] {src}, null,
-                    (n, g, s) -> new Tensor[] {indexAdd(Ops.empty(from, g.dtype(), g.device()), d, idx, g)});
+                    (n, g, s) -> new Tensor[] {indexAdd(Ops.zeros(from, g.dtype(), g.device()), d, idx, g)});
         }
         return x.shape.length == 0 ? out.reshape() : out;
     }
@@ -168,7 +168,7 @@ final class Indexing {
         if (Autograd.needs(x)) {
             long[] from = x.shape;
             Autograd.record(out, "GatherBackward0", new Tensor[] {x}, null,
-                    (n, g, s) -> new Tensor[] {scatterAdd(Ops.empty(from, g.dtype(), g.device()), d, index, g)});
+                    (n, g, s) -> new Tensor[] {scatterAdd(Ops.zeros(from, g.dtype(), g.device()), d, index, g)});
         }
         return out;
     }
