@@ -77,7 +77,7 @@ final class Creation {
     /** {@link #full(DType, double, long[])} for op {@code op}, named in errors about the shape. */
     static Tensor full(String op, DType dtype, double value, long[] shape) {
         long[] checked = Shapes.checkedShape(op, shape);
-        Tensor t = Ops.empty(checked, dtype, Device.CPU);
+        Tensor t = Ops.zeros(checked, dtype, Device.CPU);
         if (value != 0) {
             Ops.backend(Device.CPU).fill(t, value);
         }
@@ -85,7 +85,7 @@ final class Creation {
     }
 
     static Tensor fullLike(Tensor like, double value) {
-        Tensor t = Ops.empty(like.shape.clone(), like.dtype(), like.device());
+        Tensor t = Ops.zeros(like.shape.clone(), like.dtype(), like.device());
         if (value != 0) {
             Ops.backend(t).fill(t, value);
         }

@@ -80,7 +80,7 @@ final class Indexing {
         Tensor[] parts = new Tensor[tangents.length];
         for (int i = 0; i < parts.length; i++) {
             parts[i] = tangents[i] != null ? tangents[i].to(dtype)
-                    : Ops.empty(inputs[i].shape.clone(), dtype, inputs[i].device());
+                    : Ops.zeros(inputs[i].shape.clone(), dtype, inputs[i].device());
         }
         return parts;
     }
@@ -119,7 +119,7 @@ final class Indexing {
         if (Autograd.needs(src)) {
             long[] from = src.shape;
             Autograd.record(out, "IndexSelectBackward0", new Tensor[] {src}, null,
-                    (n, g, s) -> new Tensor[] {indexAdd(Ops.empty(from, g.dtype(), g.device()), d, idx, g)},
+                    (n, g, s) -> new Tensor[] {indexAdd(Ops.zeros(from, g.dtype(), g.device()), d, idx, g)},
                     t -> t[0].indexSelect(d, idx));
         }
         return x.shape.length == 0 ? out.reshape() : out;
@@ -141,7 +141,7 @@ final class Indexing {
 
     /** {@code tangent}, or zeros like {@code primal} when it is null. */
     private static Tensor orZeros(Tensor tangent, Tensor primal) {
-        return tangent != null ? tangent : Ops.empty(primal.shape.clone(), primal.dtype(), primal.device());
+        return tangent != null ? tangent : Ops.zeros(primal.shape.clone(), primal.dtype(), primal.device());
     }
 
     /** {@code self} with {@code src} added at the positions {@code index} names along {@code d}, out of place. */
@@ -185,7 +185,7 @@ final class Indexing {
         if (Autograd.needs(x)) {
             long[] from = x.shape;
             Autograd.record(out, "GatherBackward0", new Tensor[] {x}, null,
-                    (n, g, s) -> new Tensor[] {scatterAdd(Ops.empty(from, g.dtype(), g.device()), d, index, g)},
+                    (n, g, s) -> new Tensor[] {scatterAdd(Ops.zeros(from, g.dtype(), g.device()), d, index, g)},
                     t -> t[0].gather(d, index));
         }
         return out;

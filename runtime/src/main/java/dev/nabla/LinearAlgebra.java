@@ -93,9 +93,16 @@ final class LinearAlgebra {
         long[] batchB = java.util.Arrays.copyOf(y.shape, y.shape.length - 2);
         long[] batch = Shapes.broadcast(op, batchA, batchB);
         long batchN = Shapes.numel(batch);
-        Tensor xa = x.expand(concat(batch, n, k)).reshape(batchN, n, k);
-        Tensor yb = y.expand(concat(batch, k, m)).reshape(batchN, k, m);
-        Tensor r = bmm(xa, yb).view(concat(batch, n, m));
+        Tensor r;
+        if (batchB.length == 0) {
+            // A matrix on the right (a Linear's weight): the batch folds into x's rows, as PyTorch
+            // folds it, for one product and one weight gradient instead of batchN of each, summed.
+            r = product(op, x.reshape(batchN * n, k), y).view(concat(batch, n, m));
+        } else {
+            Tensor xa = x.expand(concat(batch, n, k)).reshape(batchN, n, k);
+            Tensor yb = y.expand(concat(batch, k, m)).reshape(batchN, k, m);
+            r = bmm(xa, yb).view(concat(batch, n, m));
+        }
         if (da == 1) {
             r = r.squeeze(-2);
         }

@@ -16,8 +16,18 @@ final class Ops {
         return Backends.forDevice(t.storage.device());
     }
 
-    /** A new contiguous tensor of zeros. */
+    /**
+     * A new contiguous tensor whose elements are unspecified, for an output that the caller's
+     * kernel writes in full: on CUDA it skips the memset of {@link #zeros}. (The JVM clears every
+     * new array, so on the CPU both are zeros; code must not rely on that.)
+     */
     static Tensor empty(long[] shape, DType dtype, Device device) {
+        long numel = Shapes.numel(shape);
+        return new Tensor(backend(device).allocateUninitialized(dtype, numel, device), shape, Shapes.contiguousStrides(shape), 0);
+    }
+
+    /** A new contiguous tensor of zeros. */
+    static Tensor zeros(long[] shape, DType dtype, Device device) {
         long numel = Shapes.numel(shape);
         return new Tensor(backend(device).allocate(dtype, numel, device), shape, Shapes.contiguousStrides(shape), 0);
     }

@@ -46,7 +46,7 @@ final class Pointwise {
         } else {
             dtype = DType.FLOAT32;
         }
-        Tensor s = Ops.empty(Shapes.scalar(), dtype, t.device());
+        Tensor s = Ops.zeros(Shapes.scalar(), dtype, t.device());
         if (value != 0) {
             Ops.backend(s).fill(s, value);
         }
@@ -383,7 +383,7 @@ final class Pointwise {
     }
 
     private static Tensor scalarOf(DType dtype, double value, Device device) {
-        Tensor s = Ops.empty(Shapes.scalar(), dtype, device);
+        Tensor s = Ops.zeros(Shapes.scalar(), dtype, device);
         if (value != 0) {
             Ops.backend(s).fill(s, value);
         }

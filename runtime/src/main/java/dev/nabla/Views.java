@@ -162,8 +162,8 @@ final class Views {
             before[d] = s;
             long[] after = from.clone();
             after[d] = from[d] - s - length;
-            Tensor zb = Ops.empty(before, g.dtype(), g.device());
-            Tensor za = Ops.empty(after, g.dtype(), g.device());
+            Tensor zb = Ops.zeros(before, g.dtype(), g.device());
+            Tensor za = Ops.zeros(after, g.dtype(), g.device());
             return new Tensor[] {Tensor.cat(d, zb, g, za)};
         }, t -> t[0].narrow(d, s, length));
     }

@@ -52,6 +52,16 @@ public interface Backend {
     Storage allocate(DType dtype, long numel, Device device);
 
     /**
+     * Allocates {@code numel} elements on {@code device} whose values are unspecified: for an
+     * op's output that its kernel writes in full, which then need not be cleared first (PyTorch's
+     * {@code empty}). The default is {@link #allocate}; a backend whose zero-fill costs a pass
+     * over the memory (a device memset) overrides it.
+     */
+    default Storage allocateUninitialized(DType dtype, long numel, Device device) {
+        return allocate(dtype, numel, device);
+    }
+
+    /**
      * Copies {@code src} into {@code dst} elementwise, converting the dtype. The shapes are
      * equal; {@code src} is on this backend's device or on the CPU, and {@code dst} is on
      * this backend's device, or on the CPU when {@code src} is on this backend's device.

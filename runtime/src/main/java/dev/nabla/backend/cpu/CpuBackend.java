@@ -587,16 +587,18 @@ public class CpuBackend implements Backend {
             float[] a = f(in);
             float[] c = f(out);
             Loops.run(outer, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                double[] e = new double[len];
                 for (int i = 0; i < n; i++) {
-                    FloatKernels.softmax(a, ao + i * as, c, co + i * cs, step, cstep, len, log);
+                    FloatKernels.softmax(a, ao + i * as, c, co + i * cs, step, cstep, len, log, e);
                 }
             }, out, in, null, null);
         } else {
             double[] a = d(in);
             double[] c = d(out);
             Loops.run(outer, par, (co, cs, ao, as, x, y, z, w, n) -> {
+                double[] e = new double[len];
                 for (int i = 0; i < n; i++) {
-                    DoubleKernels.softmax(a, ao + i * as, c, co + i * cs, step, cstep, len, log);
+                    DoubleKernels.softmax(a, ao + i * as, c, co + i * cs, step, cstep, len, log, e);
                 }
             }, out, in, null, null);
         }

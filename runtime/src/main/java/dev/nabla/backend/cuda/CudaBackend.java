@@ -76,6 +76,12 @@ public final class CudaBackend implements Backend {
         return CudaStorage.allocate(dtype, numel, deviceIndex(device), true);
     }
 
+    /** Without the memset that {@link #allocate} issues. */
+    @Override
+    public Storage allocateUninitialized(DType dtype, long numel, Device device) {
+        return CudaStorage.allocate(dtype, numel, deviceIndex(device), false);
+    }
+
     /**
      * @throws IllegalStateException if CUDA is not available here
      * @throws IllegalArgumentException if {@code device} is not a CUDA device of this machine

@@ -1,0 +1,93 @@
+package dev.nabla.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nabla.backend.UnaryOp;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float error function's rational approximation against the double one, which is within
+ * 1.3e-15 relative of the exact erf (its own Javadoc), a billion times finer than a float ulp:
+ * so the double value serves as the exact reference here.
+ */
+class ErfTest {
+    /** Faithful rounding: the float result is one of the two floats around the exact value. */
+    private static final double MAX_ULPS = 1.0;
+
+    /** The spacing of floats around {@code exact}: where it rounds up to a power of two, the finer one below. */
+    private static double floatUlp(double exact) {
+        float rounded = (float) Math.abs(exact);
+        return rounded > Math.abs(exact) ? Math.ulp(Math.nextDown(rounded)) : Math.ulp(rounded);
+    }
+
+    private static double ulpError(float x) {
+        double exact = Erf.erf((double) x);
+        return Math.abs(Erf.erf(x) - exact) / floatUlp(exact);
+    }
+
+    @Test
+    void withinOneUlpOnEveryThousandthFloatAndAFineGrid() {
+        double worst = 0;
+        float worstAt = 0;
+        // Every 1009th bit pattern from the smallest subnormal to 6 (about 1.1 million floats), so
+        // each binade is sampled as densely as the next, then a uniform grid through [0, 6]
+        // where erf bends and saturates.
+        int last = Float.floatToRawIntBits(6f);
+        for (int bits = 1; bits <= last; bits += 1009) {
+            float x = Float.intBitsToFloat(bits);
+            double e = ulpError(x);
+            if (e > worst) {
+                worst = e;
+                worstAt = x;
+            }
+        }
+        for (int i = 0; i <= 1_000_000; i++) {
+            float x = i * 6e-6f;
+            double e = ulpError(x);
+            if (e > worst) {
+                worst = e;
+                worstAt = x;
+            }
+        }
+        assertTrue(worst <= MAX_ULPS, "largest error " + worst + " ulp at x = " + worstAt);
+    }
+
+    @Test
+    void oddSoNegativeArgumentsMirrorPositiveOnes() {
+        for (int i = 0; i <= 100_000; i++) {
+            float x = i * 6e-5f;
+            assertEquals(Float.floatToRawIntBits(-Erf.erf(x)), Float.floatToRawIntBits(Erf.erf(-x)), "x = " + x);
+        }
+    }
+
+    @Test
+    void limitsZerosAndNaN() {
+        assertEquals(1f, Erf.erf(Float.POSITIVE_INFINITY));
+        assertEquals(-1f, Erf.erf(Float.NEGATIVE_INFINITY));
+        assertEquals(1f, Erf.erf(Float.MAX_VALUE));
+        assertEquals(-1f, Erf.erf(-4f));
+        assertEquals(1f, Erf.erf(4f), "erfc(4) = 1.5e-8 is under half an ulp below 1");
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(Erf.erf(0f)));
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Erf.erf(-0f)));
+        assertTrue(Float.isNaN(Erf.erf(Float.NaN)));
+    }
+
+    @Test
+    void theKernelsContiguousAndStridedLoopsAgreeWithTheScalarFunction() {
+        float[] a = new float[64];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i - 32) * 0.15f;
+        }
+        a[5] = Float.NaN;
+        a[6] = Float.NEGATIVE_INFINITY;
+        float[] contiguous = new float[a.length];
+        FloatKernels.unary(UnaryOp.ERF, a, 0, 1, contiguous, 0, 1, a.length);
+        float[] strided = new float[2 * a.length];
+        FloatKernels.unary(UnaryOp.ERF, a, 0, 1, strided, 0, 2, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Erf.erf(a[i]), contiguous[i], "contiguous, x = " + a[i]);
+            assertEquals(Erf.erf(a[i]), strided[2 * i], "strided, x = " + a[i]);
+        }
+    }
+}
