@@ -35,6 +35,7 @@ PYTORCH_CALLS = {
     "matmul_2048": ("p.matmul(2048)", None),
     "add_16m": ("p.elementwise_add(1 << 24)", "p.elementwise_add(1 << 24)"),
     "transformer_step": ("p.transformer_step(100)", "p.transformer_step(20)"),
+    "mlp_digits": ("p.mlp_digits(10)[0]", "p.mlp_digits(2)[0]"),
     "cnn_digits": ("p.cnn_digits(10)[0]", "p.cnn_digits(2)[0]"),
     "cnn_digits_train_acc": ("p.cnn_digits(10)[1]", "p.cnn_digits(2)[1]"),
 }
