@@ -56,9 +56,6 @@ final class GradcheckGenerator {
     private static final ClassName RANDOM = ClassName.get("java.util", "SplittableRandom");
     private static final TypeName TENSORS = ArrayTypeName.of(FunctionGenerator.TENSOR);
 
-    /** The field that says which pass of the check is running. */
-    private static final String VARIANT = "variant";
-
     /**
      * A pass of the check beyond the first, which passes every argument's first value: one
      * argument at another value.
@@ -112,23 +109,14 @@ final class GradcheckGenerator {
             type.addAnnotation(AnnotationSpec.builder(op.generatedAnnotation())
                     .addMember("value", "$S", NablaProcessor.class.getName()).build());
         }
-        if (!variants.isEmpty()) {
-            type.addField(FieldSpec.builder(int.class, VARIANT, Modifier.PRIVATE)
-                    .addJavadoc("The pass of {@link #run}: 0 passes every argument's first value, each later one"
-                            + " changes one argument.\n").build());
-        }
         if (op.hasCudaVariant()) {
             type.addField(FieldSpec.builder(DEVICE, DEVICE_FIELD, Modifier.PRIVATE)
                     .addJavadoc("The device of the inputs: the CPU, which runs the portable path, or CUDA.\n")
                     .initializer("$T.CPU", DEVICE).build());
         }
         type.addMethod(constructor());
-        boolean passes = !variants.isEmpty() || !unshaped.isEmpty();
-        if (passes) {
-            type.addMethod(run(op.hasCudaVariant() ? "checkPasses" : "run"));
-        }
         if (op.hasCudaVariant()) {
-            type.addMethod(runOnBothDevices(passes ? CodeBlock.of("checkPasses()") : CodeBlock.of("super.run()")));
+            type.addMethod(runOnBothDevices());
             type.addMethod(compareDevices());
             type.addMethod(outputsAndGradients());
             type.addMethod(compare());
@@ -139,103 +127,22 @@ final class GradcheckGenerator {
     }
 
     /**
-     * Runs the checks once per pass, saying in a failure of a later pass which value it changed
-     * (a later pass that changes a non-tensor argument to a value the op rejects with an
-     * {@code IllegalArgumentException} is skipped: that value lies outside the op's domain), and in a shape error (an {@code IllegalArgumentException} or
-     * {@code IndexOutOfBoundsException}) on inputs built without {@code @Shape}, that the forward
-     * may need shapes declared.
-     */
-    private MethodSpec run(String name) {
-        MethodSpec.Builder m = MethodSpec.methodBuilder(name);
-        if (name.equals("run")) {
-            m.addAnnotation(Override.class).addModifiers(Modifier.PUBLIC);
-        } else {
-            m.addModifiers(Modifier.PRIVATE).addJavadoc("Runs {@link $T#run}$L on the inputs' current device.\n",
-                    OP_GRADCHECK, variants.isEmpty() ? "" : " once per pass");
-        }
-        String note = "\nnote: the check built " + String.join(", ", unshaped) + " without @Shape, as "
-                + (unshaped.size() == 1 ? "a vector" : "vectors") + " of " + DEFAULT_LENGTH + " elements; if the"
-                + " forward needs other shapes, declare them, e.g. @Shape(\"n,m\") Tensor "
-                + (unshaped.isEmpty() ? "" : unshaped.get(0));
-        if (variants.isEmpty()) {
-            return m.beginControlFlow("try")
-                    .addStatement("super.run()")
-                    .nextControlFlow("catch ($T | $T e)", IllegalArgumentException.class,
-                            IndexOutOfBoundsException.class)
-                    .addStatement("throw new $T($S + e + $S, e)", AssertionError.class, op.opName() + ": ", note)
-                    .endControlFlow()
-                    .build();
-        }
-        CodeBlock.Builder passes = CodeBlock.builder().add("$S", "every argument's first value");
-        for (Variant v : variants) {
-            passes.add(", $S", v.description());
-        }
-        CodeBlock checkedWith = CodeBlock.of("$S + passes[$N] + $S", op.opName() + ", checked with ", VARIANT, ": ");
-        m.addStatement("$T[] passes = {$L}", String.class, passes.build())
-                .beginControlFlow("for ($N = 0; $N < passes.length; $N++)", VARIANT, VARIANT, VARIANT)
-                .beginControlFlow("try")
-                .addStatement("super.run()");
-        CodeBlock valuePasses = valuePasses();
-        if (!valuePasses.isEmpty() || !unshaped.isEmpty()) {
-            m.nextControlFlow("catch ($T e)", IllegalArgumentException.class);
-            if (!valuePasses.isEmpty()) {
-                m.beginControlFlow("if ($L)", valuePasses)
-                        .addComment("The op rejects this value of a non-tensor argument as outside its domain:")
-                        .addComment("nothing to check there. (A null tensor the op promises to accept is checked.)")
-                        .addStatement("continue")
-                        .endControlFlow();
-            }
-            if (unshaped.isEmpty()) {
-                rethrowNamingThePass(m, checkedWith);
-            } else {
-                m.addStatement("throw new $T($L + e + $S, e)", AssertionError.class, checkedWith, note)
-                        .nextControlFlow("catch ($T e)", IndexOutOfBoundsException.class)
-                        .addStatement("throw new $T($L + e + $S, e)", AssertionError.class, checkedWith, note);
-            }
-        }
-        m.nextControlFlow("catch ($T | $T e)", AssertionError.class, RuntimeException.class);
-        rethrowNamingThePass(m, checkedWith);
-        return m.endControlFlow()
-                .endControlFlow()
-                .build();
-    }
-
-    /** Rethrows {@code e} as it is from the first pass, and from a later one naming the value that pass changed. */
-    private static void rethrowNamingThePass(MethodSpec.Builder m, CodeBlock checkedWith) {
-        m.beginControlFlow("if ($N == 0)", VARIANT)
-                .addStatement("throw e")
-                .endControlFlow()
-                .addStatement("throw new $T($L + e.getMessage(), e)", AssertionError.class, checkedWith);
-    }
-
-    /** A condition on the pass number: true for the passes that change a non-tensor argument's value. */
-    private CodeBlock valuePasses() {
-        List<CodeBlock> tests = new ArrayList<>();
-        for (int k = 0; k < variants.size(); k++) {
-            if (!variants.get(k).param().isTensor()) {
-                tests.add(CodeBlock.of("$N == $L", VARIANT, k + 1));
-            }
-        }
-        return CodeBlock.join(tests, " || ");
-    }
-
-    /**
      * For an op with {@code @OnCuda} versions: the checks on CPU inputs (the portable path), then,
      * where CUDA is available, on CUDA inputs (the CUDA versions), then the comparison of the two.
      */
-    private MethodSpec runOnBothDevices(CodeBlock checks) {
+    private MethodSpec runOnBothDevices() {
         return MethodSpec.methodBuilder("run")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addStatement("$N = $T.CPU", DEVICE_FIELD, DEVICE)
-                .addStatement("$L", checks)
+                .addStatement("super.run()")
                 .beginControlFlow("if (!$T.isAvailable())", CUDA)
                 .addComment("Without a GPU only the portable path can run.")
                 .addStatement("return")
                 .endControlFlow()
                 .addStatement("$N = $T.CUDA", DEVICE_FIELD, DEVICE)
                 .beginControlFlow("try")
-                .addStatement("$L", checks)
+                .addStatement("super.run()")
                 .nextControlFlow("catch ($T e)", AssertionError.class)
                 .addStatement("throw new $T($S + e.getMessage(), e)", AssertionError.class,
                         op.opName() + " on CUDA inputs (its @OnCuda versions): ")
@@ -278,9 +185,7 @@ final class GradcheckGenerator {
                 .addParameter(DEVICE, "on")
                 .addJavadoc("The outputs, then the inputs' gradients, of one call on seeded inputs on {@code on}.\n")
                 .addStatement("$N = on", DEVICE_FIELD);
-        if (!variants.isEmpty()) {
-            m.addStatement("$N = 0", VARIANT);
-        }
+        // Outside run() the pass is the first one, which passes every argument's first value.
         return m.beginControlFlow("try")
                 .addStatement("$T.manualSeed(DEFAULT_SEED)", NABLA)
                 .addStatement("$T in = inputs(new $T(DEFAULT_SEED))", TENSORS, RANDOM)
@@ -378,6 +283,12 @@ final class GradcheckGenerator {
         if (!op.onceDifferentiable() && !op.savedIntermediates().isEmpty()) {
             c.addStatement("setSavedIntermediates($L)", strings(op.savedIntermediates()));
         }
+        for (Variant v : variants) {
+            c.addStatement(v.param().isTensor() ? "addPass($S)" : "addValuePass($S)", v.description());
+        }
+        if (!unshaped.isEmpty()) {
+            c.addStatement("setUnshapedInputs($L, $L)", DEFAULT_LENGTH, strings(unshaped));
+        }
         if (op.gradcheck().disabledReason() != null) {
             c.addStatement("disable($S)", op.gradcheck().disabledReason());
         }
@@ -446,7 +357,7 @@ final class GradcheckGenerator {
                             : CodeBlock.of(", $L", p.shape().sizeLiteral(k)));
                 }
             }
-            CodeBlock absent = p.nullable() ? CodeBlock.of("this.$N == $L ? null : ", VARIANT, pass(p, -1))
+            CodeBlock absent = p.nullable() ? CodeBlock.of("pass() == $L ? null : ", pass(p, -1))
                     : CodeBlock.of("");
             CodeBlock device = op.hasCudaVariant() ? CodeBlock.of(".to(this.$N)", DEVICE_FIELD) : CodeBlock.of("");
             m.addStatement("$T $N = $L$T.randn($T.FLOAT64$L)$L$L", FunctionGenerator.TENSOR, names.get(p), absent,
@@ -485,7 +396,7 @@ final class GradcheckGenerator {
                 }
                 CodeBlock value = values.isEmpty() ? CodeBlock.of("$L", defaultFor(p.type())) : values.get(0);
                 for (int v = values.size() - 1; v >= 1; v--) {
-                    value = CodeBlock.of("this.$N == $L ? $L : $L", VARIANT, pass(p, v), values.get(v), value);
+                    value = CodeBlock.of("pass() == $L ? $L : $L", pass(p, v), values.get(v), value);
                 }
                 m.addStatement("$T $N = $L", p.type(), names.get(p), value);
                 args.add("$N", names.get(p));

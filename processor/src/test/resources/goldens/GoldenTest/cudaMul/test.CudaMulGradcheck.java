@@ -30,31 +30,20 @@ public final class CudaMulGradcheck extends OpGradcheck {
      */
     public CudaMulGradcheck() {
         super("test.CudaMul", "a", "b");
-    }
-
-    /**
-     * Runs {@link OpGradcheck#run} on the inputs' current device.
-     */
-    private void checkPasses() {
-        try {
-            super.run();
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new AssertionError("CudaMul: " + e + "\n"
-                            + "note: the check built a, b without @Shape, as vectors of 5 elements; if the forward needs other shapes, declare them, e.g. @Shape(\"n,m\") Tensor a", e);
-        }
+        setUnshapedInputs(5, "a", "b");
     }
 
     @Override
     public void run() {
         device = Device.CPU;
-        checkPasses();
+        super.run();
         if (!Cuda.isAvailable()) {
             // Without a GPU only the portable path can run.
             return;
         }
         device = Device.CUDA;
         try {
-            checkPasses();
+            super.run();
         } catch (AssertionError e) {
             throw new AssertionError("CudaMul on CUDA inputs (its @OnCuda versions): " + e.getMessage(), e);
         } finally {

@@ -21,16 +21,7 @@ public final class MyReLUGradcheck extends OpGradcheck {
      */
     public MyReLUGradcheck() {
         super("test.MyReLU", "x");
-    }
-
-    @Override
-    public void run() {
-        try {
-            super.run();
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new AssertionError("MyReLU: " + e + "\n"
-                            + "note: the check built x without @Shape, as a vector of 5 elements; if the forward needs other shapes, declare them, e.g. @Shape(\"n,m\") Tensor x", e);
-        }
+        setUnshapedInputs(5, "x");
     }
 
     @Override

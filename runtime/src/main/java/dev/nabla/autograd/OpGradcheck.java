@@ -4,7 +4,9 @@ import dev.nabla.Autograd;
 import dev.nabla.Gradcheck;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -70,6 +72,21 @@ public abstract class OpGradcheck implements GradcheckCase {
     private boolean materializeGrads = true;
     private String[] savedIntermediates = {};
     private String disabledReason;
+    /** The passes after the first, as {@link #addPass} and {@link #addValuePass} declared them. */
+    private final List<Pass> passes = new ArrayList<>();
+    /** The pass {@link #run} is checking: 0 for the first, k for the k-th declared one. */
+    private int pass;
+    private String[] unshapedInputs = {};
+    private int unshapedLength;
+
+    /**
+     * A pass of the check after the first: one argument changed.
+     *
+     * @param change the change, e.g. {@code bias = null}, shown in a failure
+     * @param mayBeRejected whether the op may reject it with an {@link IllegalArgumentException}
+     *     (a non-tensor value outside the op's domain), which skips the pass
+     */
+    private record Pass(String change, boolean mayBeRejected) {}
 
     /**
      * Creates a check of one op with one output, PyTorch's default tolerances and the default seed.
@@ -197,6 +214,51 @@ public abstract class OpGradcheck implements GradcheckCase {
         disabledReason = reason;
     }
 
+    /**
+     * Declares one more pass of the checks, after the first (which passes every argument's first
+     * value), in which {@link #inputs} or {@link #outputs} change one argument: a tensor the op
+     * accepts as absent set to null, say. A failure in it names the change.
+     *
+     * @param change the argument changed and its value, e.g. {@code bias = null}
+     */
+    protected final void addPass(String change) {
+        passes.add(new Pass(change, false));
+    }
+
+    /**
+     * Like {@link #addPass}, for a pass that changes a non-tensor argument's value: an op that
+     * rejects the value as outside its domain (an {@link IllegalArgumentException}) has nothing to
+     * check there, and the pass is skipped.
+     *
+     * @param change the argument changed and its value, e.g. {@code scale = -1.5}
+     */
+    protected final void addValuePass(String change) {
+        passes.add(new Pass(change, true));
+    }
+
+    /**
+     * The pass being checked, for {@link #inputs} and {@link #outputs} to choose their arguments by.
+     *
+     * @return 0 on the first pass (and outside {@link #run}); k on the k-th one {@link #addPass} or
+     *     {@link #addValuePass} declared
+     */
+    protected final int pass() {
+        return pass;
+    }
+
+    /**
+     * Names the tensor inputs that {@link #inputs} builds as vectors because the op gives them no
+     * {@code @Shape}: a shape error ({@link IllegalArgumentException} or
+     * {@link IndexOutOfBoundsException}) then fails with a note saying so and what to declare.
+     *
+     * @param length the vectors' length
+     * @param names the inputs' names
+     */
+    protected final void setUnshapedInputs(int length, String... names) {
+        unshapedLength = length;
+        unshapedInputs = names.clone();
+    }
+
     @Override
     public final String opClassName() {
         return opClassName;
@@ -208,14 +270,56 @@ public abstract class OpGradcheck implements GradcheckCase {
     }
 
     /**
-     * Runs the checks listed in the class documentation; a subclass that adds its own calls this
-     * first.
+     * Runs the checks listed in the class documentation, once per pass ({@link #addPass}); a
+     * subclass that adds its own calls this first.
      *
-     * @throws AssertionError naming the op and what failed
+     * @throws AssertionError naming the op, the pass's change after the first pass, and what failed
      * @throws IllegalStateException if {@link #inputs} or {@link #outputs} return the wrong number of tensors
      */
     @Override
     public void run() {
+        try {
+            for (pass = 0; pass <= passes.size(); pass++) {
+                try {
+                    checkOnce();
+                } catch (AssertionError | RuntimeException e) {
+                    if (e instanceof IllegalArgumentException && pass > 0 && passes.get(pass - 1).mayBeRejected()) {
+                        // The op rejects this value of a non-tensor argument as outside its domain: nothing to
+                        // check there. (A null tensor the op promises to accept is checked.)
+                        continue;
+                    }
+                    if (unshapedInputs.length > 0
+                            && (e instanceof IllegalArgumentException || e instanceof IndexOutOfBoundsException)) {
+                        throw new AssertionError(where() + e + unshapedNote(), e);
+                    }
+                    if (pass == 0) {
+                        throw e;
+                    }
+                    throw new AssertionError(where() + e.getMessage(), e);
+                }
+            }
+        } finally {
+            pass = 0;
+        }
+    }
+
+    /** What a failure's message starts with: the op, and on a pass after the first what it changed. */
+    private String where() {
+        if (passes.isEmpty()) {
+            return opName + ": ";
+        }
+        return opName + ", checked with " + (pass == 0 ? "every argument's first value" : passes.get(pass - 1).change())
+                + ": ";
+    }
+
+    private String unshapedNote() {
+        return "\nnote: the check built " + String.join(", ", unshapedInputs) + " without @Shape, as "
+                + (unshapedInputs.length == 1 ? "a vector" : "vectors") + " of " + unshapedLength + " elements; if"
+                + " the forward needs other shapes, declare them, e.g. @Shape(\"n,m\") Tensor " + unshapedInputs[0];
+    }
+
+    /** One pass of the checks listed in the class documentation. */
+    private void checkOnce() {
         Nabla.manualSeed(seed);
         Tensor[] inputs = inputs(new SplittableRandom(seed));
         if (inputs.length != inputNames.length) {
