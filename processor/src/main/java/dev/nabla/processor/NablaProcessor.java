@@ -74,6 +74,7 @@ public final class NablaProcessor extends AbstractProcessor {
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
         Set<String> ops = new LinkedHashSet<>(deferred);
         deferred.clear();
+        validator.startRound();
         // One scan of the round's elements for all the DSL annotations present, and none in a round
         // without any (that of the generated sources, and the last): a scan walks every member and
         // parameter of every class in the round.

@@ -16,6 +16,7 @@ import dev.nabla.annotations.Saved;
 import dev.nabla.annotations.Shape;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -58,6 +60,8 @@ final class OpValidator {
     private final Types types;
     private final ErrorReporter reporter;
     private final SavedAssignments savedAssignments;
+    /** This round's types of each package that holds an op, by simple name, for {@link #checkCollision}. */
+    private final Map<PackageElement, Map<String, TypeElement>> packageTypes = new HashMap<>();
     private final ForwardSource forwardSource;
 
     OpValidator(ProcessingEnvironment env, ErrorReporter reporter, SavedAssignments savedAssignments,
@@ -676,8 +680,20 @@ final class OpValidator {
         return null;
     }
 
+    /**
+     * Ends what {@link #checkCollision} knows of the packages' types: a new round may add types to
+     * them (other processors' output among them).
+     */
+    void startRound() {
+        packageTypes.clear();
+    }
+
     private void checkCollision(TypeElement op, ClassName generated, String generatedSupertype) {
-        TypeElement existing = elements.getTypeElement(generated.canonicalName());
+        // The generated types are top-level in the op's package. Asking for each by name would search
+        // every module of the JDK for each type that does not exist (the usual case): one listing of
+        // the package per round answers for all its ops.
+        PackageElement pkg = elements.getPackageOf(op);
+        TypeElement existing = packageTypes.computeIfAbsent(pkg, OpValidator::typesByName).get(generated.simpleName());
         if (existing == null || isOurs(existing, generatedSupertype)) {
             return;
         }
@@ -701,6 +717,16 @@ final class OpValidator {
         }
         TypeElement supertype = elements.getTypeElement(generatedSupertype);
         return supertype != null && types.isAssignable(types.erasure(existing.asType()), types.erasure(supertype.asType()));
+    }
+
+    private static Map<String, TypeElement> typesByName(PackageElement pkg) {
+        Map<String, TypeElement> byName = new HashMap<>();
+        for (Element e : pkg.getEnclosedElements()) {
+            if (e instanceof TypeElement t) {
+                byName.put(t.getSimpleName().toString(), t);
+            }
+        }
+        return byName;
     }
 
     /** {@code Op} -> {@code OpFunction}; a nested {@code Outer.Op} -> {@code Outer_OpFunction}, in the same package. */
