@@ -53,6 +53,10 @@ import java.util.SplittableRandom;
  *       reach it as null).
  * </ol>
  *
+ * <p>Those checks make one pass. A subclass may declare more ({@link #addPass}, {@link #addValuePass}),
+ * each changing one argument, which {@link #inputs} and {@link #outputs} read from {@link #pass()}:
+ * {@link #run} makes them all, in order, and a failure after the first names the change.
+ *
  * <p>The settings are made in the subclass's constructor. {@code nabla-junit} runs every public
  * concrete subclass with a public no-argument constructor as a test named after the op.
  */

@@ -59,6 +59,82 @@ class OpGradcheckTest {
         }
     }
 
+    /**
+     * {@link Square} whose backward factor is 2 on the first pass and {@code laterFactor} on the one
+     * pass declared as {@code change}; with {@code valuePass}, a factor of 0 is a value the op rejects.
+     */
+    static final class TwoPassSquareCheck extends OpGradcheck {
+        private final double laterFactor;
+
+        TwoPassSquareCheck(String change, boolean valuePass, double laterFactor) {
+            super("com.example.Square", "x");
+            this.laterFactor = laterFactor;
+            if (valuePass) {
+                addValuePass(change);
+            } else {
+                addPass(change);
+            }
+        }
+
+        @Override
+        protected Tensor[] inputs(SplittableRandom sizes) {
+            return new Tensor[] {Tensor.randn(DType.FLOAT64, 3).requiresGrad(true)};
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] in) {
+            double factor = pass() == 1 ? laterFactor : 2;
+            if (factor == 0) {
+                throw new IllegalArgumentException("Square: factor must not be 0");
+            }
+            return new Tensor[] {new Square(factor, false).apply(in)[0]};
+        }
+    }
+
+    @Test
+    void aFailureInADeclaredPassNamesItsChange() {
+        AssertionError e = assertThrows(AssertionError.class, () -> new TwoPassSquareCheck("factor = 3", false, 3).run());
+
+        assertTrue(e.getMessage().startsWith("Square, checked with factor = 3: Square: gradcheck failed"), e.getMessage());
+    }
+
+    @Test
+    void everyPassRunsAndTheFirstIsCurrentAfterwards() {
+        TwoPassSquareCheck check = new TwoPassSquareCheck("factor = 2 again", false, 2);
+
+        check.run();
+
+        assertEquals(0, check.pass());
+    }
+
+    @Test
+    void aValuePassTheOpRejectsIsSkippedButAPassOfATensorIsNot() {
+        new TwoPassSquareCheck("factor = 0", true, 0).run();
+        AssertionError e = assertThrows(AssertionError.class, () -> new TwoPassSquareCheck("x = null", false, 0).run());
+
+        assertEquals("Square, checked with x = null: Square: factor must not be 0", e.getMessage());
+    }
+
+    @Test
+    void aShapeErrorOnUnshapedInputsSaysWhatToDeclare() {
+        SquareCheck check = new SquareCheck(2, false) {
+            {
+                setUnshapedInputs(5, "x");
+            }
+
+            @Override
+            protected Tensor[] outputs(Tensor[] in) {
+                throw new IndexOutOfBoundsException("argmax: dimension out of range");
+            }
+        };
+
+        AssertionError e = assertThrows(AssertionError.class, check::run);
+
+        assertTrue(e.getMessage().startsWith("Square: java.lang.IndexOutOfBoundsException: argmax"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("note: the check built x without @Shape, as a vector of 5 elements; if the"
+                + " forward needs other shapes, declare them, e.g. @Shape(\"n,m\") Tensor x"), e.getMessage());
+    }
+
     /** {@code x²} and {@code x³}, with a jvp whose tangent of {@code x³} is scaled by {@code cubeFactor} (3 is right). */
     static final class Powers extends Function {
         private final double cubeFactor;
