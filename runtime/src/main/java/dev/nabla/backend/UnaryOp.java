@@ -42,7 +42,15 @@ public enum UnaryOp {
      * differentiates again.
      */
     ERF("erf", Domain.FLOATING, null, "ErfBackward0", Reads.INPUT,
-            (g, x, y) -> g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))));
+            (g, x, y) -> g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI)))),
+    /**
+     * The exact Gaussian error linear unit {@code x Phi(x) = x (1 + erf(x / sqrt 2)) / 2}, PyTorch's
+     * {@code F.gelu} with {@code approximate='none'}, in one pass. Its public form is
+     * {@link dev.nabla.nn.Functional#gelu} (PyTorch has no {@code Tensor.gelu} either). Its derivative
+     * {@code Phi(x) + x phi(x)}, with the normal density {@code phi(x) = exp(-x^2 / 2) / sqrt(2 pi)},
+     * is composed of differentiable ops, so it differentiates again.
+     */
+    GELU("gelu", Domain.FLOATING, null, "GeluBackward0", Reads.INPUT, (g, x, y) -> g.mul(geluSlope(x)));
 
     /** Which dtypes an op is defined for. */
     public enum Domain {
@@ -143,5 +151,12 @@ public enum UnaryOp {
             return DType.FLOAT32;
         }
         throw new IllegalArgumentException(opName + ": " + boolError);
+    }
+
+    /** {@code d gelu(x) / dx = Phi(x) + x phi(x)}, elementwise. */
+    private static Tensor geluSlope(Tensor x) {
+        Tensor cdf = x.mul(Math.sqrt(0.5)).erf().add(1).mul(0.5);
+        Tensor density = x.mul(x).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+        return cdf.add(x.mul(density));
     }
 }

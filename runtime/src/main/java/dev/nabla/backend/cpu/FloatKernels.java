@@ -42,6 +42,11 @@ final class FloatKernels {
                         c[co + i] = Erf.erf(a[ao + i]);
                     }
                     return;
+                case GELU:
+                    for (int i = 0; i < n; i++) {
+                        c[co + i] = Erf.gelu(a[ao + i]);
+                    }
+                    return;
                 default:
                     break;
             }
@@ -81,6 +86,8 @@ final class FloatKernels {
                 return (float) (1.0 / Math.sqrt(x));
             case ERF:
                 return Erf.erf(x);
+            case GELU:
+                return Erf.gelu(x);
             default:
                 throw new AssertionError(op);
         }

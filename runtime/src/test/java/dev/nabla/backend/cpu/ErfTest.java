@@ -90,4 +90,48 @@ class ErfTest {
             assertEquals(Erf.erf(a[i]), strided[2 * i], "strided, x = " + a[i]);
         }
     }
+
+    /**
+     * The float GELU against the double one: within one float ulp of the exact value, plus, where
+     * {@code 1 + erf} cancels (negative {@code x}), the rational erf's absolute error (2.0e-9 as
+     * fitted, 2.1e-9 with the rounding of its evaluation in double) scaled by {@code |x| / 2};
+     * below {@code -4 sqrt 2}, where it gives -0, within 5e-8 of 0.
+     */
+    @Test
+    void floatGeluIsWithinAnUlpPlusTheCancellationOfOnePlusErf() {
+        double worst = 0;
+        float worstAt = 0;
+        for (int i = -1_000_000; i <= 1_000_000; i++) {
+            float x = i * 1e-5f;
+            double exact = Erf.gelu((double) x);
+            double allowed = x <= -4 * Math.sqrt(2) ? 5e-8 : floatUlp(exact) + (x < 0 ? 1.05e-9 * -x : 0);
+            double e = Math.abs(Erf.gelu(x) - exact) / allowed;
+            if (e > worst) {
+                worst = e;
+                worstAt = x;
+            }
+        }
+        assertTrue(worst <= 1, "largest error " + worst + " of the allowed at x = " + worstAt);
+    }
+
+    @Test
+    void geluLimitsZerosAndNaN() {
+        assertEquals(Float.POSITIVE_INFINITY, Erf.gelu(Float.POSITIVE_INFINITY));
+        assertTrue(Float.isNaN(Erf.gelu(Float.NEGATIVE_INFINITY)), "-inf * (1 + erf(-inf)) = -inf * 0, as PyTorch's");
+        assertTrue(Float.isNaN(Erf.gelu(Float.NaN)));
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Erf.gelu(-6f)), "erf is exactly -1 below -4 sqrt 2");
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Erf.gelu(-0f)));
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(Erf.gelu(0f)));
+        assertEquals(1000f, Erf.gelu(1000f));
+        float[] a = {-3f, -0.5f, 0f, 0.7f, 2.5f, Float.NaN};
+        float[] c = new float[2 * a.length];
+        FloatKernels.unary(UnaryOp.GELU, a, 0, 1, c, 0, 1, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Erf.gelu(a[i]), c[i], "contiguous, x = " + a[i]);
+        }
+        FloatKernels.unary(UnaryOp.GELU, a, 0, 1, c, 0, 2, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Erf.gelu(a[i]), c[2 * i], "strided, x = " + a[i]);
+        }
+    }
 }

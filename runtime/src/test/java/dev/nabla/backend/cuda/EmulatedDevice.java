@@ -485,6 +485,9 @@ final class EmulatedDevice extends Driver {
                 case ERF:
                     r = erf(x);
                     break;
+                case GELU:
+                    r = 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+                    break;
                 default:
                     throw new AssertionError("no unary op " + op);
             }
