@@ -2,6 +2,7 @@ package dev.nabla.backend;
 
 import dev.nabla.DType;
 import dev.nabla.Tensor;
+import dev.nabla.internal.TensorAccess;
 
 /**
  * Elementwise functions of one operand, each constant the op's one declaration: the name errors
@@ -47,10 +48,19 @@ public enum UnaryOp {
      * The exact Gaussian error linear unit {@code x Phi(x) = x (1 + erf(x / sqrt 2)) / 2}, PyTorch's
      * {@code F.gelu} with {@code approximate='none'}, in one pass. Its public form is
      * {@link dev.nabla.nn.Functional#gelu} (PyTorch has no {@code Tensor.gelu} either). Its derivative
-     * {@code Phi(x) + x phi(x)}, with the normal density {@code phi(x) = exp(-x^2 / 2) / sqrt(2 pi)},
-     * is composed of differentiable ops, so it differentiates again.
+     * is {@link #GELU_SLOPE}, itself differentiable, so it differentiates again.
      */
-    GELU("gelu", Domain.FLOATING, null, "GeluBackward0", Reads.INPUT, (g, x, y) -> g.mul(geluSlope(x)));
+    GELU("gelu", Domain.FLOATING, null, "GeluBackward0", Reads.INPUT,
+            (g, x, y) -> g.mul(geluSlope(x))),
+    /**
+     * GELU's derivative {@code Phi(x) + x phi(x)}, with the normal CDF {@code Phi} and density
+     * {@code phi(x) = exp(-x^2 / 2) / sqrt(2 pi)}, in one pass: what GELU's backward multiplies the
+     * gradient by (PyTorch's {@code gelu_backward}), so that it costs one kernel instead of ten.
+     * Not public API: it has no {@code Tensor} method. Its own derivative {@code phi(x) (2 - x^2)}
+     * is composed of differentiable ops (GELU's second derivative, for gradgrad and forward-over-reverse).
+     */
+    GELU_SLOPE("gelu_slope", Domain.FLOATING, null, "GeluBackwardBackward0", Reads.INPUT,
+            (g, x, y) -> g.mul(x.mul(x).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI)).mul(x.mul(x).neg().add(2))));
 
     /** Which dtypes an op is defined for. */
     public enum Domain {
@@ -153,10 +163,8 @@ public enum UnaryOp {
         throw new IllegalArgumentException(opName + ": " + boolError);
     }
 
-    /** {@code d gelu(x) / dx = Phi(x) + x phi(x)}, elementwise. */
+    /** {@link #GELU_SLOPE} of {@code x}: a method, as an enum constant's arguments cannot name a later constant. */
     private static Tensor geluSlope(Tensor x) {
-        Tensor cdf = x.mul(Math.sqrt(0.5)).erf().add(1).mul(0.5);
-        Tensor density = x.mul(x).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
-        return cdf.add(x.mul(density));
+        return TensorAccess.get().unary(GELU_SLOPE, x);
     }
 }

@@ -40,6 +40,8 @@ final class Erf {
     private static final double ONE_OVER_SQRT_PI = 0.5641895835477563;
     /** {@code 1 / sqrt 2}, GELU's scaling of its argument. */
     private static final double SQRT_HALF = 0.7071067811865476;
+    /** {@code 1 / sqrt(2 pi)}, the normal density at 0. */
+    private static final double ONE_OVER_SQRT_2PI = 0.3989422804014327;
     /** Below this relative size a term no longer changes a double sum. */
     private static final double NEGLIGIBLE = 1e-17;
     /** More terms than either series needs below its limit (about 15 and 45). */
@@ -90,11 +92,29 @@ final class Erf {
      * {@code -0} (NaN at {@code -infinity}, as PyTorch's {@code -inf * 0}).
      */
     static float gelu(float x) {
-        double a = x * SQRT_HALF;
+        return (float) (0.5 * x * (1 + saturatingRational(x * SQRT_HALF)));
+    }
+
+    /**
+     * GELU's derivative {@code (1 + erf(x / sqrt 2)) / 2 + x exp(-x^2 / 2) / sqrt(2 pi)} of a float,
+     * PyTorch's {@code gelu_backward} formula, with the erf of {@link #gelu(float)} and rounded once
+     * (NaN at +-infinity, as PyTorch's {@code inf * 0}).
+     */
+    static float geluSlope(float x) {
+        double d = x;
+        return (float) (0.5 * (1 + saturatingRational(d * SQRT_HALF)) + d * Math.exp(-0.5 * d * d) * ONE_OVER_SQRT_2PI);
+    }
+
+    /** GELU's derivative {@code (1 + erf(x / sqrt 2)) / 2 + x exp(-x^2 / 2) / sqrt(2 pi)} of a double. */
+    static double geluSlope(double x) {
+        return 0.5 * (1 + erf(x * SQRT_HALF)) + x * Math.exp(-0.5 * x * x) * ONE_OVER_SQRT_2PI;
+    }
+
+    /** {@link #rational}, but exactly +-1 from the clamp on. */
+    private static double saturatingRational(double a) {
         // Exactly +-1 beyond the clamp, as float erf rounds there: the rational function's own
         // value at the clamp is 1.6e-8 short of 1, which 1 + erf would not round away.
-        double e = a >= X_MAX ? 1 : a <= -X_MAX ? -1 : rational(a);
-        return (float) (0.5 * x * (1 + e));
+        return a >= X_MAX ? 1 : a <= -X_MAX ? -1 : rational(a);
     }
 
     /** The exact GELU {@code x (1 + erf(x / sqrt 2)) / 2} of a double, PyTorch's formula (with its cancellation for large negative {@code x}). */

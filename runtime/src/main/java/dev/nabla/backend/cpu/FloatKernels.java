@@ -47,6 +47,11 @@ final class FloatKernels {
                         c[co + i] = Erf.gelu(a[ao + i]);
                     }
                     return;
+                case GELU_SLOPE:
+                    for (int i = 0; i < n; i++) {
+                        c[co + i] = Erf.geluSlope(a[ao + i]);
+                    }
+                    return;
                 default:
                     break;
             }
@@ -88,6 +93,8 @@ final class FloatKernels {
                 return Erf.erf(x);
             case GELU:
                 return Erf.gelu(x);
+            case GELU_SLOPE:
+                return Erf.geluSlope(x);
             default:
                 throw new AssertionError(op);
         }

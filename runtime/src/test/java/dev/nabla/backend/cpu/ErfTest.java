@@ -134,4 +134,41 @@ class ErfTest {
             assertEquals(Erf.gelu(a[i]), c[2 * i], "strided, x = " + a[i]);
         }
     }
+
+    /**
+     * GELU's float derivative against the double one: within one float ulp, plus the absolute
+     * error of {@code (1 + erf) / 2} (half the 2.1e-9 above), plus below {@code -4 sqrt 2}, where
+     * erf is exactly -1, the dropped {@code erfc(4) / 2 < 8e-9}.
+     */
+    @Test
+    void floatGeluSlopeIsWithinAnUlpPlusTheErrorOfItsErf() {
+        double worst = 0;
+        float worstAt = 0;
+        for (int i = -1_000_000; i <= 1_000_000; i++) {
+            float x = i * 1e-5f;
+            double exact = Erf.geluSlope((double) x);
+            double allowed = floatUlp(exact) + 1.05e-9 + (x <= -4 * Math.sqrt(2) ? 8e-9 : 0);
+            double e = Math.abs(Erf.geluSlope(x) - exact) / allowed;
+            if (e > worst) {
+                worst = e;
+                worstAt = x;
+            }
+        }
+        assertTrue(worst <= 1, "largest error " + worst + " of the allowed at x = " + worstAt);
+        assertEquals(0.5f, Erf.geluSlope(0f));
+        assertEquals(1f, Erf.geluSlope(30f));
+        assertEquals(0f, Erf.geluSlope(-30f), 0f, "(1 + erf) / 2 is exactly 0 and x phi(x) -0.0 in float");
+        assertTrue(Float.isNaN(Erf.geluSlope(Float.POSITIVE_INFINITY)), "1 + inf * 0, as PyTorch's");
+        assertTrue(Float.isNaN(Erf.geluSlope(Float.NaN)));
+        float[] a = {-3f, -0.5f, 0f, 0.7f, 2.5f};
+        float[] c = new float[2 * a.length];
+        FloatKernels.unary(UnaryOp.GELU_SLOPE, a, 0, 1, c, 0, 1, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Erf.geluSlope(a[i]), c[i], "contiguous, x = " + a[i]);
+        }
+        FloatKernels.unary(UnaryOp.GELU_SLOPE, a, 0, 1, c, 0, 2, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Erf.geluSlope(a[i]), c[2 * i], "strided, x = " + a[i]);
+        }
+    }
 }
