@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nabla.backend.UnaryOp;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -123,15 +124,19 @@ class ErfTest {
         assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Erf.gelu(-0f)));
         assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(Erf.gelu(0f)));
         assertEquals(1000f, Erf.gelu(1000f));
+        assertLoopsGive(UnaryOp.GELU, Erf::gelu);
+    }
+
+    /** The kernel's contiguous and strided loops for {@code op} give {@code scalar}'s values. */
+    private static void assertLoopsGive(UnaryOp op, UnaryOperator<Float> scalar) {
         float[] a = {-3f, -0.5f, 0f, 0.7f, 2.5f, Float.NaN};
-        float[] c = new float[2 * a.length];
-        FloatKernels.unary(UnaryOp.GELU, a, 0, 1, c, 0, 1, a.length);
+        float[] contiguous = new float[a.length];
+        FloatKernels.unary(op, a, 0, 1, contiguous, 0, 1, a.length);
+        float[] strided = new float[2 * a.length];
+        FloatKernels.unary(op, a, 0, 1, strided, 0, 2, a.length);
         for (int i = 0; i < a.length; i++) {
-            assertEquals(Erf.gelu(a[i]), c[i], "contiguous, x = " + a[i]);
-        }
-        FloatKernels.unary(UnaryOp.GELU, a, 0, 1, c, 0, 2, a.length);
-        for (int i = 0; i < a.length; i++) {
-            assertEquals(Erf.gelu(a[i]), c[2 * i], "strided, x = " + a[i]);
+            assertEquals(scalar.apply(a[i]), contiguous[i], op + " contiguous, x = " + a[i]);
+            assertEquals(scalar.apply(a[i]), strided[2 * i], op + " strided, x = " + a[i]);
         }
     }
 
@@ -160,15 +165,6 @@ class ErfTest {
         assertEquals(0f, Erf.geluSlope(-30f), 0f, "(1 + erf) / 2 is exactly 0 and x phi(x) -0.0 in float");
         assertTrue(Float.isNaN(Erf.geluSlope(Float.POSITIVE_INFINITY)), "1 + inf * 0, as PyTorch's");
         assertTrue(Float.isNaN(Erf.geluSlope(Float.NaN)));
-        float[] a = {-3f, -0.5f, 0f, 0.7f, 2.5f};
-        float[] c = new float[2 * a.length];
-        FloatKernels.unary(UnaryOp.GELU_SLOPE, a, 0, 1, c, 0, 1, a.length);
-        for (int i = 0; i < a.length; i++) {
-            assertEquals(Erf.geluSlope(a[i]), c[i], "contiguous, x = " + a[i]);
-        }
-        FloatKernels.unary(UnaryOp.GELU_SLOPE, a, 0, 1, c, 0, 2, a.length);
-        for (int i = 0; i < a.length; i++) {
-            assertEquals(Erf.geluSlope(a[i]), c[2 * i], "strided, x = " + a[i]);
-        }
+        assertLoopsGive(UnaryOp.GELU_SLOPE, Erf::geluSlope);
     }
 }
