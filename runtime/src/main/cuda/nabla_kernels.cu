@@ -75,7 +75,7 @@ namespace nabla {
 
 constexpr int THREADS = 256;
 
-enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SIGN, LOG1P, RSQRT, ERF };
+enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID, RELU, SIGN, LOG1P, RSQRT, ERF, GELU, GELU_SLOPE };
 enum BinaryOp { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GT, GE, LT, LE, EQ, NE };
 enum ReduceOp { SUM, MAX, MIN };
 
@@ -283,6 +283,10 @@ __device__ __forceinline__ T unaryOp(int op, T x) {
         // 1 / sqrt in double, rounded once, as the CPU computes it: CUDA's rsqrt is not correctly rounded.
         case RSQRT: return (T) (1.0 / sqrt(v));
         case ERF: return (T) erf(v);
+        // PyTorch's exact GELU, x (1 + erf(x / sqrt 2)) / 2, in double and rounded once.
+        case GELU: return (T) (0.5 * v * (1.0 + erf(v * 0.70710678118654752)));
+        // GELU's derivative, Phi(x) + x phi(x), as PyTorch's gelu_backward computes it.
+        case GELU_SLOPE: return (T) (0.5 * (1.0 + erf(v * 0.70710678118654752)) + v * exp(-0.5 * v * v) * 0.39894228040143268);
         default: __builtin_unreachable();
     }
 }

@@ -134,7 +134,7 @@ void elementwise() {
     // Unary in float, computed in double and rounded once.
     auto u = randoms<float>(1000);
     using namespace nabla;
-    for (int op : {NEG, ABS, EXP, SIN, COS, TANH, SIGMOID, RELU, SIGN, LOG1P, RSQRT, ERF}) {
+    for (int op : {NEG, ABS, EXP, SIN, COS, TANH, SIGMOID, RELU, SIGN, LOG1P, RSQRT, ERF, GELU, GELU_SLOPE}) {
         std::vector<float> got(u.size()), ref(u.size());
         Layout U = layout({(long long) u.size()}, {{1}, {1}});
         emuLaunch(grid(u.size()), 256, [&] { unary_f32(U, op, u.data(), got.data()); });
@@ -143,7 +143,9 @@ void elementwise() {
             double r = op == NEG ? -v : op == ABS ? std::fabs(v) : op == EXP ? std::exp(v) : op == SIN ? std::sin(v)
                      : op == COS ? std::cos(v) : op == TANH ? std::tanh(v) : op == SIGMOID ? 1 / (1 + std::exp(-v))
                      : op == RELU ? (v > 0 ? v : 0.0) : op == SIGN ? (v > 0) - (v < 0)
-                     : op == LOG1P ? std::log1p(v) : op == RSQRT ? 1 / std::sqrt(v) : std::erf(v);
+                     : op == LOG1P ? std::log1p(v) : op == RSQRT ? 1 / std::sqrt(v) : op == ERF ? std::erf(v)
+                     : op == GELU ? 0.5 * v * (1 + std::erf(v / std::sqrt(2.0)))
+                     : 0.5 * (1 + std::erf(v / std::sqrt(2.0))) + v * std::exp(-v * v / 2) / std::sqrt(2 * std::acos(-1.0));
             ref[i] = (float) r;
         }
         expectAll(ref, got, 1e-7, "unary_f32 op " + std::to_string(op));

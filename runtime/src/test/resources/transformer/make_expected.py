@@ -180,6 +180,12 @@ with torch.no_grad():
                   "output": tensor(mha(query, key, value, attn_mask=m, need_weights=False)[0])}
                  for name, m in (("no mask", None), ("bool mask", forbid), ("float mask per head", head_bias))]
 
+# GELU (one fused kernel in Nabla) over its range: around 0, where 1 + erf cancels for large negative inputs, and
+# where it is x itself. Drawn last, so that adding it changed none of the data above.
+gelu_x = torch.cat([torch.linspace(-10, 10, 81, dtype=torch.float64),
+                    torch.tensor([-30.0, -8.4999, 1e-300, -1e-8, 0.0, 1e-8, 8.4999, 30.0], dtype=torch.float64)])
+case("gelu over its range", "gelu", F.gelu, [gelu_x])
+
 # What PyTorch prints, and the state-dict keys with their shapes.
 reprs = {
     "encoder_default": nn.TransformerEncoderLayer(8, 2, 16, batch_first=True),

@@ -65,6 +65,11 @@ public class Tensor {
             public Tensor sumTo(Tensor g, long[] shape) {
                 return Reductions.sumTo(g, shape);
             }
+
+            @Override
+            public Tensor unary(UnaryOp op, Tensor x) {
+                return Pointwise.unary(op, x);
+            }
         });
     }
 

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nabla.autograd.ForwardAD;
 import dev.nabla.backend.BinaryOp;
 import dev.nabla.backend.UnaryOp;
+import dev.nabla.internal.TensorAccess;
+import dev.nabla.nn.Functional;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -64,8 +66,38 @@ class PointwiseForwardADTest {
         }
     }
 
+    /**
+     * {@code op(x)} through the public method the declaration names: {@link Tensor}'s, or for an op
+     * PyTorch offers only as a function (gelu), {@link Functional}'s static one; an op with neither
+     * (gelu_slope, GELU's derivative) as the runtime applies it.
+     */
     private static Tensor unary(UnaryOp op, Tensor x) {
-        return call(op.opName(), new Class<?>[0], x);
+        if (onTensor(op)) {
+            return call(op.opName(), new Class<?>[0], x);
+        }
+        return onFunctional(op) ? functional(op.opName(), x) : TensorAccess.get().unary(op, x);
+    }
+
+    private static boolean onTensor(UnaryOp op) {
+        return Arrays.stream(Tensor.class.getMethods()).anyMatch(m -> m.getName().equals(op.opName()) && m.getParameterCount() == 0);
+    }
+
+    private static boolean onFunctional(UnaryOp op) {
+        return Arrays.stream(Functional.class.getMethods()).anyMatch(m -> m.getName().equals(op.opName())
+                && Arrays.equals(m.getParameterTypes(), new Class<?>[] {Tensor.class}));
+    }
+
+    private static Tensor functional(String name, Tensor x) {
+        try {
+            return (Tensor) Functional.class.getMethod(name, Tensor.class).invoke(null, x);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new AssertionError(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("neither Tensor nor Functional has a method " + name + " named by the declaration", e);
+        }
     }
 
     private static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
@@ -102,9 +134,15 @@ class PointwiseForwardADTest {
             assertEquals(DType.INT64, unary(op, ints).dtype());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> unary(op, bools));
             assertTrue(e.getMessage().startsWith(op.opName() + ": "), e.getMessage());
-        } else {
+        } else if (!onFunctional(op)) {
             assertEquals(DType.FLOAT32, unary(op, ints).dtype());
             assertEquals(DType.FLOAT32, unary(op, bools).dtype());
+        } else {
+            // torch.nn.functional's activations refuse integer and bool inputs instead of converting them.
+            for (Tensor notFloating : new Tensor[] {ints, bools}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> unary(op, notFloating));
+                assertTrue(e.getMessage().startsWith(op.opName() + ": "), e.getMessage());
+            }
         }
         assertEquals(DType.FLOAT64, unary(op, Tensor.of(valuesFor(op))).dtype());
     }

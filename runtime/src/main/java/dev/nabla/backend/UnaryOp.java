@@ -2,6 +2,7 @@ package dev.nabla.backend;
 
 import dev.nabla.DType;
 import dev.nabla.Tensor;
+import dev.nabla.internal.TensorAccess;
 
 /**
  * Elementwise functions of one operand, each constant the op's one declaration: the name errors
@@ -42,7 +43,24 @@ public enum UnaryOp {
      * differentiates again.
      */
     ERF("erf", Domain.FLOATING, null, "ErfBackward0", Reads.INPUT,
-            (g, x, y) -> g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))));
+            (g, x, y) -> g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI)))),
+    /**
+     * The exact Gaussian error linear unit {@code x Phi(x) = x (1 + erf(x / sqrt 2)) / 2}, PyTorch's
+     * {@code F.gelu} with {@code approximate='none'}, in one pass. Its public form is
+     * {@link dev.nabla.nn.Functional#gelu} (PyTorch has no {@code Tensor.gelu} either). Its derivative
+     * is {@link #GELU_SLOPE}, itself differentiable, so it differentiates again.
+     */
+    GELU("gelu", Domain.FLOATING, null, "GeluBackward0", Reads.INPUT,
+            (g, x, y) -> g.mul(geluSlope(x))),
+    /**
+     * GELU's derivative {@code Phi(x) + x phi(x)}, with the normal CDF {@code Phi} and density
+     * {@code phi(x) = exp(-x^2 / 2) / sqrt(2 pi)}, in one pass: what GELU's backward multiplies the
+     * gradient by (PyTorch's {@code gelu_backward}), so that it costs one kernel instead of ten.
+     * Not public API: it has no {@code Tensor} method. Its own derivative {@code phi(x) (2 - x^2)}
+     * is composed of differentiable ops (GELU's second derivative, for gradgrad and forward-over-reverse).
+     */
+    GELU_SLOPE("gelu_slope", Domain.FLOATING, null, "GeluBackwardBackward0", Reads.INPUT,
+            (g, x, y) -> g.mul(x.mul(x).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI)).mul(x.mul(x).neg().add(2))));
 
     /** Which dtypes an op is defined for. */
     public enum Domain {
@@ -143,5 +161,10 @@ public enum UnaryOp {
             return DType.FLOAT32;
         }
         throw new IllegalArgumentException(opName + ": " + boolError);
+    }
+
+    /** {@link #GELU_SLOPE} of {@code x}: a method, as an enum constant's arguments cannot name a later constant. */
+    private static Tensor geluSlope(Tensor x) {
+        return TensorAccess.get().unary(GELU_SLOPE, x);
     }
 }

@@ -3,6 +3,7 @@ package dev.nabla.internal;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.AutogradMeta;
 import dev.nabla.backend.Storage;
+import dev.nabla.backend.UnaryOp;
 
 /**
  * The runtime's own door into {@link Tensor}'s constructor and autograd state, which are not public API (the
@@ -30,6 +31,13 @@ public interface TensorAccess {
      * added or expanded, then of {@code shape} (which must broadcast to {@code g}'s shape).
      */
     Tensor sumTo(Tensor g, long[] shape);
+
+    /**
+     * {@code op(x)}, recorded for autograd and forward mode as {@link Tensor}'s own elementwise
+     * methods are: how an op declared in {@link UnaryOp} without a {@code Tensor} method (GELU,
+     * whose public form is {@code Functional.gelu}) is applied.
+     */
+    Tensor unary(UnaryOp op, Tensor x);
 
     /** The one instance. */
     static TensorAccess get() {

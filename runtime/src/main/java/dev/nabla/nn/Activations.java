@@ -2,6 +2,8 @@ package dev.nabla.nn;
 
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
+import dev.nabla.backend.UnaryOp;
+import dev.nabla.internal.TensorAccess;
 
 /** The smooth activations of {@link Functional}: GELU, SiLU and softplus. */
 final class Activations {
@@ -12,8 +14,7 @@ final class Activations {
 
     static Tensor gelu(Tensor input) {
         requireFloating("gelu", input);
-        // x * Phi(x) with the normal CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2: PyTorch's exact ("none") GELU.
-        return input.mul(input.mul(1 / Math.sqrt(2)).erf().add(1).mul(0.5));
+        return TensorAccess.get().unary(UnaryOp.GELU, input);
     }
 
     static Tensor silu(Tensor input) {

@@ -38,6 +38,10 @@ package dev.nabla.backend.cpu;
 final class Erf {
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
     private static final double ONE_OVER_SQRT_PI = 0.5641895835477563;
+    /** {@code 1 / sqrt 2}, GELU's scaling of its argument. */
+    private static final double SQRT_HALF = 0.7071067811865476;
+    /** {@code 1 / sqrt(2 pi)}, the normal density at 0. */
+    private static final double ONE_OVER_SQRT_2PI = 0.3989422804014327;
     /** Below this relative size a term no longer changes a double sum. */
     private static final double NEGLIGIBLE = 1e-17;
     /** More terms than either series needs below its limit (about 15 and 45). */
@@ -76,13 +80,57 @@ final class Erf {
      * {@code +-1} from {@code |x| = 4} on, NaN for NaN.
      */
     static float erf(float x) {
+        return (float) rational(x);
+    }
+
+    /**
+     * The exact GELU {@code x (1 + erf(x / sqrt 2)) / 2} of a float, PyTorch's formula, with
+     * {@link #erf(float)}'s rational function left unrounded so that the result is rounded once.
+     * As in PyTorch's float kernel, {@code 1 + erf} cancels for large negative {@code x}, so there
+     * the error is absolute rather than relative: under {@code 2.1e-9 |x| / 2}. From
+     * {@code x = -4 sqrt 2} down, where {@code |gelu(x)| < 5e-8}, erf is exactly -1 and the result
+     * {@code -0} (NaN at {@code -infinity}, as PyTorch's {@code -inf * 0}).
+     */
+    static float gelu(float x) {
+        return (float) (0.5 * x * (1 + saturatingRational(x * SQRT_HALF)));
+    }
+
+    /**
+     * GELU's derivative {@code (1 + erf(x / sqrt 2)) / 2 + x exp(-x^2 / 2) / sqrt(2 pi)} of a float,
+     * PyTorch's {@code gelu_backward} formula, with the erf of {@link #gelu(float)} and rounded once
+     * (NaN at +-infinity, as PyTorch's {@code inf * 0}).
+     */
+    static float geluSlope(float x) {
+        double d = x;
+        return (float) (0.5 * (1 + saturatingRational(d * SQRT_HALF)) + d * Math.exp(-0.5 * d * d) * ONE_OVER_SQRT_2PI);
+    }
+
+    /** GELU's derivative {@code (1 + erf(x / sqrt 2)) / 2 + x exp(-x^2 / 2) / sqrt(2 pi)} of a double. */
+    static double geluSlope(double x) {
+        return 0.5 * (1 + erf(x * SQRT_HALF)) + x * Math.exp(-0.5 * x * x) * ONE_OVER_SQRT_2PI;
+    }
+
+    /** {@link #rational}, but exactly +-1 from the clamp on. */
+    private static double saturatingRational(double a) {
+        // Exactly +-1 beyond the clamp, as float erf rounds there: the rational function's own
+        // value at the clamp is 1.6e-8 short of 1, which 1 + erf would not round away.
+        return a >= X_MAX ? 1 : a <= -X_MAX ? -1 : rational(a);
+    }
+
+    /** The exact GELU {@code x (1 + erf(x / sqrt 2)) / 2} of a double, PyTorch's formula (with its cancellation for large negative {@code x}). */
+    static double gelu(double x) {
+        return 0.5 * x * (1 + erf(x * SQRT_HALF));
+    }
+
+    /** {@link #erf(float)} before its rounding to float (within 2.0e-9 relative of {@code erf}). */
+    private static double rational(double x) {
         // Comparisons rather than Math.min/max, whose double forms measured five times slower
         // here; both are false for NaN, which passes through, and +-infinity becomes +-4.
         double xc = x > X_MAX ? X_MAX : x < -X_MAX ? -X_MAX : x;
         double u = xc * xc;
         double p = (((((P6 * u + P5) * u + P4) * u + P3) * u + P2) * u + P1) * u + P0;
         double q = ((((Q5 * u + Q4) * u + Q3) * u + Q2) * u + Q1) * u + 1;
-        return (float) (xc * p / q);
+        return xc * p / q;
     }
 
     /** {@code erf(x)}: odd, {@code +-1} at {@code +-infinity}, NaN for NaN. */

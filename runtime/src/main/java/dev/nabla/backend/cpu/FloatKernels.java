@@ -42,6 +42,16 @@ final class FloatKernels {
                         c[co + i] = Erf.erf(a[ao + i]);
                     }
                     return;
+                case GELU:
+                    for (int i = 0; i < n; i++) {
+                        c[co + i] = Erf.gelu(a[ao + i]);
+                    }
+                    return;
+                case GELU_SLOPE:
+                    for (int i = 0; i < n; i++) {
+                        c[co + i] = Erf.geluSlope(a[ao + i]);
+                    }
+                    return;
                 default:
                     break;
             }
@@ -81,6 +91,10 @@ final class FloatKernels {
                 return (float) (1.0 / Math.sqrt(x));
             case ERF:
                 return Erf.erf(x);
+            case GELU:
+                return Erf.gelu(x);
+            case GELU_SLOPE:
+                return Erf.geluSlope(x);
             default:
                 throw new AssertionError(op);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nabla.backend.UnaryOp;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,5 +90,81 @@ class ErfTest {
             assertEquals(Erf.erf(a[i]), contiguous[i], "contiguous, x = " + a[i]);
             assertEquals(Erf.erf(a[i]), strided[2 * i], "strided, x = " + a[i]);
         }
+    }
+
+    /**
+     * The float GELU against the double one: within one float ulp of the exact value, plus, where
+     * {@code 1 + erf} cancels (negative {@code x}), the rational erf's absolute error (2.0e-9 as
+     * fitted, 2.1e-9 with the rounding of its evaluation in double) scaled by {@code |x| / 2};
+     * below {@code -4 sqrt 2}, where it gives -0, within 5e-8 of 0.
+     */
+    @Test
+    void floatGeluIsWithinAnUlpPlusTheCancellationOfOnePlusErf() {
+        double worst = 0;
+        float worstAt = 0;
+        for (int i = -1_000_000; i <= 1_000_000; i++) {
+            float x = i * 1e-5f;
+            double exact = Erf.gelu((double) x);
+            double allowed = x <= -4 * Math.sqrt(2) ? 5e-8 : floatUlp(exact) + (x < 0 ? 1.05e-9 * -x : 0);
+            double e = Math.abs(Erf.gelu(x) - exact) / allowed;
+            if (e > worst) {
+                worst = e;
+                worstAt = x;
+            }
+        }
+        assertTrue(worst <= 1, "largest error " + worst + " of the allowed at x = " + worstAt);
+    }
+
+    @Test
+    void geluLimitsZerosAndNaN() {
+        assertEquals(Float.POSITIVE_INFINITY, Erf.gelu(Float.POSITIVE_INFINITY));
+        assertTrue(Float.isNaN(Erf.gelu(Float.NEGATIVE_INFINITY)), "-inf * (1 + erf(-inf)) = -inf * 0, as PyTorch's");
+        assertTrue(Float.isNaN(Erf.gelu(Float.NaN)));
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Erf.gelu(-6f)), "erf is exactly -1 below -4 sqrt 2");
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Erf.gelu(-0f)));
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(Erf.gelu(0f)));
+        assertEquals(1000f, Erf.gelu(1000f));
+        assertLoopsGive(UnaryOp.GELU, Erf::gelu);
+    }
+
+    /** The kernel's contiguous and strided loops for {@code op} give {@code scalar}'s values. */
+    private static void assertLoopsGive(UnaryOp op, UnaryOperator<Float> scalar) {
+        float[] a = {-3f, -0.5f, 0f, 0.7f, 2.5f, Float.NaN};
+        float[] contiguous = new float[a.length];
+        FloatKernels.unary(op, a, 0, 1, contiguous, 0, 1, a.length);
+        float[] strided = new float[2 * a.length];
+        FloatKernels.unary(op, a, 0, 1, strided, 0, 2, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(scalar.apply(a[i]), contiguous[i], op + " contiguous, x = " + a[i]);
+            assertEquals(scalar.apply(a[i]), strided[2 * i], op + " strided, x = " + a[i]);
+        }
+    }
+
+    /**
+     * GELU's float derivative against the double one: within one float ulp, plus the absolute
+     * error of {@code (1 + erf) / 2} (half the 2.1e-9 above), plus below {@code -4 sqrt 2}, where
+     * erf is exactly -1, the dropped {@code erfc(4) / 2 < 8e-9}.
+     */
+    @Test
+    void floatGeluSlopeIsWithinAnUlpPlusTheErrorOfItsErf() {
+        double worst = 0;
+        float worstAt = 0;
+        for (int i = -1_000_000; i <= 1_000_000; i++) {
+            float x = i * 1e-5f;
+            double exact = Erf.geluSlope((double) x);
+            double allowed = floatUlp(exact) + 1.05e-9 + (x <= -4 * Math.sqrt(2) ? 8e-9 : 0);
+            double e = Math.abs(Erf.geluSlope(x) - exact) / allowed;
+            if (e > worst) {
+                worst = e;
+                worstAt = x;
+            }
+        }
+        assertTrue(worst <= 1, "largest error " + worst + " of the allowed at x = " + worstAt);
+        assertEquals(0.5f, Erf.geluSlope(0f));
+        assertEquals(1f, Erf.geluSlope(30f));
+        assertEquals(0f, Erf.geluSlope(-30f), 0f, "(1 + erf) / 2 is exactly 0 and x phi(x) -0.0 in float");
+        assertTrue(Float.isNaN(Erf.geluSlope(Float.POSITIVE_INFINITY)), "1 + inf * 0, as PyTorch's");
+        assertTrue(Float.isNaN(Erf.geluSlope(Float.NaN)));
+        assertLoopsGive(UnaryOp.GELU_SLOPE, Erf::geluSlope);
     }
 }

@@ -32,6 +32,7 @@ import dev.nabla.Nabla;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.backend.cuda.ParityAssertions.Tolerance;
+import dev.nabla.nn.Functional;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -239,6 +240,7 @@ class CudaParityTest {
             unary(cases, "sigmoid", Tensor::sigmoid, shape -> uniform(dtype, -20, 20, shape));
             unary(cases, "relu", Tensor::relu, any);
             unary(cases, "erf", Tensor::erf, shape -> uniform(dtype, -7, 7, shape));
+            unary(cases, "gelu", Functional::gelu, shape -> uniform(dtype, -10, 10, shape));
         }
         Sampler longs = shape -> ints(INT64, -1000, 1000, shape);
         unary(cases, "neg", Tensor::neg, longs);
@@ -485,6 +487,7 @@ class CudaParityTest {
             cases.add(exact("tanh", x -> x[0].tanh(), ieee));
             cases.add(exact("sigmoid", x -> x[0].sigmoid(), ieee));
             cases.add(exact("erf", x -> x[0].erf(), ieee));
+            cases.add(exact("gelu: NaN at -inf (-inf * 0), -0.0 stays -0.0", x -> Functional.gelu(x[0]), ieee));
             // C's pow: 1^y = 1 (NaN too), (-1)^±inf = 1, a negative base to a fractional power is NaN.
             double[] powers = {NAN, INF, -INF, -0.0, 0.0, 1, -1, 2, -2, 3, 0.5, -0.5};
             cases.add(elementwise("pow", x -> x[0].pow(x[1]), column(dtype, powers), row(dtype, powers)));
@@ -868,6 +871,7 @@ class CudaParityTest {
         cases.add(accumulating("sigmoid", t -> t[0].sigmoid(), x));
         cases.add(accumulating("relu", t -> t[0].relu(), x));
         cases.add(accumulating("erf", t -> t[0].erf(), x));
+        cases.add(accumulating("gelu", t -> Functional.gelu(t[0]), x));
 
         cases.add(accumulating("add, broadcast", t -> t[0].add(t[1]), x, row));
         cases.add(accumulating("sub, both broadcast", t -> t[0].sub(t[1]), column, row));

@@ -485,6 +485,12 @@ final class EmulatedDevice extends Driver {
                 case ERF:
                     r = erf(x);
                     break;
+                case GELU:
+                    r = 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+                    break;
+                case GELU_SLOPE:
+                    r = 0.5 * (1 + erf(x / Math.sqrt(2))) + x * Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+                    break;
                 default:
                     throw new AssertionError("no unary op " + op);
             }
