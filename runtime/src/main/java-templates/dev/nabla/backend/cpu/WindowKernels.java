@@ -5,11 +5,13 @@ import dev.nabla.backend.Window;
 /**
  * The CPU's im2col and col2im ({@link dev.nabla.backend.Backend#im2col}): one pass over the
  * column matrix, one row ({@code (c, i, j)}) at a time, the rows split across threads. Each
- * output row of a window row is written as a run of padding, a run read from the image (a bulk
- * copy when both steps are 1) and a run of padding, so no element pays a bounds check.
+ * output row of a window row is written as a run of padding, a run read from the image (a
+ * contiguous one when both steps are 1) and a run of padding, so no element pays a bounds check.
  *
- * <p>col2im splits by channel instead: the rows of one channel are the only ones that add into
- * that channel's image, so threads never write the same element.
+ * <p>col2im splits by image plane {@code (n, c)} instead: only the rows of channel {@code c}
+ * add into that plane, and only from the columns of image {@code n}, so threads never write the
+ * same element, and a pooling's columns (one channel, one plane per image and channel) split as
+ * well as a convolution's.
  *
  * <p>A template: the build writes each float method between {@code // @twin} lines again for
  * double (runtime/src/build/TwinKernels.java), so each kernel is written once.
@@ -42,17 +44,26 @@ final class WindowKernels {
                             java.util.Arrays.fill(col, dst, dst + outW, pad);
                             continue;
                         }
-                        java.util.Arrays.fill(col, dst, dst + x0, pad);
+                        // Loops, not Arrays.fill and System.arraycopy: the runs are a few elements
+                        // long (8 for the digits), where the calls' checks cost more than the copy.
+                        for (int x = 0; x < x0; x++) {
+                            col[dst + x] = pad;
+                        }
                         int src = im.offset() + b * im.sn() + ch * im.sc() + iy * im.sh() + (x0 * win.strideW() + offW) * im.sw();
                         int step = win.strideW() * im.sw();
                         if (step == 1) {
-                            System.arraycopy(in, src, col, dst + x0, x1 - x0);
+                            int shift = src - x0;
+                            for (int x = x0; x < x1; x++) {
+                                col[dst + x] = in[shift + x];
+                            }
                         } else {
                             for (int x = x0; x < x1; x++, src += step) {
                                 col[dst + x] = in[src];
                             }
                         }
-                        java.util.Arrays.fill(col, dst + x1, dst + outW, pad);
+                        for (int x = x1; x < outW; x++) {
+                            col[dst + x] = pad;
+                        }
                     }
                 }
             }
@@ -65,23 +76,33 @@ final class WindowKernels {
     static void col2im(float[] col, int colOffset, Window win, float[] out, Image im) {
         int outH = (int) win.outH(im.h());
         int outW = (int) win.outW(im.w());
-        int cols = im.n() * outH * outW;
-        Parallel.forRange(im.c(), grain((long) cols * win.size()), (from, to) -> {
-            for (int ch = (int) from; ch < to; ch++) {
+        int positions = outH * outW;
+        int cols = im.n() * positions;
+        int channels = im.c();
+        Parallel.forRange((long) im.n() * channels, grain((long) positions * win.size()), (from, to) -> {
+            for (int plane = (int) from; plane < to; plane++) {
+                int b = plane / channels;
+                int ch = plane % channels;
+                int base = im.offset() + b * im.sn() + ch * im.sc();
                 for (int i = 0; i < win.kernelH(); i++) {
                     for (int j = 0; j < win.kernelW(); j++) {
                         int offW = j * win.dilationW() - win.padW();
                         int x0 = firstInside(offW, win.strideW(), outW);
                         int x1 = Math.max(x0, lastInside(offW, win.strideW(), im.w(), outW));
-                        int src = colOffset + ((ch * win.kernelH() + i) * win.kernelW() + j) * cols;
-                        for (int b = 0; b < im.n(); b++) {
-                            for (int y = 0; y < outH; y++, src += outW) {
-                                int iy = y * win.strideH() - win.padH() + i * win.dilationH();
-                                if (iy < 0 || iy >= im.h()) {
-                                    continue;
+                        int step = win.strideW() * im.sw();
+                        int src = colOffset + ((ch * win.kernelH() + i) * win.kernelW() + j) * cols + b * positions;
+                        for (int y = 0; y < outH; y++, src += outW) {
+                            int iy = y * win.strideH() - win.padH() + i * win.dilationH();
+                            if (iy < 0 || iy >= im.h()) {
+                                continue;
+                            }
+                            int dst = base + iy * im.sh() + (x0 * win.strideW() + offW) * im.sw();
+                            if (step == 1) {
+                                int shift = dst - x0;
+                                for (int x = x0; x < x1; x++) {
+                                    out[shift + x] += col[src + x];
                                 }
-                                int dst = im.offset() + b * im.sn() + ch * im.sc() + iy * im.sh() + (x0 * win.strideW() + offW) * im.sw();
-                                int step = win.strideW() * im.sw();
+                            } else {
                                 for (int x = x0; x < x1; x++, dst += step) {
                                     out[dst] += col[src + x];
                                 }

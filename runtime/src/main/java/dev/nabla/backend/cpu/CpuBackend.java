@@ -537,6 +537,20 @@ public class CpuBackend implements Backend {
         return new double[] {r};
     }
 
+    /**
+     * Runs {@code body} over {@code n} neighbouring argmax runs of {@code len} elements each, split
+     * across threads by the elements they read: a max pooling's 4-element windows are too few
+     * elements per output for the loops' split by output count.
+     */
+    private static void argmaxRuns(int n, int len, IntRange body) {
+        Parallel.forRange(n, Math.max(1, Parallel.ELEMENTWISE_GRAIN / len), (from, to) -> body.run((int) from, (int) to));
+    }
+
+    /** A {@link Parallel.Range} of array indices. */
+    private interface IntRange {
+        void run(int from, int to);
+    }
+
     @Override
     public void argmax(Tensor in, int dim, Tensor out) {
         long[] inStride = ACCESS.stride(in);
@@ -547,6 +561,11 @@ public class CpuBackend implements Backend {
             case FLOAT32: {
                 float[] a = f(in);
                 Loops.run(out, in, false, (co, cs, ao, as, x, y, z, w, n) -> {
+                    if (as == 1 && len > 1) {
+                        argmaxRuns(n, len, (from, to) -> FloatKernels.argmaxRuns(a, ao + from, step, len, to - from, outIdx,
+                                co + from * cs, cs));
+                        return;
+                    }
                     for (int i = 0; i < n; i++) {
                         outIdx[co + i * cs] = FloatKernels.argmax(a, ao + i * as, step, len);
                     }
@@ -556,6 +575,11 @@ public class CpuBackend implements Backend {
             case FLOAT64: {
                 double[] a = d(in);
                 Loops.run(out, in, false, (co, cs, ao, as, x, y, z, w, n) -> {
+                    if (as == 1 && len > 1) {
+                        argmaxRuns(n, len, (from, to) -> DoubleKernels.argmaxRuns(a, ao + from, step, len, to - from, outIdx,
+                                co + from * cs, cs));
+                        return;
+                    }
                     for (int i = 0; i < n; i++) {
                         outIdx[co + i * cs] = DoubleKernels.argmax(a, ao + i * as, step, len);
                     }

@@ -594,6 +594,38 @@ final class FloatKernels {
     }
 
     /**
+     * {@link #argmax} of {@code n} side-by-side runs: run {@code i} starts at {@code o + i} and
+     * has {@code len} elements {@code step} apart; its index goes to {@code out[oo + i * os]}.
+     * Taking a block of runs together reads each of the {@code len} rows once, in order (and
+     * in loops the JIT unrolls), where one run at a time jumps a whole row per element: max
+     * pooling's argmax down its window columns.
+     */
+    static void argmaxRuns(float[] a, int o, int step, int len, int n, long[] out, int oo, int os) {
+        float[] best = new float[Math.min(n, 512)];
+        int[] at = new int[best.length];
+        for (int start = 0; start < n; start += best.length) {
+            int m = Math.min(best.length, n - start);
+            System.arraycopy(a, o + start, best, 0, m);
+            java.util.Arrays.fill(at, 0, m, 0);
+            for (int k = 1; k < len; k++) {
+                int row = o + start + k * step;
+                for (int i = 0; i < m; i++) {
+                    float b = best[i];
+                    float v = a[row + i];
+                    // A NaN is kept once found: the first NaN is the first maximum.
+                    if (v > b || Float.isNaN(v) && !Float.isNaN(b)) {
+                        best[i] = v;
+                        at[i] = k;
+                    }
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                out[oo + (start + i) * os] = at[i];
+            }
+        }
+    }
+
+    /**
      * Softmax, or its logarithm, of {@code len} elements {@code step} apart; {@code e} (at least
      * {@code len} long) keeps each {@code exp} between the two passes, which computed it twice
      * before. It holds them in double, so the result is the same as recomputing.

@@ -173,4 +173,26 @@ class KernelRowsTest {
         FloatKernels.reduce(op, a, 2, 1, acc, 0, 0, n);
         return acc[0];
     }
+
+    /**
+     * argmaxRuns (a block of runs side by side) against argmax one run at a time, with NaN,
+     * infinities and signed zeros among the data and blocks of 512 runs cut in the middle.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 512, 1100})
+    void argmaxOfRunsSideBySideIsArgmaxOfEachRun(int n) {
+        for (int len : new int[] {1, 2, 4, 9}) {
+            int step = n + 3;
+            double[] a = doubles(2 + step * len, n * 10L + len);
+            float[] fa = floats(a);
+            long[] d = new long[2 * n + 1];
+            long[] f = new long[2 * n + 1];
+            DoubleKernels.argmaxRuns(a, 2, step, len, n, d, 1, 2);
+            FloatKernels.argmaxRuns(fa, 2, step, len, n, f, 1, 2);
+            for (int i = 0; i < n; i++) {
+                assertEquals(DoubleKernels.argmax(a, 2 + i, step, len), d[1 + 2 * i], "float64 run " + i + " of " + len);
+                assertEquals(FloatKernels.argmax(fa, 2 + i, step, len), f[1 + 2 * i], "float32 run " + i + " of " + len);
+            }
+        }
+    }
 }
