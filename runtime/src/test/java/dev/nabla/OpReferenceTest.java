@@ -219,7 +219,17 @@ class OpReferenceTest {
         throw new IllegalArgumentException("unknown dtype " + torchName);
     }
 
-    private static long[] longs(JsonNode array) {
+    /** A JSON array of whole numbers as {@code int}s. */
+    static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
+    }
+
+    /** A JSON array of whole numbers as {@code long}s. */
+    static long[] longs(JsonNode array) {
         long[] out = new long[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = array.get(i).asLong();

@@ -1,5 +1,7 @@
 package dev.nabla;
 
+import static dev.nabla.OpReferenceTest.ints;
+import static dev.nabla.OpReferenceTest.longs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -29,22 +31,6 @@ class ShapeOpsJvpReferenceTest {
 
     private static final JsonNode ROOT = OpReferenceTest.load("/reference/shape_ops_jvp.json");
     private static final Map<String, Op> OPS = ops();
-
-    private static long[] longs(JsonNode array) {
-        long[] out = new long[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asLong();
-        }
-        return out;
-    }
-
-    private static int[] ints(JsonNode array) {
-        int[] out = new int[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asInt();
-        }
-        return out;
-    }
 
     private static int dim(JsonNode args) {
         return args.get("dim").asInt();

@@ -1,5 +1,7 @@
 package dev.nabla;
 
+import static dev.nabla.OpReferenceTest.ints;
+import static dev.nabla.OpReferenceTest.longs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,22 +55,6 @@ class TensorOpsReferenceTest {
 
     private static Tensor[] one(Tensor t) {
         return new Tensor[] {t};
-    }
-
-    private static int[] ints(JsonNode array) {
-        int[] out = new int[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asInt();
-        }
-        return out;
-    }
-
-    private static long[] longs(JsonNode array) {
-        long[] out = new long[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asLong();
-        }
-        return out;
     }
 
     private static Map<String, Op> ops() {
