@@ -83,11 +83,22 @@ public final class ForwardAD {
 
     /** Whether this thread has an open level whose jvp rules are not running (so ops must propagate tangents). */
     public static boolean isActive() {
-        if (openLevels == 0) {
-            return false;
-        }
-        DualLevel level = CURRENT.get();
+        DualLevel level = level();
         return level != null && level.suspended == 0;
+    }
+
+    /** This thread's open level, or null; the volatile count spares the thread-local read when no thread has one. */
+    private static DualLevel level() {
+        return openLevels == 0 ? null : CURRENT.get();
+    }
+
+    /** {@code t}'s tangent at {@code level}, or null. */
+    private static Tensor tangentAt(DualLevel level, Tensor t) {
+        if (level == null || t == null) {
+            return null;
+        }
+        AutogradMeta a = TensorAccess.get().autograd(t);
+        return a != null && a.tangentLevel == level ? a.tangent : null;
     }
 
     /**
@@ -134,31 +145,21 @@ public final class ForwardAD {
 
     /** The tangent {@code t} carries at this thread's open level ({@code fwAD.unpack_dual(t).tangent}), or null. */
     public static Tensor tangent(Tensor t) {
-        if (t == null || openLevels == 0) {
-            return null;
-        }
-        DualLevel level = CURRENT.get();
-        if (level == null) {
-            return null;
-        }
-        AutogradMeta a = TensorAccess.get().autograd(t);
-        return a != null && a.tangentLevel == level ? a.tangent : null;
+        return tangentAt(level(), t);
     }
 
     // ---------------------------------------------------------------- for the ops
 
     /** Whether a jvp rule (or a {@link Function}'s forward under forward mode) is running on this thread. */
     static boolean isSuspended() {
-        if (openLevels == 0) {
-            return false;
-        }
-        DualLevel level = CURRENT.get();
+        DualLevel level = level();
         return level != null && level.suspended > 0;
     }
 
     /** Whether {@code t} has a tangent that ops must propagate now. */
     public static boolean hasTangent(Tensor t) {
-        return isActive() && tangent(t) != null;
+        DualLevel level = level();
+        return level != null && level.suspended == 0 && tangentAt(level, t) != null;
     }
 
     /**
@@ -184,9 +185,6 @@ public final class ForwardAD {
      * @throws UnsupportedOperationException if an input has a tangent and {@code rule} is null
      */
     public static void propagate(String op, Tensor[] inputs, Tensor out, Jvp rule) {
-        if (!isActive()) {
-            return;
-        }
         Tensor[] tangents = tangents(inputs);
         if (tangents == null) {
             return;
@@ -210,9 +208,6 @@ public final class ForwardAD {
      * @throws IllegalStateException if the tangent does not match {@code self}'s shape or device
      */
     public static void propagateInPlace(String op, Tensor[] inputs, Tensor self, Jvp rule) {
-        if (!isActive()) {
-            return;
-        }
         Tensor[] tangents = tangents(inputs);
         if (tangents == null) {
             return;
@@ -223,17 +218,21 @@ public final class ForwardAD {
             return;
         }
         AutogradMeta a = TensorAccess.get().autograd(self);
-        if (a != null && a.tangentLevel == CURRENT.get()) {
+        if (a != null && a.tangentLevel == level()) {
             a.tangent = null;
             a.tangentLevel = null;
         }
     }
 
-    /** The inputs' tangents at the active level, or null when none has one. */
+    /** The inputs' tangents when forward mode is active, or null when it is not or no input has one. */
     static Tensor[] tangents(Tensor[] inputs) {
+        DualLevel level = level();
+        if (level == null || level.suspended > 0) {
+            return null;
+        }
         Tensor[] tangents = null;
         for (int i = 0; i < inputs.length; i++) {
-            Tensor t = tangent(inputs[i]);
+            Tensor t = tangentAt(level, inputs[i]);
             if (t != null) {
                 if (tangents == null) {
                     tangents = new Tensor[inputs.length];

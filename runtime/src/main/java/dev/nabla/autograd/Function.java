@@ -93,7 +93,7 @@ public abstract class Function {
             needsInputGrad[i] = grad && inputs[i] != null && inputs[i].requiresGrad();
             any |= needsInputGrad[i];
         }
-        Tensor[] tangents = ForwardAD.isActive() ? ForwardAD.tangents(inputs) : null;
+        Tensor[] tangents = ForwardAD.tangents(inputs);
         Tensor[] outputs;
         try (Grad.Scope off = Grad.disabled()) {
             // The forward computes values only: the tangents come from jvp, not from its inner ops.
