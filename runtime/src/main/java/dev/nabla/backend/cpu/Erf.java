@@ -34,6 +34,13 @@ package dev.nabla.backend.cpu;
  * 2-core machine at load average 13 (absolute times there are several times too slow). Evaluated
  * in float, the loop would vectorise and run about eight times faster still, but float's
  * rounding in {@code P} and {@code Q} grows the error to 7 ulp.
+ *
+ * <p>GELU and its derivative, a transformer's widest elementwise ops, keep that double evaluation
+ * and vectorise anyway: their contiguous loops widen blocks of floats into doubles and run
+ * branch-free double arithmetic over them ({@link #BLOCK}), and the derivative's
+ * {@code exp(-x^2 / 2)} is a polynomial squared rather than a call ({@link #expOfNonPositive}).
+ * Measured side by side at load average 6: GELU 3.7 ns an element against 14 one at a time, its
+ * derivative about 11 against 38.
  */
 final class Erf {
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
@@ -73,6 +80,28 @@ final class Erf {
     private static final double Q4 = 0.001307557714124292;
     private static final double Q5 = 6.310873919342313e-05;
 
+    /** {@link #expOfNonPositive} squares {@code exp(y / 2^12)} this many times. */
+    private static final int EXP_SQUARINGS = 12;
+    // 1/n! for expOfNonPositive's Taylor polynomial.
+    private static final double E2 = 1.0 / 2;
+    private static final double E3 = 1.0 / 6;
+    private static final double E4 = 1.0 / 24;
+    private static final double E5 = 1.0 / 120;
+    private static final double E6 = 1.0 / 720;
+    private static final double E7 = 1.0 / 5040;
+    private static final double E8 = 1.0 / 40320;
+    private static final double E9 = 1.0 / 362880;
+    private static final double E10 = 1.0 / 3628800;
+    private static final double E11 = 1.0 / 39916800;
+
+    /**
+     * Elements per block of the float GELU loops. Java 17's JIT does not vectorise a loop that
+     * converts float to double, so each block is widened into a double array, evaluated there
+     * by a loop of double arithmetic alone (vectorised: about 2.8 ns an element against 13 for
+     * the scalar loop, measured side by side), and rounded back. 256 doubles stay in L1.
+     */
+    private static final int BLOCK = 256;
+
     private Erf() {}
 
     /**
@@ -92,7 +121,39 @@ final class Erf {
      * {@code -0} (NaN at {@code -infinity}, as PyTorch's {@code -inf * 0}).
      */
     static float gelu(float x) {
-        return (float) (0.5 * x * (1 + saturatingRational(x * SQRT_HALF)));
+        return (float) unroundedGelu(x);
+    }
+
+    /**
+     * {@link #gelu(float)} of {@code n} contiguous elements, {@code c[co + i] = gelu(a[ao + i])},
+     * with the same values: a loop the JIT vectorises (see {@link #BLOCK}).
+     */
+    static void gelu(float[] a, int ao, float[] c, int co, int n) {
+        double[] block = new double[Math.min(n, BLOCK)];
+        for (int start = 0; start < n; start += BLOCK) {
+            int m = Math.min(BLOCK, n - start);
+            for (int i = 0; i < m; i++) {
+                block[i] = a[ao + start + i];
+            }
+            for (int i = 0; i < m; i++) {
+                block[i] = unroundedGelu(block[i]);
+            }
+            for (int i = 0; i < m; i++) {
+                c[co + start + i] = (float) block[i];
+            }
+        }
+    }
+
+    /** {@link #gelu(double)} of {@code n} contiguous elements: the FLOAT64 kernels' twin of the float loop. */
+    static void gelu(double[] a, int ao, double[] c, int co, int n) {
+        for (int i = 0; i < n; i++) {
+            c[co + i] = gelu(a[ao + i]);
+        }
+    }
+
+    /** The float GELU before its rounding, over the rational erf. */
+    private static double unroundedGelu(double x) {
+        return 0.5 * x * (1 + saturatingRational(x * SQRT_HALF));
     }
 
     /**
@@ -101,8 +162,61 @@ final class Erf {
      * (NaN at +-infinity, as PyTorch's {@code inf * 0}).
      */
     static float geluSlope(float x) {
-        double d = x;
-        return (float) (0.5 * (1 + saturatingRational(d * SQRT_HALF)) + d * Math.exp(-0.5 * d * d) * ONE_OVER_SQRT_2PI);
+        return (float) unroundedGeluSlope(x);
+    }
+
+    /**
+     * {@link #geluSlope(float)} of {@code n} contiguous elements, {@code c[co + i] = geluSlope(a[ao + i])},
+     * with the same values: a loop the JIT vectorises (see {@link #BLOCK}).
+     */
+    static void geluSlope(float[] a, int ao, float[] c, int co, int n) {
+        double[] block = new double[Math.min(n, BLOCK)];
+        double[] density = new double[block.length];
+        for (int start = 0; start < n; start += BLOCK) {
+            int m = Math.min(BLOCK, n - start);
+            for (int i = 0; i < m; i++) {
+                block[i] = a[ao + start + i];
+            }
+            // unroundedGeluSlope in passes small enough for the JIT to unroll and vectorise each:
+            // one loop of it all stays scalar (23 ns an element), and so does the last pass if
+            // it also reads the density (10.6 ns against 2.9 for the two passes).
+            for (int i = 0; i < m; i++) {
+                double x = block[i];
+                density[i] = expPolynomial(-0.5 * x * x);
+            }
+            for (int k = 0; k < EXP_SQUARINGS; k++) {
+                for (int i = 0; i < m; i++) {
+                    density[i] *= density[i];
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                density[i] = block[i] * density[i] * ONE_OVER_SQRT_2PI;
+            }
+            for (int i = 0; i < m; i++) {
+                density[i] += normalCdf(block[i]);
+            }
+            for (int i = 0; i < m; i++) {
+                c[co + start + i] = (float) density[i];
+            }
+        }
+    }
+
+    /** {@link #geluSlope(double)} of {@code n} contiguous elements: the FLOAT64 kernels' twin of the float loop. */
+    static void geluSlope(double[] a, int ao, double[] c, int co, int n) {
+        for (int i = 0; i < n; i++) {
+            c[co + i] = geluSlope(a[ao + i]);
+        }
+    }
+
+    /** The float GELU derivative before its rounding: the rational erf, and {@link #expOfNonPositive} for the density. */
+    private static double unroundedGeluSlope(double x) {
+        // The array loop's passes in their order (addition commutes exactly): the same values.
+        return x * expOfNonPositive(-0.5 * x * x) * ONE_OVER_SQRT_2PI + normalCdf(x);
+    }
+
+    /** The normal distribution function {@code Phi(x) = (1 + erf(x / sqrt 2)) / 2}, over the rational erf. */
+    private static double normalCdf(double x) {
+        return 0.5 * (1 + saturatingRational(x * SQRT_HALF));
     }
 
     /** GELU's derivative {@code (1 + erf(x / sqrt 2)) / 2 + x exp(-x^2 / 2) / sqrt(2 pi)} of a double. */
@@ -110,11 +224,43 @@ final class Erf {
         return 0.5 * (1 + erf(x * SQRT_HALF)) + x * Math.exp(-0.5 * x * x) * ONE_OVER_SQRT_2PI;
     }
 
-    /** {@link #rational}, but exactly +-1 from the clamp on. */
+    /**
+     * {@link #rational}, but exactly +-1 from the clamp on: the rational function's own value at
+     * the clamp is 1.6e-8 short of 1, which {@code 1 + erf} would not round away.
+     *
+     * <p>Branch-free, so that the float GELU loops vectorise: {@code Math.min}/{@code max} clamp
+     * (NaN passes through both), and {@code s} is 1 exactly at the clamp and 0 inside it, so
+     * {@code r + (z / 4 - r) s} is {@code r} inside and {@code z / 4 = +-1} at the clamp, exactly:
+     * there {@code 1 - r} is exact (Sterbenz) and so is {@code r + (1 - r)}.
+     */
     private static double saturatingRational(double a) {
-        // Exactly +-1 beyond the clamp, as float erf rounds there: the rational function's own
-        // value at the clamp is 1.6e-8 short of 1, which 1 + erf would not round away.
-        return a >= X_MAX ? 1 : a <= -X_MAX ? -1 : rational(a);
+        double z = Math.max(-X_MAX, Math.min(X_MAX, a));
+        double r = ratio(z);
+        double s = Math.min(1, Math.max(0, (Math.abs(z) - X_MAX) * 1e300 + 1));
+        return r + (z * (1 / X_MAX) - r) * s;
+    }
+
+    /**
+     * {@code exp(y)} for {@code y <= 0} (NaN for NaN), branch-free and without {@link Math#exp}'s
+     * call, so that it vectorises with the loops around it: {@code exp(y) = exp(y / 4096)^4096},
+     * a degree-11 Taylor polynomial on {@code [-0.183, 0]} (truncation under 3e-18 relative) squared
+     * twelve times. Each squaring doubles the relative error and adds a rounding, so the result is
+     * within about {@code 4096 * 2.2e-16 = 1e-12} relative of {@code exp(y)}: far below a float ulp,
+     * which is all the float GELU derivative needs. Below -746 it underflows to 0, as {@code exp} does.
+     */
+    private static double expOfNonPositive(double y) {
+        double p = expPolynomial(y);
+        for (int k = 0; k < EXP_SQUARINGS; k++) {
+            p *= p;
+        }
+        return p;
+    }
+
+    /** {@code exp(y / 4096)} for {@code y <= 0}: {@link #expOfNonPositive} before its squarings. */
+    private static double expPolynomial(double y) {
+        double t = Math.max(-746, y) * (1.0 / (1 << EXP_SQUARINGS));
+        return 1 + t * (1 + t * (E2 + t * (E3 + t * (E4 + t * (E5 + t * (E6 + t * (E7 + t * (E8 + t * (E9
+                + t * (E10 + t * E11))))))))));
     }
 
     /** The exact GELU {@code x (1 + erf(x / sqrt 2)) / 2} of a double, PyTorch's formula (with its cancellation for large negative {@code x}). */
@@ -126,11 +272,15 @@ final class Erf {
     private static double rational(double x) {
         // Comparisons rather than Math.min/max, whose double forms measured five times slower
         // here; both are false for NaN, which passes through, and +-infinity becomes +-4.
-        double xc = x > X_MAX ? X_MAX : x < -X_MAX ? -X_MAX : x;
-        double u = xc * xc;
+        return ratio(x > X_MAX ? X_MAX : x < -X_MAX ? -X_MAX : x);
+    }
+
+    /** {@code z P(z^2) / Q(z^2)} of an argument already clamped to {@code [-4, 4]}. */
+    private static double ratio(double z) {
+        double u = z * z;
         double p = (((((P6 * u + P5) * u + P4) * u + P3) * u + P2) * u + P1) * u + P0;
         double q = ((((Q5 * u + Q4) * u + Q3) * u + Q2) * u + Q1) * u + 1;
-        return xc * p / q;
+        return z * p / q;
     }
 
     /** {@code erf(x)}: odd, {@code +-1} at {@code +-infinity}, NaN for NaN. */

@@ -43,14 +43,10 @@ final class FloatKernels {
                     }
                     return;
                 case GELU:
-                    for (int i = 0; i < n; i++) {
-                        c[co + i] = Erf.gelu(a[ao + i]);
-                    }
+                    Erf.gelu(a, ao, c, co, n);
                     return;
                 case GELU_SLOPE:
-                    for (int i = 0; i < n; i++) {
-                        c[co + i] = Erf.geluSlope(a[ao + i]);
-                    }
+                    Erf.geluSlope(a, ao, c, co, n);
                     return;
                 default:
                     break;

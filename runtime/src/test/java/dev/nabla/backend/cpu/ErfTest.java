@@ -141,6 +141,37 @@ class ErfTest {
     }
 
     /**
+     * The contiguous GELU loops work in blocks of doubles (vectorised) where the scalar functions
+     * work one element at a time: the same values, bit for bit, over several blocks and a
+     * partial one, at an offset, for ordinary values and every special one (the erf clamp at
+     * {@code +-4 sqrt 2} and just inside it, zeros, infinities, NaN, the density's underflow).
+     */
+    @Test
+    void blockLoopsGiveTheScalarValuesBitForBit() {
+        java.util.Random random = new java.util.Random(7);
+        float clamp = (float) (4 * Math.sqrt(2));
+        float[] special = {0f, -0f, clamp, -clamp, Math.nextDown(clamp), -Math.nextDown(clamp), Math.nextUp(clamp),
+            38.6f, -38.6f, 40f, -40f, 1e30f, -1e30f, Float.MIN_VALUE, -Float.MIN_VALUE,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        int offset = 3;
+        int n = 1000;
+        float[] a = new float[offset + n];
+        for (int i = 0; i < n; i++) {
+            a[offset + i] = i < special.length ? special[i] : (float) (random.nextGaussian() * (i % 3 == 0 ? 8 : 1.5));
+        }
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.GELU, UnaryOp.GELU_SLOPE}) {
+            UnaryOperator<Float> scalar = op == UnaryOp.GELU ? Erf::gelu : Erf::geluSlope;
+            float[] c = new float[offset + n + 2];
+            FloatKernels.unary(op, a, offset, 1, c, offset + 2, 1, n);
+            for (int i = 0; i < n; i++) {
+                float x = a[offset + i];
+                assertEquals(Float.floatToRawIntBits(scalar.apply(x)), Float.floatToRawIntBits(c[offset + 2 + i]),
+                        op + " at x = " + x + " (element " + i + ")");
+            }
+        }
+    }
+
+    /**
      * GELU's float derivative against the double one: within one float ulp, plus the absolute
      * error of {@code (1 + erf) / 2} (half the 2.1e-9 above), plus below {@code -4 sqrt 2}, where
      * erf is exactly -1, the dropped {@code erfc(4) / 2 < 8e-9}.
