@@ -131,6 +131,42 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * Layer normalisation of the rows of a contiguous {@code x [rows, m]} in one pass per row:
+     * {@code out = (x - mean) * rstd * weight + bias}, where each row's {@code mean} and
+     * {@code rstd = 1 / sqrt(var + eps)} (the biased variance, as PyTorch's) are also written to
+     * {@code mean} and {@code rstd}, contiguous FLOAT64 {@code [rows]}. {@code weight} and
+     * {@code bias} ({@code [m]}, contiguous) may each be null; {@code x}, {@code weight}, {@code bias}
+     * and the contiguous {@code out} share one floating dtype and the device.
+     *
+     * <p>A capability, as {@link #adamStep}: a backend without the kernel returns false, having
+     * written nothing, and the caller composes the same computation from other ops.
+     *
+     * @return whether it was done
+     */
+    default boolean layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd) {
+        return false;
+    }
+
+    /**
+     * The gradients of {@link #layerNorm} from the output gradient {@code g [rows, m]}
+     * (contiguous) and the {@code mean} and {@code rstd} it wrote, with {@code xhat = (x - mean) * rstd}
+     * and {@code dxhat = g * weight} ({@code g} without a weight):
+     * <pre>
+     * dx      = rstd * (dxhat - mean over the row of dxhat - xhat * mean over the row of dxhat * xhat)
+     * dweight = sum over the rows of g * xhat
+     * dbias   = sum over the rows of g
+     * </pre>
+     * Each of {@code dx [rows, m]}, {@code dweight [m]} and {@code dbias [m]} (contiguous, the
+     * dtype of {@code x}) is null where it is not wanted. A capability: false where not supported.
+     *
+     * @return whether it was done
+     */
+    default boolean layerNormBackward(Tensor g, Tensor x, Tensor weight, Tensor mean, Tensor rstd,
+                                      Tensor dx, Tensor dweight, Tensor dbias) {
+        return false;
+    }
+
     /** {@code out = cond ? a : b}; one shape, {@code cond} is BOOL, the others one dtype. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out);
 

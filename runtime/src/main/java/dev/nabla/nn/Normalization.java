@@ -30,17 +30,14 @@ final class Normalization {
         for (long s : normalizedShape) {
             m *= s;
         }
-        long[] rows = Arrays.copyOf(shape, shape.length - k + 1);
-        rows[rows.length - 1] = m;
-        // Normalised over one flattened last dimension; the biased variance, as PyTorch's.
-        Tensor x = input.reshape(rows);
-        Tensor centred = x.sub(x.mean(-1, true));
-        Tensor std = centred.mul(centred).mean(-1, true).add(eps).sqrt();
-        Tensor y = centred.div(std).reshape(shape);
-        if (weight != null) {
-            y = y.mul(weight);
+        long rows = 1;
+        for (int i = 0; i < shape.length - k; i++) {
+            rows *= shape[i];
         }
-        return bias == null ? y : y.add(bias);
+        // Normalised over one flattened last dimension, as rows of a matrix.
+        Tensor y = new LayerNormFunction(eps).apply(input.reshape(rows, m),
+                weight == null ? null : weight.reshape(m), bias == null ? null : bias.reshape(m))[0];
+        return y.reshape(shape);
     }
 
     private static void checkAffine(String op, String name, Tensor t, Tensor input, long[] normalizedShape) {

@@ -41,6 +41,9 @@ class FunctionalTest {
                     randn(1, 3, 4), randn(2, 4), randn(3, 4)),
             new Case("layerNorm over two dims", t -> Functional.layerNorm(t[0], new long[] {2, 3}, null, null, 1e-5),
                     randn(4, 2, 2, 3)),
+            // Rows that are a transposed view: the op's composed path rather than the CPU's kernel.
+            new Case("layerNorm of strided rows, weight only", t -> Functional.layerNorm(t[0].t(), new long[] {4}, t[1], null, 1e-5),
+                    randn(28, 4, 3), randn(29, 4)),
             new Case("embedding", t -> Functional.embedding(Tensor.of(new long[] {0, 2, 2, 4}).reshape(2, 2), t[0]).exp(),
                     randn(5, 5, 3)),
             new Case("gelu", t -> Functional.gelu(t[0].mul(3)), randn(6, 3, 4)),

@@ -374,6 +374,66 @@ public class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd) {
+        if (!x.dtype().isFloatingPoint() || !allContiguous(x, weight, bias, out, mean, rstd)) {
+            return false;
+        }
+        int rows = (int) ACCESS.shape(x)[0];
+        int m = (int) ACCESS.shape(x)[1];
+        double[] mu = d(mean);
+        double[] rs = d(rstd);
+        if (x.dtype() == DType.FLOAT32) {
+            LayerNormKernels.forward(f(x), offset(x), weight == null ? null : f(weight), offset(weight),
+                    bias == null ? null : f(bias), offset(bias), eps, f(out), offset(out),
+                    mu, offset(mean), rs, offset(rstd), rows, m);
+        } else {
+            LayerNormKernels.forward(d(x), offset(x), weight == null ? null : d(weight), offset(weight),
+                    bias == null ? null : d(bias), offset(bias), eps, d(out), offset(out),
+                    mu, offset(mean), rs, offset(rstd), rows, m);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean layerNormBackward(Tensor g, Tensor x, Tensor weight, Tensor mean, Tensor rstd,
+                                     Tensor dx, Tensor dweight, Tensor dbias) {
+        if (!x.dtype().isFloatingPoint() || !allContiguous(g, x, weight, mean, rstd, dx, dweight, dbias)) {
+            return false;
+        }
+        int rows = (int) ACCESS.shape(x)[0];
+        int m = (int) ACCESS.shape(x)[1];
+        double[] mu = d(mean);
+        double[] rs = d(rstd);
+        if (x.dtype() == DType.FLOAT32) {
+            LayerNormKernels.backward(f(g), offset(g), f(x), offset(x), weight == null ? null : f(weight), offset(weight),
+                    mu, offset(mean), rs, offset(rstd), dx == null ? null : f(dx), offset(dx),
+                    dweight == null ? null : f(dweight), offset(dweight), dbias == null ? null : f(dbias), offset(dbias),
+                    rows, m);
+        } else {
+            LayerNormKernels.backward(d(g), offset(g), d(x), offset(x), weight == null ? null : d(weight), offset(weight),
+                    mu, offset(mean), rs, offset(rstd), dx == null ? null : d(dx), offset(dx),
+                    dweight == null ? null : d(dweight), offset(dweight), dbias == null ? null : d(dbias), offset(dbias),
+                    rows, m);
+        }
+        return true;
+    }
+
+    /** Whether every tensor given (nulls are absent operands) is contiguous. */
+    private static boolean allContiguous(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t != null && !t.isContiguous()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The tensor's storage offset as an array index; 0 for an absent operand. */
+    private static int offset(Tensor t) {
+        return t == null ? 0 : (int) t.storageOffset();
+    }
+
+    @Override
     public boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
                             double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                             boolean maximize, double biasCorrection1, double biasCorrection2) {
