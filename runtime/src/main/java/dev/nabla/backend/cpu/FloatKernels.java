@@ -684,11 +684,24 @@ final class FloatKernels {
         double sum = 0;
         if (step == 1) {
             // A contiguous row (softmax over the last dimension, as attention's): the
-            // exponentials in vectorised passes (Exp), then summed in the same order.
+            // exponentials in vectorised passes (Exp), then summed four at a time, since one
+            // running sum waits for the previous addition at every element.
             Exp.shifted(a, ao, max, e, len);
-            for (int k = 0; k < len; k++) {
-                sum += e[k];
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int k = 0;
+            for (; k + 4 <= len; k += 4) {
+                s0 += e[k];
+                s1 += e[k + 1];
+                s2 += e[k + 2];
+                s3 += e[k + 3];
             }
+            for (; k < len; k++) {
+                s0 += e[k];
+            }
+            sum = (s0 + s1) + (s2 + s3);
         } else {
             for (int k = 0; k < len; k++) {
                 double x = Math.exp(a[ao + k * step] - max);
@@ -702,8 +715,11 @@ final class FloatKernels {
                 c[co + k * cstep] = (float) (a[ao + k * step] - lse);
             }
         } else {
+            // One division, then products, as PyTorch's vectorised softmax does: within a double
+            // ulp of each quotient, so the rounded result is the same but for rare ties.
+            double inverse = 1 / sum;
             for (int k = 0; k < len; k++) {
-                c[co + k * cstep] = (float) (e[k] / sum);
+                c[co + k * cstep] = (float) (e[k] * inverse);
             }
         }
     }
