@@ -20,7 +20,7 @@
 //    indices with keepIn/keepOut and redIn/redOut.
 //
 // Launch rules
-//  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax, adam: 1-D blocks
+//  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax, adam, sgd: 1-D blocks
 //    of 256 threads, any grid; each thread walks a grid-stride loop, so any grid is correct.
 //  - reduce, softmax, cumsum: blocks of exactly 256 threads (the shared-memory tree assumes it), one
 //    block per row at a time, blocks striding over the rows; 2048 bytes of static shared memory.
@@ -997,6 +997,44 @@ gemm_i64(long long batch, long long n, long long k, long long m, const long long
          long long* c) {
     gemm::kernel(n, k, m, a, b, c);
 }
+
+// Products and sums rounded one by one (no fused multiply-add), as the CPU's SgdKernels rounds them.
+__device__ __forceinline__ float mulRn(float a, float b) { return __fmul_rn(a, b); }
+__device__ __forceinline__ double mulRn(double a, double b) { return __dmul_rn(a, b); }
+__device__ __forceinline__ float addRn(float a, float b) { return __fadd_rn(a, b); }
+__device__ __forceinline__ double addRn(double a, double b) { return __dadd_rn(a, b); }
+
+// Backend.sgdStep over contiguous operands, as the CPU's SgdKernels: the tensor ops' arithmetic in
+// their order and precision, each scalar rounded to T first. flags: 1 first step (buf = d), 2
+// Nesterov, 4 maximize; buf is null-free: without momentum (momentum == 0) it is never touched.
+template <class T>
+__device__ __forceinline__ void sgdKernel(long long n, T* p, const T* g, T* buf, int flags, double lr,
+                                          double momentum, double dampening, double weightDecay) {
+    bool first = flags & 1;
+    bool nesterov = flags & 2;
+    bool maximize = flags & 4;
+    T negLr = (T)(-lr), wd = (T)weightDecay, m = (T)momentum, keep = (T)(1 - dampening);
+    for (long long i = firstThread(); i < n; i += gridThreads()) {
+        T d = maximize ? -g[i] : g[i];
+        if (weightDecay != 0) {
+            d = addRn(d, mulRn(p[i], wd));
+        }
+        if (momentum != 0) {
+            T b = first ? d : addRn(mulRn(buf[i], m), dampening != 0 ? mulRn(d, keep) : d);
+            buf[i] = b;
+            d = nesterov ? addRn(d, mulRn(b, m)) : b;
+        }
+        p[i] = addRn(p[i], mulRn(d, negLr));
+    }
+}
+
+#define NABLA_SGD(T, NAME) \
+    extern "C" __global__ void __launch_bounds__(THREADS) sgd_##NAME(long long n, T* p, const T* g, T* buf, int flags, \
+            double lr, double momentum, double dampening, double weightDecay) { \
+        sgdKernel(n, p, g, buf, flags, lr, momentum, dampening, weightDecay); \
+    }
+NABLA_SGD(float, f32)
+NABLA_SGD(double, f64)
 
 #define NABLA_ADAM(T, NAME) \
     extern "C" __global__ void __launch_bounds__(THREADS) adam_##NAME(long long n, T* p, const T* g, T* m, T* v, T* max, \

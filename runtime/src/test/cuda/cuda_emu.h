@@ -45,6 +45,13 @@ inline void __syncthreads() {
     emuArrive();
 }
 
+// CUDA's round-to-nearest arithmetic intrinsics: on the host each operation is rounded on its own
+// already, since g++ builds this file for plain x86-64, which has no fused multiply-add to contract into.
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline double __dmul_rn(double a, double b) { return a * b; }
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline double __dadd_rn(double a, double b) { return a + b; }
+
 inline std::mutex& emuAtomicLock() { static std::mutex m; return m; }
 template <class T> inline T atomicAdd(T* address, T value) {
     std::lock_guard<std::mutex> g(emuAtomicLock());

@@ -86,6 +86,11 @@ bool call(const std::string& name, const Args& a, dim3 grid, unsigned block) {
     if (name == "adam_f64")
         RUN(adam_f64(a.J(0), a.P<double>(1), a.P<const double>(2), a.P<double>(3), a.P<double>(4), a.P<double>(5),
                      a.I(6), a.D(7), a.D(8), a.D(9), a.D(10), a.D(11), a.D(12), a.D(13)));
+    if (name == "sgd_f32")
+        RUN(sgd_f32(a.J(0), a.P<float>(1), a.P<const float>(2), a.P<float>(3), a.I(4), a.D(5), a.D(6), a.D(7), a.D(8)));
+    if (name == "sgd_f64")
+        RUN(sgd_f64(a.J(0), a.P<double>(1), a.P<const double>(2), a.P<double>(3), a.I(4), a.D(5), a.D(6), a.D(7),
+                    a.D(8)));
 #undef NUMERIC
 #undef TYPED
 #undef RUN_BLOCK

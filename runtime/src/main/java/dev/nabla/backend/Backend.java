@@ -167,6 +167,32 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * SGD's update of one parameter in one pass, as {@code optim.SGD} composes it from tensor
+     * ops (PyTorch 1.13's {@code _single_tensor_sgd}), each scalar rounded to the storage's
+     * type first and each operation rounded as the separate ops round it, so the result is the
+     * same bit for bit:
+     *
+     * <pre>
+     * d = maximize ? -grad : grad
+     * d = d + param * weightDecay                                   (if weightDecay != 0)
+     * buf = firstStep ? d : buf * momentum + d * (1 - dampening)    (if momentumBuffer != null;
+     *                                                                 the product is skipped for dampening 0)
+     * d = nesterov ? d + buf * momentum : buf                       (if momentumBuffer != null)
+     * param = param + d * -lr
+     * </pre>
+     *
+     * A capability, as {@link #adamStep}: false where not supported, and the optimizer runs the
+     * tensor ops. The tensors have one shape and one floating dtype; the caller bumps their versions.
+     *
+     * @param momentumBuffer the momentum buffer, read unless {@code firstStep} and written; null without momentum
+     * @return whether the step was done
+     */
+    default boolean sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep, double lr,
+                            double momentum, double dampening, double weightDecay, boolean nesterov, boolean maximize) {
+        return false;
+    }
+
     /** {@code out = cond ? a : b}; one shape, {@code cond} is BOOL, the others one dtype. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out);
 

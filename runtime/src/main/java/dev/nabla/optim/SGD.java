@@ -2,6 +2,7 @@ package dev.nabla.optim;
 
 import dev.nabla.Grad;
 import dev.nabla.Tensor;
+import dev.nabla.backend.Backends;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -76,6 +77,31 @@ public final class SGD extends Optimizer {
         groups.add(new Group(addGroup(params, o.lr, o.momentum, Double.POSITIVE_INFINITY), o));
     }
 
+    /**
+     * The update in one pass where the backend has the kernel ({@link dev.nabla.backend.Backend#sgdStep}),
+     * with the same result bit for bit as the tensor ops of {@link #step}.
+     *
+     * @return whether it was done; if not, nothing changed
+     */
+    private static boolean fused(Group group, int i, Tensor p, Tensor grad, double lr, double momentum) {
+        Options o = group.options;
+        Tensor buf = momentum == 0 ? null : group.momentum[i];
+        boolean first = momentum != 0 && buf == null;
+        if (first) {
+            buf = Tensor.zerosLike(p);
+        }
+        if (!Backends.forDevice(p.device()).sgdStep(p, grad, buf, first, lr, momentum, o.dampening, o.weightDecay,
+                o.nesterov, o.maximize)) {
+            return false;
+        }
+        p.storage().bumpVersion();
+        if (buf != null) {
+            buf.storage().bumpVersion();
+            group.momentum[i] = buf;
+        }
+        return true;
+    }
+
     @Override
     public void step() {
         try (Grad.Scope off = Grad.disabled()) {
@@ -88,6 +114,9 @@ public final class SGD extends Optimizer {
                     Tensor p = params.get(i);
                     Tensor d = p.grad();
                     if (d == null) {
+                        continue;
+                    }
+                    if (fused(group, i, p, d, lr, momentum)) {
                         continue;
                     }
                     if (o.maximize) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nabla.DType;
 import dev.nabla.Grad;
+import dev.nabla.Nabla;
 import dev.nabla.Tensor;
 import dev.nabla.nn.Linear;
 import java.util.List;
@@ -31,6 +32,42 @@ class OptimizerTest {
         assertMessage("Invalid learning rate: NaN", () -> new Adam(params, Double.NaN));
         assertEquals(0.01, AdamW.options().weightDecay(), "AdamW's default weight decay is PyTorch's");
         assertEquals(0, Adam.options().weightDecay());
+    }
+
+    /**
+     * SGD's fused kernel (a contiguous parameter on the CPU) against its tensor ops (a transposed
+     * view, which the kernel declines): the same parameters and momentum buffers bit for bit over
+     * three steps, for every option and both floating dtypes.
+     */
+    @Test
+    void sgdsFusedStepIsItsTensorOpsBitForBit() {
+        SGD.Options[] options = {
+            SGD.options(0.1),
+            SGD.options(0.1).momentum(0.9),
+            SGD.options(0.05).momentum(0.8).dampening(0.3).weightDecay(0.01),
+            SGD.options(0.05).momentum(0.9).nesterov(true).weightDecay(0.02).maximize(true),
+        };
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int k = 0; k < options.length; k++) {
+                SGD.Options o = options[k];
+                Nabla.manualSeed(5);
+                Tensor start = Tensor.randn(dtype, 6, 7);
+                Tensor fused = start.clone().requiresGrad(true);
+                Tensor composed = start.t().clone().t().requiresGrad(true);
+                SGD a = new SGD(List.of(fused), o);
+                SGD b = new SGD(List.of(composed), o);
+                for (int step = 0; step < 3; step++) {
+                    Tensor weights = Tensor.randn(dtype, 6, 7);
+                    for (Tensor p : List.of(fused, composed)) {
+                        p.setGrad(null);
+                        p.mul(p).mul(weights).sum().backward();
+                    }
+                    a.step();
+                    b.step();
+                    assertArrayEquals(composed.toDoubleArray(), fused.toDoubleArray(), dtype + ", options " + k + ", step " + step);
+                }
+            }
+        }
     }
 
     @Test

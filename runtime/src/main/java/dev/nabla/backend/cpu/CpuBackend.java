@@ -434,6 +434,34 @@ public class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep, double lr,
+                           double momentum, double dampening, double weightDecay, boolean nesterov, boolean maximize) {
+        DType dtype = param.dtype();
+        if (!dtype.isFloatingPoint() || grad.dtype() != dtype || (momentumBuffer != null && momentumBuffer.dtype() != dtype)
+                || !allContiguous(param, grad, momentumBuffer)) {
+            return false;
+        }
+        long n = param.numel();
+        int po = offset(param);
+        int go = offset(grad);
+        int bo = offset(momentumBuffer);
+        if (dtype == DType.FLOAT32) {
+            float[] p = f(param);
+            float[] g = f(grad);
+            float[] buf = momentumBuffer == null ? null : f(momentumBuffer);
+            Parallel.forRange(n, Parallel.ELEMENTWISE_GRAIN, (from, to) -> SgdKernels.step(p, po, g, go, buf, bo,
+                    firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize, (int) from, (int) to));
+        } else {
+            double[] p = d(param);
+            double[] g = d(grad);
+            double[] buf = momentumBuffer == null ? null : d(momentumBuffer);
+            Parallel.forRange(n, Parallel.ELEMENTWISE_GRAIN, (from, to) -> SgdKernels.step(p, po, g, go, buf, bo,
+                    firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize, (int) from, (int) to));
+        }
+        return true;
+    }
+
+    @Override
     public boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
                             double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                             boolean maximize, double biasCorrection1, double biasCorrection2) {

@@ -640,6 +640,31 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- optimizers
 
+    /** SGD's whole update in one launch of {@code sgd_T} over contiguous operands on one device. */
+    @Override
+    public boolean sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep, double lr,
+                           double momentum, double dampening, double weightDecay, boolean nesterov, boolean maximize) {
+        DType dtype = param.dtype();
+        Tensor[] operands = momentumBuffer == null ? new Tensor[] {param, grad} : new Tensor[] {param, grad, momentumBuffer};
+        for (Tensor t : operands) {
+            if (!dtype.isFloatingPoint() || t.dtype() != dtype || !t.isContiguous() || !onCuda(t)
+                    || device(t) != device(param)) {
+                return false;
+            }
+        }
+        long n = param.numel();
+        if (n == 0) {
+            return true;
+        }
+        int flags = (firstStep ? 1 : 0) | (nesterov ? 2 : 0) | (maximize ? 4 : 0);
+        // Without momentum the kernel never touches its buffer operand: param's address stands in for it.
+        KernelArgs args = new KernelArgs().i64(n).pointer(first(param)).pointer(first(grad))
+                .pointer(first(momentumBuffer == null ? param : momentumBuffer)).i32(flags)
+                .f64(lr).f64(momentumBuffer == null ? 0 : momentum).f64(dampening).f64(weightDecay);
+        launch(device(param), "sgd_" + sfx(param), CudaDriver.blocksFor(n), args);
+        return true;
+    }
+
     /** Adam's whole update in one launch of {@code adam_T} over contiguous operands on one device. */
     @Override
     public boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,

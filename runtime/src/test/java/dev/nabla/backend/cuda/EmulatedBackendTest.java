@@ -566,6 +566,33 @@ class EmulatedBackendTest {
                 "a strided operand takes the separate ops");
     }
 
+    @Test
+    void sgdStepIsOneLaunchMatchingTheCpuBitForBit() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int variant = 0; variant < 3; variant++) {
+                boolean momentum = variant > 0;
+                boolean first = variant == 1;
+                Tensor[] host = {random(dtype, 5, 60), random(dtype, 5, 60), random(dtype, 5, 60)};
+                Tensor[] dev = new Tensor[host.length];
+                for (int i = 0; i < host.length; i++) {
+                    dev[i] = upload(host[i]);
+                }
+                device.launches().clear();
+                assertTrue(cuda.sgdStep(dev[0], dev[1], momentum ? dev[2] : null, first, 0.03, 0.9, variant == 2 ? 0 : 0.25,
+                        0.01, variant == 2, variant == 2));
+                assertEquals(java.util.List.of("sgd_" + Kernels.suffix(dtype)), device.launches());
+                assertTrue(cpu.sgdStep(host[0], host[1], momentum ? host[2] : null, first, 0.03, 0.9, variant == 2 ? 0 : 0.25,
+                        0.01, variant == 2, variant == 2));
+                for (int i = 0; i < 3; i++) {
+                    assertMatches(host[i], dev[i], 0, dtype + ", variant " + variant + ", operand " + i);
+                }
+            }
+        }
+        Tensor strided = upload(random(DType.FLOAT32, 4, 6)).transpose(0, 1);
+        Tensor plain = onDevice(DType.FLOAT32, 0, 6, 4);
+        assertFalse(cuda.sgdStep(strided, plain, null, false, 0.1, 0, 0, 0, false, false), "a strided operand takes the separate ops");
+    }
+
     // ---------------------------------------------------------------- errors
 
     @Test

@@ -274,6 +274,9 @@ final class EmulatedDevice extends Driver {
             case "adam":
                 adam(device, t, v);
                 return;
+            case "sgd":
+                sgd(device, t, v);
+                return;
             case "fill": {
                 StructReader l = layout(v, 1);
                 Typed out = typed(device, v.get(1), t);
@@ -717,6 +720,37 @@ final class EmulatedDevice extends Driver {
                     }
                 }
             }
+        }
+    }
+
+    /** {@code sgd_T}: the CPU's SgdKernels, element by element, each operation rounded to T (see ABI.md). */
+    private void sgd(int device, String t, List<Object> v) {
+        long n = (Long) v.get(0);
+        Typed p = typed(device, v.get(1), t);
+        Typed g = typed(device, v.get(2), t);
+        Typed buf = typed(device, v.get(3), t);
+        int flags = (Integer) v.get(4);
+        double lr = (Double) v.get(5);
+        double momentum = (Double) v.get(6);
+        double dampening = (Double) v.get(7);
+        double weightDecay = (Double) v.get(8);
+        boolean single = t.equals("f32");
+        double negLr = round(single, -lr);
+        double wd = round(single, weightDecay);
+        double m = round(single, momentum);
+        double keep = round(single, 1 - dampening);
+        for (long i = 0; i < n; i++) {
+            double d = (flags & 4) != 0 ? -g.getD(i) : g.getD(i);
+            if (weightDecay != 0) {
+                d = round(single, d + round(single, p.getD(i) * wd));
+            }
+            if (momentum != 0) {
+                double b = (flags & 1) != 0 ? d
+                        : round(single, round(single, buf.getD(i) * m) + (dampening != 0 ? round(single, d * keep) : d));
+                buf.putD(i, b);
+                d = (flags & 2) != 0 ? round(single, d + round(single, b * m)) : b;
+            }
+            p.putD(i, round(single, p.getD(i) + round(single, d * negLr)));
         }
     }
 

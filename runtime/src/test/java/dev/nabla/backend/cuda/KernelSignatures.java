@@ -43,10 +43,12 @@ final class KernelSignatures {
         m.put("softmax_f64", "RIPP");
         m.put("adam_f32", "JPPPPPIDDDDDDD");
         m.put("adam_f64", "JPPPPPIDDDDDDD");
+        m.put("sgd_f32", "JPPPIDDDD");
+        m.put("sgd_f64", "JPPPIDDDD");
         return Collections.unmodifiableMap(m);
     }
 
-    /** Kernel name to parameter letters, for all 59 built-in kernels. */
+    /** Kernel name to parameter letters, for all 61 built-in kernels. */
     static Map<String, String> builtIn() {
         return BUILT_IN;
     }
