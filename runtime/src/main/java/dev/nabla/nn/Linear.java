@@ -93,12 +93,21 @@ public class Linear extends UnaryModule {
     }
 
     /**
-     * {@code input W^T + b} for operands already checked: a 2-D input takes the fused
-     * {@link AddmmFunction}, any other the broadcasting product and a separate addition.
+     * {@code input W^T + b} for operands already checked. A 2-D input takes the fused
+     * {@link AddmmFunction}; so does one of more dimensions with a bias, flattened to rows and
+     * its result viewed back (PyTorch's {@code linear} does the same), which adds the bias in
+     * place and sums its gradient directly instead of through a broadcast addition; a 1-D input
+     * and a product without bias take {@code matmul}, which folds the batch itself.
      */
     static Tensor affine(Tensor input, Tensor weight, Tensor bias) {
         if (input.dim() == 2) {
             return bias == null ? input.mm(weight.t()) : new AddmmFunction().apply(input, weight, bias)[0];
+        }
+        if (input.dim() > 2 && bias != null) {
+            long[] shape = input.shape();
+            Tensor rows = input.reshape(-1, shape[shape.length - 1]);
+            shape[shape.length - 1] = weight.size(0);
+            return new AddmmFunction().apply(rows, weight, bias)[0].reshape(shape);
         }
         Tensor out = input.matmul(weight.t());
         return bias == null ? out : out.add(bias);
