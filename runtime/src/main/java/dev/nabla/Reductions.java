@@ -2,6 +2,7 @@ package dev.nabla;
 
 import dev.nabla.backend.ReduceOp;
 import dev.nabla.internal.Shapes;
+import java.util.Arrays;
 
 /**
  * Reductions (sum, mean, max, argmax) and the normalisations along a dimension (softmax).
@@ -202,6 +203,22 @@ final class Reductions {
         return dropDims(out, new int[] {d});
     }
 
+    /**
+     * Softmax's gradient {@code y (g - sum(g y))}, or log-softmax's {@code g - exp(y) sum(g)}, from
+     * the output {@code y}: one kernel where the backend has it and no graph is being built, else
+     * tensor ops, whose own derivative a double backward needs.
+     */
+    private static Tensor softmaxBackward(Tensor y, Tensor g, int d, boolean log) {
+        if (!Grad.isEnabled() && g.dtype() == y.dtype() && g.device().equals(y.device())
+                && Arrays.equals(g.shape, y.shape)) {
+            Tensor out = Ops.empty(y.shape.clone(), y.dtype(), y.device());
+            if (out.numel() == 0 || Ops.backend(y).softmaxBackward(y.detach(), g.detach(), d, log, out)) {
+                return out;
+            }
+        }
+        return log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
+    }
+
     static Tensor softmax(Tensor t, int dim, boolean log) {
         String op = log ? "logSoftmax" : "softmax";
         Ops.requireFloating(op, t);
@@ -219,11 +236,11 @@ final class Reductions {
             // tangent for the gradient; log-softmax's delta_ij - y_j is its transpose: t - sum(y t).
             if (log) {
                 Autograd.record(out, "LogSoftmaxBackward0", new Tensor[] {t}, new Tensor[] {out},
-                        (n, g, s) -> new Tensor[] {g.sub(s[0].exp().mul(g.sum(d, true)))},
+                        (n, g, s) -> new Tensor[] {softmaxBackward(s[0], g, d, true)},
                         tan -> tan[0].sub(out.exp().mul(tan[0]).sum(d, true)));
             } else {
                 Autograd.record(out, "SoftmaxBackward0", new Tensor[] {t}, new Tensor[] {out},
-                        (n, g, s) -> new Tensor[] {s[0].mul(g.sub(g.mul(s[0]).sum(d, true)))},
+                        (n, g, s) -> new Tensor[] {softmaxBackward(s[0], g, d, false)},
                         tan -> out.mul(tan[0].sub(tan[0].mul(out).sum(d, true))));
             }
         }

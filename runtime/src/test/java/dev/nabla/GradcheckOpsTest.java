@@ -72,6 +72,9 @@ class GradcheckOpsTest {
             new Case("max", t -> t[0].max(), m),
             new Case("softmax", t -> t[0].softmax(1), m),
             new Case("logSoftmax", t -> t[0].logSoftmax(0), m),
+            // A middle dimension of a transposed view, and the last one: the fused backward's strided and contiguous rows.
+            new Case("softmax of a view's middle dimension", t -> t[0].transpose(0, 2).softmax(1), new long[] {3, 2, 4}),
+            new Case("logSoftmax of rows", t -> t[0].logSoftmax(-1), new long[] {2, 3, 4}),
             new Case("matmul 2d", t -> t[0].matmul(t[1]), m, k),
             new Case("matmul 1d.2d", t -> t[0].matmul(t[1]), row, k),
             new Case("matmul 2d.1d", t -> t[0].matmul(t[1]), m, row),

@@ -209,6 +209,19 @@ public interface Backend {
     void softmax(Tensor in, int dim, boolean log, Tensor out);
 
     /**
+     * The gradient of {@link #softmax} along {@code dim} from its output {@code y} and the output's
+     * gradient {@code g}, in one pass per row: {@code out = y * (g - sum(g * y))} for softmax,
+     * {@code out = g - exp(y) * sum(g)} for its logarithm, the sums over {@code dim}. One shape
+     * and one floating dtype. A capability, as {@link #adamStep}: false where not supported, and
+     * the caller composes the same formula from other ops.
+     *
+     * @return whether it was done
+     */
+    default boolean softmaxBackward(Tensor y, Tensor g, int dim, boolean log, Tensor out) {
+        return false;
+    }
+
+    /**
      * The running sum along {@code dim}: {@code out[..., i, ...] = in[..., 0, ...] + ... + in[..., i, ...]};
      * same shape and dtype, FLOAT32, FLOAT64 or INT64. Float rows are summed in double, as
      * PyTorch's CPU kernel does, and each partial sum rounded once.

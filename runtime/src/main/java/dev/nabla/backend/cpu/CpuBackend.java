@@ -717,6 +717,43 @@ public class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean softmaxBackward(Tensor y, Tensor g, int dim, boolean log, Tensor out) {
+        DType dtype = y.dtype();
+        if (!dtype.isFloatingPoint() || g.dtype() != dtype || out.dtype() != dtype) {
+            return false;
+        }
+        int ystep = (int) ACCESS.stride(y)[dim];
+        int gstep = (int) ACCESS.stride(g)[dim];
+        int cstep = (int) ACCESS.stride(out)[dim];
+        int len = (int) ACCESS.shape(y)[dim];
+        long[] outer = ACCESS.shape(y).clone();
+        outer[dim] = 1;
+        boolean par = y.numel() >= Parallel.ELEMENTWISE_GRAIN;
+        if (dtype == DType.FLOAT32) {
+            float[] a = f(y);
+            float[] b = f(g);
+            float[] c = f(out);
+            Loops.run(outer, par, (co, cs, yo, ys, go, gs, z, w, n) -> {
+                double[] e = new double[len];
+                for (int i = 0; i < n; i++) {
+                    FloatKernels.softmaxBackward(a, yo + i * ys, ystep, b, go + i * gs, gstep, c, co + i * cs, cstep, len, log, e);
+                }
+            }, out, y, g, null);
+        } else {
+            double[] a = d(y);
+            double[] b = d(g);
+            double[] c = d(out);
+            Loops.run(outer, par, (co, cs, yo, ys, go, gs, z, w, n) -> {
+                double[] e = new double[len];
+                for (int i = 0; i < n; i++) {
+                    DoubleKernels.softmaxBackward(a, yo + i * ys, ystep, b, go + i * gs, gstep, c, co + i * cs, cstep, len, log, e);
+                }
+            }, out, y, g, null);
+        }
+        return true;
+    }
+
+    @Override
     public void cumsum(Tensor in, int dim, Tensor out) {
         int step = (int) ACCESS.stride(in)[dim];
         int cstep = (int) ACCESS.stride(out)[dim];

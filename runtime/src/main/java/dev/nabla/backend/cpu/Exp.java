@@ -84,6 +84,24 @@ final class Exp {
         }
     }
 
+    /**
+     * {@code e[k] = exp(y[yo + k * step])} for a float row of non-positive values (log-softmax's
+     * output), through {@link #ofNonPositive(double[], int)}.
+     */
+    static void ofRow(float[] y, int yo, int step, double[] e, int n) {
+        for (int k = 0; k < n; k++) {
+            e[k] = y[yo + k * step];
+        }
+        ofNonPositive(e, n);
+    }
+
+    /** {@code e[k] = exp(y[yo + k * step])} for a double row: the FLOAT64 kernels' twin, with {@link Math#exp}. */
+    static void ofRow(double[] y, int yo, int step, double[] e, int n) {
+        for (int k = 0; k < n; k++) {
+            e[k] = Math.exp(y[yo + k * step]);
+        }
+    }
+
     /** {@code exp(y / 4096)}: the polynomial before the squarings. */
     private static double polynomial(double y) {
         double t = Math.max(FLOOR, y) * (1.0 / (1 << SQUARINGS));

@@ -724,6 +724,35 @@ final class FloatKernels {
         }
     }
 
+    /**
+     * The gradient of softmax, or of its logarithm, along one row of {@code len} elements, from the
+     * op's output {@code y} and its gradient {@code g}, each with its own step:
+     * {@code y (g - sum(g y))}, or {@code g - exp(y) sum(g)}; the sums in double, each result
+     * rounded once. {@code e} (at least {@code len} long) holds log-softmax's {@code exp(y)}.
+     */
+    static void softmaxBackward(float[] y, int yo, int ystep, float[] g, int go, int gstep, float[] c, int co, int cstep,
+                                int len, boolean log, double[] e) {
+        if (log) {
+            double sum = 0;
+            for (int k = 0; k < len; k++) {
+                sum += g[go + k * gstep];
+            }
+            // y = x - logsumexp(x) <= 0: Exp's vectorised passes for a float row, Math.exp for a double one.
+            Exp.ofRow(y, yo, ystep, e, len);
+            for (int k = 0; k < len; k++) {
+                c[co + k * cstep] = (float) (g[go + k * gstep] - e[k] * sum);
+            }
+        } else {
+            double dot = 0;
+            for (int k = 0; k < len; k++) {
+                dot += (double) g[go + k * gstep] * y[yo + k * ystep];
+            }
+            for (int k = 0; k < len; k++) {
+                c[co + k * cstep] = (float) (y[yo + k * ystep] * (g[go + k * gstep] - dot));
+            }
+        }
+    }
+
     /** The running sum of {@code len} elements {@code step} apart into {@code c}, accumulated in double. */
     static void cumsum(float[] a, int ao, int step, float[] c, int co, int cstep, int len) {
         double sum = 0;
