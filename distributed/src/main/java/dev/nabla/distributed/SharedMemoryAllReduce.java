@@ -1,0 +1,220 @@
+package dev.nabla.distributed;
+
+import dev.nabla.DType;
+import dev.nabla.Tensor;
+import dev.nabla.backend.cpu.CpuStorage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Sums CPU tensors across the ranks of one machine through a memory segment that every rank
+ * maps, instead of handing the tensor to MPI: what {@link MpiProcessGroup#allReduce} does when
+ * all ranks share a node.
+ *
+ * <p>Note [Shared-memory all-reduce]: the segment holds two areas of {@link #PIECE_BYTES} per
+ * rank, its contribution area and its result area, each laid out as one piece of the tensor.
+ * The tensor is reduced one piece at a time; each piece is cut into {@code size} chunks, chunk
+ * {@code c} owned by rank {@code c}, and every rank {@code r}
+ * <ol>
+ *   <li>copies each chunk it does not own from its tensor into its contribution area;
+ *   <li>after a barrier, sums its own chunk over the ranks in rank order (its own values from
+ *       its tensor, the others' from their contribution areas) into its tensor and its result
+ *       area;
+ *   <li>after a second barrier, copies every other chunk from its owner's result area into its
+ *       tensor.
+ * </ol>
+ * Each element thus crosses memory a few times in the rank's own process (the tensor is read and
+ * written once, the others' values read once), where the MPI path copies the whole tensor into
+ * a direct buffer and back and MPI moves and sums it in between. One area each suffices: a
+ * contribution area is rewritten only after the second barrier of the piece before, by when
+ * every rank has summed from it, and a result area only after the first barrier of the next
+ * piece (or of the next call), by when every rank has copied from it. Each element is summed
+ * once, by its owner, as {@code ((x0 + x1) + x2) + ...}: every rank ends bit-identical, and equal
+ * to summing the ranks' tensors in order in one process. The barriers are MPI's, which order
+ * the ranks' writes to the segment before the others' reads.
+ */
+final class SharedMemoryAllReduce {
+    /**
+     * The piece reduced between two barriers. Measured with two ranks on the 2-core development
+     * machine (16 MiB float32, ranks at real-time priority to stand for an idle machine, medians
+     * of 15 rounds): 256 KiB 6.6-7.0 GB/s, 1 MiB 6.4-6.6, 4 MiB 4.3; a piece of 1 MiB stays in
+     * a core's 1 MiB L2 cache between its copy and its sum with half the barriers of 256 KiB.
+     */
+    static final int PIECE_BYTES = 1 << 20;
+
+    /** Returns once every rank of the group has called it; throws if the group failed. */
+    @FunctionalInterface
+    interface Barrier {
+        void await();
+    }
+
+    private final int rank;
+    private final int size;
+    private final ByteBuffer[] contribution;
+    private final ByteBuffer[] result;
+    /** Per dtype, two chunks' worth of elements to sum in the heap, where the JIT vectorizes the loop. */
+    private float[][] floats;
+    private double[][] doubles;
+    private long[][] longs;
+
+    /**
+     * @param segment memory shared by all ranks of the group (the same bytes in every rank), at
+     *     least {@link #segmentBytes(int)} long
+     * @param rank this process's rank, {@code 0 .. size-1}
+     * @param size the number of ranks
+     */
+    SharedMemoryAllReduce(ByteBuffer segment, int rank, int size) {
+        if (segment.capacity() < segmentBytes(size)) {
+            throw new IllegalArgumentException("a shared segment for " + size + " ranks needs " + segmentBytes(size)
+                    + " bytes, got " + segment.capacity());
+        }
+        this.rank = rank;
+        this.size = size;
+        contribution = new ByteBuffer[size];
+        result = new ByteBuffer[size];
+        for (int q = 0; q < size; q++) {
+            contribution[q] = area(segment, 2 * q);
+            result[q] = area(segment, 2 * q + 1);
+        }
+    }
+
+    /** The bytes of shared memory a group of {@code size} ranks needs. */
+    static long segmentBytes(int size) {
+        return 2L * size * PIECE_BYTES;
+    }
+
+    private static ByteBuffer area(ByteBuffer segment, int index) {
+        return segment.slice(index * PIECE_BYTES, PIECE_BYTES).order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Replaces contiguous CPU tensor {@code t} (float32, float64 or int64, the same shape on
+     * every rank) by the sum over the ranks. Every rank of the group must call it, with
+     * {@code barrier} meeting the same ranks.
+     */
+    void allReduce(Tensor t, Barrier barrier) {
+        int perPiece = PIECE_BYTES / t.dtype().byteSize();
+        long numel = t.numel();
+        for (long piece = 0; piece < numel; piece += perPiece) {
+            int n = (int) Math.min(perPiece, numel - piece);
+            for (int c = 0; c < size; c++) {
+                if (c != rank) {
+                    HostBuffers.copyIn(t, piece + chunkStart(n, c), chunkStart(n, c + 1) - chunkStart(n, c),
+                            contribution[rank], chunkStart(n, c));
+                }
+            }
+            barrier.await();
+            int start = chunkStart(n, rank);
+            int length = chunkStart(n, rank + 1) - start;
+            sumChunk(t, piece + start, length, start);
+            HostBuffers.copyIn(t, piece + start, length, result[rank], start);
+            barrier.await();
+            for (int c = 0; c < size; c++) {
+                if (c != rank) {
+                    HostBuffers.copyOut(result[c], chunkStart(n, c), chunkStart(n, c + 1) - chunkStart(n, c), t,
+                            piece + chunkStart(n, c), 1);
+                }
+            }
+        }
+    }
+
+    /** Where chunk {@code c} of a piece of {@code n} elements starts; chunk {@code size} is the piece's end. */
+    private int chunkStart(int n, int c) {
+        return (int) ((long) n * c / size);
+    }
+
+    /**
+     * Sums this rank's chunk, elements {@code [from, from + n)} of {@code t} and {@code at} of
+     * the areas, over the ranks in rank order, into {@code t}: the ranks before this one into a
+     * scratch chunk, which is added to this rank's values ({@code +} commutes exactly, so
+     * {@code p + x} and {@code x + p} are the same bits), then the ranks after it.
+     */
+    private void sumChunk(Tensor t, long from, int n, int at) {
+        CpuStorage s = (CpuStorage) t.storage();
+        int off = Math.toIntExact(t.storageOffset() + from);
+        switch (t.dtype()) {
+            case FLOAT32 -> sumFloats(s.floats(), off, n, at);
+            case FLOAT64 -> sumDoubles(s.doubles(), off, n, at);
+            case INT64 -> sumLongs(s.longs(), off, n, at);
+            default -> throw new IllegalArgumentException("allReduce: unsupported dtype " + t.dtype().torchName());
+        }
+    }
+
+    private void sumFloats(float[] a, int off, int n, int at) {
+        if (floats == null) {
+            floats = new float[2][PIECE_BYTES / Float.BYTES];
+        }
+        float[] before = floats[0];
+        float[] other = floats[1];
+        if (rank > 0) {
+            contribution[0].asFloatBuffer().get(at, before, 0, n);
+            for (int q = 1; q < rank; q++) {
+                contribution[q].asFloatBuffer().get(at, other, 0, n);
+                for (int i = 0; i < n; i++) {
+                    before[i] += other[i];
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                a[off + i] += before[i];
+            }
+        }
+        for (int q = rank + 1; q < size; q++) {
+            contribution[q].asFloatBuffer().get(at, other, 0, n);
+            for (int i = 0; i < n; i++) {
+                a[off + i] += other[i];
+            }
+        }
+    }
+
+    private void sumDoubles(double[] a, int off, int n, int at) {
+        if (doubles == null) {
+            doubles = new double[2][PIECE_BYTES / Double.BYTES];
+        }
+        double[] before = doubles[0];
+        double[] other = doubles[1];
+        if (rank > 0) {
+            contribution[0].asDoubleBuffer().get(at, before, 0, n);
+            for (int q = 1; q < rank; q++) {
+                contribution[q].asDoubleBuffer().get(at, other, 0, n);
+                for (int i = 0; i < n; i++) {
+                    before[i] += other[i];
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                a[off + i] += before[i];
+            }
+        }
+        for (int q = rank + 1; q < size; q++) {
+            contribution[q].asDoubleBuffer().get(at, other, 0, n);
+            for (int i = 0; i < n; i++) {
+                a[off + i] += other[i];
+            }
+        }
+    }
+
+    private void sumLongs(long[] a, int off, int n, int at) {
+        if (longs == null) {
+            longs = new long[2][PIECE_BYTES / Long.BYTES];
+        }
+        long[] before = longs[0];
+        long[] other = longs[1];
+        if (rank > 0) {
+            contribution[0].asLongBuffer().get(at, before, 0, n);
+            for (int q = 1; q < rank; q++) {
+                contribution[q].asLongBuffer().get(at, other, 0, n);
+                for (int i = 0; i < n; i++) {
+                    before[i] += other[i];
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                a[off + i] += before[i];
+            }
+        }
+        for (int q = rank + 1; q < size; q++) {
+            contribution[q].asLongBuffer().get(at, other, 0, n);
+            for (int i = 0; i < n; i++) {
+                a[off + i] += other[i];
+            }
+        }
+    }
+}
