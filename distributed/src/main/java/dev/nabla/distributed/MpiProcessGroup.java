@@ -111,6 +111,10 @@ final class MpiProcessGroup extends ProcessGroup {
             return null;
         }
         long bytes = SharedMemoryAllReduce.segmentBytes(size);
+        if (bytes > Integer.MAX_VALUE) {
+            // More ranks on one node than one mapping of a Java buffer can serve.
+            return null;
+        }
         ByteBuffer message = HostBuffers.allocate(Integer.BYTES + MAX_PATH_BYTES);
         Path file = null;
         if (rank == 0) {

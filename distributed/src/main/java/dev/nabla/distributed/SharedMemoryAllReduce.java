@@ -11,27 +11,31 @@ import java.nio.ByteOrder;
  * maps, instead of handing the tensor to MPI: what {@link MpiProcessGroup#allReduce} does when
  * all ranks share a node.
  *
- * <p>Note [Shared-memory all-reduce]: the segment holds two areas of {@link #PIECE_BYTES} per
- * rank, its contribution area and its result area, each laid out as one piece of the tensor.
- * The tensor is reduced one piece at a time; each piece is cut into {@code size} chunks, chunk
- * {@code c} owned by rank {@code c}, and every rank {@code r}
+ * <p>Note [Shared-memory all-reduce]: the tensor is reduced one piece of at most
+ * {@link #PIECE_BYTES} at a time; each piece is cut into {@code size} chunks, chunk {@code c}
+ * owned by rank {@code c}. The segment holds, for each rank, two contribution areas and two
+ * result areas, each laid out as one piece; piece {@code k} uses the areas {@code k % 2}. For
+ * piece {@code k}, every rank {@code r}
  * <ol>
  *   <li>copies each chunk it does not own from its tensor into its contribution area;
- *   <li>after a barrier, sums its own chunk over the ranks in rank order (its own values from
- *       its tensor, the others' from their contribution areas) into its tensor and its result
- *       area;
- *   <li>after a second barrier, copies every other chunk from its owner's result area into its
- *       tensor.
+ *   <li>waits at a barrier;
+ *   <li>copies each chunk of piece {@code k - 1} it does not own from its owner's result area
+ *       into its tensor;
+ *   <li>sums its own chunk over the ranks in rank order (its own values from its tensor, the
+ *       others' from their contribution areas) into its tensor and its result area.
  * </ol>
- * Each element thus crosses memory a few times in the rank's own process (the tensor is read and
- * written once, the others' values read once), where the MPI path copies the whole tensor into
- * a direct buffer and back and MPI moves and sums it in between. One area each suffices: a
- * contribution area is rewritten only after the second barrier of the piece before, by when
- * every rank has summed from it, and a result area only after the first barrier of the next
- * piece (or of the next call), by when every rank has copied from it. Each element is summed
- * once, by its owner, as {@code ((x0 + x1) + x2) + ...}: every rank ends bit-identical, and equal
- * to summing the ranks' tensors in order in one process. The barriers are MPI's, which order
- * the ranks' writes to the segment before the others' reads.
+ * A last barrier, and the chunks of the last piece are copied as in step 3. So one barrier per
+ * piece both publishes the contributions of a piece and the sums of the piece before, and each
+ * element crosses memory a few times in the rank's own process (the tensor is read and written
+ * once, the others' values read once), where the MPI path copies the whole tensor into a direct
+ * buffer and back and MPI moves and sums it in between. Two areas of each kind suffice: the
+ * areas of piece {@code k} are written again for piece {@code k + 2}, the contribution before
+ * and the result after the barrier of {@code k + 2}, and every rank has finished reading them
+ * (the contributions in step 4 of {@code k}, the results in step 3 of {@code k + 1}) before it
+ * reaches the barrier of {@code k + 1}, or of the next call. Each element is summed once, by
+ * its owner, as {@code ((x0 + x1) + x2) + ...}: every rank ends bit-identical, and equal to
+ * summing the ranks' tensors in order in one process. The barriers are MPI's, which order the
+ * ranks' writes to the segment before the others' reads.
  */
 final class SharedMemoryAllReduce {
     /**
@@ -50,8 +54,10 @@ final class SharedMemoryAllReduce {
 
     private final int rank;
     private final int size;
-    private final ByteBuffer[] contribution;
-    private final ByteBuffer[] result;
+    /** Per rank, its contribution areas for even and odd pieces. */
+    private final ByteBuffer[][] contribution;
+    /** Per rank, its result areas for even and odd pieces. */
+    private final ByteBuffer[][] result;
     /** Per dtype, two chunks' worth of elements to sum in the heap, where the JIT vectorizes the loop. */
     private float[][] floats;
     private double[][] doubles;
@@ -70,17 +76,19 @@ final class SharedMemoryAllReduce {
         }
         this.rank = rank;
         this.size = size;
-        contribution = new ByteBuffer[size];
-        result = new ByteBuffer[size];
+        contribution = new ByteBuffer[size][2];
+        result = new ByteBuffer[size][2];
         for (int q = 0; q < size; q++) {
-            contribution[q] = area(segment, 2 * q);
-            result[q] = area(segment, 2 * q + 1);
+            for (int parity = 0; parity < 2; parity++) {
+                contribution[q][parity] = area(segment, 4 * q + parity);
+                result[q][parity] = area(segment, 4 * q + 2 + parity);
+            }
         }
     }
 
     /** The bytes of shared memory a group of {@code size} ranks needs. */
     static long segmentBytes(int size) {
-        return 2L * size * PIECE_BYTES;
+        return 4L * size * PIECE_BYTES;
     }
 
     private static ByteBuffer area(ByteBuffer segment, int index) {
@@ -95,25 +103,40 @@ final class SharedMemoryAllReduce {
     void allReduce(Tensor t, Barrier barrier) {
         int perPiece = PIECE_BYTES / t.dtype().byteSize();
         long numel = t.numel();
-        for (long piece = 0; piece < numel; piece += perPiece) {
-            int n = (int) Math.min(perPiece, numel - piece);
+        long pieces = (numel + perPiece - 1) / perPiece;
+        for (long k = 0; k < pieces; k++) {
+            long from = k * perPiece;
+            int n = (int) Math.min(perPiece, numel - from);
+            int parity = (int) (k & 1);
             for (int c = 0; c < size; c++) {
                 if (c != rank) {
-                    HostBuffers.copyIn(t, piece + chunkStart(n, c), chunkStart(n, c + 1) - chunkStart(n, c),
-                            contribution[rank], chunkStart(n, c));
+                    HostBuffers.copyIn(t, from + chunkStart(n, c), chunkStart(n, c + 1) - chunkStart(n, c),
+                            contribution[rank][parity], chunkStart(n, c));
                 }
             }
             barrier.await();
+            if (k > 0) {
+                collect(t, k - 1, perPiece);
+            }
             int start = chunkStart(n, rank);
             int length = chunkStart(n, rank + 1) - start;
-            sumChunk(t, piece + start, length, start);
-            HostBuffers.copyIn(t, piece + start, length, result[rank], start);
+            sumChunk(t, from + start, length, start, parity);
+            HostBuffers.copyIn(t, from + start, length, result[rank][parity], start);
+        }
+        if (pieces > 0) {
             barrier.await();
-            for (int c = 0; c < size; c++) {
-                if (c != rank) {
-                    HostBuffers.copyOut(result[c], chunkStart(n, c), chunkStart(n, c + 1) - chunkStart(n, c), t,
-                            piece + chunkStart(n, c), 1);
-                }
+            collect(t, pieces - 1, perPiece);
+        }
+    }
+
+    /** Copies the chunks of piece {@code k} that other ranks own from their result areas into {@code t}. */
+    private void collect(Tensor t, long k, int perPiece) {
+        long from = k * perPiece;
+        int n = (int) Math.min(perPiece, t.numel() - from);
+        for (int c = 0; c < size; c++) {
+            if (c != rank) {
+                HostBuffers.copyOut(result[c][(int) (k & 1)], chunkStart(n, c), chunkStart(n, c + 1) - chunkStart(n, c), t,
+                        from + chunkStart(n, c), 1);
             }
         }
     }
@@ -125,31 +148,32 @@ final class SharedMemoryAllReduce {
 
     /**
      * Sums this rank's chunk, elements {@code [from, from + n)} of {@code t} and {@code at} of
-     * the areas, over the ranks in rank order, into {@code t}: the ranks before this one into a
-     * scratch chunk, which is added to this rank's values ({@code +} commutes exactly, so
-     * {@code p + x} and {@code x + p} are the same bits), then the ranks after it.
+     * the contribution areas of {@code parity}, over the ranks in rank order, into {@code t}: the
+     * ranks before this one into a scratch chunk, which is added to this rank's values ({@code +}
+     * commutes exactly, so {@code p + x} and {@code x + p} are the same bits), then the ranks
+     * after it.
      */
-    private void sumChunk(Tensor t, long from, int n, int at) {
+    private void sumChunk(Tensor t, long from, int n, int at, int parity) {
         CpuStorage s = (CpuStorage) t.storage();
         int off = Math.toIntExact(t.storageOffset() + from);
         switch (t.dtype()) {
-            case FLOAT32 -> sumFloats(s.floats(), off, n, at);
-            case FLOAT64 -> sumDoubles(s.doubles(), off, n, at);
-            case INT64 -> sumLongs(s.longs(), off, n, at);
+            case FLOAT32 -> sumFloats(s.floats(), off, n, at, parity);
+            case FLOAT64 -> sumDoubles(s.doubles(), off, n, at, parity);
+            case INT64 -> sumLongs(s.longs(), off, n, at, parity);
             default -> throw new IllegalArgumentException("allReduce: unsupported dtype " + t.dtype().torchName());
         }
     }
 
-    private void sumFloats(float[] a, int off, int n, int at) {
+    private void sumFloats(float[] a, int off, int n, int at, int parity) {
         if (floats == null) {
             floats = new float[2][PIECE_BYTES / Float.BYTES];
         }
         float[] before = floats[0];
         float[] other = floats[1];
         if (rank > 0) {
-            contribution[0].asFloatBuffer().get(at, before, 0, n);
+            contribution[0][parity].asFloatBuffer().get(at, before, 0, n);
             for (int q = 1; q < rank; q++) {
-                contribution[q].asFloatBuffer().get(at, other, 0, n);
+                contribution[q][parity].asFloatBuffer().get(at, other, 0, n);
                 for (int i = 0; i < n; i++) {
                     before[i] += other[i];
                 }
@@ -159,23 +183,23 @@ final class SharedMemoryAllReduce {
             }
         }
         for (int q = rank + 1; q < size; q++) {
-            contribution[q].asFloatBuffer().get(at, other, 0, n);
+            contribution[q][parity].asFloatBuffer().get(at, other, 0, n);
             for (int i = 0; i < n; i++) {
                 a[off + i] += other[i];
             }
         }
     }
 
-    private void sumDoubles(double[] a, int off, int n, int at) {
+    private void sumDoubles(double[] a, int off, int n, int at, int parity) {
         if (doubles == null) {
             doubles = new double[2][PIECE_BYTES / Double.BYTES];
         }
         double[] before = doubles[0];
         double[] other = doubles[1];
         if (rank > 0) {
-            contribution[0].asDoubleBuffer().get(at, before, 0, n);
+            contribution[0][parity].asDoubleBuffer().get(at, before, 0, n);
             for (int q = 1; q < rank; q++) {
-                contribution[q].asDoubleBuffer().get(at, other, 0, n);
+                contribution[q][parity].asDoubleBuffer().get(at, other, 0, n);
                 for (int i = 0; i < n; i++) {
                     before[i] += other[i];
                 }
@@ -185,23 +209,23 @@ final class SharedMemoryAllReduce {
             }
         }
         for (int q = rank + 1; q < size; q++) {
-            contribution[q].asDoubleBuffer().get(at, other, 0, n);
+            contribution[q][parity].asDoubleBuffer().get(at, other, 0, n);
             for (int i = 0; i < n; i++) {
                 a[off + i] += other[i];
             }
         }
     }
 
-    private void sumLongs(long[] a, int off, int n, int at) {
+    private void sumLongs(long[] a, int off, int n, int at, int parity) {
         if (longs == null) {
             longs = new long[2][PIECE_BYTES / Long.BYTES];
         }
         long[] before = longs[0];
         long[] other = longs[1];
         if (rank > 0) {
-            contribution[0].asLongBuffer().get(at, before, 0, n);
+            contribution[0][parity].asLongBuffer().get(at, before, 0, n);
             for (int q = 1; q < rank; q++) {
-                contribution[q].asLongBuffer().get(at, other, 0, n);
+                contribution[q][parity].asLongBuffer().get(at, other, 0, n);
                 for (int i = 0; i < n; i++) {
                     before[i] += other[i];
                 }
@@ -211,7 +235,7 @@ final class SharedMemoryAllReduce {
             }
         }
         for (int q = rank + 1; q < size; q++) {
-            contribution[q].asLongBuffer().get(at, other, 0, n);
+            contribution[q][parity].asLongBuffer().get(at, other, 0, n);
             for (int i = 0; i < n; i++) {
                 a[off + i] += other[i];
             }
