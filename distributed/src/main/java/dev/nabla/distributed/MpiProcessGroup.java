@@ -29,7 +29,9 @@ import mpi.Request;
  * {@link ProcessGroup} over Open MPI's Java binding and {@code MPI_COMM_WORLD}. Every MPI
  * call, from {@code MPI_Init_thread} on, runs on one thread of the group's own (the
  * communication thread), so the order of collectives is the order of the calls on every rank,
- * whichever thread asked, and user code never blocks backward while a bucket is reduced.
+ * whichever thread asked, and user code never blocks backward while a bucket is reduced. Where
+ * every rank runs on this node, {@link #allReduce} sums through {@link SharedMemoryAllReduce}
+ * (Note [Shared-memory all-reduce]) on that thread too, with MPI's barrier between pieces.
  */
 final class MpiProcessGroup extends ProcessGroup {
     private static final AtomicBoolean JOINED = new AtomicBoolean();
@@ -38,7 +40,8 @@ final class MpiProcessGroup extends ProcessGroup {
     /** The longest path of a shared segment's file that rank 0 can hand the others. */
     private static final int MAX_PATH_BYTES = 4096;
     /**
-     * The piece a staged collective copies and hands MPI at a time. Measured with two ranks on
+     * The piece a staged collective ({@link #broadcast}, and {@link #allReduce} where the ranks
+     * span several nodes) copies and hands MPI at a time. Measured with two ranks on
      * the 2-core development machine (allreduce_16m, medians of 7 interleaved runs under other
      * builds' load): 512 KiB 1.8 GB/s and 1 MiB 1.4, within the noise of each other (a separate
      * profile of the same loop had 1 MiB ahead, 1.8 against 1.4), 2 MiB 0.1, 4 MiB 0.2. 1 MiB
@@ -51,7 +54,7 @@ final class MpiProcessGroup extends ProcessGroup {
     private final int rank;
     private final int size;
     /**
-     * The direct buffers {@link #allReduce} and {@link #broadcast} stage a tensor through, one
+     * The direct buffers staged collectives pass a tensor through, one
      * piece each, allocated once; guarded by their own monitor, so that one collective's pieces
      * are handed to the communication thread without another's in between.
      */
@@ -96,7 +99,8 @@ final class MpiProcessGroup extends ProcessGroup {
      * {@link #SHARED_MEMORY_PROPERTY} does not say {@code false}: rank 0 creates a file of the
      * segment's size in {@code /dev/shm} (memory, not disk; the temporary directory where there
      * is none), hands its path to the others, and deletes it once every rank has mapped it, so
-     * nothing is left behind however the job ends. Returns null, on every rank alike, where
+     * that from then on the memory lives only as long as the ranks, however the job ends.
+     * Returns null, on every rank alike, where
      * that is not so or any rank failed to map the file; {@link #allReduce} then stays on MPI.
      * Runs on the communication thread during {@link #join}; a collective on every rank.
      */

@@ -39,10 +39,11 @@ import java.nio.ByteOrder;
  */
 final class SharedMemoryAllReduce {
     /**
-     * The piece reduced between two barriers. Measured with two ranks on the 2-core development
-     * machine (16 MiB float32, ranks at real-time priority to stand for an idle machine, medians
-     * of 15 rounds): 256 KiB 6.6-7.0 GB/s, 1 MiB 6.4-6.6, 4 MiB 4.3; a piece of 1 MiB stays in
-     * a core's 1 MiB L2 cache between its copy and its sum with half the barriers of 256 KiB.
+     * The piece reduced per barrier. Measured with two ranks on the 2-core development machine
+     * (allreduce_16m, jobs interleaved): with the ranks at real-time priority, to stand for an
+     * idle machine, 256 KiB 2.7-3.0 GB/s, 1 MiB 2.9-3.3, 4 MiB 3.1-3.6 (3 to 5 jobs each); under
+     * other builds' load (load average 13-19), medians of 5 jobs 1 MiB 3.1, 4 MiB 2.0. At 1 MiB
+     * a piece fits a core's 1 MiB L2 cache between its copy and its sum.
      */
     static final int PIECE_BYTES = 1 << 20;
 
