@@ -241,7 +241,15 @@ final class MpiProcessGroup extends ProcessGroup {
             run("allReduce", () -> {
                 local.allReduce(tensor, () -> {
                     try {
-                        MPI.COMM_WORLD.barrier();
+                        Request arrival = MPI.COMM_WORLD.iBarrier();
+                        return () -> {
+                            try {
+                                arrival.waitFor();
+                                arrival.free();
+                            } catch (MPIException e) {
+                                throw new IllegalStateException("allReduce: " + e.getMessage(), e);
+                            }
+                        };
                     } catch (MPIException e) {
                         throw new IllegalStateException("allReduce: " + e.getMessage(), e);
                     }

@@ -19,8 +19,9 @@ import java.util.concurrent.Future;
  * 4 MB ones). Where every rank runs on one machine, {@link #allReduce} instead sums through
  * shared memory that the ranks map, with MPI only for the barriers between pieces (about 1.6
  * times as fast with two ranks on the 2-core development machine; system property
- * {@code nabla.distributed.sharedMemory=false} keeps it on MPI). They write the tensor's storage directly and bump its version, as any in-place op,
- * without recording anything for autograd.
+ * {@code nabla.distributed.sharedMemory=false} keeps it on MPI). Collectives write the tensor's
+ * storage directly and bump its version, as any in-place op, without recording anything for
+ * autograd.
  *
  * <p>Note [Failing rank]: a rank that throws must not leave the others waiting forever in a
  * collective. {@link #mpi()} therefore installs a default uncaught-exception handler that

@@ -13,29 +13,37 @@ import java.nio.ByteOrder;
  *
  * <p>Note [Shared-memory all-reduce]: the tensor is reduced one piece of at most
  * {@link #PIECE_BYTES} at a time; each piece is cut into {@code size} chunks, chunk {@code c}
- * owned by rank {@code c}. The segment holds, for each rank, two contribution areas and two
- * result areas, each laid out as one piece; piece {@code k} uses the areas {@code k % 2}. For
- * piece {@code k}, every rank {@code r}
+ * owned by rank {@code c}. The segment holds, for each rank, three contribution areas and two
+ * result areas, each laid out as one piece; piece {@code k} uses contribution area
+ * {@code k % 3} and result area {@code k % 2}. Every rank {@code r} first copies each chunk of
+ * piece 0 it does not own from its tensor into its contribution area; then, for piece
+ * {@code k}, it
  * <ol>
- *   <li>copies each chunk it does not own from its tensor into its contribution area;
- *   <li>waits at a barrier;
+ *   <li>arrives at a barrier (MPI's non-blocking one);
+ *   <li>copies the chunks of piece {@code k + 1} it does not own into their contribution area,
+ *       and waits for the other ranks to arrive;
  *   <li>copies each chunk of piece {@code k - 1} it does not own from its owner's result area
  *       into its tensor;
- *   <li>sums its own chunk over the ranks in rank order (its own values from its tensor, the
- *       others' from their contribution areas) into its tensor and its result area.
+ *   <li>sums its own chunk of piece {@code k} over the ranks in rank order (its own values from
+ *       its tensor, the others' from their contribution areas) into its tensor and its result
+ *       area.
  * </ol>
  * A last barrier, and the chunks of the last piece are copied as in step 3. So one barrier per
- * piece both publishes the contributions of a piece and the sums of the piece before, and each
- * element crosses memory a few times in the rank's own process (the tensor is read and written
- * once, the others' values read once), where the MPI path copies the whole tensor into a direct
- * buffer and back and MPI moves and sums it in between. Two areas of each kind suffice: the
- * areas of piece {@code k} are written again for piece {@code k + 2}, the contribution before
- * and the result after the barrier of {@code k + 2}, and every rank has finished reading them
- * (the contributions in step 4 of {@code k}, the results in step 3 of {@code k + 1}) before it
- * reaches the barrier of {@code k + 1}, or of the next call. Each element is summed once, by
- * its owner, as {@code ((x0 + x1) + x2) + ...}: every rank ends bit-identical, and equal to
- * summing the ranks' tensors in order in one process. The barriers are MPI's, which order the
- * ranks' writes to the segment before the others' reads.
+ * piece publishes both the contributions of a piece and the sums of the piece before, a rank
+ * waiting for a slower one copies its next piece meanwhile, and each element crosses memory a
+ * few times in the rank's own process (the tensor is read and written once, the others' values
+ * read once), where the MPI path copies the whole tensor into a direct buffer and back and MPI
+ * moves and sums it in between. Three contribution areas suffice: the area of piece
+ * {@code k + 1} last held piece {@code k - 2}, which every rank finished summing before it
+ * arrived at the barrier of {@code k - 1}, which this rank has passed (or, for a call's first
+ * pieces, the last barrier of the call before); and no rank reads it before the barrier of
+ * {@code k + 1}, at which this rank arrives after writing it. Two result areas suffice: the
+ * area of piece {@code k} is written after the barrier of {@code k}, read in step 3 of
+ * {@code k + 1}, before each rank arrives at the barrier of {@code k + 2} (or of the next
+ * call), and written again only after it. Each element is summed once, by its owner, as
+ * {@code ((x0 + x1) + x2) + ...}: every rank ends bit-identical, and equal to summing the ranks'
+ * tensors in order in one process. The barriers are MPI's, which order the ranks' writes to the
+ * segment before the others' reads.
  */
 final class SharedMemoryAllReduce {
     /**
@@ -47,17 +55,25 @@ final class SharedMemoryAllReduce {
      */
     static final int PIECE_BYTES = 1 << 20;
 
-    /** Returns once every rank of the group has called it; throws if the group failed. */
+    /** A barrier of the group's ranks, in two halves, so that a rank can work between arriving and waiting. */
     @FunctionalInterface
     interface Barrier {
+        /** Tells the other ranks this one has arrived, without waiting; throws if the group failed. */
+        Arrival arrive();
+    }
+
+    /** One rank's arrival at a {@link Barrier}. */
+    @FunctionalInterface
+    interface Arrival {
+        /** Returns once every rank has arrived; throws if the group failed. */
         void await();
     }
 
     private final int rank;
     private final int size;
-    /** Per rank, its contribution areas for even and odd pieces. */
+    /** Per rank, its contribution areas, for pieces {@code k % 3}. */
     private final ByteBuffer[][] contribution;
-    /** Per rank, its result areas for even and odd pieces. */
+    /** Per rank, its result areas, for pieces {@code k % 2}. */
     private final ByteBuffer[][] result;
     /** Per dtype, two chunks' worth of elements to sum in the heap, where the JIT vectorizes the loop. */
     private float[][] floats;
@@ -77,19 +93,21 @@ final class SharedMemoryAllReduce {
         }
         this.rank = rank;
         this.size = size;
-        contribution = new ByteBuffer[size][2];
+        contribution = new ByteBuffer[size][3];
         result = new ByteBuffer[size][2];
         for (int q = 0; q < size; q++) {
+            for (int i = 0; i < 3; i++) {
+                contribution[q][i] = area(segment, 5 * q + i);
+            }
             for (int parity = 0; parity < 2; parity++) {
-                contribution[q][parity] = area(segment, 4 * q + parity);
-                result[q][parity] = area(segment, 4 * q + 2 + parity);
+                result[q][parity] = area(segment, 5 * q + 3 + parity);
             }
         }
     }
 
     /** The bytes of shared memory a group of {@code size} ranks needs. */
     static long segmentBytes(int size) {
-        return 4L * size * PIECE_BYTES;
+        return 5L * size * PIECE_BYTES;
     }
 
     private static ByteBuffer area(ByteBuffer segment, int index) {
@@ -99,34 +117,47 @@ final class SharedMemoryAllReduce {
     /**
      * Replaces contiguous CPU tensor {@code t} (float32, float64 or int64, the same shape on
      * every rank) by the sum over the ranks. Every rank of the group must call it, with
-     * {@code barrier} meeting the same ranks.
+     * {@code barrier} meeting the same ranks, and nothing else may use the segment meanwhile.
      */
     void allReduce(Tensor t, Barrier barrier) {
         int perPiece = PIECE_BYTES / t.dtype().byteSize();
         long numel = t.numel();
         long pieces = (numel + perPiece - 1) / perPiece;
+        if (pieces > 0) {
+            contribute(t, 0, perPiece);
+        }
         for (long k = 0; k < pieces; k++) {
             long from = k * perPiece;
             int n = (int) Math.min(perPiece, numel - from);
             int parity = (int) (k & 1);
-            for (int c = 0; c < size; c++) {
-                if (c != rank) {
-                    HostBuffers.copyIn(t, from + chunkStart(n, c), chunkStart(n, c + 1) - chunkStart(n, c),
-                            contribution[rank][parity], chunkStart(n, c));
-                }
+            Arrival arrival = barrier.arrive();
+            if (k + 1 < pieces) {
+                contribute(t, k + 1, perPiece);
             }
-            barrier.await();
+            arrival.await();
             if (k > 0) {
                 collect(t, k - 1, perPiece);
             }
             int start = chunkStart(n, rank);
             int length = chunkStart(n, rank + 1) - start;
-            sumChunk(t, from + start, length, start, parity);
+            sumChunk(t, from + start, length, start, (int) (k % 3));
             HostBuffers.copyIn(t, from + start, length, result[rank][parity], start);
         }
         if (pieces > 0) {
-            barrier.await();
+            barrier.arrive().await();
             collect(t, pieces - 1, perPiece);
+        }
+    }
+
+    /** Copies the chunks of piece {@code k} that other ranks own from {@code t} into this rank's contribution area. */
+    private void contribute(Tensor t, long k, int perPiece) {
+        long from = k * perPiece;
+        int n = (int) Math.min(perPiece, t.numel() - from);
+        for (int c = 0; c < size; c++) {
+            if (c != rank) {
+                HostBuffers.copyIn(t, from + chunkStart(n, c), chunkStart(n, c + 1) - chunkStart(n, c),
+                        contribution[rank][(int) (k % 3)], chunkStart(n, c));
+            }
         }
     }
 
@@ -149,32 +180,32 @@ final class SharedMemoryAllReduce {
 
     /**
      * Sums this rank's chunk, elements {@code [from, from + n)} of {@code t} and {@code at} of
-     * the contribution areas of {@code parity}, over the ranks in rank order, into {@code t}: the
-     * ranks before this one into a scratch chunk, which is added to this rank's values ({@code +}
-     * commutes exactly, so {@code p + x} and {@code x + p} are the same bits), then the ranks
-     * after it.
+     * each rank's contribution area {@code area}, over the ranks in rank order, into {@code t}:
+     * the ranks before this one into a scratch chunk, which is added to this rank's values
+     * ({@code +} commutes exactly, so {@code p + x} and {@code x + p} are the same bits), then the
+     * ranks after it.
      */
-    private void sumChunk(Tensor t, long from, int n, int at, int parity) {
+    private void sumChunk(Tensor t, long from, int n, int at, int area) {
         CpuStorage s = (CpuStorage) t.storage();
         int off = Math.toIntExact(t.storageOffset() + from);
         switch (t.dtype()) {
-            case FLOAT32 -> sumFloats(s.floats(), off, n, at, parity);
-            case FLOAT64 -> sumDoubles(s.doubles(), off, n, at, parity);
-            case INT64 -> sumLongs(s.longs(), off, n, at, parity);
+            case FLOAT32 -> sumFloats(s.floats(), off, n, at, area);
+            case FLOAT64 -> sumDoubles(s.doubles(), off, n, at, area);
+            case INT64 -> sumLongs(s.longs(), off, n, at, area);
             default -> throw new IllegalArgumentException("allReduce: unsupported dtype " + t.dtype().torchName());
         }
     }
 
-    private void sumFloats(float[] a, int off, int n, int at, int parity) {
+    private void sumFloats(float[] a, int off, int n, int at, int area) {
         if (floats == null) {
             floats = new float[2][PIECE_BYTES / Float.BYTES];
         }
         float[] before = floats[0];
         float[] other = floats[1];
         if (rank > 0) {
-            contribution[0][parity].asFloatBuffer().get(at, before, 0, n);
+            contribution[0][area].asFloatBuffer().get(at, before, 0, n);
             for (int q = 1; q < rank; q++) {
-                contribution[q][parity].asFloatBuffer().get(at, other, 0, n);
+                contribution[q][area].asFloatBuffer().get(at, other, 0, n);
                 for (int i = 0; i < n; i++) {
                     before[i] += other[i];
                 }
@@ -184,23 +215,23 @@ final class SharedMemoryAllReduce {
             }
         }
         for (int q = rank + 1; q < size; q++) {
-            contribution[q][parity].asFloatBuffer().get(at, other, 0, n);
+            contribution[q][area].asFloatBuffer().get(at, other, 0, n);
             for (int i = 0; i < n; i++) {
                 a[off + i] += other[i];
             }
         }
     }
 
-    private void sumDoubles(double[] a, int off, int n, int at, int parity) {
+    private void sumDoubles(double[] a, int off, int n, int at, int area) {
         if (doubles == null) {
             doubles = new double[2][PIECE_BYTES / Double.BYTES];
         }
         double[] before = doubles[0];
         double[] other = doubles[1];
         if (rank > 0) {
-            contribution[0][parity].asDoubleBuffer().get(at, before, 0, n);
+            contribution[0][area].asDoubleBuffer().get(at, before, 0, n);
             for (int q = 1; q < rank; q++) {
-                contribution[q][parity].asDoubleBuffer().get(at, other, 0, n);
+                contribution[q][area].asDoubleBuffer().get(at, other, 0, n);
                 for (int i = 0; i < n; i++) {
                     before[i] += other[i];
                 }
@@ -210,23 +241,23 @@ final class SharedMemoryAllReduce {
             }
         }
         for (int q = rank + 1; q < size; q++) {
-            contribution[q][parity].asDoubleBuffer().get(at, other, 0, n);
+            contribution[q][area].asDoubleBuffer().get(at, other, 0, n);
             for (int i = 0; i < n; i++) {
                 a[off + i] += other[i];
             }
         }
     }
 
-    private void sumLongs(long[] a, int off, int n, int at, int parity) {
+    private void sumLongs(long[] a, int off, int n, int at, int area) {
         if (longs == null) {
             longs = new long[2][PIECE_BYTES / Long.BYTES];
         }
         long[] before = longs[0];
         long[] other = longs[1];
         if (rank > 0) {
-            contribution[0][parity].asLongBuffer().get(at, before, 0, n);
+            contribution[0][area].asLongBuffer().get(at, before, 0, n);
             for (int q = 1; q < rank; q++) {
-                contribution[q][parity].asLongBuffer().get(at, other, 0, n);
+                contribution[q][area].asLongBuffer().get(at, other, 0, n);
                 for (int i = 0; i < n; i++) {
                     before[i] += other[i];
                 }
@@ -236,7 +267,7 @@ final class SharedMemoryAllReduce {
             }
         }
         for (int q = rank + 1; q < size; q++) {
-            contribution[q][parity].asLongBuffer().get(at, other, 0, n);
+            contribution[q][area].asLongBuffer().get(at, other, 0, n);
             for (int i = 0; i < n; i++) {
                 a[off + i] += other[i];
             }

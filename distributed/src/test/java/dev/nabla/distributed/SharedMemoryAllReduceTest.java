@@ -9,11 +9,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Note [Shared-memory all-reduce] with threads standing for the ranks: one direct buffer as the
- * segment, a {@link CyclicBarrier} as MPI's barrier. No MPI needed.
+ * segment, a {@link Phaser} as MPI's barrier. No MPI needed.
  */
 class SharedMemoryAllReduceTest {
     private static final int FLOATS_PER_PIECE = SharedMemoryAllReduce.PIECE_BYTES / Float.BYTES;
@@ -40,18 +39,21 @@ class SharedMemoryAllReduceTest {
     private List<Tensor> allReduce(List<Tensor> inputs) throws Exception {
         int size = inputs.size();
         ByteBuffer segment = HostBuffers.allocate(SharedMemoryAllReduce.segmentBytes(size));
-        CyclicBarrier barrier = new CyclicBarrier(size);
+        Phaser barrier = new Phaser(size);
         List<Future<?>> ranks = new ArrayList<>();
         for (int r = 0; r < size; r++) {
             SharedMemoryAllReduce group = new SharedMemoryAllReduce(segment, r, size);
             Tensor t = inputs.get(r);
             ranks.add(threads.submit(() -> {
                 group.allReduce(t, () -> {
-                    try {
-                        barrier.await(1, TimeUnit.MINUTES);
-                    } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
-                        throw new IllegalStateException(e);
-                    }
+                    int phase = barrier.arrive();
+                    return () -> {
+                        try {
+                            barrier.awaitAdvanceInterruptibly(phase, 1, TimeUnit.MINUTES);
+                        } catch (InterruptedException | TimeoutException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    };
                 });
                 return null;
             }));
