@@ -17,8 +17,8 @@ import java.util.concurrent.Future;
  * through direct buffers of at most {@link #CHUNK_BYTES} (the binding copies a heap array on
  * every call, about 100x slower, and single calls of 32 MB and more measured 20x slower than
  * 4 MB ones). Where every rank runs on one machine, {@link #allReduce} instead sums through
- * shared memory that the ranks map, with MPI only for the barriers between pieces (about 1.6
- * times as fast with two ranks on the 2-core development machine; system property
+ * shared memory that the ranks map, with MPI only for the barriers between pieces (about twice
+ * as fast with two ranks on the 2-core development machine; system property
  * {@code nabla.distributed.sharedMemory=false} keeps it on MPI). Collectives write the tensor's
  * storage directly and bump its version, as any in-place op, without recording anything for
  * autograd.

@@ -48,7 +48,8 @@ import java.nio.ByteOrder;
 final class SharedMemoryAllReduce {
     /**
      * The piece reduced per barrier. Measured with two ranks on the 2-core development machine
-     * (allreduce_16m, jobs interleaved): with the ranks at real-time priority, to stand for an
+     * (allreduce_16m, jobs interleaved, still waiting at each barrier before copying the next
+     * piece): with the ranks at real-time priority, to stand for an
      * idle machine, 256 KiB 2.7-3.0 GB/s, 1 MiB 2.9-3.3, 4 MiB 3.1-3.6 (3 to 5 jobs each); under
      * other builds' load (load average 13-19), medians of 5 jobs 1 MiB 3.1, 4 MiB 2.0. At 1 MiB
      * a piece fits a core's 1 MiB L2 cache between its copy and its sum.
