@@ -49,10 +49,10 @@ final class SharedMemoryAllReduce {
     /**
      * The piece reduced per barrier. Measured with two ranks on the 2-core development machine
      * (allreduce_16m, jobs interleaved, still waiting at each barrier before copying the next
-     * piece): with the ranks at real-time priority, to stand for an
-     * idle machine, 256 KiB 2.7-3.0 GB/s, 1 MiB 2.9-3.3, 4 MiB 3.1-3.6 (3 to 5 jobs each); under
-     * other builds' load (load average 13-19), medians of 5 jobs 1 MiB 3.1, 4 MiB 2.0. At 1 MiB
-     * a piece fits a core's 1 MiB L2 cache between its copy and its sum.
+     * piece): with the ranks at real-time priority, to stand for an idle machine, 256 KiB
+     * 2.7-3.0 GB/s, 1 MiB 2.9-3.3, 4 MiB 3.1-3.6 (3 to 5 jobs each); under other builds' load
+     * (load average 13-19), medians of 5 jobs 1 MiB 3.1, 4 MiB 2.0. At 1 MiB a piece fits a
+     * core's 1 MiB L2 cache between its copy and its sum.
      */
     static final int PIECE_BYTES = 1 << 20;
 
@@ -76,7 +76,10 @@ final class SharedMemoryAllReduce {
     private final ByteBuffer[][] contribution;
     /** Per rank, its result areas, for pieces {@code k % 2}. */
     private final ByteBuffer[][] result;
-    /** Per dtype, two chunks' worth of elements to sum in the heap, where the JIT vectorizes the loop. */
+    /**
+     * Per dtype, two pieces' worth of elements (a chunk is at most a piece) to sum in the heap,
+     * where the JIT vectorizes the loops; allocated on first use.
+     */
     private float[][] floats;
     private double[][] doubles;
     private long[][] longs;
