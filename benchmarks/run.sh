@@ -10,7 +10,8 @@ if [ ! -f benchmarks/target/classpath.txt ] || [ -z "${NABLA_BENCH_NO_BUILD:-}" 
 fi
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 bench() { java -Xms2g -Xmx8g -XX:+UseParallelGC -XX:+AlwaysPreTouch -cp "$cp" dev.nabla.benchmarks.Bench "$@"; }
-# allreduce_16m: two ranks of this machine on shared memory (prints memcpy_16m beside it).
+# allreduce_16m: two ranks of this machine, which allReduce sums through a shared-memory segment
+# rather than MPI (README, data-parallel training); prints memcpy_16m beside it.
 # mpi_yield_when_idle: a rank waiting for the other yields its core instead of spinning; where
 # other builds share the 2 cores, spinning ranks starve each other (measured at load average
 # 6-9: 0.2-1.9 GB/s spinning, 2.4-2.8 GB/s yielding, interleaved).

@@ -6,9 +6,9 @@ import java.util.Arrays;
 
 /**
  * {@code allreduce_16m}: {@link ProcessGroup#allReduce} of a 16 MiB float32 tensor across the
- * ranks of an {@code mpirun} job (two on one machine in {@code run.sh}), in GB/s of tensor
- * summed (16 MiB over the time of one call, which copies the tensor through direct buffers
- * both ways), with {@code memcpy_16m}, a 16 MiB {@code System.arraycopy} in GB/s, beside it
+ * ranks of an {@code mpirun} job (two on one machine in {@code run.sh}, which sum through
+ * shared memory), in GB/s of tensor summed (16 MiB over the time of one call, the tensor's
+ * copies included), with {@code memcpy_16m}, a 16 MiB {@code System.arraycopy} in GB/s, beside it
  * for scale. Rank 0 prints both as JSON lines like {@link Bench}'s; each figure is the median
  * of 7 rounds of 10 calls, the ranks meeting at a barrier before each round.
  */

@@ -34,13 +34,18 @@ public final class DataParallelMain {
 
     private DataParallelMain() {}
 
-    /** Runs on every rank of the job; {@code args[0]} is the directory for the results. */
+    /**
+     * Runs on every rank of the job; {@code args[0]} is the directory for the results, and
+     * {@code args[1]}, if given, {@code collectives} to check only those.
+     */
     public static void main(String[] args) throws IOException {
         DataParallelMain main = new DataParallelMain();
         try (ProcessGroup group = ProcessGroup.mpi()) {
             main.collectives(group);
-            main.training(group);
-            main.unusedParameters(group);
+            if (args.length < 2 || !args[1].equals("collectives")) {
+                main.training(group);
+                main.unusedParameters(group);
+            }
             Files.write(Path.of(args[0], "rank" + group.rank() + ".txt"), main.lines);
         }
     }
@@ -72,6 +77,22 @@ public final class DataParallelMain {
             }
         }
         record("allReduce.float32.wrong", wrong);
+        // float64 of an odd length: pieces that do not divide it, chunks of unequal sizes.
+        int m = 3 * ProcessGroup.CHUNK_BYTES / 16 + 5;
+        double[] doubles = new double[m];
+        for (int i = 0; i < m; i++) {
+            doubles[i] = i * 0.25 + rank;
+        }
+        Tensor odd = Tensor.of(doubles);
+        group.allReduce(odd);
+        double[] oddSum = odd.toDoubleArray();
+        int oddWrong = 0;
+        for (int i = 0; i < m; i++) {
+            if (oddSum[i] != i * 0.5 + 1) {
+                oddWrong++;
+            }
+        }
+        record("allReduce.float64.odd.wrong", oddWrong);
         Tensor counts = Tensor.of((long) rank + 1, 10L * rank);
         group.allReduce(counts);
         record("allReduce.int64", Arrays.stream(counts.toLongArray()).asDoubleStream().toArray());

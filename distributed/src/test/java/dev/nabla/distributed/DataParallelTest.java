@@ -33,6 +33,9 @@ class DataParallelTest {
     private static MpiJob.Result job;
     /** Per rank, what it recorded. */
     private static List<Map<String, String>> ranks;
+    /** The collectives again, with {@code allReduce} on MPI rather than shared memory. */
+    private static MpiJob.Result mpiJob;
+    private static List<Map<String, String>> mpiRanks;
 
     /**
      * Runs the job the first time a test asks for its results, after checking that MPI is there,
@@ -45,18 +48,37 @@ class DataParallelTest {
         }
         assertEquals(0, job.exitCode(), "the job failed:\n" + job.output());
         if (ranks == null) {
-            List<Map<String, String>> recorded = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
-                Map<String, String> lines = new HashMap<>();
-                for (String line : Files.readAllLines(dir.resolve("rank" + r + ".txt"))) {
-                    int space = line.indexOf(' ');
-                    lines.put(line.substring(0, space), line.substring(space + 1));
-                }
-                recorded.add(lines);
-            }
-            ranks = recorded;
+            ranks = read(dir);
         }
         return ranks;
+    }
+
+    private static synchronized List<Map<String, String>> mpiRanks() throws IOException, InterruptedException {
+        MpiJob.assumeAvailable();
+        Path mpiDir = dir.resolve("mpi");
+        if (mpiJob == null) {
+            Files.createDirectories(mpiDir);
+            mpiJob = MpiJob.run(DataParallelMain.class, Duration.ofMinutes(1),
+                    List.of("-D" + MpiProcessGroup.SHARED_MEMORY_PROPERTY + "=false"), mpiDir.toString(), "collectives");
+        }
+        assertEquals(0, mpiJob.exitCode(), "the job failed:\n" + mpiJob.output());
+        if (mpiRanks == null) {
+            mpiRanks = read(mpiDir);
+        }
+        return mpiRanks;
+    }
+
+    private static List<Map<String, String>> read(Path results) throws IOException {
+        List<Map<String, String>> recorded = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            Map<String, String> lines = new HashMap<>();
+            for (String line : Files.readAllLines(results.resolve("rank" + r + ".txt"))) {
+                int space = line.indexOf(' ');
+                lines.put(line.substring(0, space), line.substring(space + 1));
+            }
+            recorded.add(lines);
+        }
+        return recorded;
     }
 
     private static String recorded(int rank, String key) throws IOException, InterruptedException {
@@ -64,20 +86,34 @@ class DataParallelTest {
     }
 
     private static double[] values(int rank, String key) throws IOException, InterruptedException {
-        String v = recorded(rank, key);
-        assertTrue(v != null, "rank " + rank + " recorded no " + key + ": " + ranks().get(rank).keySet());
+        return values(ranks(), rank, key);
+    }
+
+    private static double[] values(List<Map<String, String>> job, int rank, String key) {
+        String v = job.get(rank).get(key);
+        assertTrue(v != null, "rank " + rank + " recorded no " + key + ": " + job.get(rank).keySet());
         return Arrays.stream(v.split(" ")).mapToDouble(Double::parseDouble).toArray();
+    }
+
+    private static void assertCollectives(List<Map<String, String>> job) {
+        for (int r = 0; r < 2; r++) {
+            assertArrayEquals(new double[] {2}, values(job, r, "size"));
+            assertArrayEquals(new double[] {0}, values(job, r, "allReduce.float32.wrong"), "elements summed wrongly");
+            assertArrayEquals(new double[] {0}, values(job, r, "allReduce.float64.odd.wrong"), "elements summed wrongly");
+            assertArrayEquals(new double[] {3, 10}, values(job, r, "allReduce.int64"));
+            assertArrayEquals(new double[] {1.5, 2.5, 3.5}, values(job, r, "broadcast"));
+            assertEquals("broadcast: root 2 is not a rank of this group of size 2", job.get(r).get("broadcast.badRoot.message"));
+        }
     }
 
     @Test
     void collectivesSumAndBroadcast() throws IOException, InterruptedException {
-        for (int r = 0; r < 2; r++) {
-            assertArrayEquals(new double[] {2}, values(r, "size"));
-            assertArrayEquals(new double[] {0}, values(r, "allReduce.float32.wrong"), "elements summed wrongly");
-            assertArrayEquals(new double[] {3, 10}, values(r, "allReduce.int64"));
-            assertArrayEquals(new double[] {1.5, 2.5, 3.5}, values(r, "broadcast"));
-            assertEquals("broadcast: root 2 is not a rank of this group of size 2", recorded(r, "broadcast.badRoot.message"));
-        }
+        assertCollectives(ranks());
+    }
+
+    @Test
+    void collectivesSumThroughMpiWhereSharedMemoryIsOff() throws IOException, InterruptedException {
+        assertCollectives(mpiRanks());
     }
 
     @Test

@@ -40,10 +40,17 @@ final class MpiJob {
      * killed and reported with exit status -1.
      */
     static Result run(Class<?> main, Duration timeout, String... args) throws IOException, InterruptedException {
+        return run(main, timeout, List.of(), args);
+    }
+
+    /** As {@link #run(Class, Duration, String...)}, with {@code jvmOptions} (such as {@code -Dkey=value}) for each rank's JVM. */
+    static Result run(Class<?> main, Duration timeout, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(mpirun(), "--allow-run-as-root", "--oversubscribe", "-np", "2",
                 "--mca", "btl", "self,vader", "--bind-to", "none",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         Path log = Files.createTempFile("nabla-mpi-job", ".log");
         long started = System.nanoTime();
