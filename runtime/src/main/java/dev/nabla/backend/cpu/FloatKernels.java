@@ -665,28 +665,21 @@ final class FloatKernels {
      * {@code len} long) keeps each {@code exp} between the two passes, which computed it twice
      * before. It holds them in double, so the result is the same as recomputing.
      *
-     * <p>The maximum is taken with a plain comparison, not {@link Math#max}: the JIT's Math.max
-     * of doubles costs several dependent instructions per element (it orders NaN and signed
-     * zeros), which made this loop the kernel's hottest line in JFR profiles of
-     * transformer_step. What Math.max would add changes no output: a NaN element makes the sum
-     * NaN, hence every output, either way, and {@code a - max} is the same for either zero.
-     *
-     * <p>A float row's exponentials, all of non-positive arguments, come from {@link Exp}'s
-     * vectorised passes (within 1e-12 relative of {@link Math#exp}); a double row's from
-     * {@link Math#exp}.
+     * <p>A contiguous row's maximum and exponentials come from {@link Exp#softmaxNumerators}: for
+     * a float row, its vectorised passes (within 1e-12 relative of {@link Math#exp}); for a double
+     * row, {@link Math#exp}. A strided row takes its maximum with a plain comparison, not
+     * {@link Math#max}, whose one running maximum costs several dependent instructions per
+     * element (it orders NaN and signed zeros). Either way the output is the same: a NaN element
+     * makes the sum NaN, hence every output, and {@code a - max} is the same for either zero.
      */
     static void softmax(float[] a, int ao, float[] c, int co, int step, int cstep, int len, boolean log, double[] e) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < len; k++) {
-            float v = a[ao + k * step];
-            max = v > max ? v : max;
-        }
+        double max;
         double sum = 0;
         if (step == 1) {
-            // A contiguous row (softmax over the last dimension, as attention's): the
-            // exponentials in vectorised passes (Exp), then summed four at a time, since one
-            // running sum waits for the previous addition at every element.
-            Exp.shifted(a, ao, max, e, len);
+            // A contiguous row (softmax over the last dimension, as attention's): the maximum
+            // and the exponentials in Exp's vectorised passes, then summed four at a time,
+            // since one running sum waits for the previous addition at every element.
+            max = Exp.softmaxNumerators(a, ao, e, len);
             double s0 = 0;
             double s1 = 0;
             double s2 = 0;
@@ -703,6 +696,11 @@ final class FloatKernels {
             }
             sum = (s0 + s1) + (s2 + s3);
         } else {
+            max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < len; k++) {
+                float v = a[ao + k * step];
+                max = v > max ? v : max;
+            }
             for (int k = 0; k < len; k++) {
                 double x = Math.exp(a[ao + k * step] - max);
                 e[k] = x;

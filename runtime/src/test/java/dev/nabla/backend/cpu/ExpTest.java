@@ -53,18 +53,20 @@ class ExpTest {
     }
 
     @Test
-    void shiftedRowsOfFloatsUseItAndOfDoublesUseMathExp() {
-        float[] a = {1f, -2f, 3.5f, Float.NEGATIVE_INFINITY};
-        double[] e = new double[a.length];
-        Exp.shifted(a, 0, 3.5, e, a.length);
-        for (int k = 0; k < a.length; k++) {
-            assertEquals(Exp.ofNonPositive(a[k] - 3.5), e[k]);
+    void softmaxNumeratorsOfFloatRowsUseItAndOfDoubleRowsUseMathExp() {
+        float[] a = {9f, 1f, -2f, 3.5f, Float.NEGATIVE_INFINITY, 2f};
+        double[] e = new double[5];
+        assertEquals(3.5, Exp.softmaxNumerators(a, 1, e, 5), "the maximum of the row at offset 1");
+        for (int k = 0; k < 5; k++) {
+            assertEquals(Exp.ofNonPositive(a[1 + k] - 3.5), e[k]);
         }
-        double[] d = {1, -2, 3.5};
+        double[] d = {1, -2, 3.5, 0.25, -1};
         double[] ed = new double[d.length];
-        Exp.shifted(d, 0, 3.5, ed, d.length);
+        assertEquals(3.5, Exp.softmaxNumerators(d, 0, ed, d.length));
         for (int k = 0; k < d.length; k++) {
             assertEquals(Math.exp(d[k] - 3.5), ed[k]);
         }
+        float[] withNaN = {1f, Float.NaN, 2f, 0f, 5f};
+        assertTrue(Double.isNaN(Exp.softmaxNumerators(withNaN, 0, e, 5)), "a NaN element makes the maximum NaN");
     }
 }
