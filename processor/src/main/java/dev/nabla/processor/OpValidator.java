@@ -47,7 +47,6 @@ import javax.lang.model.util.Types;
 final class OpValidator {
     static final String TENSOR = "dev.nabla.Tensor";
     static final String FUNCTION = "dev.nabla.autograd.Function";
-    static final String GRADCHECK_CASE = "dev.nabla.autograd.GradcheckCase";
     private static final String PROCESSOR = NablaProcessor.class.getName();
 
     /** The outcome for one op class. */
@@ -155,9 +154,8 @@ final class OpValidator {
         OpModel.GradcheckSettings gradcheck = gradcheckSettings(forward, params, diffInputs, diffOutputs);
         ClassName opType = ClassName.get(type);
         ClassName functionType = generatedName(opType, "Function");
-        ClassName gradcheckType = generatedName(opType, "Gradcheck");
+        ClassName gradcheckType = functionType.nestedClass("Gradcheck");
         checkCollision(type, functionType, FUNCTION);
-        checkCollision(type, gradcheckType, GRADCHECK_CASE);
 
         if (backwards.isEmpty()) {
             if (outputs != null && !outputs.isEmpty()) {
