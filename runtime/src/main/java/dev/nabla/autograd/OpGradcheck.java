@@ -145,7 +145,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param name the parameter's name, shown in failures
      * @param shape its dimensions separated by commas, each a symbol (a size from 2 to 4, the same
      *     wherever the symbol appears) or a fixed size, e.g. {@code "n,3"}; {@code ""} for a scalar
-     * @throws NumberFormatException if a dimension that starts with a digit is not a size
+     * @throws IllegalArgumentException if a dimension is empty, or starts with a digit but is not a size
      */
     protected final void input(String name, String shape) {
         declare(name, shape, true);
@@ -168,6 +168,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param name the parameter's name, shown in failures
      * @param shape its dimensions, as for {@link #input(String, String)}
+     * @throws IllegalArgumentException if a dimension is empty, or starts with a digit but is not a size
      */
     protected final void nonDiffInput(String name, String shape) {
         declare(name, shape, false);
@@ -184,13 +185,12 @@ public abstract class OpGradcheck implements GradcheckCase {
     }
 
     private void declare(String name, String shape, boolean differentiable) {
-        String[] dims = shape == null ? null : shape.isBlank() ? new String[0] : shape.split(",");
-        if (dims != null) {
-            for (int d = 0; d < dims.length; d++) {
-                dims[d] = dims[d].trim();
-                if (!isSymbol(dims[d])) {
-                    Long.parseLong(dims[d]);
-                }
+        String[] dims = shape == null ? null : shape.isBlank() ? new String[0] : shape.split(",", -1);
+        for (int d = 0; dims != null && d < dims.length; d++) {
+            dims[d] = dims[d].trim();
+            if (dims[d].isEmpty() || (!isSymbol(dims[d]) && !dims[d].chars().allMatch(c -> c >= '0' && c <= '9'))) {
+                throw new IllegalArgumentException(opName + ": input '" + name + "' has the shape \"" + shape
+                        + "\", whose dimension " + d + " is neither a symbol nor a size");
             }
         }
         declared.add(new Input(name, dims, differentiable));

@@ -465,6 +465,19 @@ class OpGradcheckTest {
             }
         });
         assertEquals("Affine: no declared input named 'bias' among [x]", unknown.getMessage());
+        IllegalArgumentException badShape = assertThrows(IllegalArgumentException.class, () -> new OpGradcheck(
+                "com.example.Affine") {
+            {
+                input("x", "n,,3");
+            }
+
+            @Override
+            protected Tensor[] outputs(Tensor[] in) {
+                return in;
+            }
+        });
+        assertEquals("Affine: input 'x' has the shape \"n,,3\", whose dimension 1 is neither a symbol nor a size",
+                badShape.getMessage());
         OpGradcheck named = new OpGradcheck("com.example.Affine", "x") {
             @Override
             protected Tensor[] outputs(Tensor[] in) {
