@@ -2,7 +2,8 @@
 # Times javac compiling 200 generated op classes with Nabla's annotation processor and without
 # any (-proc:none), and prints the ratio as one JSON line in the format of run.sh:
 #   {"workload": "processor_200_ops", "value": <with / without>, "unit": "ratio", "better": "lower"}
-# The processed build also compiles the 400 classes the processor writes: that is its real cost.
+# The processed build also compiles what the processor writes (one file per op, its Function with
+# the op's gradient check nested in it): that is its real cost.
 #   benchmarks/compile_bench.sh [--ops N] [--runs R]      (defaults: 200 ops, median of 3 runs)
 # Each run is a pair, without then with the processor, and the value is the median pair's ratio.
 # NABLA_BENCH_NO_BUILD=1 skips building the processor and the runtime.
@@ -68,32 +69,39 @@ JAVA
 done
 sources=("$work"/src/bench/ops/*.java)
 
-# Prints the wall time of one javac run with the given options, in seconds.
+# Prints the wall time and the CPU time (user + sys, JIT and GC threads included) of one javac run
+# with the given options, in seconds: on a loaded machine the CPU time is the steadier of the two.
 time_javac() {
   rm -rf "$work/out" "$work/gen"
   mkdir -p "$work/out" "$work/gen"
-  local start end
-  start=$(date +%s.%N)
-  javac -cp "$classpath" -d "$work/out" -s "$work/gen" "$@" "${sources[@]}" >&2
-  end=$(date +%s.%N)
-  python3 -c "print($end - $start)"
+  local TIMEFORMAT='%R %U %S' real user sys
+  # javac's own output goes to fd 3 (this script's stderr); only the time report goes to the file.
+  { time javac -cp "$classpath" -d "$work/out" -s "$work/gen" "$@" "${sources[@]}" 2>&3 >&3; } 3>&2 2>"$work/time.txt"
+  read -r real user sys < "$work/time.txt"
+  python3 -c "print($real, round($user + $sys, 3))"
 }
 
 # Each run times javac without and then with the processor, back to back, so that both sides of a
 # ratio see the same load on a shared machine; the result is the median of the runs' ratios.
 ratios=()
+cpu_ratios=()
 for run in $(seq "$runs"); do
-  without=$(time_javac -proc:none)
-  with=$(time_javac -processorpath "$processorpath")
+  read -r without without_cpu <<< "$(time_javac -proc:none)"
+  read -r with with_cpu <<< "$(time_javac -processorpath "$processorpath")"
   generated=$(find "$work/gen" -name '*.java' | wc -l)
-  if [ "$generated" -ne $((2 * ops)) ]; then
-    echo "compile_bench.sh: the processor generated $generated files, expected $((2 * ops))" >&2
+  if [ "$generated" -ne "$ops" ]; then
+    echo "compile_bench.sh: the processor generated $generated files, expected $ops" >&2
     exit 1
   fi
   ratio=$(python3 -c "print(round($with / $without, 4))")
+  cpu_ratio=$(python3 -c "print(round($with_cpu / $without_cpu, 4))")
   ratios+=("$ratio")
-  echo "compile_bench.sh: run $run: javac ${without}s without the processor, ${with}s with it, ratio $ratio" >&2
+  cpu_ratios+=("$cpu_ratio")
+  echo "compile_bench.sh: run $run: javac ${without}s without the processor, ${with}s with it, ratio $ratio;" \
+    "CPU ${without_cpu}s and ${with_cpu}s, ratio $cpu_ratio" >&2
 done
 median=$(printf '%s\n' "${ratios[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
 python3 -c "import json; print(json.dumps({'workload': 'processor_${ops}_ops', 'value': $median, 'unit': 'ratio', 'better': 'lower'}))"
-echo "compile_bench.sh: median ratio $median of ${ratios[*]} ($ops ops, $runs runs)" >&2
+cpu_median=$(printf '%s\n' "${cpu_ratios[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
+echo "compile_bench.sh: median ratio $median of ${ratios[*]} ($ops ops, $runs runs);" \
+  "median CPU-time ratio $cpu_median of ${cpu_ratios[*]}" >&2

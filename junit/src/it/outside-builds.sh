@@ -142,7 +142,10 @@ class SquareTest {
 JAVA
 
 "$mvn_cmd" -B -v | sed -n 1p
-check_project with-tests "" com.example.SquareTest com.example.SquareGradcheck com.example.RowSumGradcheck
-check_project with-tests "-Dtest=GradcheckTests" com.example.SquareGradcheck com.example.RowSumGradcheck
-check_project ops-only "" com.example.SquareGradcheck com.example.RowSumGradcheck
+# Surefire reports each generated check under its class, nested in the op's function.
+check_project with-tests "" com.example.SquareTest 'com.example.SquareFunction$Gradcheck' \
+  'com.example.RowSumFunction$Gradcheck'
+check_project with-tests "-Dtest=GradcheckTests" 'com.example.SquareFunction$Gradcheck' \
+  'com.example.RowSumFunction$Gradcheck'
+check_project ops-only "" 'com.example.SquareFunction$Gradcheck' 'com.example.RowSumFunction$Gradcheck'
 rm -rf "$work"

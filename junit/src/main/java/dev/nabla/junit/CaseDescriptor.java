@@ -21,6 +21,7 @@ final class CaseDescriptor extends AbstractTestDescriptor {
     static final String SEGMENT_TYPE = "case";
 
     private static final String GENERATED_SUFFIX = "Gradcheck";
+    private static final String FUNCTION_SUFFIX = "Function";
 
     CaseDescriptor(UniqueId engineId, Class<? extends GradcheckCase> caseClass) {
         super(engineId.append(SEGMENT_TYPE, caseClass.getName()), opName(caseClass), ClassSource.from(caseClass));
@@ -29,12 +30,20 @@ final class CaseDescriptor extends AbstractTestDescriptor {
 
     /**
      * The op's simple name as the case class spells it: {@code MyReLU} for the generated
-     * {@code MyReLUGradcheck}, the class's own simple name for a case named otherwise. Taken
-     * from the name rather than from {@link GradcheckCase#opClassName()} so that discovery runs
-     * no user code.
+     * {@code MyReLUFunction.Gradcheck} (and for a {@code MyReLUGradcheck}, the name earlier versions
+     * generated and a user's copy may keep), the class's own simple name for a case named otherwise.
+     * Taken from the name rather than from {@link GradcheckCase#opClassName()} so that discovery
+     * runs no user code.
      */
     static String opName(Class<?> caseClass) {
         String simple = caseClass.getSimpleName();
+        Class<?> enclosing = caseClass.getEnclosingClass();
+        if (simple.equals(GENERATED_SUFFIX) && enclosing != null) {
+            String function = enclosing.getSimpleName();
+            if (function.endsWith(FUNCTION_SUFFIX) && function.length() > FUNCTION_SUFFIX.length()) {
+                return function.substring(0, function.length() - FUNCTION_SUFFIX.length());
+            }
+        }
         boolean generatedName = simple.endsWith(GENERATED_SUFFIX) && simple.length() > GENERATED_SUFFIX.length();
         return generatedName ? simple.substring(0, simple.length() - GENERATED_SUFFIX.length()) : simple;
     }

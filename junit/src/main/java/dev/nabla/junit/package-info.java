@@ -29,11 +29,11 @@
  *
  * <p>{@code mvn test} then runs, beside the module's own tests, every
  * {@link dev.nabla.autograd.GradcheckCase} compiled into the module: the
- * {@code <Op>Gradcheck} classes that the annotation processor writes next to each op, whether
- * the ops are main or test sources, and any case a user wrote or copied. Each case is one
- * test, reported by Surefire as {@code Running com.example.MyReLUGradcheck} with its own
- * {@code TEST-com.example.MyReLUGradcheck.xml}, and shown by an IDE as {@code MyReLU >
- * gradcheck}. A failing check fails the test with the {@code AssertionError} that names the
+ * {@code <Op>Function.Gradcheck} classes that the annotation processor nests in each op's
+ * function, whether the ops are main or test sources, and any case a user wrote or copied. Each
+ * case is one test, reported by Surefire as {@code Running com.example.MyReLUFunction$Gradcheck}
+ * with its own {@code TEST-com.example.MyReLUFunction$Gradcheck.xml}, and shown by an IDE as
+ * {@code MyReLU > gradcheck}. A failing check fails the test with the {@code AssertionError} that names the
  * input, the output and the Jacobian entries that disagree; a case disabled with
  * {@code @Gradcheck(enabled = false, reason = ...)} is reported as skipped with its reason; a
  * case that cannot be created fails with a message naming its class.
@@ -54,7 +54,7 @@
  *       gradchecks.
  *   <li><b>In an IDE or the console launcher</b> nothing is scanned behind the user's back:
  *       selecting a case class, its {@code run()} method, a package, a class-path root or a unique
- *       id ({@code [engine:nabla-gradcheck]/[case:com.example.MyReLUGradcheck]}, or
+ *       id ({@code [engine:nabla-gradcheck]/[case:com.example.MyReLUFunction$Gradcheck]}, or
  *       {@code [engine:nabla-gradcheck]} for all) runs the cases it contains. Class-name and
  *       package-name filters apply to cases found by scanning a package, root or the class path,
  *       not to classes selected by name; the console launcher's default class-name pattern

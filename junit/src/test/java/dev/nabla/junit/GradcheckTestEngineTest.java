@@ -249,10 +249,20 @@ class GradcheckTestEngineTest {
     }
 
     @Test
+    void generatedCaseNestedInItsFunctionIsNamedAfterItsOp() {
+        EngineExecutionResults results = explicitly(selectClass(SquareFunction.Gradcheck.class));
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1).failed(0).skipped(0));
+        results.containerEvents().assertThatEvents().haveExactly(1, event(container(), displayName("Square"),
+                finishedSuccessfully()));
+    }
+
+    @Test
     void opNameDropsTheGeneratedSuffixOnly() {
         assertThat(CaseDescriptor.opName(SquareGradcheck.class)).isEqualTo("Square");
         assertThat(CaseDescriptor.opName(SquareAtZeroCheck.class)).isEqualTo("SquareAtZeroCheck");
         assertThat(CaseDescriptor.opName(Gradcheck.class)).isEqualTo("Gradcheck");
+        assertThat(CaseDescriptor.opName(SquareFunction.Gradcheck.class)).isEqualTo("Square");
     }
 
     // ---------------------------------------------------------------- helpers

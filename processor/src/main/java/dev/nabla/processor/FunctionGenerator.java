@@ -128,6 +128,7 @@ final class FunctionGenerator {
         if (op.hasCudaVariant()) {
             type.addMethod(allOnCuda());
         }
+        type.addType(new GradcheckGenerator(op).generate());
         return type.build();
     }
 

@@ -25,8 +25,10 @@ import javax.lang.model.element.TypeElement;
 /**
  * Nabla's annotation processor: for every class with a {@code @Differentiable} forward, checks
  * the op, its backward and its {@code @Jvp} method if any ({@link OpValidator},
- * {@link PlacementValidator}) and, only when it has no error, generates {@code <Op>Function}
- * ({@link FunctionGenerator}) and {@code <Op>Gradcheck} ({@link GradcheckGenerator}).
+ * {@link PlacementValidator}) and, only when it has no error, generates one file per op:
+ * {@code <Op>Function} ({@link FunctionGenerator}) with its gradient check nested in it,
+ * {@code <Op>Function.Gradcheck} ({@link GradcheckGenerator}). One file rather than two halves what
+ * the next round parses and what the filer checks, most of what the processor adds to a build.
  *
  * <p>It is found through its {@code META-INF/services} registration (class path or
  * {@code annotationProcessorPaths}) and declared isolating for Gradle: what it writes for an op
@@ -113,7 +115,6 @@ public final class NablaProcessor extends AbstractProcessor {
                 return;
             }
             write(result.model(), new FunctionGenerator(result.model()).generate(), type);
-            write(result.model(), new GradcheckGenerator(result.model()).generate(), type);
         } catch (RuntimeException bug) {
             reporter.error(type, Message.INTERNAL_ERROR, type.getQualifiedName(), describe(bug));
         }
@@ -149,8 +150,8 @@ public final class NablaProcessor extends AbstractProcessor {
                 javaLangNames.add(e.getSimpleName().toString());
             }
         }
-        // Once per package: the types a later round adds to it are generated ones, named <Op>Function
-        // and <Op>Gradcheck, and java.lang has none of those names.
+        // Once per package: the types a later round adds to it are generated ones, named <Op>Function,
+        // and java.lang has none of those names.
         PackageElement pkg = processingEnv.getElementUtils().getPackageOf(op);
         return shadowedByPackage.computeIfAbsent(pkg.getQualifiedName().toString(), name -> {
             List<String> shadowed = new ArrayList<>();

@@ -15,7 +15,7 @@ import javax.lang.model.element.TypeElement;
  * @param opType the op class
  * @param opName the op's simple name, used in messages (e.g. {@code LinearOp})
  * @param functionType the generated {@code Function} subclass
- * @param gradcheckType the generated gradient check
+ * @param gradcheckType the generated gradient check, nested in {@code functionType}
  * @param forwardName the forward method's name
  * @param backwardName the backward method's name
  * @param cudaForwardName the forward's {@code @OnCuda} version, or null

@@ -44,7 +44,7 @@ final class PlacementValidator {
 
     /** Checks one element carrying {@code annotation}. */
     void check(Element e, Class<? extends Annotation> annotation) {
-        AnnotationMirror mirror = OpValidator.mirror(e, annotation);
+        AnnotationMirror mirror = ValidationSupport.mirror(e, annotation);
         if (mirror == null) {
             return;
         }

@@ -44,11 +44,11 @@ class GeneratedCheckPassesTest {
     @Test
     void tensorInputTheForwardComparesWithNullIsAlsoCheckedAsNull() {
         Compiled.compile("test.Affine", AFFINE.replace("BACKWARD_BIAS", "bias == null ? null : gradOut"))
-                .gradcheck("test.AffineGradcheck").run();
+                .gradcheck("test.AffineFunction$Gradcheck").run();
 
         // A backward that forgets the absent bias passes the first pass and fails the null one.
         Compiled careless = Compiled.compile("test.Affine", AFFINE.replace("BACKWARD_BIAS", "gradOut.add(bias.mul(0))"));
-        AssertionError e = assertThrows(AssertionError.class, () -> careless.gradcheck("test.AffineGradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> careless.gradcheck("test.AffineFunction$Gradcheck").run());
         assertThat(e).hasMessageThat().startsWith("Affine, checked with bias = null: ");
     }
 
@@ -62,7 +62,7 @@ class GeneratedCheckPassesTest {
         Compiled ops = Compiled.compile("test.Affine", op, "test.Nullable", nullable);
 
         // The forward does not accept the null its parameter's annotation promises.
-        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.AffineGradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.AffineFunction$Gradcheck").run());
         assertThat(e).hasMessageThat().startsWith("Affine, checked with bias = null: ");
     }
 
@@ -85,10 +85,10 @@ class GeneratedCheckPassesTest {
                 }
                 """;
         Compiled.compile("test.Flip", op.replace("GRADIENT", "negate ? gradOut.neg() : gradOut"))
-                .gradcheck("test.FlipGradcheck").run();
+                .gradcheck("test.FlipFunction$Gradcheck").run();
 
         Compiled wrong = Compiled.compile("test.Flip", op.replace("GRADIENT", "gradOut"));
-        AssertionError e = assertThrows(AssertionError.class, () -> wrong.gradcheck("test.FlipGradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> wrong.gradcheck("test.FlipFunction$Gradcheck").run());
         assertThat(e).hasMessageThat().startsWith("Flip, checked with negate = true: Flip: gradcheck failed");
     }
 
@@ -118,11 +118,11 @@ class GeneratedCheckPassesTest {
                 """;
         // The check tries cap = -1.5 too, which the forward refuses: that pass is skipped.
         Compiled.compile("test.Softcap", op.replace("GRADIENT", "gradOut.mul(t.mul(t).neg().add(1))"))
-                .gradcheck("test.SoftcapGradcheck").run();
+                .gradcheck("test.SoftcapFunction$Gradcheck").run();
 
         // The passes the op accepts are still checked.
         Compiled wrong = Compiled.compile("test.Softcap", op.replace("GRADIENT", "gradOut.mul(t.mul(t).neg().add(2))"));
-        assertThrows(AssertionError.class, () -> wrong.gradcheck("test.SoftcapGradcheck").run());
+        assertThrows(AssertionError.class, () -> wrong.gradcheck("test.SoftcapFunction$Gradcheck").run());
     }
 
     @Test
@@ -144,7 +144,7 @@ class GeneratedCheckPassesTest {
                 }
                 """);
 
-        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.RowSumGradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.RowSumFunction$Gradcheck").run());
 
         assertThat(e).hasMessageThat().startsWith("RowSum: java.lang.IndexOutOfBoundsException: ");
         assertThat(e).hasMessageThat().contains("dimension out of range");

@@ -3,6 +3,7 @@ package test;
 import dev.nabla.Grad;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
+import dev.nabla.autograd.OpGradcheck;
 import javax.annotation.processing.Generated;
 
 /**
@@ -106,5 +107,30 @@ public final class CudaMulFunction extends Function {
             }
         }
         return any;
+    }
+
+    /**
+     * The gradient check of {@link CudaMul}: its inputs, as its {@code @Shape}s declare them, and the call of
+     * {@link #apply} on which {@link OpGradcheck} runs gradcheck, gradgradcheck and the checks around them.
+     * {@code nabla-junit} runs it as a test named after the op.
+     * Where CUDA is available, its {@code @OnCuda} versions are checked too, and compared with the portable path.
+     *
+     * <p>To customize it, copy it into a class of your own and edit the copy.
+     */
+    public static final class Gradcheck extends OpGradcheck {
+        /**
+         * Declares the op's inputs and settings; {@link #run} does the work.
+         */
+        public Gradcheck() {
+            super("test.CudaMul");
+            input("a");
+            input("b");
+            setCompareDevices(true);
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] in) {
+            return new Tensor[] {CudaMulFunction.apply(in[0], in[1])};
+        }
     }
 }

@@ -2,6 +2,7 @@ package test;
 
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
+import dev.nabla.autograd.OpGradcheck;
 import javax.annotation.processing.Generated;
 
 /**
@@ -117,6 +118,33 @@ public final class LinearOpFunction extends Function {
             op.input = null;
             op.weight = null;
             op.bias = null;
+        }
+    }
+
+    /**
+     * The gradient check of {@link LinearOp}: its inputs, as its {@code @Shape}s declare them, and the call of
+     * {@link #apply} on which {@link OpGradcheck} runs gradcheck, gradgradcheck and the checks around them.
+     * {@code nabla-junit} runs it as a test named after the op.
+     * The op's {@code jvp} is checked too, against finite differences and against its backward.
+     *
+     * <p>To customize it, copy it into a class of your own and edit the copy.
+     */
+    public static final class Gradcheck extends OpGradcheck {
+        /**
+         * Declares the op's inputs and settings; {@link #run} does the work.
+         */
+        public Gradcheck() {
+            super("test.LinearOp");
+            input("input", "n,i");
+            input("weight", "o,i");
+            input("bias", "o");
+            setCheckJvp(true);
+            addNullPass("bias");
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] in) {
+            return new Tensor[] {LinearOpFunction.apply(in[0], in[1], in[2])};
         }
     }
 }

@@ -2,6 +2,7 @@ package test;
 
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
+import dev.nabla.autograd.OpGradcheck;
 import javax.annotation.processing.Generated;
 
 /**
@@ -71,6 +72,28 @@ public final class MyReLUFunction extends Function {
         } finally {
             // Released between backward passes, so that only the version-checked slots hold them.
             op.x = null;
+        }
+    }
+
+    /**
+     * The gradient check of {@link MyReLU}: its inputs, as its {@code @Shape}s declare them, and the call of
+     * {@link #apply} on which {@link OpGradcheck} runs gradcheck, gradgradcheck and the checks around them.
+     * {@code nabla-junit} runs it as a test named after the op.
+     *
+     * <p>To customize it, copy it into a class of your own and edit the copy.
+     */
+    public static final class Gradcheck extends OpGradcheck {
+        /**
+         * Declares the op's inputs and settings; {@link #run} does the work.
+         */
+        public Gradcheck() {
+            super("test.MyReLU");
+            input("x");
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] in) {
+            return new Tensor[] {MyReLUFunction.apply(in[0])};
         }
     }
 }

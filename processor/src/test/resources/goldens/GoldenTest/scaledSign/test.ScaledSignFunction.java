@@ -2,6 +2,7 @@ package test;
 
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
+import dev.nabla.autograd.OpGradcheck;
 import javax.annotation.processing.Generated;
 
 /**
@@ -115,6 +116,36 @@ public final class ScaledSignFunction extends Function {
             // As after the forward: only the version-checked slots hold the saved tensors.
             op.scaled = null;
             op.mask = null;
+        }
+    }
+
+    /**
+     * The gradient check of {@link ScaledSign}: its inputs, as its {@code @Shape}s declare them, and the call of
+     * {@link #apply} on which {@link OpGradcheck} runs gradcheck, gradgradcheck and the checks around them.
+     * {@code nabla-junit} runs it as a test named after the op.
+     * The op's {@code jvp} is checked too, against finite differences and against its backward.
+     *
+     * <p>To customize it, copy it into a class of your own and edit the copy.
+     */
+    public static final class Gradcheck extends OpGradcheck {
+        /**
+         * Declares the op's inputs and settings; {@link #run} does the work.
+         */
+        public Gradcheck() {
+            super("test.ScaledSign");
+            input("x", "n");
+            nonDiffInput("mask", "n");
+            setOutputNames("scaled", "sign");
+            markNonDifferentiable("sign");
+            setCheckJvp(true);
+            addValuePass("factor = -1.5");
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] in) {
+            double factor = pass() == 1 ? -1.5 : 0.5;
+            ScaledSign.Out out = ScaledSignFunction.apply(in[0], in[1], factor);
+            return new Tensor[] {out.scaled(), out.sign()};
         }
     }
 }

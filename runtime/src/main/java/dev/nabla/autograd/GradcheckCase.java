@@ -1,13 +1,14 @@
 package dev.nabla.autograd;
 
 /**
- * One op's generated gradient check: what the annotation processor writes beside every
- * {@code @Differentiable} op as {@code <ClassName>Gradcheck}, and what {@code nabla-junit}
- * discovers on the test class path and runs as one test named after the op.
+ * One op's generated gradient check: what the annotation processor writes for every
+ * {@code @Differentiable} op as {@code <ClassName>Function.Gradcheck}, nested in the op's function,
+ * and what {@code nabla-junit} discovers on the test class path and runs as one test named after
+ * the op.
  *
- * <p>Implementations are public, final, and have a public no-argument constructor. A user may
- * copy a generated case and customize it; anything implementing this interface in a
- * test-class-path directory is run the same way.
+ * <p>Implementations are public, final (top-level or static nested), and have a public
+ * no-argument constructor. A user may copy a generated case and customize it; anything
+ * implementing this interface in a test-class-path directory is run the same way.
  */
 public interface GradcheckCase {
     /** The op's fully qualified class name, e.g. {@code com.example.MyReLU}. */

@@ -1,35 +1,45 @@
 package dev.nabla.autograd;
 
 import dev.nabla.Autograd;
+import dev.nabla.DType;
+import dev.nabla.Device;
 import dev.nabla.Gradcheck;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
+import dev.nabla.backend.cuda.Cuda;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The base of every gradient check the annotation processor generates ({@code <Op>Gradcheck}),
- * and of hand-written ones: a subclass builds the op's seeded inputs and calls the op; this class
- * runs the checks.
+ * The base of every gradient check the annotation processor generates (the class
+ * {@code <Op>Function.Gradcheck} nested in each op's function), and of hand-written ones: a
+ * subclass declares the op's inputs and calls the op; this class builds seeded inputs and runs the
+ * checks.
  *
  * <pre>{@code
- * public final class MyReLUGradcheck extends OpGradcheck {
- *     public MyReLUGradcheck() {
- *         super("com.example.MyReLU", "x");
- *     }
- *
- *     protected Tensor[] inputs(SplittableRandom sizes) {
- *         Tensor x = Tensor.randn(DType.FLOAT64, 5).requiresGrad(true);
- *         return new Tensor[] {x};
+ * public final class LinearGradcheck extends OpGradcheck {
+ *     public LinearGradcheck() {
+ *         super("com.example.Linear");
+ *         input("x", "n,i");
+ *         input("w", "o,i");
+ *         input("b", "o");
+ *         addNullPass("b");
  *     }
  *
  *     protected Tensor[] outputs(Tensor[] in) {
- *         return new Tensor[] {MyReLUFunction.apply(in[0])};
+ *         return new Tensor[] {LinearFunction.apply(in[0], in[1], in[2])};
  *     }
  * }
  * }</pre>
+ *
+ * <p>Declared inputs ({@link #input(String, String)} and its variants) are float64 tensors drawn
+ * from the seeded generator: each symbol of their shapes gets a size from 2 to 4, the same
+ * wherever it appears. A subclass may instead name its inputs in the constructor and build them
+ * itself by overriding {@link #inputs}.
  *
  * <p>{@link #run} seeds the generator ({@link Nabla#manualSeed}) and builds the inputs; the inputs
  * that require grad are the ones checked. Then it runs, in order, these checks, each failing with
@@ -52,6 +62,9 @@ import java.util.SplittableRandom;
  *       outputs, the backward must cope with each output alone having a gradient (the others
  *       reach it as null).
  * </ol>
+ * For an op with CUDA versions ({@linkplain #setCompareDevices compared devices}), these checks run on
+ * CPU inputs (the portable path) and, where CUDA is available, again on CUDA inputs, and then one call
+ * on each device must give the same outputs and input gradients.
  *
  * <p>Those checks make one pass. A subclass may declare more ({@link #addPass}, {@link #addValuePass}),
  * each changing one argument, which {@link #inputs} and {@link #outputs} read from {@link #pass()}:
@@ -64,10 +77,17 @@ public abstract class OpGradcheck implements GradcheckCase {
     /** The seed of the inputs' sizes and values, and of the checks, unless {@link #setSeed} sets another. */
     public static final long DEFAULT_SEED = 20261122L;
 
+    /** The length of a declared input without a shape: a vector. */
+    public static final int UNSHAPED_LENGTH = 5;
+
     private final String opClassName;
     private final String opName;
-    private final String[] inputNames;
+    private final List<String> inputNames;
+    /** The inputs {@link #input} and its variants declared, which the default {@link #inputs} builds. */
+    private final List<Input> declared = new ArrayList<>();
     private String[] outputNames = {"output"};
+    /** Whether {@link #setOutputNames} named the outputs (the components of a result record). */
+    private boolean namedOutputs;
     private boolean[] nonDifferentiable = {false};
     private Gradcheck.Options options = Gradcheck.Options.defaults();
     private long seed = DEFAULT_SEED;
@@ -82,6 +102,18 @@ public abstract class OpGradcheck implements GradcheckCase {
     private int pass;
     private String[] unshapedInputs = {};
     private int unshapedLength;
+    private boolean compareDevices;
+    /** The device the declared inputs are built on: the CPU, or CUDA while {@link #run} checks the CUDA path. */
+    private Device device = Device.CPU;
+
+    /**
+     * A declared input.
+     *
+     * @param dims its shape's dimensions, each a symbol or a size; null for a vector of
+     *     {@link #UNSHAPED_LENGTH} elements
+     * @param differentiable whether it requires grad, and so is checked
+     */
+    private record Input(String name, String[] dims, boolean differentiable) {}
 
     /**
      * A pass of the check after the first: one argument changed.
@@ -89,29 +121,139 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param change the change, e.g. {@code bias = null}, shown in a failure
      * @param mayBeRejected whether the op may reject it with an {@link IllegalArgumentException}
      *     (a non-tensor value outside the op's domain), which skips the pass
+     * @param absentInput the declared input that is null in this pass, or -1
      */
-    private record Pass(String change, boolean mayBeRejected) {}
+    private record Pass(String change, boolean mayBeRejected, int absentInput) {}
 
     /**
      * Creates a check of one op with one output, PyTorch's default tolerances and the default seed.
      *
      * @param opClassName the op's fully qualified class name, e.g. {@code com.example.MyReLU}; its
      *     simple name starts every failure message
-     * @param inputNames the names of the tensors {@link #inputs} returns, in order, shown in failures
+     * @param inputNames the names of the tensors {@link #inputs} returns, in order, shown in failures;
+     *     none when the constructor declares the inputs instead ({@link #input(String, String)})
      */
     protected OpGradcheck(String opClassName, String... inputNames) {
         this.opClassName = opClassName;
         this.opName = opClassName.substring(opClassName.lastIndexOf('.') + 1);
-        this.inputNames = inputNames.clone();
+        this.inputNames = new ArrayList<>(Arrays.asList(inputNames));
     }
 
     /**
-     * Builds the inputs, after {@link #run} seeded the generator with the seed.
+     * Declares the next input: a float64 tensor that requires grad, of the op's {@code @Shape}.
+     *
+     * @param name the parameter's name, shown in failures
+     * @param shape its dimensions separated by commas, each a symbol (a size from 2 to 4, the same
+     *     wherever the symbol appears) or a fixed size, e.g. {@code "n,3"}; {@code ""} for a scalar
+     * @throws IllegalArgumentException if a dimension is empty, or starts with a digit but is not a size
+     */
+    protected final void input(String name, String shape) {
+        declare(name, shape, true);
+    }
+
+    /**
+     * Declares the next input for an op that gives it no {@code @Shape}: a vector of
+     * {@value #UNSHAPED_LENGTH} elements that requires grad. A shape error then fails with a note saying
+     * so and what to declare.
+     *
+     * @param name the parameter's name, shown in failures
+     */
+    protected final void input(String name) {
+        declare(name, null, true);
+    }
+
+    /**
+     * Declares the next input as one that gets no gradient ({@code @NonDiff}): like
+     * {@link #input(String, String)}, but it does not require grad and is not checked.
+     *
+     * @param name the parameter's name, shown in failures
+     * @param shape its dimensions, as for {@link #input(String, String)}
+     * @throws IllegalArgumentException if a dimension is empty, or starts with a digit but is not a size
+     */
+    protected final void nonDiffInput(String name, String shape) {
+        declare(name, shape, false);
+    }
+
+    /**
+     * Declares the next input as one without {@code @Shape} that gets no gradient: a vector of
+     * {@value #UNSHAPED_LENGTH} elements that does not require grad.
+     *
+     * @param name the parameter's name, shown in failures
+     */
+    protected final void nonDiffInput(String name) {
+        declare(name, null, false);
+    }
+
+    private void declare(String name, String shape, boolean differentiable) {
+        String[] dims = shape == null ? null : shape.isBlank() ? new String[0] : shape.split(",", -1);
+        for (int d = 0; dims != null && d < dims.length; d++) {
+            dims[d] = dims[d].trim();
+            if (dims[d].isEmpty() || (!isSymbol(dims[d]) && !dims[d].chars().allMatch(c -> c >= '0' && c <= '9'))) {
+                throw new IllegalArgumentException(opName + ": input '" + name + "' has the shape \"" + shape
+                        + "\", whose dimension " + d + " is neither a symbol nor a size");
+            }
+        }
+        declared.add(new Input(name, dims, differentiable));
+        inputNames.add(name);
+        if (dims == null) {
+            List<String> unshaped = new ArrayList<>(Arrays.asList(unshapedInputs));
+            unshaped.add(name);
+            setUnshapedInputs(UNSHAPED_LENGTH, unshaped.toArray(new String[0]));
+        }
+    }
+
+    private static boolean isSymbol(String dim) {
+        return !(dim.charAt(0) >= '0' && dim.charAt(0) <= '9');
+    }
+
+    /**
+     * Builds the inputs, after {@link #run} seeded the generator with the seed. By default, the
+     * declared ones ({@link #input(String, String)}): first a size for each shape symbol, in the order
+     * the symbols first appear, then one {@code randn} tensor per input, on the device being checked,
+     * except an input that this pass sets to null ({@link #addNullPass}).
      *
      * @param sizes a generator seeded with the seed, for the inputs' sizes
      * @return one tensor per input name; those that require grad are checked
+     * @throws IllegalStateException if the subclass neither declared its inputs nor overrides this method
      */
-    protected abstract Tensor[] inputs(SplittableRandom sizes);
+    protected Tensor[] inputs(SplittableRandom sizes) {
+        if (declared.isEmpty() && !inputNames.isEmpty()) {
+            throw new IllegalStateException(opName + ": the check names its inputs but neither declares them"
+                    + " (input(name, shape)) nor builds them (override inputs)");
+        }
+        Map<String, Long> symbols = new LinkedHashMap<>();
+        for (Input in : declared) {
+            if (in.dims() != null) {
+                for (String dim : in.dims()) {
+                    if (isSymbol(dim) && !symbols.containsKey(dim)) {
+                        symbols.put(dim, 2L + sizes.nextInt(3));
+                    }
+                }
+            }
+        }
+        int absent = pass == 0 ? -1 : passes.get(pass - 1).absentInput();
+        Tensor[] tensors = new Tensor[declared.size()];
+        for (int k = 0; k < tensors.length; k++) {
+            Input in = declared.get(k);
+            if (k == absent) {
+                continue;
+            }
+            long[] shape = {UNSHAPED_LENGTH};
+            if (in.dims() != null) {
+                shape = new long[in.dims().length];
+                for (int d = 0; d < shape.length; d++) {
+                    String dim = in.dims()[d];
+                    shape[d] = isSymbol(dim) ? symbols.get(dim) : Long.parseLong(dim);
+                }
+            }
+            Tensor t = Tensor.randn(DType.FLOAT64, shape);
+            if (device.isCuda()) {
+                t = t.to(device);
+            }
+            tensors[k] = in.differentiable() ? t.requiresGrad(true) : t;
+        }
+        return tensors;
+    }
 
     /**
      * Calls the op. An input the op modifies in place ({@code @Dirty}) must be cloned here, so that
@@ -131,6 +273,7 @@ public abstract class OpGradcheck implements GradcheckCase {
     protected final void setOutputNames(String... names) {
         outputNames = names.clone();
         nonDifferentiable = new boolean[names.length];
+        namedOutputs = true;
     }
 
     /**
@@ -226,7 +369,24 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param change the argument changed and its value, e.g. {@code bias = null}
      */
     protected final void addPass(String change) {
-        passes.add(new Pass(change, false));
+        passes.add(new Pass(change, false, -1));
+    }
+
+    /**
+     * Declares one more pass in which a declared input the op accepts as absent (an optional bias,
+     * say) is null; a failure in it names the change, {@code bias = null}.
+     *
+     * @param input the name of an input declared before ({@link #input(String, String)})
+     * @throws IllegalArgumentException if no input of that name was declared
+     */
+    protected final void addNullPass(String input) {
+        for (int k = 0; k < declared.size(); k++) {
+            if (declared.get(k).name().equals(input)) {
+                passes.add(new Pass(input + " = null", false, k));
+                return;
+            }
+        }
+        throw new IllegalArgumentException(opName + ": no declared input named '" + input + "' among " + inputNames);
     }
 
     /**
@@ -237,7 +397,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param change the argument changed and its value, e.g. {@code scale = -1.5}
      */
     protected final void addValuePass(String change) {
-        passes.add(new Pass(change, true));
+        passes.add(new Pass(change, true, -1));
     }
 
     /**
@@ -263,6 +423,18 @@ public abstract class OpGradcheck implements GradcheckCase {
         unshapedInputs = names.clone();
     }
 
+    /**
+     * Declares that the op has CUDA versions ({@code @OnCuda}) of its forward or backward: {@link #run}
+     * then checks the declared inputs on the CPU (the portable path) and, where CUDA is available, on
+     * CUDA (the CUDA versions), and compares the outputs and input gradients of one call on each
+     * device.
+     *
+     * @param compare true to check both paths and compare them
+     */
+    protected final void setCompareDevices(boolean compare) {
+        compareDevices = compare;
+    }
+
     @Override
     public final String opClassName() {
         return opClassName;
@@ -274,14 +446,33 @@ public abstract class OpGradcheck implements GradcheckCase {
     }
 
     /**
-     * Runs the checks listed in the class documentation, once per pass ({@link #addPass}); a
-     * subclass that adds its own calls this first.
+     * Runs the checks listed in the class documentation, once per pass ({@link #addPass}), on each
+     * device when {@linkplain #setCompareDevices comparing devices}; a subclass that adds its own
+     * calls this first.
      *
      * @throws AssertionError naming the op, the pass's change after the first pass, and what failed
      * @throws IllegalStateException if {@link #inputs} or {@link #outputs} return the wrong number of tensors
      */
     @Override
     public void run() {
+        device = Device.CPU;
+        runPasses();
+        if (!compareDevices || !Cuda.isAvailable()) {
+            // Without a GPU only the portable path can run.
+            return;
+        }
+        device = Device.CUDA;
+        try {
+            runPasses();
+        } catch (AssertionError e) {
+            throw new AssertionError(opName + " on CUDA inputs (its @OnCuda versions): " + e.getMessage(), e);
+        } finally {
+            device = Device.CPU;
+        }
+        compareDevices();
+    }
+
+    private void runPasses() {
         try {
             for (pass = 0; pass <= passes.size(); pass++) {
                 try {
@@ -307,6 +498,74 @@ public abstract class OpGradcheck implements GradcheckCase {
         }
     }
 
+    /** Runs the op on the same seeded inputs on the CPU and on CUDA, and compares what they give. */
+    private void compareDevices() {
+        List<String> names = new ArrayList<>();
+        for (String output : outputNames) {
+            names.add(namedOutputs ? "output '" + output + "'" : "output");
+        }
+        for (String input : inputNames) {
+            names.add("gradient of '" + input + "'");
+        }
+        Tensor[] cpu = outputsAndGradients(Device.CPU);
+        Tensor[] cuda = outputsAndGradients(Device.CUDA);
+        for (int k = 0; k < names.size(); k++) {
+            compare(names.get(k), cpu[k], cuda[k]);
+        }
+    }
+
+    /**
+     * The outputs, then the inputs' gradients, of one call on seeded inputs on {@code on}: the first
+     * pass's values, and one backward that takes each differentiable output's own values as its
+     * gradient.
+     */
+    private Tensor[] outputsAndGradients(Device on) {
+        device = on;
+        try {
+            Nabla.manualSeed(seed);
+            Tensor[] in = inputs(new SplittableRandom(seed));
+            Tensor[] out = outputs(in);
+            for (Tensor o : out) {
+                if (o.requiresGrad()) {
+                    o.backward(o.detach(), true, false);
+                }
+            }
+            Tensor[] all = Arrays.copyOf(out, out.length + in.length);
+            for (int k = 0; k < in.length; k++) {
+                all[out.length + k] = in[k] == null ? null : in[k].grad();
+            }
+            return all;
+        } finally {
+            device = Device.CPU;
+        }
+    }
+
+    /**
+     * Fails unless the two agree in shape and, elementwise, within rtol 1e-7 and atol 1e-9 (float64
+     * kernels may round differently from the CPU, e.g. in sums), NaN matching NaN.
+     */
+    private void compare(String what, Tensor cpu, Tensor cuda) {
+        String prefix = opName + ": the CPU and CUDA paths disagree on the " + what;
+        if (cpu == null || cuda == null) {
+            if (cpu != cuda) {
+                throw new AssertionError(prefix + (cpu == null ? ": null on the CPU only" : ": null on CUDA only"));
+            }
+            return;
+        }
+        if (!Arrays.equals(cpu.shape(), cuda.shape())) {
+            throw new AssertionError(prefix + ": shape " + Arrays.toString(cpu.shape()) + " on the CPU, "
+                    + Arrays.toString(cuda.shape()) + " on CUDA");
+        }
+        double[] a = cpu.toDoubleArray();
+        double[] b = cuda.toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            if (!(Math.abs(a[i] - b[i]) <= 1e-9 + 1e-7 * Math.abs(a[i])) && !(Double.isNaN(a[i]) && Double.isNaN(b[i]))) {
+                throw new AssertionError(prefix + " at flat index " + i + ": " + a[i] + " on the CPU, " + b[i]
+                        + " on CUDA");
+            }
+        }
+    }
+
     /** What a failure's message starts with: the op, and on a pass after the first what it changed. */
     private String where() {
         if (passes.isEmpty()) {
@@ -326,9 +585,9 @@ public abstract class OpGradcheck implements GradcheckCase {
     private void checkOnce() {
         Nabla.manualSeed(seed);
         Tensor[] inputs = inputs(new SplittableRandom(seed));
-        if (inputs.length != inputNames.length) {
+        if (inputs.length != inputNames.size()) {
             throw new IllegalStateException(opName + ": inputs() returned " + inputs.length + " tensors for "
-                    + inputNames.length + " input names");
+                    + inputNames.size() + " input names");
         }
         Tensor[] differentiable = Arrays.stream(inputs).filter(t -> t != null && t.requiresGrad())
                 .toArray(Tensor[]::new);
@@ -433,7 +692,7 @@ public abstract class OpGradcheck implements GradcheckCase {
                 true);
         for (int k = 0; k < inputs.length; k++) {
             if (inputs[k] != null && !Arrays.equals(before[k], inputs[k].toDoubleArray())) {
-                throw new AssertionError(opName + ": input '" + inputNames[k] + "' changed during forward and backward;"
+                throw new AssertionError(opName + ": input '" + inputNames.get(k) + "' changed during forward and backward;"
                         + " an op modifies an input only when it declares it @Dirty, and a backward never does");
             }
         }

@@ -380,4 +380,131 @@ class OpGradcheckTest {
         IllegalStateException count = assertThrows(IllegalStateException.class, misnamed::run);
         assertEquals("Square: inputs() returned 2 tensors for 1 input names", count.getMessage());
     }
+
+    // ---------------------------------------------------------------- declared inputs
+
+    /**
+     * {@code x @ w + b} for {@code x} of shape [n, k], {@code w} [k, m], an optional {@code b} [m]
+     * and a mask [n] that gets no gradient; records the inputs of each call.
+     */
+    static class AffineCheck extends OpGradcheck {
+        final java.util.List<Tensor[]> calls = new java.util.ArrayList<>();
+
+        AffineCheck() {
+            super("com.example.Affine");
+            input("x", "n,k");
+            input("w", "k, m");
+            input("b", "m");
+            nonDiffInput("mask", "n");
+            input("scale");
+            addNullPass("b");
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] in) {
+            calls.add(in.clone());
+            Tensor y = in[0].matmul(in[1]);
+            y = in[2] == null ? y : y.add(in[2]);
+            return new Tensor[] {y.mul(in[3].unsqueeze(1)).sum().mul(in[4].sum())};
+        }
+    }
+
+    @Test
+    void declaredInputsShareEachSymbolsSizeAndOnlyDifferentiableOnesRequireGrad() {
+        AffineCheck check = new AffineCheck();
+
+        Tensor[] in = check.inputs(new SplittableRandom(OpGradcheck.DEFAULT_SEED));
+
+        SplittableRandom sizes = new SplittableRandom(OpGradcheck.DEFAULT_SEED);
+        long n = 2 + sizes.nextInt(3);
+        long k = 2 + sizes.nextInt(3);
+        long m = 2 + sizes.nextInt(3);
+        assertEquals(java.util.List.of(n, k), java.util.List.of(in[0].size(0), in[0].size(1)));
+        assertEquals(java.util.List.of(k, m), java.util.List.of(in[1].size(0), in[1].size(1)));
+        assertEquals(m, in[2].size(0));
+        assertEquals(n, in[3].size(0));
+        assertEquals(OpGradcheck.UNSHAPED_LENGTH, in[4].size(0));
+        assertEquals(DType.FLOAT64, in[0].dtype());
+        assertTrue(in[0].requiresGrad() && in[1].requiresGrad() && in[2].requiresGrad() && in[4].requiresGrad());
+        assertTrue(!in[3].requiresGrad(), "a non-differentiable input must not require grad");
+    }
+
+    @Test
+    void aNullPassLeavesItsInputOutAndIsNamedInAFailure() {
+        AffineCheck check = new AffineCheck();
+
+        check.run();
+
+        assertTrue(check.calls.stream().anyMatch(c -> c[2] == null), "no call without b");
+        assertTrue(check.calls.stream().anyMatch(c -> c[2] != null), "no call with b");
+        AffineCheck wrong = new AffineCheck() {
+            @Override
+            protected Tensor[] outputs(Tensor[] in) {
+                if (in[2] == null) {
+                    throw new IllegalStateException("b is required");
+                }
+                return super.outputs(in);
+            }
+        };
+        AssertionError e = assertThrows(AssertionError.class, wrong::run);
+        assertTrue(e.getMessage().startsWith("Affine, checked with b = null: "), e.getMessage());
+    }
+
+    @Test
+    void undeclaredNullPassAndUndeclaredInputsAreClearErrors() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> new OpGradcheck(
+                "com.example.Affine") {
+            {
+                input("x", "n");
+                addNullPass("bias");
+            }
+
+            @Override
+            protected Tensor[] outputs(Tensor[] in) {
+                return in;
+            }
+        });
+        assertEquals("Affine: no declared input named 'bias' among [x]", unknown.getMessage());
+        IllegalArgumentException badShape = assertThrows(IllegalArgumentException.class, () -> new OpGradcheck(
+                "com.example.Affine") {
+            {
+                input("x", "n,,3");
+            }
+
+            @Override
+            protected Tensor[] outputs(Tensor[] in) {
+                return in;
+            }
+        });
+        assertEquals("Affine: input 'x' has the shape \"n,,3\", whose dimension 1 is neither a symbol nor a size",
+                badShape.getMessage());
+        OpGradcheck named = new OpGradcheck("com.example.Affine", "x") {
+            @Override
+            protected Tensor[] outputs(Tensor[] in) {
+                return in;
+            }
+        };
+        IllegalStateException undeclared = assertThrows(IllegalStateException.class, named::run);
+        assertTrue(undeclared.getMessage().startsWith("Affine: the check names its inputs but neither declares them"),
+                undeclared.getMessage());
+    }
+
+    @Test
+    void anUnshapedDeclaredInputGetsTheShapeNote() {
+        OpGradcheck check = new OpGradcheck("com.example.Rows") {
+            {
+                input("x");
+            }
+
+            @Override
+            protected Tensor[] outputs(Tensor[] in) {
+                return new Tensor[] {in[0].sum(1, false)};
+            }
+        };
+
+        AssertionError e = assertThrows(AssertionError.class, check::run);
+
+        assertTrue(e.getMessage().contains("note: the check built x without @Shape, as a vector of 5 elements"),
+                e.getMessage());
+    }
 }

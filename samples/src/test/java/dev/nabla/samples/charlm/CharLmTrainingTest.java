@@ -156,7 +156,7 @@ class CharLmTrainingTest {
     @Test
     void logitSoftcapPassesItsGeneratedGradcheck() {
         // nabla-junit also runs it on its own in every build; here it is tied to this sample's tests.
-        LogitSoftcapGradcheck check = new LogitSoftcapGradcheck();
+        LogitSoftcapFunction.Gradcheck check = new LogitSoftcapFunction.Gradcheck();
         assertEquals(null, check.disabledReason());
         check.run();
     }

@@ -76,7 +76,7 @@ class Seed000Test {
 
     @Test
     void generatedGradientCheckPassesIncludingDoubleBackward() {
-        new MyCustomGradcheck().run();
+        new MyCustomFunction.Gradcheck().run();
     }
 
     @Test

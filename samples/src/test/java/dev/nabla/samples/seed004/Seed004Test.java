@@ -65,7 +65,7 @@ class Seed004Test {
 
     @Test
     void mySigmoidsGeneratedGradientCheckPassesIncludingDoubleBackward() {
-        MySigmoidGradcheck check = new MySigmoidGradcheck();
+        MySigmoidFunction.Gradcheck check = new MySigmoidFunction.Gradcheck();
         assertNull(check.disabledReason());
         check.run();
     }
