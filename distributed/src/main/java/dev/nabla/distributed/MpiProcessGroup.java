@@ -35,8 +35,6 @@ import mpi.Request;
  */
 final class MpiProcessGroup extends ProcessGroup {
     private static final AtomicBoolean JOINED = new AtomicBoolean();
-    /** The system property that, set to {@code false}, keeps {@link #allReduce} on MPI where all ranks share a node. */
-    static final String SHARED_MEMORY_PROPERTY = "nabla.distributed.sharedMemory";
     /** The longest path of a shared segment's file that rank 0 can hand the others. */
     private static final int MAX_PATH_BYTES = 4096;
     /**
@@ -96,7 +94,7 @@ final class MpiProcessGroup extends ProcessGroup {
 
     /**
      * Maps the segment of Note [Shared-memory all-reduce] where every rank runs on this node and
-     * {@link #SHARED_MEMORY_PROPERTY} does not say {@code false}: rank 0 creates a file of the
+     * {@link SharedMemoryAllReduce#ENABLED_PROPERTY} does not say {@code false}: rank 0 creates a file of the
      * segment's size in {@code /dev/shm} (memory, not disk; the temporary directory where there
      * is none), hands its path to the others, and deletes it once every rank has mapped it, so
      * that from then on the memory lives only as long as the ranks, however the job ends.
@@ -105,7 +103,7 @@ final class MpiProcessGroup extends ProcessGroup {
      * Runs on the communication thread during {@link #join}; a collective on every rank.
      */
     private static SharedMemoryAllReduce sharedMemory(int rank, int size) throws MPIException {
-        if (size == 1 || !Boolean.parseBoolean(System.getProperty(SHARED_MEMORY_PROPERTY, "true"))) {
+        if (size == 1 || !Boolean.parseBoolean(System.getProperty(SharedMemoryAllReduce.ENABLED_PROPERTY, "true"))) {
             return null;
         }
         Intracomm node = MPI.COMM_WORLD.splitType(Comm.TYPE_SHARED, rank, MPI.INFO_NULL);

@@ -56,6 +56,13 @@ final class SharedMemoryAllReduce {
      */
     static final int PIECE_BYTES = 1 << 20;
 
+    /**
+     * The system property that, set to {@code false}, keeps {@link MpiProcessGroup#allReduce} on
+     * MPI where all ranks share a node. Here rather than there, as that class compiles only
+     * with Open MPI's binding and the tests name the property without it.
+     */
+    static final String ENABLED_PROPERTY = "nabla.distributed.sharedMemory";
+
     /** A barrier of the group's ranks, in two halves, so that a rank can work between arriving and waiting. */
     @FunctionalInterface
     interface Barrier {

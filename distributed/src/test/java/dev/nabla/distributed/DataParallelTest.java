@@ -59,7 +59,7 @@ class DataParallelTest {
         if (mpiJob == null) {
             Files.createDirectories(mpiDir);
             mpiJob = MpiJob.run(DataParallelMain.class, Duration.ofMinutes(1),
-                    List.of("-D" + MpiProcessGroup.SHARED_MEMORY_PROPERTY + "=false"), mpiDir.toString(), "collectives");
+                    List.of("-D" + SharedMemoryAllReduce.ENABLED_PROPERTY + "=false"), mpiDir.toString(), "collectives");
         }
         assertEquals(0, mpiJob.exitCode(), "the job failed:\n" + mpiJob.output());
         if (mpiRanks == null) {
