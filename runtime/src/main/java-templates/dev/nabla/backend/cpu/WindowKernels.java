@@ -115,6 +115,54 @@ final class WindowKernels {
     }
     // @twin-end
 
+    // @twin
+    /**
+     * Max pooling's argmax in one pass over the image: {@code out[n][c][y][x]} (contiguous) is the
+     * index {@code iy * W + ix} within plane {@code (n, c)} of the first maximum of window
+     * {@code (y, x)}, in the window's row-major order and among the positions inside the image
+     * (the padding never wins: its -inf would only tie). A NaN, once found, is the maximum, as
+     * {@link FloatKernels#argmaxRuns} has it.
+     */
+    static void maxPoolIndices(float[] in, Image im, Window win, long[] out) {
+        int outH = (int) win.outH(im.h());
+        int outW = (int) win.outW(im.w());
+        int positions = outH * outW;
+        int channels = im.c();
+        Parallel.forRange((long) im.n() * channels, grain((long) positions * win.size()), (from, to) -> {
+            for (int plane = (int) from; plane < to; plane++) {
+                int base = im.offset() + plane / channels * im.sn() + plane % channels * im.sc();
+                int dst = plane * positions;
+                for (int y = 0; y < outH; y++) {
+                    int top = y * win.strideH() - win.padH();
+                    for (int x = 0; x < outW; x++, dst++) {
+                        int left = x * win.strideW() - win.padW();
+                        float best = 0f;
+                        int at = -1;
+                        for (int i = 0; i < win.kernelH(); i++) {
+                            int iy = top + i * win.dilationH();
+                            if (iy < 0 || iy >= im.h()) {
+                                continue;
+                            }
+                            for (int j = 0; j < win.kernelW(); j++) {
+                                int ix = left + j * win.dilationW();
+                                if (ix < 0 || ix >= im.w()) {
+                                    continue;
+                                }
+                                float v = in[base + iy * im.sh() + ix * im.sw()];
+                                if (at < 0 || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
+                                    best = v;
+                                    at = iy * im.w() + ix;
+                                }
+                            }
+                        }
+                        out[dst] = at;
+                    }
+                }
+            }
+        });
+    }
+    // @twin-end
+
     /** Rows of {@code work} elements each: split only when a thread gets at least {@link Parallel#ELEMENTWISE_GRAIN}. */
     private static long grain(long work) {
         return Math.max(1, Parallel.ELEMENTWISE_GRAIN / Math.max(1, work));
