@@ -28,6 +28,10 @@ final class WindowKernels {
         int outW = (int) win.outW(im.w());
         int rows = im.c() * win.size();
         int cols = im.n() * outH * outW;
+        // A "same" convolution's window rows (stride 1, as wide as the image, rows stored
+        // back to back): each column row of an image is the image plane shifted, one copy.
+        boolean rowsJoin = win.strideH() == 1 && win.strideW() == 1 && outW == im.w() && im.sw() == 1
+                && im.sh() == im.w();
         Parallel.forRange(rows, grain(cols), (from, to) -> {
             for (int r = (int) from; r < to; r++) {
                 int ch = r / win.size();
@@ -37,6 +41,10 @@ final class WindowKernels {
                 int x0 = firstInside(offW, win.strideW(), outW);
                 int x1 = Math.max(x0, lastInside(offW, win.strideW(), im.w(), outW));
                 int dst = r * cols;
+                if (rowsJoin) {
+                    joinedRows(in, im, win, pad, col, ch, i, offW, x0, x1, outH, dst);
+                    continue;
+                }
                 for (int b = 0; b < im.n(); b++) {
                     for (int y = 0; y < outH; y++, dst += outW) {
                         int iy = y * win.strideH() - win.padH() + i * win.dilationH();
@@ -68,6 +76,45 @@ final class WindowKernels {
                 }
             }
         });
+    }
+    // @twin-end
+
+    // @twin
+    /**
+     * One column row {@code (ch, i, j)} of im2col where the image's rows join up (see
+     * {@link #im2col}): for each image, the output rows that read inside the image are one
+     * shifted run of the plane, copied at once; the {@code x < x0} and {@code x >= x1} ends of
+     * each such row, which that copy filled from the neighbouring image row (or left alone at the
+     * run's ends, where it could leave the array), are then set to the padding, as are the rows
+     * that read outside the image.
+     */
+    private static void joinedRows(float[] in, Image im, Window win, float pad, float[] col, int ch, int i, int offW,
+                                   int x0, int x1, int outH, int dst) {
+        int width = im.w();
+        int offH = i * win.dilationH() - win.padH();
+        int y0 = Math.min(outH, Math.max(0, -offH));
+        int y1 = Math.max(y0, Math.min(outH, im.h() - offH));
+        for (int b = 0; b < im.n(); b++, dst += outH * width) {
+            java.util.Arrays.fill(col, dst, dst + y0 * width, pad);
+            java.util.Arrays.fill(col, dst + y1 * width, dst + outH * width, pad);
+            if (y1 == y0 || x1 == x0) {
+                java.util.Arrays.fill(col, dst + y0 * width, dst + y1 * width, pad);
+                continue;
+            }
+            int src = im.offset() + b * im.sn() + ch * im.sc() + (y0 + offH) * width + offW;
+            int from = x0;
+            int to = (y1 - y0 - 1) * width + x1;
+            System.arraycopy(in, src + from, col, dst + y0 * width + from, to - from);
+            for (int y = y0; y < y1; y++) {
+                int row = dst + y * width;
+                for (int x = 0; x < x0; x++) {
+                    col[row + x] = pad;
+                }
+                for (int x = x1; x < width; x++) {
+                    col[row + x] = pad;
+                }
+            }
+        }
     }
     // @twin-end
 

@@ -12,7 +12,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * im2col and col2im against their element-by-element definitions, for the windows of a
  * convolution (stride 1, padding 1), a 2x2 pooling (stride 2, one channel: one plane per image
- * and channel) and a dilated, strided, padded one, on batches large enough that the kernels
+ * and channel), a dilated, strided, padded one, and "same" convolutions (stride 1, output as wide
+ * as the image: im2col copies whole shifted planes) that are dilated, not square, padded only
+ * across, or wider than the image, on batches large enough that the kernels
  * split their work across threads. The data are small integers, so every sum is exact whatever
  * the order of its terms, and the results must match exactly. Max pooling's one-pass argmax
  * likewise against its definition.
@@ -22,7 +24,11 @@ class WindowKernelsTest {
         return Stream.of(
                 Arguments.of(new Window(3, 3, 1, 1, 1, 1, 1, 1), 64, 32, 8, 8),
                 Arguments.of(new Window(2, 2, 2, 2, 0, 0, 1, 1), 64 * 64, 1, 8, 8),
-                Arguments.of(new Window(3, 2, 2, 3, 1, 1, 2, 1), 96, 5, 9, 10));
+                Arguments.of(new Window(3, 2, 2, 3, 1, 1, 2, 1), 96, 5, 9, 10),
+                Arguments.of(new Window(3, 3, 1, 1, 2, 2, 2, 2), 4, 3, 6, 7),
+                Arguments.of(new Window(5, 3, 1, 1, 2, 1, 1, 1), 3, 2, 4, 5),
+                Arguments.of(new Window(3, 3, 1, 1, 0, 1, 1, 1), 2, 3, 5, 4),
+                Arguments.of(new Window(7, 7, 1, 1, 3, 3, 1, 1), 2, 2, 2, 3));
     }
 
     /** The column of image {@code b}'s output position {@code (y, x)} in window row {@code (ch, i, j)}, or -1 where it reads padding. */
