@@ -175,31 +175,40 @@ final class WindowKernels {
         int outW = (int) win.outW(im.w());
         int positions = outH * outW;
         int channels = im.c();
+        // Each window's rows i0..i1 and columns j0..j1 inside the image, the same for every plane.
+        int[] rows = insideRanges(outH, win.strideH(), win.padH(), win.dilationH(), win.kernelH(), im.h());
+        int[] columns = insideRanges(outW, win.strideW(), win.padW(), win.dilationW(), win.kernelW(), im.w());
+        int sh = im.sh();
+        int sw = im.sw();
+        int width = im.w();
+        int dilationW = win.dilationW();
+        int stepX = dilationW * sw;
         Parallel.forRange((long) im.n() * channels, grain((long) positions * win.size()), (from, to) -> {
             for (int plane = (int) from; plane < to; plane++) {
                 int base = im.offset() + plane / channels * im.sn() + plane % channels * im.sc();
                 int dst = plane * positions;
                 for (int y = 0; y < outH; y++) {
                     int top = y * win.strideH() - win.padH();
+                    int i0 = rows[2 * y];
+                    int i1 = rows[2 * y + 1];
                     for (int x = 0; x < outW; x++, dst++) {
                         int left = x * win.strideW() - win.padW();
-                        float best = 0f;
-                        int at = -1;
-                        for (int i = 0; i < win.kernelH(); i++) {
+                        int j0 = columns[2 * x];
+                        int j1 = columns[2 * x + 1];
+                        int firstY = top + i0 * win.dilationH();
+                        int firstX = left + j0 * win.dilationW();
+                        float best = in[base + firstY * sh + firstX * sw];
+                        int at = firstY * width + firstX;
+                        for (int i = i0; i < i1; i++) {
                             int iy = top + i * win.dilationH();
-                            if (iy < 0 || iy >= im.h()) {
-                                continue;
-                            }
-                            for (int j = 0; j < win.kernelW(); j++) {
-                                int ix = left + j * win.dilationW();
-                                if (ix < 0 || ix >= im.w()) {
-                                    continue;
-                                }
-                                float v = in[base + iy * im.sh() + ix * im.sw()];
-                                if (at < 0 || v > best || Float.isNaN(v) && !Float.isNaN(best)) {
-                                    best = v;
-                                    at = iy * im.w() + ix;
-                                }
+                            int src = base + iy * sh + firstX * sw;
+                            int idx = iy * width + firstX;
+                            for (int j = j0; j < j1; j++, src += stepX, idx += dilationW) {
+                                float v = in[src];
+                                // v != v: v is NaN (Float.isNaN's own test).
+                                boolean wins = v > best || v != v && best == best;
+                                best = wins ? v : best;
+                                at = wins ? idx : at;
                             }
                         }
                         out[dst] = at;
@@ -209,6 +218,21 @@ final class WindowKernels {
         });
     }
     // @twin-end
+
+    /**
+     * For each of {@code out} window positions along one axis, the first and one past the last
+     * kernel element that lands inside an image {@code size} long: {@code [first0, end0, first1,
+     * end1, ...]}. Computed once per call, as the divisions cost more than a window's comparisons.
+     */
+    private static int[] insideRanges(int out, int stride, int pad, int dilation, int kernel, int size) {
+        int[] ranges = new int[2 * out];
+        for (int p = 0; p < out; p++) {
+            int start = p * stride - pad;
+            ranges[2 * p] = firstInside(start, dilation, kernel);
+            ranges[2 * p + 1] = Math.max(ranges[2 * p], lastInside(start, dilation, size, kernel));
+        }
+        return ranges;
+    }
 
     /** Rows of {@code work} elements each: split only when a thread gets at least {@link Parallel#ELEMENTWISE_GRAIN}. */
     private static long grain(long work) {
