@@ -222,7 +222,7 @@ final class WindowKernels {
     /**
      * For each of {@code out} window positions along one axis, the first and one past the last
      * kernel element that lands inside an image {@code size} long: {@code [first0, end0, first1,
-     * end1, ...]}. Computed once per call, as the divisions cost more than a window's comparisons.
+     * end1, ...]}: computed once per call, not once per window of every plane.
      */
     private static int[] insideRanges(int out, int stride, int pad, int dilation, int kernel, int size) {
         int[] ranges = new int[2 * out];
