@@ -26,4 +26,4 @@ if [ ! -f "$java_home/include/jni.h" ]; then
 fi
 mkdir -p "$out/$platform"
 "$cc" -O2 -shared -fPIC -Wall -Wextra -Werror -I"$java_home/include" -I"$java_home/include/linux" \
-  "$here/nabla_gemm.c" "$here/nabla_stream.c" -o "$out/$platform/libnablacpu.so"
+  "$here/nabla_gemm.c" "$here/nabla_stream.c" -o "$out/$platform/libnablacpu.so" -ldl

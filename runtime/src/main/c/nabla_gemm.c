@@ -7,12 +7,16 @@
  * other JNI call is made, so OpenBLAS reads the operands and writes the result in place.
  *
  * The library does not link against OpenBLAS: the Java side passes the address of
- * cblas_sgemm / cblas_dgemm from the OpenBLAS that JavaCPP loaded (Loader.addressof), so
- * both paths use one library and one thread pool.
+ * cblas_sgemm / cblas_dgemm, either from the system's OpenBLAS, opened here (openLibrary), or
+ * from the one JavaCPP loaded (Loader.addressof); see dev.nabla.backend.cpu.CriticalGemm for
+ * which and why.
  *
  * The Java caller (dev.nabla.backend.cpu.Blas) checks every offset and span against the
  * arrays' lengths before calling: nothing here can read or write out of bounds.
  */
+/* For RTLD_DEEPBIND. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <stdint.h>
 
 #include "nabla_jni.h"
@@ -53,4 +57,66 @@ JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_CriticalGemm_dgemm(
                                1.0, (double *) pa + aOff, lda, (double *) pb + bOff, ldb,
                                0.0, (double *) pc + cOff, ldc);
     unpin(env, a, pa, b, pb, c, pc);
+}
+
+#ifdef RTLD_DEEPBIND
+#define DEEPBIND RTLD_DEEPBIND
+#else
+#define DEEPBIND 0
+#endif
+
+typedef void (*set_threads_fn)(int n);
+typedef char *(*config_fn)(void);
+
+/* The symbols of an OpenBLAS CriticalGemm calls, in the order of CriticalGemm.SYMBOLS. */
+static const char *const SYMBOLS[] = {"cblas_sgemm", "cblas_dgemm", "openblas_set_num_threads", "openblas_get_config"};
+enum { SYMBOL_COUNT = sizeof SYMBOLS / sizeof SYMBOLS[0] };
+
+/*
+ * Opens the shared library at `path` and returns the addresses of SYMBOLS, or null when it
+ * cannot be opened or lacks one of them (the library is then closed again). Another OpenBLAS
+ * (JavaCPP's) may already be loaded under the same soname, which is why the Java side passes a
+ * path: a bare name would find that one. RTLD_LOCAL keeps this library's symbols out of the
+ * global namespace, so they cannot shadow the other's; RTLD_DEEPBIND makes its own calls bind
+ * to its own symbols first, so the other's cannot shadow them either.
+ */
+JNIEXPORT jlongArray JNICALL Java_dev_nabla_backend_cpu_CriticalGemm_openLibrary(JNIEnv *env, jclass cls, jstring name) {
+    jlong addresses[SYMBOL_COUNT];
+    const char *path;
+    void *handle;
+    jlongArray result;
+    int i;
+    (void) cls;
+    path = (*env)->GetStringUTFChars(env, name, NULL);
+    if (path == NULL) {
+        return NULL;
+    }
+    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | DEEPBIND);
+    (*env)->ReleaseStringUTFChars(env, name, path);
+    if (handle == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < SYMBOL_COUNT; i++) {
+        addresses[i] = (jlong) (intptr_t) dlsym(handle, SYMBOLS[i]);
+        if (addresses[i] == 0) {
+            dlclose(handle);
+            return NULL;
+        }
+    }
+    result = (*env)->NewLongArray(env, SYMBOL_COUNT);
+    if (result != NULL) {
+        (*env)->SetLongArrayRegion(env, result, 0, SYMBOL_COUNT, addresses);
+    }
+    return result;
+}
+
+JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_CriticalGemm_setThreads(JNIEnv *env, jclass cls, jlong fn, jint n) {
+    (void) env;
+    (void) cls;
+    ((set_threads_fn) (intptr_t) fn)(n);
+}
+
+JNIEXPORT jstring JNICALL Java_dev_nabla_backend_cpu_CriticalGemm_config(JNIEnv *env, jclass cls, jlong fn) {
+    (void) cls;
+    return (*env)->NewStringUTF(env, ((config_fn) (intptr_t) fn)());
 }

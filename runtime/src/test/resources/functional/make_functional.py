@@ -151,6 +151,11 @@ def distinct(*shape):
 value("max_pool2d_2", "max_pool2d", [distinct(2, 3, 6, 6)], kernel=2, stride=2, padding=0)
 value("max_pool2d_overlap_pad", "max_pool2d", [distinct(2, 2, 5, 7)], kernel=3, stride=2, padding=1)
 value("max_pool2d_negative_pad", "max_pool2d", [distinct(1, 1, 4, 4) - 100], kernel=2, stride=1, padding=1)
+# Ties: the gradient goes to the first maximum of each window in row-major order, padding and
+# overlapping windows included.
+value("max_pool2d_ties", "max_pool2d", [torch.zeros(1, 2, 4, 5, dtype=F64)], kernel=3, stride=1, padding=1)
+value("max_pool2d_some_ties", "max_pool2d", [(torch.arange(2 * 3 * 6 * 6, dtype=F64).reshape(2, 3, 6, 6) * 7 % 5)],
+      kernel=3, stride=2, padding=1)
 value("max_pool2d_unbatched", "max_pool2d", [distinct(2, 5, 5)], kernel=2, stride=2, padding=0)
 value("avg_pool2d_2", "avg_pool2d", [randn(2, 3, 6, 6)], kernel=2, stride=2, padding=0)
 value("avg_pool2d_pad", "avg_pool2d", [randn(2, 2, 5, 7)], kernel=3, stride=2, padding=1)

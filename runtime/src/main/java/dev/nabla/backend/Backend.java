@@ -284,6 +284,24 @@ public interface Backend {
         new WindowViews(out, window).forEachKernelElement(col, (cols, image) -> binary(BinaryOp.ADD, image, cols, image));
     }
 
+    /**
+     * Max pooling's argmax in one pass: {@code out[n][c][y][x]} is the index {@code iy * W + ix},
+     * within plane {@code (n, c)} of {@code in}, of the first maximum of window {@code (y, x)} (row
+     * {@code iy = y * strideH - padH + i * dilationH}, column likewise), in the window's row-major
+     * order and among the positions inside the image; a NaN, once found, is the maximum, as
+     * {@link #argmax} has it.
+     *
+     * <p>{@code in} is a floating {@code [N, C, H, W]} with any strides, whose every window holds
+     * at least one position of the image; {@code out} is a fresh contiguous INT64
+     * {@code [N, C, outH, outW]}. A capability, as {@link #adamStep}: a backend without the fused
+     * kernel returns false, and max pooling unfolds the windows with {@link #im2col} instead.
+     *
+     * @return whether {@code out} was written
+     */
+    default boolean maxPoolIndices(Tensor in, Window window, Tensor out) {
+        return false;
+    }
+
     /** Fills a floating tensor with samples of U(low, high) drawn from {@code random}. */
     void uniform(Tensor dst, double low, double high, RandomGenerator random);
 

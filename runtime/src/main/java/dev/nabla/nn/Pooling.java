@@ -2,15 +2,17 @@ package dev.nabla.nn;
 
 import dev.nabla.DType;
 import dev.nabla.Tensor;
+import dev.nabla.backend.Backends;
 import dev.nabla.backend.Window;
 import dev.nabla.internal.Shapes;
 
 /**
  * Pooling over the last two dimensions of {@code [N, C, H, W]} (or unbatched {@code [C, H, W]}):
  * each channel's windows are unfolded into the columns of {@link Im2colFunction} (window
- * elements down, positions across), then reduced down the columns. Max pooling reads -inf in the
- * padding and takes the first maximum of each window ({@code argmax} then {@code gather}, so its
- * gradient goes to that element, as PyTorch's does); average pooling reads 0 there and divides by
+ * elements down, positions across), then reduced down the columns. Max pooling takes the first
+ * maximum of each window ({@code gather} at its index, so its gradient goes to that element, as
+ * PyTorch's does): found in one pass where the backend can, else as the {@code argmax} of the
+ * columns, with -inf read in the padding; average pooling reads 0 there and divides by
  * the whole window (PyTorch's {@code count_include_pad=True}). Adaptive average pooling is a
  * product with an averaging matrix on each side, which gives PyTorch's uneven windows exactly.
  * All of it is differentiable to any order.
@@ -38,11 +40,32 @@ final class Pooling {
             throw new IllegalArgumentException(op + ": Given input size: (" + c + "x" + x.size(2) + "x" + x.size(3)
                     + "). Calculated output size: (" + c + "x" + outH + "x" + outW + "). Output size is too small");
         }
-        Tensor col = new Im2colFunction(window, max ? Double.NEGATIVE_INFINITY : 0)
-                .apply(x.reshape(n * c, 1, x.size(2), x.size(3)))[0];
-        Tensor pooled = max ? col.gather(0, col.argmax(0).unsqueeze(0)) : col.mean(0, false);
-        Tensor out = pooled.reshape(n, c, outH, outW);
+        Tensor out = max ? maxPooled(x, window, outH, outW) : null;
+        if (out == null) {
+            Tensor col = new Im2colFunction(window, max ? Double.NEGATIVE_INFINITY : 0)
+                    .apply(x.reshape(n * c, 1, x.size(2), x.size(3)))[0];
+            Tensor pooled = max ? col.gather(0, col.argmax(0).unsqueeze(0)) : col.mean(0, false);
+            out = pooled.reshape(n, c, outH, outW);
+        }
         return input.dim() == 4 ? out : out.squeeze(0);
+    }
+
+    /**
+     * Max pooling where the backend finds each window's maximum in one pass
+     * ({@link dev.nabla.backend.Backend#maxPoolIndices}), or null where it cannot. The output is then a gather at
+     * those indices, and its gradient one scatter back onto the image: on the digits CNN this
+     * replaced an unfolding, an argmax over it, a gather, and in the backward a scatter onto the
+     * unfolded windows and their folding back, which together cost as much as the convolution's
+     * own unfolding.
+     */
+    private static Tensor maxPooled(Tensor x, Window window, long outH, long outW) {
+        long n = x.size(0);
+        long c = x.size(1);
+        Tensor index = Im2colFunction.fresh(new long[] {n, c, outH, outW}, DType.INT64, x.device());
+        if (!Backends.forDevice(x.device()).maxPoolIndices(x, window, index)) {
+            return null;
+        }
+        return x.reshape(n, c, -1).gather(2, index.reshape(n, c, outH * outW)).reshape(n, c, outH, outW);
     }
 
     /** PyTorch's checks of a pooling window, with its messages. */

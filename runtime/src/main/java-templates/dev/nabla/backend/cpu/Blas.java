@@ -5,9 +5,10 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * General matrix products for the CPU backend: OpenBLAS (JavaCPP's build, shipped inside its
- * Maven jar) when its native library loads, and a blocked, multi-threaded pure-Java kernel
- * when it does not or when {@code -Dnabla.blas=java} is set.
+ * General matrix products for the CPU backend: OpenBLAS (the system's where installed, else
+ * JavaCPP's build, shipped inside its Maven jar; see Note [Which OpenBLAS] in
+ * {@link CriticalGemm}) when a native library loads, and a blocked, multi-threaded pure-Java
+ * kernel when none does or when {@code -Dnabla.blas=java} is set.
  *
  * <p>Note [Staging through off-heap buffers]: tensors live in Java arrays. JavaCPP passes a
  * Java array to native code by copying it into freshly allocated memory on every call and
@@ -54,6 +55,9 @@ public final class Blas {
         nativeEnabled = error == null;
         ZERO_COPY_ERROR = error != null ? error : CriticalGemm.loadError();
         zeroCopyEnabled = ZERO_COPY_ERROR == null && !mode.equals("staged");
+        if (ZERO_COPY_ERROR == null) {
+            CriticalGemm.setThreads(Parallel.THREADS);
+        }
     }
 
     /**
@@ -64,7 +68,7 @@ public final class Blas {
      */
     static final long SINGLE_THREAD_MAX_MACS = 1L << 23;
 
-    /** The thread count OpenBLAS was last set to; it is process-wide, so we change it only when it differs. */
+    /** The thread count both OpenBLAS libraries were last set to; it is process-wide, so we change it only when it differs. */
     private static int blasThreads = Parallel.THREADS;
 
     private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::new);
@@ -84,6 +88,17 @@ public final class Blas {
     /** Whether native products work on the tensors' arrays in place rather than on copies. */
     public static boolean isZeroCopy() {
         return nativeEnabled && zeroCopyEnabled;
+    }
+
+    /**
+     * Which OpenBLAS the zero-copy products call, with its build configuration (for example
+     * {@code "libopenblas.so.0: OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64"});
+     * the empty string where the bridge did not load. See Note [Which OpenBLAS] in
+     * {@code CriticalGemm}: the system's where installed, else JavaCPP's; {@code -Dnabla.openblas}
+     * chooses.
+     */
+    public static String zeroCopyLibrary() {
+        return ZERO_COPY_ERROR == null ? CriticalGemm.library() : "";
     }
 
     /** Why the zero-copy bridge cannot be used, or the empty string when it can. */
@@ -145,6 +160,9 @@ public final class Blas {
         int wanted = macs <= SINGLE_THREAD_MAX_MACS ? 1 : Parallel.THREADS;
         if (wanted != blasThreads) {
             openblas.blas_set_num_threads(wanted);
+            if (ZERO_COPY_ERROR == null) {
+                CriticalGemm.setThreads(wanted);
+            }
             blasThreads = wanted;
         }
     }

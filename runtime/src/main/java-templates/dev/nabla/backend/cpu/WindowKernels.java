@@ -28,6 +28,10 @@ final class WindowKernels {
         int outW = (int) win.outW(im.w());
         int rows = im.c() * win.size();
         int cols = im.n() * outH * outW;
+        // A "same" convolution's window rows (stride 1, as wide as the image, rows stored
+        // back to back): each column row of an image is the image plane shifted, one copy.
+        boolean rowsJoin = win.strideH() == 1 && win.strideW() == 1 && outW == im.w() && im.sw() == 1
+                && im.sh() == im.w();
         Parallel.forRange(rows, grain(cols), (from, to) -> {
             for (int r = (int) from; r < to; r++) {
                 int ch = r / win.size();
@@ -37,6 +41,10 @@ final class WindowKernels {
                 int x0 = firstInside(offW, win.strideW(), outW);
                 int x1 = Math.max(x0, lastInside(offW, win.strideW(), im.w(), outW));
                 int dst = r * cols;
+                if (rowsJoin) {
+                    joinedRows(in, im, win, pad, col, ch, i, offW, x0, x1, outH, dst);
+                    continue;
+                }
                 for (int b = 0; b < im.n(); b++) {
                     for (int y = 0; y < outH; y++, dst += outW) {
                         int iy = y * win.strideH() - win.padH() + i * win.dilationH();
@@ -68,6 +76,45 @@ final class WindowKernels {
                 }
             }
         });
+    }
+    // @twin-end
+
+    // @twin
+    /**
+     * One column row {@code (ch, i, j)} of im2col where the image's rows join up (see
+     * {@link #im2col}): for each image, the output rows that read inside the image are one
+     * shifted run of the plane, copied at once; the {@code x < x0} and {@code x >= x1} ends of
+     * each such row, which that copy filled from the neighbouring image row (or left alone at the
+     * run's ends, where it could leave the array), are then set to the padding, as are the rows
+     * that read outside the image.
+     */
+    private static void joinedRows(float[] in, Image im, Window win, float pad, float[] col, int ch, int i, int offW,
+                                   int x0, int x1, int outH, int dst) {
+        int width = im.w();
+        int offH = i * win.dilationH() - win.padH();
+        int y0 = Math.min(outH, Math.max(0, -offH));
+        int y1 = Math.max(y0, Math.min(outH, im.h() - offH));
+        for (int b = 0; b < im.n(); b++, dst += outH * width) {
+            java.util.Arrays.fill(col, dst, dst + y0 * width, pad);
+            java.util.Arrays.fill(col, dst + y1 * width, dst + outH * width, pad);
+            if (y1 == y0 || x1 == x0) {
+                java.util.Arrays.fill(col, dst + y0 * width, dst + y1 * width, pad);
+                continue;
+            }
+            int src = im.offset() + b * im.sn() + ch * im.sc() + (y0 + offH) * width + offW;
+            int from = x0;
+            int to = (y1 - y0 - 1) * width + x1;
+            System.arraycopy(in, src + from, col, dst + y0 * width + from, to - from);
+            for (int y = y0; y < y1; y++) {
+                int row = dst + y * width;
+                for (int x = 0; x < x0; x++) {
+                    col[row + x] = pad;
+                }
+                for (int x = x1; x < width; x++) {
+                    col[row + x] = pad;
+                }
+            }
+        }
     }
     // @twin-end
 
@@ -114,6 +161,78 @@ final class WindowKernels {
         });
     }
     // @twin-end
+
+    // @twin
+    /**
+     * Max pooling's argmax in one pass over the image: {@code out[n][c][y][x]} (contiguous) is the
+     * index {@code iy * W + ix} within plane {@code (n, c)} of the first maximum of window
+     * {@code (y, x)}, in the window's row-major order and among the positions inside the image
+     * (the padding never wins: its -inf would only tie). A NaN, once found, is the maximum, as
+     * {@link FloatKernels#argmaxRuns} has it.
+     */
+    static void maxPoolIndices(float[] in, Image im, Window win, long[] out) {
+        int outH = (int) win.outH(im.h());
+        int outW = (int) win.outW(im.w());
+        int positions = outH * outW;
+        int channels = im.c();
+        // Each window's rows i0..i1 and columns j0..j1 inside the image, the same for every plane.
+        int[] rows = insideRanges(outH, win.strideH(), win.padH(), win.dilationH(), win.kernelH(), im.h());
+        int[] columns = insideRanges(outW, win.strideW(), win.padW(), win.dilationW(), win.kernelW(), im.w());
+        int sh = im.sh();
+        int sw = im.sw();
+        int width = im.w();
+        int dilationW = win.dilationW();
+        int stepX = dilationW * sw;
+        Parallel.forRange((long) im.n() * channels, grain((long) positions * win.size()), (from, to) -> {
+            for (int plane = (int) from; plane < to; plane++) {
+                int base = im.offset() + plane / channels * im.sn() + plane % channels * im.sc();
+                int dst = plane * positions;
+                for (int y = 0; y < outH; y++) {
+                    int top = y * win.strideH() - win.padH();
+                    int i0 = rows[2 * y];
+                    int i1 = rows[2 * y + 1];
+                    for (int x = 0; x < outW; x++, dst++) {
+                        int left = x * win.strideW() - win.padW();
+                        int j0 = columns[2 * x];
+                        int j1 = columns[2 * x + 1];
+                        int firstY = top + i0 * win.dilationH();
+                        int firstX = left + j0 * win.dilationW();
+                        float best = in[base + firstY * sh + firstX * sw];
+                        int at = firstY * width + firstX;
+                        for (int i = i0; i < i1; i++) {
+                            int iy = top + i * win.dilationH();
+                            int src = base + iy * sh + firstX * sw;
+                            int idx = iy * width + firstX;
+                            for (int j = j0; j < j1; j++, src += stepX, idx += dilationW) {
+                                float v = in[src];
+                                // v != v: v is NaN (Float.isNaN's own test).
+                                boolean wins = v > best || v != v && best == best;
+                                best = wins ? v : best;
+                                at = wins ? idx : at;
+                            }
+                        }
+                        out[dst] = at;
+                    }
+                }
+            }
+        });
+    }
+    // @twin-end
+
+    /**
+     * For each of {@code out} window positions along one axis, the first and one past the last
+     * kernel element that lands inside an image {@code size} long: {@code [first0, end0, first1,
+     * end1, ...]}: computed once per call, not once per window of every plane.
+     */
+    private static int[] insideRanges(int out, int stride, int pad, int dilation, int kernel, int size) {
+        int[] ranges = new int[2 * out];
+        for (int p = 0; p < out; p++) {
+            int start = p * stride - pad;
+            ranges[2 * p] = firstInside(start, dilation, kernel);
+            ranges[2 * p + 1] = Math.max(ranges[2 * p], lastInside(start, dilation, size, kernel));
+        }
+        return ranges;
+    }
 
     /** Rows of {@code work} elements each: split only when a thread gets at least {@link Parallel#ELEMENTWISE_GRAIN}. */
     private static long grain(long work) {

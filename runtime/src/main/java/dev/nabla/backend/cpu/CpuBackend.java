@@ -1055,6 +1055,17 @@ public class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public boolean maxPoolIndices(Tensor in, Window window, Tensor out) {
+        WindowKernels.Image image = image(in);
+        if (in.dtype() == DType.FLOAT32) {
+            WindowKernels.maxPoolIndices(f(in), image, window, l(out));
+        } else {
+            WindowKernels.maxPoolIndices(d(in), image, window, l(out));
+        }
+        return true;
+    }
+
     private static WindowKernels.Image image(Tensor t) {
         long[] shape = ACCESS.shape(t);
         long[] stride = ACCESS.stride(t);

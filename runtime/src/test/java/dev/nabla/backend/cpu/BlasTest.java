@@ -3,6 +3,8 @@ package dev.nabla.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +101,73 @@ class BlasTest {
                 () -> resource + " was not built (no C compiler at build time)");
         assertEquals("", Blas.zeroCopyStatus());
         assertTrue(Blas.isZeroCopy());
+    }
+
+    /**
+     * Note [Which OpenBLAS]: the system's library where it opens, JavaCPP's otherwise, each named
+     * with its configuration; a library that does not open, or lacks OpenBLAS's symbols, is no
+     * candidate.
+     */
+    @Test
+    void productsCallTheSystemOpenBlasWhereItIsInstalled() {
+        Assumptions.assumeTrue(zeroCopyAtStart, () -> "zero-copy bridge not in use: " + Blas.zeroCopyStatus());
+        Assumptions.assumeTrue(System.getProperty("nabla.openblas") == null, "the library was chosen by -Dnabla.openblas");
+        String system = systemLibrary();
+        String expected = system != null ? system + ": OpenBLAS " : "JavaCPP's OpenBLAS: OpenBLAS ";
+        assertTrue(Blas.zeroCopyLibrary().startsWith(expected), Blas.zeroCopyLibrary());
+        if (system != null) {
+            assertNotEquals(CriticalGemm.address("cblas_sgemm"), CriticalGemm.openLibrary(system)[0],
+                    "opening the system library gave JavaCPP's copy back");
+        }
+        assertNull(CriticalGemm.openLibrary("/nonexistent/libopenblas.so.0"));
+        assertNull(CriticalGemm.openLibrary("libm.so.6"), "a library without cblas_sgemm");
+    }
+
+    /** The first of the system's OpenBLAS paths that opens, or null. */
+    private static String systemLibrary() {
+        for (String path : CriticalGemm.SYSTEM_LIBRARIES) {
+            if (new java.io.File(path).isFile() && CriticalGemm.openLibrary(path) != null) {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    /** Both libraries the bridge may call, whichever is in use, give the product (float32 and float64, transposed operands). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"system", "bundled"})
+    void eachOpenBlasTheBridgeMayCallMultipliesCorrectly(String which) {
+        Assumptions.assumeTrue(zeroCopyAtStart, () -> "zero-copy bridge not in use: " + Blas.zeroCopyStatus());
+        String path = systemLibrary();
+        Assumptions.assumeTrue(which.equals("bundled") || path != null, "no system OpenBLAS installed");
+        long[] system = path == null ? null : CriticalGemm.openLibrary(path);
+        long sgemm = which.equals("system") ? system[0] : CriticalGemm.address("cblas_sgemm");
+        long dgemm = which.equals("system") ? system[1] : CriticalGemm.address("cblas_dgemm");
+        int n = 70;
+        int k = 130;
+        int m = 50;
+        Nabla.manualSeed(5);
+        double[] a = Tensor.randn(DType.FLOAT64, k, n).toDoubleArray();
+        double[] b = Tensor.randn(DType.FLOAT64, m, k).toDoubleArray();
+        double[] at = Tensor.of(a).reshape(k, n).t().contiguous().toDoubleArray();
+        double[] bt = Tensor.of(b).reshape(m, k).t().contiguous().toDoubleArray();
+        double[] expected = naive(at, bt, n, k, m);
+        double[] c = new double[n * m];
+        CriticalGemm.dgemm(dgemm, true, true, n, m, k, a, 0, n, b, 0, k, c, 0, m);
+        assertArrayEquals(expected, c, 1e-12 * k);
+        float[] cf = new float[n * m];
+        CriticalGemm.sgemm(sgemm, true, true, n, m, k, floats(a), 0, n, floats(b), 0, k, cf, 0, m);
+        for (int i = 0; i < cf.length; i++) {
+            assertEquals(expected[i], cf[i], 1e-5 * Math.sqrt(k) * 4, "element " + i);
+        }
+    }
+
+    private static float[] floats(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return f;
     }
 
     /** Operands that are views into the middle of a larger array: offsets and leading dimensions reach native code. */
