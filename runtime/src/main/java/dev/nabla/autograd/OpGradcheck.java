@@ -297,7 +297,8 @@ public abstract class OpGradcheck implements GradcheckCase {
     /**
      * Sets the tolerances, finite-difference step and mode of both checks (by default PyTorch's).
      *
-     * @param options the options; their seed is replaced by {@link #setSeed}'s
+     * @param options the options; their seed is replaced by {@link #setSeed}'s, and their
+     *     {@code raiseException} is ignored: this is a test, so a disagreement always fails it
      */
     protected final void setOptions(Gradcheck.Options options) {
         this.options = options;
@@ -592,7 +593,8 @@ public abstract class OpGradcheck implements GradcheckCase {
         Tensor[] differentiable = Arrays.stream(inputs).filter(t -> t != null && t.requiresGrad())
                 .toArray(Tensor[]::new);
         Gradcheck.Fn fn = in -> differentiableOutput(outputs(in));
-        Gradcheck.Options seeded = options.withSeed(seed);
+        // A test fails loudly: with raiseException false, a failed check would return false unseen.
+        Gradcheck.Options seeded = options.withSeed(seed).withRaiseException(true);
         try {
             Gradcheck.check(fn, seeded, inputs);
         } catch (AssertionError e) {
@@ -622,7 +624,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      * check, which has just passed on the same values: a failure is the jvp's.
      */
     private void checkJvp(Tensor[] inputs, Gradcheck.Options seeded) {
-        Gradcheck.Options forward = seeded.withCheckForwardAD(true).withRaiseException(true);
+        Gradcheck.Options forward = seeded.withCheckForwardAD(true);
         for (int k = 0; k < outputNames.length; k++) {
             if (nonDifferentiable[k]) {
                 continue;

@@ -220,6 +220,14 @@ class OpGradcheckTest {
     }
 
     @Test
+    void aWrongGradientFailsEvenWithOptionsThatDoNotRaise() {
+        SquareCheck quiet = new SquareCheck(3, false);
+        quiet.setOptions(Gradcheck.Options.defaults().withRaiseException(false));
+        AssertionError e = assertThrows(AssertionError.class, quiet::run);
+        assertTrue(e.getMessage().startsWith("Square: gradcheck failed"), e.getMessage());
+    }
+
+    @Test
     void optionsReachTheChecks() {
         // A gradient 0.5% off: beyond the default rtol of 1e-3, within 1e-2.
         SquareCheck slightlyOff = new SquareCheck(2.01, false);
