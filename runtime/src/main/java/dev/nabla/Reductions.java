@@ -211,9 +211,9 @@ final class Reductions {
     private static Tensor softmaxBackward(Tensor y, Tensor g, int d, boolean log) {
         if (!Grad.isEnabled() && g.dtype() == y.dtype() && g.device().equals(y.device())
                 && Arrays.equals(g.shape, y.shape)) {
-            Tensor out = Ops.empty(y.shape.clone(), y.dtype(), y.device());
-            if (out.numel() == 0 || Ops.backend(y).softmaxBackward(y.detach(), g.detach(), d, log, out)) {
-                return out;
+            Tensor fused = Ops.backend(y).softmaxBackward(y.detach(), g.detach(), d, log);
+            if (fused != null) {
+                return fused;
             }
         }
         return log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));

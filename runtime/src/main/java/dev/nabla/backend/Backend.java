@@ -134,37 +134,37 @@ public interface Backend {
     /**
      * Layer normalisation of the rows of a contiguous {@code x [rows, m]} in one pass per row:
      * {@code out = (x - mean) * rstd * weight + bias}, where each row's {@code mean} and
-     * {@code rstd = 1 / sqrt(var + eps)} (the biased variance, as PyTorch's) are also written to
-     * {@code mean} and {@code rstd}, contiguous FLOAT64 {@code [rows]}. {@code weight} and
-     * {@code bias} ({@code [m]}, contiguous) may each be null; {@code x}, {@code weight}, {@code bias}
-     * and the contiguous {@code out} share one floating dtype and the device.
+     * {@code rstd = 1 / sqrt(var + eps)} (the biased variance, as PyTorch's) are returned too.
+     * {@code weight} and {@code bias} ({@code [m]}, contiguous) may each be null; all operands
+     * share one floating dtype and the device.
      *
-     * <p>A capability, as {@link #adamStep}: a backend without the kernel returns false, having
-     * written nothing, and the caller composes the same computation from other ops.
+     * <p>A capability: a backend without the kernel returns null, having allocated nothing, and
+     * the caller composes the same computation from other ops.
      *
-     * @return whether it was done
+     * @return {@code {out [rows, m], mean [rows], rstd [rows]}}, the statistics FLOAT64 and all
+     *     contiguous; or null where not supported
      */
-    default boolean layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd) {
-        return false;
+    default Tensor[] layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
+        return null;
     }
 
     /**
      * The gradients of {@link #layerNorm} from the output gradient {@code g [rows, m]}
-     * (contiguous) and the {@code mean} and {@code rstd} it wrote, with {@code xhat = (x - mean) * rstd}
-     * and {@code dxhat = g * weight} ({@code g} without a weight):
+     * (contiguous) and the {@code mean} and {@code rstd} it returned, with
+     * {@code xhat = (x - mean) * rstd} and {@code dxhat = g * weight} ({@code g} without a weight):
      * <pre>
      * dx      = rstd * (dxhat - mean over the row of dxhat - xhat * mean over the row of dxhat * xhat)
      * dweight = sum over the rows of g * xhat
      * dbias   = sum over the rows of g
      * </pre>
-     * Each of {@code dx [rows, m]}, {@code dweight [m]} and {@code dbias [m]} (contiguous, the
-     * dtype of {@code x}) is null where it is not wanted. A capability: false where not supported.
+     * A capability: null where not supported, having allocated nothing.
      *
-     * @return whether it was done
+     * @return {@code {dx [rows, m], dweight [m], dbias [m]}} in {@code x}'s dtype, contiguous, each
+     *     null where not wanted; or null where not supported
      */
-    default boolean layerNormBackward(Tensor g, Tensor x, Tensor weight, Tensor mean, Tensor rstd,
-                                      Tensor dx, Tensor dweight, Tensor dbias) {
-        return false;
+    default Tensor[] layerNormBackward(Tensor g, Tensor x, Tensor weight, Tensor mean, Tensor rstd,
+                                       boolean wantX, boolean wantWeight, boolean wantBias) {
+        return null;
     }
 
     /**
@@ -210,15 +210,15 @@ public interface Backend {
 
     /**
      * The gradient of {@link #softmax} along {@code dim} from its output {@code y} and the output's
-     * gradient {@code g}, in one pass per row: {@code out = y * (g - sum(g * y))} for softmax,
-     * {@code out = g - exp(y) * sum(g)} for its logarithm, the sums over {@code dim}. One shape
-     * and one floating dtype. A capability, as {@link #adamStep}: false where not supported, and
-     * the caller composes the same formula from other ops.
+     * gradient {@code g}, in one pass per row: {@code y * (g - sum(g * y))} for softmax,
+     * {@code g - exp(y) * sum(g)} for its logarithm, the sums over {@code dim}. One shape and one
+     * floating dtype. A capability, as {@link #layerNorm}: null where not supported, and the
+     * caller composes the same formula from other ops.
      *
-     * @return whether it was done
+     * @return the gradient, contiguous, or null where not supported
      */
-    default boolean softmaxBackward(Tensor y, Tensor g, int dim, boolean log, Tensor out) {
-        return false;
+    default Tensor softmaxBackward(Tensor y, Tensor g, int dim, boolean log) {
+        return null;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.nabla.backend.ReduceOp;
 import dev.nabla.backend.Storage;
 import dev.nabla.backend.UnaryOp;
 import dev.nabla.backend.Window;
+import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
 import java.util.random.RandomGenerator;
 
@@ -374,48 +375,56 @@ public class CpuBackend implements Backend {
     }
 
     @Override
-    public boolean layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd) {
-        if (!x.dtype().isFloatingPoint() || !allContiguous(x, weight, bias, out, mean, rstd)) {
-            return false;
+    public Tensor[] layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
+        if (!x.dtype().isFloatingPoint() || !allContiguous(x, weight, bias)) {
+            return null;
         }
         int rows = (int) ACCESS.shape(x)[0];
         int m = (int) ACCESS.shape(x)[1];
+        Tensor out = fresh(x.dtype(), ACCESS.shape(x));
+        Tensor mean = fresh(DType.FLOAT64, rows);
+        Tensor rstd = fresh(DType.FLOAT64, rows);
         double[] mu = d(mean);
         double[] rs = d(rstd);
         if (x.dtype() == DType.FLOAT32) {
             LayerNormKernels.forward(f(x), offset(x), weight == null ? null : f(weight), offset(weight),
-                    bias == null ? null : f(bias), offset(bias), eps, f(out), offset(out),
-                    mu, offset(mean), rs, offset(rstd), rows, m);
+                    bias == null ? null : f(bias), offset(bias), eps, f(out), 0, mu, 0, rs, 0, rows, m);
         } else {
             LayerNormKernels.forward(d(x), offset(x), weight == null ? null : d(weight), offset(weight),
-                    bias == null ? null : d(bias), offset(bias), eps, d(out), offset(out),
-                    mu, offset(mean), rs, offset(rstd), rows, m);
+                    bias == null ? null : d(bias), offset(bias), eps, d(out), 0, mu, 0, rs, 0, rows, m);
         }
-        return true;
+        return new Tensor[] {out, mean, rstd};
     }
 
     @Override
-    public boolean layerNormBackward(Tensor g, Tensor x, Tensor weight, Tensor mean, Tensor rstd,
-                                     Tensor dx, Tensor dweight, Tensor dbias) {
-        if (!x.dtype().isFloatingPoint() || !allContiguous(g, x, weight, mean, rstd, dx, dweight, dbias)) {
-            return false;
+    public Tensor[] layerNormBackward(Tensor g, Tensor x, Tensor weight, Tensor mean, Tensor rstd,
+                                      boolean wantX, boolean wantWeight, boolean wantBias) {
+        if (!x.dtype().isFloatingPoint() || !allContiguous(g, x, weight, mean, rstd)) {
+            return null;
         }
         int rows = (int) ACCESS.shape(x)[0];
         int m = (int) ACCESS.shape(x)[1];
+        Tensor dx = wantX ? fresh(x.dtype(), ACCESS.shape(x)) : null;
+        Tensor dweight = wantWeight ? fresh(x.dtype(), m) : null;
+        Tensor dbias = wantBias ? fresh(x.dtype(), m) : null;
         double[] mu = d(mean);
         double[] rs = d(rstd);
         if (x.dtype() == DType.FLOAT32) {
             LayerNormKernels.backward(f(g), offset(g), f(x), offset(x), weight == null ? null : f(weight), offset(weight),
-                    mu, offset(mean), rs, offset(rstd), dx == null ? null : f(dx), offset(dx),
-                    dweight == null ? null : f(dweight), offset(dweight), dbias == null ? null : f(dbias), offset(dbias),
-                    rows, m);
+                    mu, offset(mean), rs, offset(rstd), dx == null ? null : f(dx), 0,
+                    dweight == null ? null : f(dweight), 0, dbias == null ? null : f(dbias), 0, rows, m);
         } else {
             LayerNormKernels.backward(d(g), offset(g), d(x), offset(x), weight == null ? null : d(weight), offset(weight),
-                    mu, offset(mean), rs, offset(rstd), dx == null ? null : d(dx), offset(dx),
-                    dweight == null ? null : d(dweight), offset(dweight), dbias == null ? null : d(dbias), offset(dbias),
-                    rows, m);
+                    mu, offset(mean), rs, offset(rstd), dx == null ? null : d(dx), 0,
+                    dweight == null ? null : d(dweight), 0, dbias == null ? null : d(dbias), 0, rows, m);
         }
-        return true;
+        return new Tensor[] {dx, dweight, dbias};
+    }
+
+    /** A new contiguous tensor of {@code shape}, its contents to be overwritten (not zero-filled). */
+    private Tensor fresh(DType dtype, long... shape) {
+        Storage s = allocateUninitialized(dtype, Shapes.numel(shape), Device.CPU);
+        return ACCESS.make(s, shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
     /** Whether every tensor given (nulls are absent operands) is contiguous. */
@@ -717,11 +726,12 @@ public class CpuBackend implements Backend {
     }
 
     @Override
-    public boolean softmaxBackward(Tensor y, Tensor g, int dim, boolean log, Tensor out) {
+    public Tensor softmaxBackward(Tensor y, Tensor g, int dim, boolean log) {
         DType dtype = y.dtype();
-        if (!dtype.isFloatingPoint() || g.dtype() != dtype || out.dtype() != dtype) {
-            return false;
+        if (!dtype.isFloatingPoint() || g.dtype() != dtype) {
+            return null;
         }
+        Tensor out = fresh(dtype, ACCESS.shape(y));
         int ystep = (int) ACCESS.stride(y)[dim];
         int gstep = (int) ACCESS.stride(g)[dim];
         int cstep = (int) ACCESS.stride(out)[dim];
@@ -750,7 +760,7 @@ public class CpuBackend implements Backend {
                 }
             }, out, y, g, null);
         }
-        return true;
+        return out;
     }
 
     @Override

@@ -118,15 +118,25 @@ final class Erf {
         double[] block = new double[Math.min(n, BLOCK)];
         for (int start = 0; start < n; start += BLOCK) {
             int m = Math.min(BLOCK, n - start);
-            for (int i = 0; i < m; i++) {
-                block[i] = a[ao + start + i];
-            }
+            widen(a, ao + start, block, m);
             for (int i = 0; i < m; i++) {
                 block[i] = unroundedGelu(block[i]);
             }
-            for (int i = 0; i < m; i++) {
-                c[co + start + i] = (float) block[i];
-            }
+            narrow(block, c, co + start, m);
+        }
+    }
+
+    /** {@code block[i] = a[from + i]} for {@code i < m}: a block of floats widened for the double passes. */
+    private static void widen(float[] a, int from, double[] block, int m) {
+        for (int i = 0; i < m; i++) {
+            block[i] = a[from + i];
+        }
+    }
+
+    /** {@code c[from + i] = (float) block[i]} for {@code i < m}: a block's results, each rounded once. */
+    private static void narrow(double[] block, float[] c, int from, int m) {
+        for (int i = 0; i < m; i++) {
+            c[from + i] = (float) block[i];
         }
     }
 
@@ -160,9 +170,7 @@ final class Erf {
         double[] density = new double[block.length];
         for (int start = 0; start < n; start += BLOCK) {
             int m = Math.min(BLOCK, n - start);
-            for (int i = 0; i < m; i++) {
-                block[i] = a[ao + start + i];
-            }
+            widen(a, ao + start, block, m);
             // unroundedGeluSlope in passes small enough for the JIT to unroll and vectorise each:
             // one loop of it all stays scalar (23 ns an element), and so does the last pass if
             // it also reads the density (10.6 ns against 2.9 for the two passes).
@@ -177,9 +185,7 @@ final class Erf {
             for (int i = 0; i < m; i++) {
                 density[i] += normalCdf(block[i]);
             }
-            for (int i = 0; i < m; i++) {
-                c[co + start + i] = (float) density[i];
-            }
+            narrow(density, c, co + start, m);
         }
     }
 

@@ -644,13 +644,8 @@ public final class CudaBackend implements Backend {
     @Override
     public boolean sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, boolean firstStep, double lr,
                            double momentum, double dampening, double weightDecay, boolean nesterov, boolean maximize) {
-        DType dtype = param.dtype();
-        Tensor[] operands = momentumBuffer == null ? new Tensor[] {param, grad} : new Tensor[] {param, grad, momentumBuffer};
-        for (Tensor t : operands) {
-            if (!dtype.isFloatingPoint() || t.dtype() != dtype || !t.isContiguous() || !onCuda(t)
-                    || device(t) != device(param)) {
-                return false;
-            }
+        if (!fusable(param, grad, momentumBuffer)) {
+            return false;
         }
         long n = param.numel();
         if (n == 0) {
@@ -665,19 +660,30 @@ public final class CudaBackend implements Backend {
         return true;
     }
 
+    /**
+     * Whether an optimizer's fused kernel can take these operands: the parameter's floating
+     * dtype throughout, contiguous, on its device (nulls are absent operands).
+     */
+    private boolean fusable(Tensor param, Tensor... others) {
+        DType dtype = param.dtype();
+        if (!dtype.isFloatingPoint() || !param.isContiguous() || !onCuda(param)) {
+            return false;
+        }
+        for (Tensor t : others) {
+            if (t != null && (t.dtype() != dtype || !t.isContiguous() || !onCuda(t) || device(t) != device(param))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Adam's whole update in one launch of {@code adam_T} over contiguous operands on one device. */
     @Override
     public boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
                             double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                             boolean maximize, double biasCorrection1, double biasCorrection2) {
-        DType dtype = param.dtype();
-        Tensor[] operands = maxExpAvgSq == null ? new Tensor[] {param, grad, expAvg, expAvgSq}
-                : new Tensor[] {param, grad, expAvg, expAvgSq, maxExpAvgSq};
-        for (Tensor t : operands) {
-            if (!dtype.isFloatingPoint() || t.dtype() != dtype || !t.isContiguous() || !onCuda(t)
-                    || device(t) != device(param)) {
-                return false;
-            }
+        if (!fusable(param, grad, expAvg, expAvgSq, maxExpAvgSq)) {
+            return false;
         }
         long n = param.numel();
         if (n == 0) {
