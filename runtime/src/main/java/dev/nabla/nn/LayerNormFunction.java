@@ -18,11 +18,12 @@ import dev.nabla.backend.Backends;
  */
 final class LayerNormFunction extends Function {
     private final double eps;
-    /** Each row's mean and {@code 1 / sqrt(var + eps)}: FLOAT64 {@code [rows]} from the kernel, or {@code [rows, 1]} of the input's dtype. */
+    /**
+     * Each row's mean and {@code 1 / sqrt(var + eps)} (FLOAT64 {@code [rows]}) where forward ran
+     * the backend's kernel, for its backward kernel; null where forward composed tensor ops.
+     */
     private Tensor mean;
     private Tensor rstd;
-    /** Whether forward ran the backend's kernel, whose statistics its backward kernel reads. */
-    private boolean fused;
 
     LayerNormFunction(double eps) {
         this.eps = eps;
@@ -41,16 +42,13 @@ final class LayerNormFunction extends Function {
         saveForBackward(x, weight);
         Tensor[] result = x.isContiguous()
                 ? Backends.forDevice(x.device()).layerNorm(x, contiguous(weight), contiguous(bias), eps) : null;
-        fused = result != null;
-        if (fused) {
+        if (result != null) {
             mean = result[1];
             rstd = result[2];
             return new Tensor[] {result[0]};
         }
         Tensor[] stats = statistics(x);
-        mean = stats[0];
-        rstd = stats[1];
-        return new Tensor[] {affine(x.sub(mean).mul(rstd), weight, bias)};
+        return new Tensor[] {affine(x.sub(stats[0]).mul(stats[1]), weight, bias)};
     }
 
     @Override
@@ -62,7 +60,7 @@ final class LayerNormFunction extends Function {
         boolean wantX = needsInputGrad(0);
         boolean wantWeight = needsInputGrad(1);
         boolean wantBias = needsInputGrad(2);
-        if (fused && !Grad.isEnabled()) {
+        if (mean != null && !Grad.isEnabled()) {
             Tensor[] result = Backends.forDevice(x.device()).layerNormBackward(g.contiguous(), x, contiguous(weight),
                     mean, rstd, wantX, wantWeight, wantBias);
             if (result != null) {
