@@ -238,11 +238,7 @@ final class FunctionGenerator {
             locals.newName(p.name(), p);
         }
         String inputs = locals.newName("inputs", "inputs");
-        MethodSpec.Builder m = MethodSpec.methodBuilder("forward")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PROTECTED)
-                .returns(TENSORS)
-                .addParameter(TENSORS, inputs);
+        MethodSpec.Builder m = tensorsOverride("forward", inputs);
         for (OpModel.Param p : op.params()) {
             if (p.isTensor()) {
                 m.addStatement("$T $N = $N[$L]", TENSOR, p.name(), inputs, p.tensorIndex());
@@ -328,11 +324,7 @@ final class FunctionGenerator {
 
     private MethodSpec backward(String opField, String onCuda) {
         String grads = "grads";
-        MethodSpec.Builder m = MethodSpec.methodBuilder("backward")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PROTECTED)
-                .returns(TENSORS)
-                .addParameter(TENSORS, grads);
+        MethodSpec.Builder m = tensorsOverride("backward", grads);
         restoreSaved(m, opField);
         CodeBlock.Builder args = CodeBlock.builder();
         for (OpModel.BackwardArg a : op.backwardArgs()) {
@@ -389,11 +381,7 @@ final class FunctionGenerator {
      */
     private MethodSpec jvp(String opField) {
         String tangents = "tangents";
-        MethodSpec.Builder m = MethodSpec.methodBuilder("jvp")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PROTECTED)
-                .returns(TENSORS)
-                .addParameter(TENSORS, tangents);
+        MethodSpec.Builder m = tensorsOverride("jvp", tangents);
         restoreSaved(m, opField);
         CodeBlock.Builder args = CodeBlock.builder();
         for (OpModel.Param p : op.differentiableParams()) {
@@ -425,6 +413,15 @@ final class FunctionGenerator {
             releaseSaved(m, opField, "As after the forward: only the version-checked slots hold the saved tensors.");
         }
         return m.build();
+    }
+
+    /** A {@code protected} override of {@code Function}'s {@code Tensor[] name(Tensor[] param)}. */
+    private static MethodSpec.Builder tensorsOverride(String name, String param) {
+        return MethodSpec.methodBuilder(name)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .returns(TENSORS)
+                .addParameter(TENSORS, param);
     }
 
     /** Sets the op's {@code @Saved} tensor fields from the version-checked slots. */
