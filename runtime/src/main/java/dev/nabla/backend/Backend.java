@@ -285,20 +285,21 @@ public interface Backend {
     }
 
     /**
-     * Max pooling's argmax in one pass: {@code out[n][c][y][x]} is the index {@code iy * W + ix},
+     * Max pooling in one pass: {@code indices[n][c][y][x]} is the index {@code iy * W + ix},
      * within plane {@code (n, c)} of {@code in}, of the first maximum of window {@code (y, x)} (row
      * {@code iy = y * strideH - padH + i * dilationH}, column likewise), in the window's row-major
      * order and among the positions inside the image; a NaN, once found, is the maximum, as
-     * {@link #argmax} has it.
+     * {@link #argmax} has it. {@code values[n][c][y][x]} is that element of {@code in}.
      *
      * <p>{@code in} is a floating {@code [N, C, H, W]} with any strides, whose every window holds
-     * at least one position of the image; {@code out} is a fresh contiguous INT64
-     * {@code [N, C, outH, outW]}. A capability, as {@link #adamStep}: a backend without the fused
-     * kernel returns false, and max pooling unfolds the windows with {@link #im2col} instead.
+     * at least one position of the image; {@code values} (of {@code in}'s dtype) and
+     * {@code indices} (INT64) are fresh contiguous {@code [N, C, outH, outW]}. A capability, as
+     * {@link #adamStep}: a backend without the fused kernel returns false, and max pooling unfolds
+     * the windows with {@link #im2col} instead.
      *
-     * @return whether {@code out} was written
+     * @return whether {@code values} and {@code indices} were written
      */
-    default boolean maxPoolIndices(Tensor in, Window window, Tensor out) {
+    default boolean maxPool(Tensor in, Window window, Tensor values, Tensor indices) {
         return false;
     }
 

@@ -10,9 +10,9 @@ import dev.nabla.internal.Shapes;
  * Pooling over the last two dimensions of {@code [N, C, H, W]} (or unbatched {@code [C, H, W]}):
  * each channel's windows are unfolded into the columns of {@link Im2colFunction} (window
  * elements down, positions across), then reduced down the columns. Max pooling takes the first
- * maximum of each window ({@code gather} at its index, so its gradient goes to that element, as
- * PyTorch's does): found in one pass where the backend can, else as the {@code argmax} of the
- * columns, with -inf read in the padding; average pooling reads 0 there and divides by
+ * maximum of each window (its gradient goes to that element, as PyTorch's does): found in one
+ * pass where the backend can, else as the {@code argmax} of the columns, with -inf read in the
+ * padding, and gathered there; average pooling reads 0 there and divides by
  * the whole window (PyTorch's {@code count_include_pad=True}). Adaptive average pooling is a
  * product with an averaging matrix on each side, which gives PyTorch's uneven windows exactly.
  * All of it is differentiable to any order.
@@ -51,21 +51,20 @@ final class Pooling {
     }
 
     /**
-     * Max pooling where the backend finds each window's maximum in one pass
-     * ({@link dev.nabla.backend.Backend#maxPoolIndices}), or null where it cannot. The output is then a gather at
-     * those indices, and its gradient one scatter back onto the image: on the digits CNN this
-     * replaced an unfolding, an argmax over it, a gather, and in the backward a scatter onto the
-     * unfolded windows and their folding back, which together cost as much as the convolution's
-     * own unfolding.
+     * Max pooling where the backend pools in one pass ({@link dev.nabla.backend.Backend#maxPool}),
+     * or null where it cannot; {@link MaxPoolFunction} is its graph node, whose gradient is one
+     * scatter back onto the image. On the digits CNN this replaced an unfolding, an argmax over it,
+     * a gather, and in the backward a scatter onto the unfolded windows and their folding back,
+     * which together cost as much as the convolution's own unfolding.
      */
     private static Tensor maxPooled(Tensor x, Window window, long outH, long outW) {
-        long n = x.size(0);
-        long c = x.size(1);
-        Tensor index = Im2colFunction.fresh(new long[] {n, c, outH, outW}, DType.INT64, x.device());
-        if (!Backends.forDevice(x.device()).maxPoolIndices(x, window, index)) {
+        long[] shape = {x.size(0), x.size(1), outH, outW};
+        Tensor values = Im2colFunction.fresh(shape, x.dtype(), x.device());
+        Tensor indices = Im2colFunction.fresh(shape, DType.INT64, x.device());
+        if (!Backends.forDevice(x.device()).maxPool(x.detach(), window, values, indices)) {
             return null;
         }
-        return x.reshape(n, c, -1).gather(2, index.reshape(n, c, outH * outW)).reshape(n, c, outH, outW);
+        return new MaxPoolFunction(values, indices, x.shape()).apply(x)[0];
     }
 
     /** PyTorch's checks of a pooling window, with its messages. */

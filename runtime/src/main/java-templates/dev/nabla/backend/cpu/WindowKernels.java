@@ -164,13 +164,26 @@ final class WindowKernels {
 
     // @twin
     /**
-     * Max pooling's argmax in one pass over the image: {@code out[n][c][y][x]} (contiguous) is the
-     * index {@code iy * W + ix} within plane {@code (n, c)} of the first maximum of window
-     * {@code (y, x)}, in the window's row-major order and among the positions inside the image
-     * (the padding never wins: its -inf would only tie). A NaN, once found, is the maximum, as
-     * {@link FloatKernels#argmaxRuns} has it.
+     * Max pooling in one pass over the image: {@code indices[n][c][y][x]} (contiguous) is the index
+     * {@code iy * W + ix} within plane {@code (n, c)} of the first maximum of window {@code (y, x)},
+     * in the window's row-major order and among the positions inside the image (the padding never
+     * wins: its -inf would only tie), and {@code values} (contiguous, same shape) holds that element.
+     * A NaN, once found, is the maximum, as {@link FloatKernels#argmaxRuns} has it: the window's
+     * first NaN wins.
+     *
+     * <p>The selection is branch-free: the index and the element's offset move with an int
+     * select on {@code v > best} (a conditional move; a branch on random data mispredicts
+     * half the time) and the running maximum is {@link Math#max}, which a NaN turns into NaN, so
+     * one test per window sends the rare window holding a NaN to a scan for its first NaN. A
+     * tie keeps the first element, and a maximum of {@code -0.0} replaced by {@code 0.0} changes
+     * no later comparison, so the index is the first maximum's.
      */
-    static void maxPoolIndices(float[] in, Image im, Window win, long[] out) {
+    static void maxPool(float[] in, Image im, Window win, float[] values, long[] indices) {
+        if (win.kernelH() == 2 && win.kernelW() == 2 && win.strideH() == 2 && win.strideW() == 2 && win.padH() == 0
+                && win.padW() == 0 && win.dilationH() == 1 && win.dilationW() == 1 && im.sw() == 1 && im.sh() == im.w()) {
+            maxPool2x2(in, im, values, indices);
+            return;
+        }
         int outH = (int) win.outH(im.h());
         int outW = (int) win.outW(im.w());
         int positions = outH * outW;
@@ -197,21 +210,84 @@ final class WindowKernels {
                         int j1 = columns[2 * x + 1];
                         int firstY = top + i0 * win.dilationH();
                         int firstX = left + j0 * win.dilationW();
-                        float best = in[base + firstY * sh + firstX * sw];
+                        int firstSrc = base + firstY * sh + firstX * sw;
+                        float best = in[firstSrc];
                         int at = firstY * width + firstX;
+                        int atSrc = firstSrc;
                         for (int i = i0; i < i1; i++) {
                             int iy = top + i * win.dilationH();
                             int src = base + iy * sh + firstX * sw;
                             int idx = iy * width + firstX;
                             for (int j = j0; j < j1; j++, src += stepX, idx += dilationW) {
                                 float v = in[src];
-                                // v != v: v is NaN (Float.isNaN's own test).
-                                boolean wins = v > best || v != v && best == best;
-                                best = wins ? v : best;
+                                boolean wins = v > best;
                                 at = wins ? idx : at;
+                                atSrc = wins ? src : atSrc;
+                                best = Math.max(best, v);
                             }
                         }
-                        out[dst] = at;
+                        // best != best: the window holds a NaN (Float.isNaN's own test).
+                        if (best != best) {
+                            found:
+                            for (int i = i0; i < i1; i++) {
+                                int iy = top + i * win.dilationH();
+                                int src = base + iy * sh + firstX * sw;
+                                int idx = iy * width + firstX;
+                                for (int j = j0; j < j1; j++, src += stepX, idx += dilationW) {
+                                    if (in[src] != in[src]) {
+                                        at = idx;
+                                        atSrc = src;
+                                        break found;
+                                    }
+                                }
+                            }
+                        }
+                        indices[dst] = at;
+                        values[dst] = in[atSrc];
+                    }
+                }
+            }
+        });
+    }
+    // @twin-end
+
+    // @twin
+    /**
+     * {@link #maxPool} of MaxPool2d(2), the common layer, whose windows tile each plane (rows
+     * stored back to back): straight-line code per window, a tournament of the two rows' first
+     * maxima (the top row's wins a tie, as the first maximum must).
+     */
+    private static void maxPool2x2(float[] in, Image im, float[] values, long[] indices) {
+        int outH = im.h() / 2;
+        int outW = im.w() / 2;
+        int positions = outH * outW;
+        int channels = im.c();
+        int width = im.w();
+        Parallel.forRange((long) im.n() * channels, grain(4L * positions), (from, to) -> {
+            for (int plane = (int) from; plane < to; plane++) {
+                int base = im.offset() + plane / channels * im.sn() + plane % channels * im.sc();
+                int dst = plane * positions;
+                for (int y = 0; y < outH; y++) {
+                    int top = 2 * y * width;
+                    int bottom = top + width;
+                    for (int x = 0; x < outW; x++, dst++) {
+                        int ia = top + 2 * x;
+                        int ic = bottom + 2 * x;
+                        float a = in[base + ia];
+                        float b = in[base + ia + 1];
+                        float c = in[base + ic];
+                        float d = in[base + ic + 1];
+                        int upper = b > a ? ia + 1 : ia;
+                        int lower = d > c ? ic + 1 : ic;
+                        float upperMax = Math.max(a, b);
+                        float lowerMax = Math.max(c, d);
+                        int at = lowerMax > upperMax ? lower : upper;
+                        float best = Math.max(upperMax, lowerMax);
+                        if (best != best) {
+                            at = a != a ? ia : b != b ? ia + 1 : c != c ? ic : ic + 1;
+                        }
+                        indices[dst] = at;
+                        values[dst] = in[base + at];
                     }
                 }
             }

@@ -1066,12 +1066,12 @@ public class CpuBackend implements Backend {
     }
 
     @Override
-    public boolean maxPoolIndices(Tensor in, Window window, Tensor out) {
+    public boolean maxPool(Tensor in, Window window, Tensor values, Tensor indices) {
         WindowKernels.Image image = image(in);
         if (in.dtype() == DType.FLOAT32) {
-            WindowKernels.maxPoolIndices(f(in), image, window, l(out));
+            WindowKernels.maxPool(f(in), image, window, f(values), l(indices));
         } else {
-            WindowKernels.maxPoolIndices(d(in), image, window, l(out));
+            WindowKernels.maxPool(d(in), image, window, d(values), l(indices));
         }
         return true;
     }
