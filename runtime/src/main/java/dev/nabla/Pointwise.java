@@ -65,6 +65,23 @@ final class Pointwise {
             UNARY_BACKWARD[op.ordinal()] = (n, g, s) -> new Tensor[] {
                 d.apply(g, reads == UnaryOp.Reads.INPUT ? s[0] : null, reads == UnaryOp.Reads.OUTPUT ? s[0] : null)};
         }
+        UNARY_BACKWARD[UnaryOp.RELU.ordinal()] = (n, g, s) -> new Tensor[] {reluBackward(g, s[0])};
+    }
+
+    /**
+     * ReLU's gradient from its output {@code y}: one kernel where the backend has it and no graph
+     * is being built (nor a tangent of {@code g} carried), else RELU's declared derivative, a mask
+     * and a select, whose own derivative a double backward needs.
+     */
+    private static Tensor reluBackward(Tensor g, Tensor y) {
+        if (!Grad.isEnabled() && !ForwardAD.hasTangent(g) && g.dtype() == y.dtype() && g.device().equals(y.device())
+                && java.util.Arrays.equals(g.shape, y.shape)) {
+            Tensor fused = Ops.backend(y).reluBackward(y.detach(), g.detach());
+            if (fused != null) {
+                return fused;
+            }
+        }
+        return UnaryOp.RELU.derivative().apply(g, null, y);
     }
 
     /** {@code op(x)} in the dtype {@code op} declares for {@code x}'s. */

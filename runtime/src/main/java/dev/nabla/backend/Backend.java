@@ -222,6 +222,19 @@ public interface Backend {
     }
 
     /**
+     * ReLU's gradient from its output {@code y} and the output's gradient {@code g}, in one pass:
+     * {@code g} where {@code y > 0} or {@code y} is NaN, {@code +0.0} where {@code y <= 0}
+     * (PyTorch's {@code threshold_backward} at 0), each kept element of {@code g} bit for bit. One
+     * shape and one floating dtype, any strides. A capability, as {@link #softmaxBackward}: null
+     * where not supported, and the caller composes the same from other ops.
+     *
+     * @return the gradient, contiguous, or null where not supported
+     */
+    default Tensor reluBackward(Tensor y, Tensor g) {
+        return null;
+    }
+
+    /**
      * The running sum along {@code dim}: {@code out[..., i, ...] = in[..., 0, ...] + ... + in[..., i, ...]};
      * same shape and dtype, FLOAT32, FLOAT64 or INT64. Float rows are summed in double, as
      * PyTorch's CPU kernel does, and each partial sum rounded once.

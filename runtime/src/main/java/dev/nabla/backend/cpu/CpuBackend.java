@@ -764,6 +764,30 @@ public class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor reluBackward(Tensor y, Tensor g) {
+        DType dtype = y.dtype();
+        if (!dtype.isFloatingPoint() || g.dtype() != dtype) {
+            return null;
+        }
+        Tensor out = fresh(dtype, ACCESS.shape(y));
+        boolean par = y.numel() >= Parallel.ELEMENTWISE_GRAIN;
+        if (dtype == DType.FLOAT32) {
+            float[] a = f(y);
+            float[] b = f(g);
+            float[] c = f(out);
+            Loops.run(out, y, g, par, (co, cs, yo, ys, go, gs, z, w, n) ->
+                    FloatKernels.reluBackward(a, yo, ys, b, go, gs, c, co, cs, n));
+        } else {
+            double[] a = d(y);
+            double[] b = d(g);
+            double[] c = d(out);
+            Loops.run(out, y, g, par, (co, cs, yo, ys, go, gs, z, w, n) ->
+                    DoubleKernels.reluBackward(a, yo, ys, b, go, gs, c, co, cs, n));
+        }
+        return out;
+    }
+
+    @Override
     public void cumsum(Tensor in, int dim, Tensor out) {
         int step = (int) ACCESS.stride(in)[dim];
         int cstep = (int) ACCESS.stride(out)[dim];
