@@ -971,6 +971,18 @@ public class CpuBackend implements Backend {
     @Override
     public void gather(Tensor in, int dim, Tensor index, Tensor out) {
         long[] ix = l(index);
+        if (alongContiguousRows(in, dim, index, out)) {
+            int len = (int) ACCESS.shape(out)[dim];
+            int inLen = (int) ACCESS.shape(in)[dim];
+            int rows = (int) (out.numel() / len);
+            int io = (int) index.storageOffset();
+            if (in.dtype() == DType.FLOAT32) {
+                FloatKernels.gatherRows(f(in), (int) in.storageOffset(), inLen, ix, io, f(out), (int) out.storageOffset(), rows, len);
+            } else {
+                DoubleKernels.gatherRows(d(in), (int) in.storageOffset(), inLen, ix, io, d(out), (int) out.storageOffset(), rows, len);
+            }
+            return;
+        }
         int dstep = (int) ACCESS.stride(in)[dim];
         Tensor base = alongDimZero(in, dim, ACCESS.shape(out));
         switch (in.dtype()) {
@@ -1019,6 +1031,18 @@ public class CpuBackend implements Backend {
     @Override
     public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
         long[] ix = l(index);
+        if (alongContiguousRows(out, dim, index, src)) {
+            int len = (int) ACCESS.shape(src)[dim];
+            int outLen = (int) ACCESS.shape(out)[dim];
+            int rows = (int) (src.numel() / len);
+            int io = (int) index.storageOffset();
+            if (out.dtype() == DType.FLOAT32) {
+                FloatKernels.scatterAddRows(f(src), (int) src.storageOffset(), ix, io, f(out), (int) out.storageOffset(), outLen, rows, len);
+            } else {
+                DoubleKernels.scatterAddRows(d(src), (int) src.storageOffset(), ix, io, d(out), (int) out.storageOffset(), outLen, rows, len);
+            }
+            return;
+        }
         int dstep = (int) ACCESS.stride(out)[dim];
         Tensor base = alongDimZero(out, dim, ACCESS.shape(src));
         switch (out.dtype()) {
@@ -1058,6 +1082,29 @@ public class CpuBackend implements Backend {
     }
 
     /** {@code t} seen with {@code shape} and stride 0 along {@code dim}: the base address of each gathered element. */
+    /**
+     * Whether a gather or scatter-add between {@code image} and {@code index}/{@code values} (one
+     * shape) runs along rows: floating, {@code dim} the last dimension, all three contiguous and
+     * non-empty, and the shapes equal but for {@code dim}; max pooling's rows of window positions
+     * within a plane are the case. Rows of a few elements each spend most of their time in
+     * {@link Loops}' per-row call, which the row kernels skip.
+     */
+    private static boolean alongContiguousRows(Tensor image, int dim, Tensor index, Tensor values) {
+        long[] shape = ACCESS.shape(image);
+        long[] indexShape = ACCESS.shape(index);
+        if (!image.dtype().isFloatingPoint() || dim != shape.length - 1 || values.numel() == 0
+                || !java.util.Arrays.equals(indexShape, ACCESS.shape(values))
+                || !allContiguous(image, index, values)) {
+            return false;
+        }
+        for (int d = 0; d < dim; d++) {
+            if (shape[d] != indexShape[d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Tensor alongDimZero(Tensor t, int dim, long[] shape) {
         long[] st = ACCESS.stride(t).clone();
         st[dim] = 0;

@@ -788,6 +788,28 @@ final class FloatKernels {
         }
     }
 
+    /** {@code c[r][i] = a[r][ix[r][i]]} over {@code rows} contiguous rows: a gather along the last dimension. */
+    static void gatherRows(float[] a, int ao, int aLen, long[] ix, int io, float[] c, int co, int rows, int len) {
+        for (int r = 0; r < rows; r++) {
+            int src = ao + r * aLen;
+            int at = r * len;
+            for (int i = 0; i < len; i++) {
+                c[co + at + i] = a[src + (int) ix[io + at + i]];
+            }
+        }
+    }
+
+    /** {@code c[r][ix[r][i]] += a[r][i]} over {@code rows} contiguous rows: a scatter-add along the last dimension. */
+    static void scatterAddRows(float[] a, int ao, long[] ix, int io, float[] c, int co, int cLen, int rows, int len) {
+        for (int r = 0; r < rows; r++) {
+            int dst = co + r * cLen;
+            int at = r * len;
+            for (int i = 0; i < len; i++) {
+                c[dst + (int) ix[io + at + i]] += a[ao + at + i];
+            }
+        }
+    }
+
     /** The running sum of {@code len} elements {@code step} apart into {@code c}, accumulated in double. */
     static void cumsum(float[] a, int ao, int step, float[] c, int co, int cstep, int len) {
         double sum = 0;
