@@ -266,32 +266,37 @@ final class WindowKernels {
         Parallel.forRange((long) im.n() * channels, grain(4L * positions), (from, to) -> {
             for (int plane = (int) from; plane < to; plane++) {
                 int base = im.offset() + plane / channels * im.sn() + plane % channels * im.sc();
-                int dst = plane * positions;
-                for (int y = 0; y < outH; y++) {
-                    int top = 2 * y * width;
-                    int bottom = top + width;
-                    for (int x = 0; x < outW; x++, dst++) {
-                        int ia = top + 2 * x;
-                        int ic = bottom + 2 * x;
-                        float a = in[base + ia];
-                        float b = in[base + ia + 1];
-                        float c = in[base + ic];
-                        float d = in[base + ic + 1];
-                        int upper = b > a ? ia + 1 : ia;
-                        int lower = d > c ? ic + 1 : ic;
-                        float upperMax = Math.max(a, b);
-                        float lowerMax = Math.max(c, d);
-                        int at = lowerMax > upperMax ? lower : upper;
-                        float best = Math.max(upperMax, lowerMax);
-                        if (best != best) {
-                            at = a != a ? ia : b != b ? ia + 1 : c != c ? ic : ic + 1;
-                        }
-                        indices[dst] = at;
-                        values[dst] = in[base + at];
-                    }
-                }
+                maxPool2x2Plane(in, base, width, outH, outW, values, indices, plane * positions);
             }
         });
+    }
+
+    /** One plane of {@link #maxPool2x2}, starting at {@code base}, into the outputs from {@code dst}. */
+    private static void maxPool2x2Plane(float[] in, int base, int width, int outH, int outW, float[] values, long[] indices,
+                                        int dst) {
+        for (int y = 0; y < outH; y++) {
+            int top = 2 * y * width;
+            int bottom = top + width;
+            for (int x = 0; x < outW; x++, dst++) {
+                int ia = top + 2 * x;
+                int ic = bottom + 2 * x;
+                float a = in[base + ia];
+                float b = in[base + ia + 1];
+                float c = in[base + ic];
+                float d = in[base + ic + 1];
+                int upper = b > a ? ia + 1 : ia;
+                int lower = d > c ? ic + 1 : ic;
+                float upperMax = Math.max(a, b);
+                float lowerMax = Math.max(c, d);
+                int at = lowerMax > upperMax ? lower : upper;
+                float best = Math.max(upperMax, lowerMax);
+                if (best != best) {
+                    at = a != a ? ia : b != b ? ia + 1 : c != c ? ic : ic + 1;
+                }
+                indices[dst] = at;
+                values[dst] = in[base + at];
+            }
+        }
     }
     // @twin-end
 
