@@ -15,7 +15,8 @@ import dev.nabla.autograd.Function;
  * values.
  */
 final class MaxPoolFunction extends Function {
-    private final Tensor values;
+    /** The kernel's output until forward hands it over; then null, so that the node does not hold its own output. */
+    private Tensor values;
     private final Tensor indices;
     private final long[] imageShape;
 
@@ -36,7 +37,9 @@ final class MaxPoolFunction extends Function {
 
     @Override
     protected Tensor[] forward(Tensor[] in) {
-        return new Tensor[] {values};
+        Tensor out = values;
+        values = null;
+        return new Tensor[] {out};
     }
 
     @Override
