@@ -1081,7 +1081,6 @@ public class CpuBackend implements Backend {
         }
     }
 
-    /** {@code t} seen with {@code shape} and stride 0 along {@code dim}: the base address of each gathered element. */
     /**
      * Whether a gather or scatter-add between {@code image} and {@code index}/{@code values} (one
      * shape) runs along rows: floating, {@code dim} the last dimension, all three contiguous and
@@ -1105,6 +1104,7 @@ public class CpuBackend implements Backend {
         return true;
     }
 
+    /** {@code t} seen with {@code shape} and stride 0 along {@code dim}: the base address of each gathered element. */
     private static Tensor alongDimZero(Tensor t, int dim, long[] shape) {
         long[] st = ACCESS.stride(t).clone();
         st[dim] = 0;
