@@ -305,15 +305,16 @@ public interface Backend {
      * {@link #argmax} has it. {@code values[n][c][y][x]} is that element of {@code in}.
      *
      * <p>{@code in} is a floating {@code [N, C, H, W]} with any strides, whose every window holds
-     * at least one position of the image; {@code values} (of {@code in}'s dtype) and
-     * {@code indices} (INT64) are fresh contiguous {@code [N, C, outH, outW]}. A capability, as
-     * {@link #adamStep}: a backend without the fused kernel returns false, and max pooling unfolds
-     * the windows with {@link #im2col} instead.
+     * at least one position of the image, {@code outH = window.outH(H)} and
+     * {@code outW = window.outW(W)}. A capability, as {@link #layerNorm}: a backend without the
+     * kernel returns null, having allocated nothing, and max pooling unfolds the windows with
+     * {@link #im2col} instead.
      *
-     * @return whether {@code values} and {@code indices} were written
+     * @return {@code {values, indices}}, each a contiguous {@code [N, C, outH, outW]}, the values
+     *     of {@code in}'s dtype and the indices INT64; or null where not supported
      */
-    default boolean maxPool(Tensor in, Window window, Tensor values, Tensor indices) {
-        return false;
+    default Tensor[] maxPool(Tensor in, Window window) {
+        return null;
     }
 
     /** Fills a floating tensor with samples of U(low, high) drawn from {@code random}. */

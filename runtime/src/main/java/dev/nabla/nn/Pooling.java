@@ -40,7 +40,7 @@ final class Pooling {
             throw new IllegalArgumentException(op + ": Given input size: (" + c + "x" + x.size(2) + "x" + x.size(3)
                     + "). Calculated output size: (" + c + "x" + outH + "x" + outW + "). Output size is too small");
         }
-        Tensor out = max ? maxPooled(x, window, outH, outW) : null;
+        Tensor out = max ? maxPooled(x, window) : null;
         if (out == null) {
             Tensor col = new Im2colFunction(window, max ? Double.NEGATIVE_INFINITY : 0)
                     .apply(x.reshape(n * c, 1, x.size(2), x.size(3)))[0];
@@ -57,14 +57,9 @@ final class Pooling {
      * a gather, and in the backward a scatter onto the unfolded windows and their folding back,
      * which together cost as much as the convolution's own unfolding.
      */
-    private static Tensor maxPooled(Tensor x, Window window, long outH, long outW) {
-        long[] shape = {x.size(0), x.size(1), outH, outW};
-        Tensor values = Im2colFunction.fresh(shape, x.dtype(), x.device());
-        Tensor indices = Im2colFunction.fresh(shape, DType.INT64, x.device());
-        if (!Backends.forDevice(x.device()).maxPool(x.detach(), window, values, indices)) {
-            return null;
-        }
-        return new MaxPoolFunction(values, indices, x.shape()).apply(x)[0];
+    private static Tensor maxPooled(Tensor x, Window window) {
+        Tensor[] pooled = Backends.forDevice(x.device()).maxPool(x.detach(), window);
+        return pooled == null ? null : new MaxPoolFunction(pooled[0], pooled[1], x.shape()).apply(x)[0];
     }
 
     /** PyTorch's checks of a pooling window, with its messages. */

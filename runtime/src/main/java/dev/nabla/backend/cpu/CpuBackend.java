@@ -1137,14 +1137,17 @@ public class CpuBackend implements Backend {
     }
 
     @Override
-    public boolean maxPool(Tensor in, Window window, Tensor values, Tensor indices) {
+    public Tensor[] maxPool(Tensor in, Window window) {
         WindowKernels.Image image = image(in);
+        long[] shape = {image.n(), image.c(), window.outH(image.h()), window.outW(image.w())};
+        Tensor values = fresh(in.dtype(), shape);
+        Tensor indices = fresh(DType.INT64, shape);
         if (in.dtype() == DType.FLOAT32) {
             WindowKernels.maxPool(f(in), image, window, f(values), l(indices));
         } else {
             WindowKernels.maxPool(d(in), image, window, d(values), l(indices));
         }
-        return true;
+        return new Tensor[] {values, indices};
     }
 
     private static WindowKernels.Image image(Tensor t) {
