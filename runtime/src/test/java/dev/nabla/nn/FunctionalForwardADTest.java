@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nabla.Autograd;
 import dev.nabla.DType;
+import dev.nabla.Grad;
 import dev.nabla.Gradcheck;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
@@ -49,6 +50,24 @@ class FunctionalForwardADTest {
         return Tensor.of(values).requiresGrad(true);
     }
 
+    /**
+     * The gradient of MaxPool2d(2) at a fixed image {@code [2, 2, 4, 6]} of distinct values, as a
+     * function of the output gradient {@code g}: linear in {@code g} (the scatter onto the image),
+     * so its tangent and its own gradient are the scatter's and the gather's. A graph is built
+     * whatever the caller's grad mode, so that the backward runs.
+     */
+    private static Tensor maxPoolGradient(Tensor g) {
+        double[] values = new double[2 * 2 * 4 * 6];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.sin(1.7 * i + 0.3);
+        }
+        try (Grad.Scope on = Grad.enabled()) {
+            Tensor image = Tensor.of(values).reshape(2, 2, 4, 6).requiresGrad(true);
+            return Autograd.grad(new Tensor[] {Functional.maxPool2d(image, 2, 2, 0)}, new Tensor[] {image},
+                    new Tensor[] {g}, true, true)[0];
+        }
+    }
+
     private static Arguments op(String name, Gradcheck.Fn fn, Supplier<Tensor[]> inputs) {
         return Arguments.of(name, fn, inputs);
     }
@@ -72,6 +91,9 @@ class FunctionalForwardADTest {
                 op("conv2d unbatched", x -> Functional.conv2d(x[0], x[1], x[2], 1, 0, 1, 1),
                         () -> new Tensor[] {r(2, 3, 3), r(2, 2, 2, 2), r(2)}),
                 op("maxPool2d", x -> Functional.maxPool2d(x[0], 3, 2, 1), () -> new Tensor[] {r(2, 2, 5, 4)}),
+                op("maxPool2d(2)", x -> Functional.maxPool2d(x[0], 2, 2, 0), () -> new Tensor[] {r(2, 2, 4, 6)}),
+                op("maxPool2d(2)'s backward as a function of the output gradient", x -> maxPoolGradient(x[0]),
+                        () -> new Tensor[] {r(2, 2, 2, 3)}),
                 op("avgPool2d", x -> Functional.avgPool2d(x[0], 3, 2, 1), () -> new Tensor[] {r(2, 2, 5, 4)}),
                 op("adaptiveAvgPool2d", x -> Functional.adaptiveAvgPool2d(x[0], 2, 3), () -> new Tensor[] {r(1, 2, 5, 4)}),
                 op("batchNorm training, updating running statistics",
@@ -172,14 +194,21 @@ class FunctionalForwardADTest {
         }
     }
 
-    /** The ops whose jvp is written by hand in a {@code Function} (addmm, im2col and col2im, softplus, BCE with logits). */
+    /**
+     * The ops whose jvp is written by hand in a {@code Function} (addmm, im2col and col2im, max pooling's
+     * gather and its backward's scatter, softplus, BCE with logits).
+     */
     static Stream<Arguments> handWrittenJvps() {
         return Stream.of(
                 op("linear (addmm)", x -> Functional.linear(x[0], x[1], x[2]), () -> new Tensor[] {r(3, 4), r(2, 4), r(2)}),
                 op("conv2d (im2col)", x -> Functional.conv2d(x[0], x[1], null, 1, 1, 1, 1),
                         () -> new Tensor[] {r(1, 2, 3, 3), r(2, 2, 2, 2)}),
-                op("maxPool2d (im2col reading -inf in the padding)", x -> Functional.maxPool2d(x[0], 3, 2, 1),
+                op("maxPool2d with padding (the pooling kernel's gather)", x -> Functional.maxPool2d(x[0], 3, 2, 1),
                         () -> new Tensor[] {r(1, 2, 5, 4)}),
+                op("maxPool2d(2) (the pooling kernel's gather)", x -> Functional.maxPool2d(x[0], 2, 2, 0),
+                        () -> new Tensor[] {r(1, 2, 4, 6)}),
+                op("maxPool2d(2)'s backward (the scatter onto the image)", x -> maxPoolGradient(x[0]),
+                        () -> new Tensor[] {r(2, 2, 2, 3)}),
                 op("softplus", x -> Functional.softplus(x[0]), () -> new Tensor[] {leaf(-3, -0.5, 0.1, 2, 25)}),
                 op("binaryCrossEntropyWithLogits", x -> Functional.binaryCrossEntropyWithLogits(x[0], x[1]),
                         () -> new Tensor[] {r(2, 3), r(2, 3)}));
