@@ -134,25 +134,41 @@ public final class Blas {
     /** {@code C[m x n] = op(A)[m x k] * op(B)[k x n]} in float32. */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+    }
+    // @twin-end
+
+    // @twin
+    /**
+     * {@code C[m x n] = op(A)[m x k] * op(B)[k x n]} in float32, or with {@code accumulate}
+     * {@code C += op(A) * op(B)} (BLAS's beta 1): a sum of products, or a product onto rows that
+     * already hold a bias, without a pass of its own over C (with beta 0, OpenBLAS first zeroes C).
+     */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         if (nativeEnabled && (long) m * n * k >= NATIVE_MIN_FLOPS) {
             int aLen = span("A", transA ? k : m, transA ? m : k, lda, aOff, a.length);
             int bLen = span("B", transB ? n : k, transB ? k : n, ldb, bOff, b.length);
             int cLen = span("C", m, n, ldc, cOff, c.length);
             useThreads((long) m * n * k);
             if (zeroCopyEnabled) {
-                CriticalGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                CriticalGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
                 return;
             }
             Staging s = STAGING.get();
             FloatPointer pa = s.floats(0, aLen).put(a, aOff, aLen);
             FloatPointer pb = s.floats(1, bLen).put(b, bOff, bLen);
             FloatPointer pc = s.floats(2, cLen);
+            if (accumulate) {
+                pc.put(c, cOff, cLen);
+            }
             openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                    transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, 1f, pa, lda, pb, ldb, 0f, pc, ldc);
+                    transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, 1f, pa, lda, pb, ldb,
+                    accumulate ? 1f : 0f, pc, ldc);
             pc.get(c, cOff, cLen);
             return;
         }
-        JavaGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        JavaGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
     // @twin-end
 

@@ -55,17 +55,15 @@ final class ConvKernels {
                 WindowKernels.im2col(x, images(im, n0, images), win, 0f, col);
                 int dst = outOff + n0 * outChannels * positions;
                 if (images == 1) {
-                    Blas.sgemm(false, false, outChannels, positions, k, weight, wOff, k, col, 0, positions, out, dst,
-                            positions);
+                    // The product accumulates onto rows that hold the bias.
                     if (bias != null) {
                         for (int o = 0; o < outChannels; o++) {
-                            float b = bias[bOff + o];
                             int row = dst + o * positions;
-                            for (int p = 0; p < positions; p++) {
-                                out[row + p] += b;
-                            }
+                            java.util.Arrays.fill(out, row, row + positions, bias[bOff + o]);
                         }
                     }
+                    Blas.sgemm(false, false, outChannels, positions, k, weight, wOff, k, col, 0, positions, out, dst,
+                            positions, bias != null);
                     continue;
                 }
                 Blas.sgemm(false, false, outChannels, cols, k, weight, wOff, k, col, 0, cols, rows, 0, cols);
@@ -110,7 +108,6 @@ final class ConvKernels {
             float[] col = new float[k * positions * per];
             float[] rows = per > 1 ? new float[outChannels * positions * per] : null;
             float[] partial = gw == null ? null : new float[weights];
-            float[] product = gw == null ? null : new float[weights];
             double[] biasPartial = gb == null ? null : new double[outChannels];
             for (int block = (int) from; block < to; block++) {
                 int n0 = block * per;
@@ -150,10 +147,7 @@ final class ConvKernels {
                 }
                 if (partial != null) {
                     WindowKernels.im2col(x, images(im, n0, images), win, 0f, col);
-                    Blas.sgemm(false, true, outChannels, k, cols, gRows, gRowsOff, cols, col, 0, cols, product, 0, k);
-                    for (int i = 0; i < weights; i++) {
-                        partial[i] += product[i];
-                    }
+                    Blas.sgemm(false, true, outChannels, k, cols, gRows, gRowsOff, cols, col, 0, cols, partial, 0, k, true);
                 }
             }
             partials[(int) from] = partial;

@@ -92,6 +92,46 @@ class BlasTest {
         check(n, k, m, ta, tb, DType.FLOAT32);
     }
 
+    /**
+     * With {@code accumulate}, each path adds the product onto what C held (BLAS's beta 1), in both
+     * dtypes, with C at an offset inside a wider array whose other elements stay as they were.
+     */
+    @ParameterizedTest(name = "accumulate through {0}")
+    @CsvSource({"java", "staged", "zero-copy"})
+    void accumulateAddsTheProductOntoC(String path) {
+        Assumptions.assumeTrue(path.equals("java") || nativeAtStart, () -> "OpenBLAS did not load: " + Blas.nativeStatus());
+        Assumptions.assumeTrue(!path.equals("zero-copy") || zeroCopyAtStart,
+                () -> "zero-copy bridge not in use: " + Blas.zeroCopyStatus());
+        Blas.setNativeEnabled(!path.equals("java"));
+        if (path.equals("staged")) {
+            Blas.setZeroCopyEnabled(false);
+        }
+        int n = 37;
+        int k = 70;
+        int m = 45;
+        int ldc = m + 3;
+        Nabla.manualSeed(11);
+        double[] a = Tensor.randn(DType.FLOAT64, n, k).toDoubleArray();
+        double[] bt = Tensor.randn(DType.FLOAT64, m, k).toDoubleArray();
+        double[] b = Tensor.of(bt).reshape(m, k).t().contiguous().toDoubleArray();
+        double[] start = Tensor.randn(DType.FLOAT64, 2 + n * ldc).toDoubleArray();
+        double[] product = naive(a, b, n, k, m);
+        double[] expected = start.clone();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                expected[2 + i * ldc + j] += product[i * m + j];
+            }
+        }
+        double[] c = start.clone();
+        Blas.dgemm(false, true, n, m, k, a, 0, k, bt, 0, k, c, 2, ldc, true);
+        assertArrayEquals(expected, c, 1e-12 * k);
+        float[] cf = floats(start);
+        Blas.sgemm(false, true, n, m, k, floats(a), 0, k, floats(bt), 0, k, cf, 2, ldc, true);
+        for (int i = 0; i < cf.length; i++) {
+            assertEquals(expected[i], cf[i], 1e-5 * Math.sqrt(k) * 4, "element " + i);
+        }
+    }
+
     /** Where the build made the bridge, it must load: a silent fall back to copies would only show as lost speed. */
     @Test
     void zeroCopyBridgeLoadsWhereItWasBuilt() {
@@ -153,10 +193,10 @@ class BlasTest {
         double[] bt = Tensor.of(b).reshape(m, k).t().contiguous().toDoubleArray();
         double[] expected = naive(at, bt, n, k, m);
         double[] c = new double[n * m];
-        CriticalGemm.dgemm(dgemm, true, true, n, m, k, a, 0, n, b, 0, k, c, 0, m);
+        CriticalGemm.dgemm(dgemm, true, true, n, m, k, a, 0, n, b, 0, k, c, 0, m, false);
         assertArrayEquals(expected, c, 1e-12 * k);
         float[] cf = new float[n * m];
-        CriticalGemm.sgemm(sgemm, true, true, n, m, k, floats(a), 0, n, floats(b), 0, k, cf, 0, m);
+        CriticalGemm.sgemm(sgemm, true, true, n, m, k, floats(a), 0, n, floats(b), 0, k, cf, 0, m, false);
         for (int i = 0; i < cf.length; i++) {
             assertEquals(expected[i], cf[i], 1e-5 * Math.sqrt(k) * 4, "element " + i);
         }
