@@ -32,7 +32,7 @@ typedef void (*dgemm_fn)(int order, int transA, int transB, int m, int n, int k,
 JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_CriticalGemm_sgemm(
         JNIEnv *env, jclass cls, jlong fn, jboolean transA, jboolean transB, jint m, jint n, jint k,
         jfloatArray a, jint aOff, jint lda, jfloatArray b, jint bOff, jint ldb,
-        jfloatArray c, jint cOff, jint ldc) {
+        jfloatArray c, jint cOff, jint ldc, jboolean accumulate) {
     void *pa, *pb, *pc;
     (void) cls;
     if (!pin(env, a, &pa, b, &pb, c, &pc)) {
@@ -40,14 +40,14 @@ JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_CriticalGemm_sgemm(
     }
     ((sgemm_fn) (intptr_t) fn)(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
                                1.0f, (float *) pa + aOff, lda, (float *) pb + bOff, ldb,
-                               0.0f, (float *) pc + cOff, ldc);
+                               accumulate ? 1.0f : 0.0f, (float *) pc + cOff, ldc);
     unpin(env, a, pa, b, pb, c, pc);
 }
 
 JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_CriticalGemm_dgemm(
         JNIEnv *env, jclass cls, jlong fn, jboolean transA, jboolean transB, jint m, jint n, jint k,
         jdoubleArray a, jint aOff, jint lda, jdoubleArray b, jint bOff, jint ldb,
-        jdoubleArray c, jint cOff, jint ldc) {
+        jdoubleArray c, jint cOff, jint ldc, jboolean accumulate) {
     void *pa, *pb, *pc;
     (void) cls;
     if (!pin(env, a, &pa, b, &pb, c, &pc)) {
@@ -55,7 +55,7 @@ JNIEXPORT void JNICALL Java_dev_nabla_backend_cpu_CriticalGemm_dgemm(
     }
     ((dgemm_fn) (intptr_t) fn)(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
                                1.0, (double *) pa + aOff, lda, (double *) pb + bOff, ldb,
-                               0.0, (double *) pc + cOff, ldc);
+                               accumulate ? 1.0 : 0.0, (double *) pc + cOff, ldc);
     unpin(env, a, pa, b, pb, c, pc);
 }
 

@@ -298,6 +298,34 @@ public interface Backend {
     }
 
     /**
+     * A 2-D convolution with one group: {@code out[n][o] = bias[o] + sum over c, i, j of
+     * weight[o][c][i][j] * x[n][c][y * strideH - padH + i * dilationH][x * strideW - padW + j * dilationW]},
+     * positions outside {@code x} reading 0. {@code x} is a contiguous floating {@code [N, C, H, W]},
+     * {@code weight} a contiguous {@code [O, C, kernelH, kernelW]} and {@code bias} a contiguous
+     * {@code [O]} or null, one dtype, with {@code window.outH(H) >= 1} and {@code window.outW(W) >= 1}.
+     * A capability, as {@link #layerNorm}: null where not supported, and the caller composes
+     * {@link #im2col} and a matrix product.
+     *
+     * @return the output, contiguous {@code [N, O, outH, outW]}, or null where not supported
+     */
+    default Tensor convolution(Tensor x, Tensor weight, Window window, Tensor bias) {
+        return null;
+    }
+
+    /**
+     * The gradients of {@link #convolution} with respect to {@code x}, {@code weight} and the bias
+     * (the sum of {@code g} over {@code N}, {@code outH} and {@code outW}) from the output's gradient
+     * {@code g} (a contiguous {@code [N, O, outH, outW]}), each only where wanted; the operands as
+     * for {@link #convolution}. A capability: null where not supported.
+     *
+     * @return {@code {dx, dweight, dbias}}, null where not wanted; or null where not supported
+     */
+    default Tensor[] convolutionBackward(Tensor g, Tensor x, Tensor weight, Window window, boolean wantX,
+                                         boolean wantWeight, boolean wantBias) {
+        return null;
+    }
+
+    /**
      * Max pooling in one pass: {@code indices[n][c][y][x]} is the index {@code iy * W + ix},
      * within plane {@code (n, c)} of {@code in}, of the first maximum of window {@code (y, x)} (row
      * {@code iy = y * strideH - padH + i * dilationH}, column likewise), in the window's row-major

@@ -5,19 +5,15 @@ import dev.nabla.backend.Window;
 import dev.nabla.internal.Shapes;
 
 /**
- * Convolutions ({@link Functional#conv1d}, {@link Functional#conv2d}) as im2col and matrix
- * products: the input's windows are unfolded into columns {@code [C * kH * kW, N * outH * outW]}
+ * Convolutions ({@link Functional#conv1d}, {@link Functional#conv2d}). With one group each is
+ * one {@link ConvolutionFunction} node, which runs the backend's convolution kernels where it has
+ * them (the CPU's, image by image; see Note [One image at a time] in {@code ConvKernels}).
+ * Otherwise, and with several groups, it is im2col and matrix products ({@link #unfolded}): the
+ * input's windows are unfolded into columns {@code [C * kH * kW, N * outH * outW]}
  * ({@link Im2colFunction}), the weight {@code [O, C * kH * kW]} multiplies all of them in one
- * product, and the result {@code [O, N, outH * outW]} is put in NCHW order.
- *
- * <p>Why one large product rather than one per image (which would leave the result in NCHW order
- * without the copy): the large product lets OpenBLAS use all its threads. On the idle 2-core
- * machine, {@code cnn_digits} at full size ran at 2786, 3088 and 2839 samples/s with it against
- * 2434, 2374 and 2076 with a product per image, interleaved in one session. (When the cores are
- * busy with other work the hand-off to a second BLAS thread costs more than it gains, and the
- * order reverses; benchmarks are run on an idle machine.) Gradients come from autograd through
- * these differentiable steps (the columns' gradient is folded back by col2im), so every order of
- * derivative works.
+ * product per group, and the result {@code [O, N, outH * outW]} is put in NCHW order; gradients
+ * come from autograd through these differentiable steps (the columns' gradient folded back by
+ * col2im), so every order of derivative works.
  */
 final class Convolution {
     private Convolution() {}
@@ -61,8 +57,17 @@ final class Convolution {
         return batched ? out : out.squeeze(0);
     }
 
-    /** The convolution of a checked {@code x [N, C, H, W]} with {@code weight [O, C / groups, kH, kW]}. */
+    /**
+     * The convolution of a checked {@code x [N, C, H, W]} with {@code weight [O, C / groups, kH, kW]}:
+     * one {@link ConvolutionFunction} node for one group, the unfolded product's steps for more.
+     */
     private static Tensor convolve(Tensor x, Tensor weight, Tensor bias, Window window, int groups) {
+        return groups == 1 ? new ConvolutionFunction(window).apply(x, weight, bias)[0]
+                : unfolded(x, weight, bias, window, groups);
+    }
+
+    /** The convolution as im2col, one matrix product per group, and the result put in NCHW order; differentiable step by step. */
+    static Tensor unfolded(Tensor x, Tensor weight, Tensor bias, Window window, int groups) {
         long n = x.size(0);
         long outChannels = weight.size(0);
         long outH = window.outH(x.size(2));

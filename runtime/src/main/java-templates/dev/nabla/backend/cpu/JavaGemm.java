@@ -15,8 +15,9 @@ final class JavaGemm {
     private JavaGemm() {}
 
     // @twin
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    /** {@code C = op(A) * op(B)}, or {@code C += op(A) * op(B)} when accumulating. */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         if (transB) {
             float[] bt = new float[k * n];
             for (int p = 0; p < k; p++) {
@@ -32,8 +33,10 @@ final class JavaGemm {
         final int bo = bOff;
         final int lb = ldb;
         Parallel.forRange(m, Math.max(1, (1L << 18) / Math.max(1, (long) n * k) + 1), (from, to) -> {
-            for (int i = (int) from; i < to; i++) {
-                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            if (!accumulate) {
+                for (int i = (int) from; i < to; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
             }
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int p1 = Math.min(k, p0 + KC);

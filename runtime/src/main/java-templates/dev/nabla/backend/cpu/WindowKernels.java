@@ -321,12 +321,12 @@ final class WindowKernels {
     }
 
     /** The first column {@code x} whose read {@code x * stride + offset} is at or after 0, at most {@code outW}. */
-    private static int firstInside(int offset, int stride, int outW) {
+    static int firstInside(int offset, int stride, int outW) {
         return offset >= 0 ? 0 : Math.min(outW, (-offset + stride - 1) / stride);
     }
 
     /** One past the last column {@code x} whose read {@code x * stride + offset} is before {@code width}, at most {@code outW}. */
-    private static int lastInside(int offset, int stride, int width, int outW) {
+    static int lastInside(int offset, int stride, int width, int outW) {
         int last = width - 1 - offset;
         return last < 0 ? 0 : Math.min(outW, last / stride + 1);
     }

@@ -1137,6 +1137,59 @@ public class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor convolution(Tensor x, Tensor weight, Window window, Tensor bias) {
+        if (!x.dtype().isFloatingPoint() || !allContiguous(x, weight, bias)) {
+            return null;
+        }
+        long[] shape = ACCESS.shape(x);
+        if (columnsTooLarge(x, weight, window)) {
+            return null;
+        }
+        int outChannels = (int) ACCESS.shape(weight)[0];
+        Tensor out = fresh(x.dtype(), shape[0], outChannels, window.outH(shape[2]), window.outW(shape[3]));
+        WindowKernels.Image image = image(x);
+        if (x.dtype() == DType.FLOAT32) {
+            ConvKernels.forward(f(x), image, window, f(weight), offset(weight), bias == null ? null : f(bias), offset(bias),
+                    outChannels, f(out), 0);
+        } else {
+            ConvKernels.forward(d(x), image, window, d(weight), offset(weight), bias == null ? null : d(bias), offset(bias),
+                    outChannels, d(out), 0);
+        }
+        return out;
+    }
+
+    /** Whether one image's column matrix would not fit a Java array. */
+    private static boolean columnsTooLarge(Tensor x, Tensor weight, Window window) {
+        long[] shape = ACCESS.shape(x);
+        long k = shape[1] * window.size();
+        return k * window.outH(shape[2]) * window.outW(shape[3]) > Integer.MAX_VALUE - 8;
+    }
+
+    @Override
+    public Tensor[] convolutionBackward(Tensor g, Tensor x, Tensor weight, Window window, boolean wantX,
+                                        boolean wantWeight, boolean wantBias) {
+        if (!x.dtype().isFloatingPoint() || !allContiguous(g, x, weight) || columnsTooLarge(x, weight, window)) {
+            return null;
+        }
+        int outChannels = (int) ACCESS.shape(weight)[0];
+        // Zero-filled: col2im and the weight's partial sums add into them.
+        Tensor dx = wantX ? ACCESS.make(allocate(x.dtype(), x.numel(), Device.CPU), ACCESS.shape(x).clone(),
+                Shapes.contiguousStrides(ACCESS.shape(x)), 0) : null;
+        Tensor dw = wantWeight ? ACCESS.make(allocate(x.dtype(), weight.numel(), Device.CPU),
+                ACCESS.shape(weight).clone(), Shapes.contiguousStrides(ACCESS.shape(weight)), 0) : null;
+        Tensor db = wantBias ? fresh(x.dtype(), ACCESS.shape(weight)[0]) : null;
+        WindowKernels.Image image = image(x);
+        if (x.dtype() == DType.FLOAT32) {
+            ConvKernels.backward(f(g), offset(g), f(x), image, window, f(weight), offset(weight), outChannels,
+                    dx == null ? null : f(dx), dw == null ? null : f(dw), db == null ? null : f(db));
+        } else {
+            ConvKernels.backward(d(g), offset(g), d(x), image, window, d(weight), offset(weight), outChannels,
+                    dx == null ? null : d(dx), dw == null ? null : d(dw), db == null ? null : d(db));
+        }
+        return new Tensor[] {dx, dw, db};
+    }
+
+    @Override
     public Tensor[] maxPool(Tensor in, Window window) {
         WindowKernels.Image image = image(in);
         long[] shape = {image.n(), image.c(), window.outH(image.h()), window.outW(image.w())};

@@ -117,16 +117,18 @@ final class CriticalGemm {
         return p.address();
     }
 
-    /** {@code C = op(A) * op(B)}, row-major, on the arrays in place; spans already checked. */
+    /** {@code C = op(A) * op(B)}, or {@code C += op(A) * op(B)} when accumulating, row-major, on the arrays in place; spans already checked. */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        sgemm(SGEMM, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                      boolean accumulate) {
+        sgemm(SGEMM, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
-    /** {@code C = op(A) * op(B)}, row-major, on the arrays in place; spans already checked. */
+    /** {@code C = op(A) * op(B)}, or {@code C += op(A) * op(B)} when accumulating, row-major, on the arrays in place; spans already checked. */
     static void dgemm(boolean transA, boolean transB, int m, int n, int k,
-                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
-        dgemm(DGEMM, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc,
+                      boolean accumulate) {
+        dgemm(DGEMM, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     /**
@@ -142,13 +144,19 @@ final class CriticalGemm {
     /** Calls an {@code openblas_get_config} by address. */
     static native String config(long fn);
 
-    /** {@code C = op(A) * op(B)} through the {@code cblas_sgemm} at address {@code fn}; spans already checked. */
+    /**
+     * {@code C = op(A) * op(B)} ({@code C += op(A) * op(B)} when accumulating: BLAS's beta 1) through
+     * the {@code cblas_sgemm} at address {@code fn}; spans already checked.
+     */
     static native void sgemm(long fn, boolean transA, boolean transB, int m, int n, int k,
                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                     float[] c, int cOff, int ldc);
+                                     float[] c, int cOff, int ldc, boolean accumulate);
 
-    /** {@code C = op(A) * op(B)} through the {@code cblas_dgemm} at address {@code fn}; spans already checked. */
+    /**
+     * {@code C = op(A) * op(B)} ({@code C += op(A) * op(B)} when accumulating: BLAS's beta 1) through
+     * the {@code cblas_dgemm} at address {@code fn}; spans already checked.
+     */
     static native void dgemm(long fn, boolean transA, boolean transB, int m, int n, int k,
                                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                                     double[] c, int cOff, int ldc);
+                                     double[] c, int cOff, int ldc, boolean accumulate);
 }

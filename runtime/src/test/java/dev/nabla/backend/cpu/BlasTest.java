@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Matrix products through OpenBLAS and through the pure-Java fallback, each against a naive
- * float64 triple loop, over shapes that exercise the blocking edges and transposed operands.
+ * float64 triple loop, over shapes that exercise the blocking edges and transposed operands, and
+ * products that Blas splits across threads by rows of C (200 x 100 x 60) or by its columns
+ * (20 x 300 x 400).
  */
 class BlasTest {
     private final boolean nativeAtStart = Blas.isNative();
@@ -73,7 +75,8 @@ class BlasTest {
     }
 
     @ParameterizedTest(name = "OpenBLAS staged {0}x{1}x{2} transA={3} transB={4}")
-    @CsvSource({"40,40,40,false,false", "64,64,64,true,false", "65,257,33,false,true", "300,270,130,true,true"})
+    @CsvSource({"40,40,40,false,false", "64,64,64,true,false", "65,257,33,false,true", "300,270,130,true,true",
+        "200,100,60,false,true", "20,300,400,true,false"})
     void stagedNativeMatchesNaive(int n, int k, int m, boolean ta, boolean tb) {
         Assumptions.assumeTrue(nativeAtStart, () -> "OpenBLAS did not load: " + Blas.nativeStatus());
         Blas.setZeroCopyEnabled(false);
@@ -85,11 +88,54 @@ class BlasTest {
 
     @ParameterizedTest(name = "OpenBLAS zero-copy {0}x{1}x{2} transA={3} transB={4}")
     @CsvSource({"40,40,40,false,false", "64,64,64,true,false", "65,257,33,false,true", "300,270,130,true,true",
-        "1,4096,1,false,false", "257,1,300,true,true"})
+        "1,4096,1,false,false", "257,1,300,true,true", "200,100,60,true,false", "20,300,400,false,true",
+        "20,300,400,true,true"})
     void zeroCopyNativeMatchesNaive(int n, int k, int m, boolean ta, boolean tb) {
         Assumptions.assumeTrue(zeroCopyAtStart, () -> "zero-copy bridge not in use: " + Blas.zeroCopyStatus());
         check(n, k, m, ta, tb, DType.FLOAT64);
         check(n, k, m, ta, tb, DType.FLOAT32);
+    }
+
+    /**
+     * With {@code accumulate}, each path adds the product onto what C held (BLAS's beta 1), and
+     * without, it overwrites C; in both dtypes, with C at an offset inside a wider array
+     * ({@code ldc > n}) whose elements between C's rows stay as they were.
+     */
+    @ParameterizedTest(name = "accumulate {1} through {0}")
+    @CsvSource({"java,true", "staged,true", "zero-copy,true", "java,false", "staged,false", "zero-copy,false"})
+    void productsAddOntoOrOverwriteCAndKeepItsGaps(String path, boolean accumulate) {
+        Assumptions.assumeTrue(path.equals("java") || nativeAtStart, () -> "OpenBLAS did not load: " + Blas.nativeStatus());
+        Assumptions.assumeTrue(!path.equals("zero-copy") || zeroCopyAtStart,
+                () -> "zero-copy bridge not in use: " + Blas.zeroCopyStatus());
+        Blas.setNativeEnabled(!path.equals("java"));
+        if (path.equals("staged")) {
+            Blas.setZeroCopyEnabled(false);
+        }
+        int n = 37;
+        int k = 70;
+        int m = 45;
+        int ldc = m + 3;
+        // A seed of each case's own: the staging buffers outlive a call, and must not hand back an earlier case's C.
+        Nabla.manualSeed(accumulate ? 11 : 12);
+        double[] a = Tensor.randn(DType.FLOAT64, n, k).toDoubleArray();
+        double[] bt = Tensor.randn(DType.FLOAT64, m, k).toDoubleArray();
+        double[] b = Tensor.of(bt).reshape(m, k).t().contiguous().toDoubleArray();
+        double[] start = Tensor.randn(DType.FLOAT64, 2 + n * ldc).toDoubleArray();
+        double[] product = naive(a, b, n, k, m);
+        double[] expected = start.clone();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                expected[2 + i * ldc + j] = (accumulate ? expected[2 + i * ldc + j] : 0) + product[i * m + j];
+            }
+        }
+        double[] c = start.clone();
+        Blas.dgemm(false, true, n, m, k, a, 0, k, bt, 0, k, c, 2, ldc, accumulate);
+        assertArrayEquals(expected, c, 1e-12 * k);
+        float[] cf = floats(start);
+        Blas.sgemm(false, true, n, m, k, floats(a), 0, k, floats(bt), 0, k, cf, 2, ldc, accumulate);
+        for (int i = 0; i < cf.length; i++) {
+            assertEquals(expected[i], cf[i], 1e-5 * Math.sqrt(k) * 4, "element " + i);
+        }
     }
 
     /** Where the build made the bridge, it must load: a silent fall back to copies would only show as lost speed. */
@@ -153,10 +199,10 @@ class BlasTest {
         double[] bt = Tensor.of(b).reshape(m, k).t().contiguous().toDoubleArray();
         double[] expected = naive(at, bt, n, k, m);
         double[] c = new double[n * m];
-        CriticalGemm.dgemm(dgemm, true, true, n, m, k, a, 0, n, b, 0, k, c, 0, m);
+        CriticalGemm.dgemm(dgemm, true, true, n, m, k, a, 0, n, b, 0, k, c, 0, m, false);
         assertArrayEquals(expected, c, 1e-12 * k);
         float[] cf = new float[n * m];
-        CriticalGemm.sgemm(sgemm, true, true, n, m, k, floats(a), 0, n, floats(b), 0, k, cf, 0, m);
+        CriticalGemm.sgemm(sgemm, true, true, n, m, k, floats(a), 0, n, floats(b), 0, k, cf, 0, m, false);
         for (int i = 0; i < cf.length; i++) {
             assertEquals(expected[i], cf[i], 1e-5 * Math.sqrt(k) * 4, "element " + i);
         }
