@@ -67,7 +67,8 @@ final class LayerNormKernels {
                     double sumD = 0;
                     double sumDX = 0;
                     for (int j = 0; j < m; j++) {
-                        double d = w == null ? g[gi + j] : (double) g[gi + j] * w[wo + j];
+                        double gj = g[gi + j];
+                        double d = w == null ? gj : gj * w[wo + j];
                         sumD += d;
                         sumDX += d * ((x[xi + j] - mu) * rs);
                     }
@@ -75,7 +76,8 @@ final class LayerNormKernels {
                     double meanDX = sumDX / m;
                     int o = dxo + r * m;
                     for (int j = 0; j < m; j++) {
-                        double d = w == null ? g[gi + j] : (double) g[gi + j] * w[wo + j];
+                        double gj = g[gi + j];
+                        double d = w == null ? gj : gj * w[wo + j];
                         double xhat = (x[xi + j] - mu) * rs;
                         dx[o + j] = (float) (rs * (d - meanD - xhat * meanDX));
                     }

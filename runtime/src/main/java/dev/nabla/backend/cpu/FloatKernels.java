@@ -743,7 +743,9 @@ final class FloatKernels {
         } else {
             double dot = 0;
             for (int k = 0; k < len; k++) {
-                dot += (double) g[go + k * gstep] * y[yo + k * ystep];
+                // Widened before the product, so that it is not rounded to float.
+                double gk = g[go + k * gstep];
+                dot += gk * y[yo + k * ystep];
             }
             for (int k = 0; k < len; k++) {
                 c[co + k * cstep] = (float) (y[yo + k * ystep] * (g[go + k * gstep] - dot));
