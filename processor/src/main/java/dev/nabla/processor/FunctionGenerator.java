@@ -11,16 +11,12 @@ import com.squareup.javapoet.ParameterSpec;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import javax.lang.model.element.Modifier;
 
 /**
  * Generates {@code <Op>Function}, the {@code dev.nabla.autograd.Function} subclass of a valid op:
- * a typed static {@code apply}, a {@code forward} that checks shapes, calls the op and saves its
+ * a typed static {@code apply}, a {@code forward} that calls the op and saves its
  * {@code @Saved} tensors under their field names, and a {@code backward} that restores them,
  * calls the op's backward and maps its gradients onto the inputs. Where the op has {@code @OnCuda}
  * versions, the forward calls its CUDA version when every tensor input is on CUDA, and the backward
@@ -30,13 +26,14 @@ import javax.lang.model.element.Modifier;
  * write by hand on {@code Function}: no reflection, no streams, no allocation beyond the
  * arrays that {@code Function} takes.
  *
- * <p>Each {@code @Shape} check is one call of {@code Function.checkShape} per tensor: short to
- * compile (javac compiles this code for every op of every build), and as fast as the conditions
- * written out, which the JIT makes of it.
+ * <p>The op's names and {@code @Shape}s are declared once, in an {@code OpSignature} given to
+ * {@code Function}, which checks the shapes around the forward: javac compiles this code for every op
+ * of every build, and a declaration is much less to compile than the checks written out.
  */
 final class FunctionGenerator {
     static final ClassName TENSOR = ClassName.get("dev.nabla", "Tensor");
     static final ClassName FUNCTION = ClassName.get("dev.nabla.autograd", "Function");
+    private static final ClassName SIGNATURE = ClassName.get("dev.nabla.autograd", "OpSignature");
     private static final ClassName GRAD = ClassName.get("dev.nabla", "Grad");
     /** The generated helper that says whether a call's tensors are all on CUDA. */
     private static final String ALL_ON_CUDA = "allOnCuda";
@@ -59,7 +56,7 @@ final class FunctionGenerator {
         }
         String opField = members.newName("op", "op");
         String savedNames = members.newName("SAVED", "SAVED");
-        String inputNames = members.newName("INPUTS", "INPUTS");
+        String signature = members.newName("SIGNATURE", "SIGNATURE");
         String onCuda = op.cudaBackwardName() == null ? null : members.newName("onCuda", "onCuda");
 
         TypeSpec.Builder type = TypeSpec.classBuilder(op.functionType())
@@ -80,24 +77,21 @@ final class FunctionGenerator {
             type.addAnnotation(AnnotationSpec.builder(op.generatedAnnotation())
                     .addMember("value", "$S", NablaProcessor.class.getName()).build());
         }
+        type.addField(FieldSpec.builder(SIGNATURE, signature, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link $T}"
+                        + " checks.\n", FUNCTION)
+                .initializer(signature()).build());
         if (!op.saved().isEmpty()) {
             type.addField(FieldSpec.builder(STRINGS, savedNames, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("The @Saved tensor fields, named in the errors about them.\n")
                     .initializer("$L", stringArray(op.saved())).build());
         }
-        List<String> tensorNames = new ArrayList<>();
-        for (OpModel.Param p : op.tensorParams()) {
-            tensorNames.add(p.name());
-        }
-        type.addField(FieldSpec.builder(STRINGS, inputNames, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The tensor parameters, named in the errors about their gradients.\n")
-                .initializer("$L", stringArray(tensorNames)).build());
         type.addField(FieldSpec.builder(op.opType(), opField, Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("This call's op instance: the context that carries the saved state to the backward.\n")
                 .initializer("new $T()", op.opType()).build());
         for (OpModel.Param p : op.params()) {
             if (!p.isTensor()) {
-                type.addField(FieldSpec.builder(p.type(), members.get(p), Modifier.PRIVATE).build());
+                type.addField(FieldSpec.builder(p.type(), members.get(p), Modifier.PRIVATE, Modifier.FINAL).build());
             }
         }
         if (onCuda != null) {
@@ -105,21 +99,8 @@ final class FunctionGenerator {
                     .addJavadoc("Whether the forward got only CUDA tensors, so that the backward may run on CUDA too.\n")
                     .build());
         }
-        type.addMethod(constructor());
-        type.addMethod(apply(members));
-        type.addMethod(MethodSpec.methodBuilder("name")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(String.class)
-                .addStatement("return $S", backwardNodeName())
-                .build());
-        type.addMethod(MethodSpec.methodBuilder("inputName")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PROTECTED)
-                .returns(String.class)
-                .addParameter(int.class, "i")
-                .addStatement("return $N[i]", inputNames)
-                .build());
+        type.addMethod(constructor(members, signature));
+        type.addMethod(apply());
         type.addMethod(forward(members, opField, savedNames, onCuda));
         type.addMethod(backward(opField, onCuda));
         if (op.jvpName() != null) {
@@ -136,8 +117,53 @@ final class FunctionGenerator {
         return op.opName() + "Backward";
     }
 
-    private MethodSpec constructor() {
+    /**
+     * {@code OpSignature.of(op, inputs...)}, then {@code .shapes(...)}, {@code .outputs(...)} and
+     * {@code .outputShapes(...)} where the op declares them.
+     */
+    private CodeBlock signature() {
+        // Continuation lines indented twice, as a chain of calls written by hand.
+        CodeBlock.Builder b = CodeBlock.builder().add("$>$>$T.of($S", SIGNATURE, op.opName());
+        List<String> shapes = new ArrayList<>();
+        for (OpModel.Param p : op.tensorParams()) {
+            b.add(", $S", p.name());
+            shapes.add(p.shape() == null ? null : p.shape().text());
+        }
+        b.add(")");
+        b.add(shapesCall("shapes", shapes));
+        if (op.outputRecord() != null) {
+            List<String> names = new ArrayList<>();
+            for (OpModel.Output o : op.outputs()) {
+                names.add(o.name());
+            }
+            b.add("\n.outputs($L)", stringList(names));
+        }
+        List<String> outputShapes = new ArrayList<>();
+        for (OpModel.Output o : op.outputs()) {
+            outputShapes.add(o.shape() == null ? null : o.shape().text());
+        }
+        return b.add(shapesCall("outputShapes", outputShapes)).add("$<$<").build();
+    }
+
+    /** {@code .method("n,i", null, ...)}, or nothing where no shape is declared. */
+    private static CodeBlock shapesCall(String method, List<String> shapes) {
+        boolean any = false;
+        for (String shape : shapes) {
+            any |= shape != null;
+        }
+        return any ? CodeBlock.of("\n.$L($L)", method, stringList(shapes)) : CodeBlock.of("");
+    }
+
+    /** Passes the signature up and keeps the non-tensor arguments, which the forward passes on to the op. */
+    private MethodSpec constructor(NameAllocator members, String signature) {
         MethodSpec.Builder c = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
+        c.addStatement("super($N)", signature);
+        for (OpModel.Param p : op.params()) {
+            if (!p.isTensor()) {
+                c.addParameter(p.type(), p.name());
+                c.addStatement("this.$N = $N", members.get(p), p.name());
+            }
+        }
         if (!op.materializeGrads()) {
             c.addStatement("setMaterializeGrads(false)");
         }
@@ -147,7 +173,7 @@ final class FunctionGenerator {
         return c.build();
     }
 
-    private MethodSpec apply(NameAllocator members) {
+    private MethodSpec apply() {
         TypeName result = op.outputRecord() == null ? TENSOR : op.outputRecord();
         MethodSpec.Builder m = MethodSpec.methodBuilder("apply")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -155,7 +181,7 @@ final class FunctionGenerator {
                 .addJavadoc("Runs {@link $T} on these arguments; when a tensor among them requires grad (and grad"
                         + " mode is on),\nthe result records the op's backward.\n\n", op.opType());
         CodeBlock.Builder tensors = CodeBlock.builder();
-        boolean nonTensors = false;
+        CodeBlock.Builder values = CodeBlock.builder();
         for (OpModel.Param p : op.params()) {
             m.addParameter(ParameterSpec.builder(p.type(), p.name()).build());
             String what = !p.isTensor() ? "a value passed to the op as is"
@@ -164,38 +190,22 @@ final class FunctionGenerator {
                     : "a tensor input (may be null)";
             m.addJavadoc("@param $L $L$L\n", p.name(), what,
                     p.shape() == null ? "" : ", of shape {@code [" + String.join(", ", p.shape().dims()) + "]}");
-            if (p.isTensor()) {
-                if (!tensors.isEmpty()) {
-                    tensors.add(", ");
-                }
-                tensors.add("$N", p.name());
-            } else {
-                nonTensors = true;
-            }
+            CodeBlock.Builder list = p.isTensor() ? tensors : values;
+            list.add(list.isEmpty() ? "$N" : ", $N", p.name());
         }
         m.addJavadoc("@return the op's $L\n", op.outputRecord() == null ? "output" : "outputs");
         m.addJavadoc("@throws IllegalArgumentException if a tensor's shape does not match its {@code @Shape}\n");
-        NameAllocator locals = new NameAllocator();
-        for (OpModel.Param p : op.params()) {
-            locals.newName(p.name(), p);
-        }
-        String function = locals.newName("function", "function");
-        String outputs = locals.newName("outputs", "outputs");
-        CodeBlock call = CodeBlock.of("$N.apply(new $T[] {$L})", function, TENSOR, tensors.build());
-        if (!nonTensors && op.outputRecord() == null) {
-            m.addStatement("return new $T().apply(new $T[] {$L})[0]", op.functionType(), TENSOR, tensors.build());
-            return m.build();
-        }
-        m.addStatement("$T $N = new $T()", op.functionType(), function, op.functionType());
-        for (OpModel.Param p : op.params()) {
-            if (!p.isTensor()) {
-                m.addStatement("$N.$N = $N", function, members.get(p), p.name());
-            }
-        }
+        CodeBlock call = CodeBlock.of("new $T($L).apply(new $T[] {$L})", op.functionType(), values.build(), TENSOR,
+                tensors.build());
         if (op.outputRecord() == null) {
             m.addStatement("return $L[0]", call);
             return m.build();
         }
+        NameAllocator locals = new NameAllocator();
+        for (OpModel.Param p : op.params()) {
+            locals.newName(p.name(), p);
+        }
+        String outputs = locals.newName("outputs", "outputs");
         m.addStatement("$T $N = $L", TENSORS, outputs, call);
         CodeBlock.Builder args = CodeBlock.builder();
         for (int i = 0; i < op.outputs().size(); i++) {
@@ -239,24 +249,13 @@ final class FunctionGenerator {
         }
         String inputs = locals.newName("inputs", "inputs");
         MethodSpec.Builder m = tensorsOverride("forward", inputs);
-        for (OpModel.Param p : op.params()) {
-            if (p.isTensor()) {
-                m.addStatement("$T $N = $N[$L]", TENSOR, p.name(), inputs, p.tensorIndex());
-            }
-        }
-        ShapeChecks shapes = new ShapeChecks(locals);
-        m.addCode(shapes.declareSymbols());
-        for (OpModel.Param p : op.params()) {
-            if (p.isTensor() && p.shape() != null) {
-                m.addCode(shapes.check(p.name(), "parameter '" + p.name() + "'", p.shape()));
-            }
-        }
         CodeBlock.Builder args = CodeBlock.builder();
         for (OpModel.Param p : op.params()) {
             if (!args.isEmpty()) {
                 args.add(", ");
             }
-            args.add(p.isTensor() ? CodeBlock.of("$N", p.name()) : CodeBlock.of("this.$N", members.get(p)));
+            args.add(p.isTensor() ? CodeBlock.of("$N[$L]", inputs, p.tensorIndex())
+                    : CodeBlock.of("this.$N", members.get(p)));
         }
         CodeBlock cuda = CodeBlock.of("$N($N)", ALL_ON_CUDA, inputs);
         if (onCuda != null) {
@@ -282,16 +281,9 @@ final class FunctionGenerator {
                 m.addStatement("$T $N = $N.$N()", TENSOR, local, result, o.name());
             }
         }
-        for (int i = 0; i < op.outputs().size(); i++) {
-            OpModel.Output o = op.outputs().get(i);
-            if (o.shape() != null) {
-                String what = op.outputRecord() == null ? "output" : "output '" + o.name() + "'";
-                m.addCode(shapes.check(outputLocals.get(i), what, o.shape()));
-            }
-        }
         for (OpModel.Param p : op.params()) {
             if (p.dirty()) {
-                m.addStatement("markDirty($N)", p.name());
+                m.addStatement("markDirty($N[$L])", inputs, p.tensorIndex());
             }
         }
         CodeBlock.Builder nonDiff = CodeBlock.builder();
@@ -448,111 +440,15 @@ final class FunctionGenerator {
     }
 
     private static CodeBlock stringArray(List<String> values) {
-        CodeBlock.Builder b = CodeBlock.builder().add("{");
+        return CodeBlock.of("{$L}", stringList(values));
+    }
+
+    /** String literals separated by commas, {@code null} for a null value. */
+    private static CodeBlock stringList(List<String> values) {
+        CodeBlock.Builder b = CodeBlock.builder();
         for (int i = 0; i < values.size(); i++) {
             b.add(i == 0 ? "$S" : ", $S", values.get(i));
         }
-        return b.add("}").build();
-    }
-
-    /**
-     * The run-time checks of {@code @Shape}: one call of {@code Function.checkShape} per tensor,
-     * with one argument per dimension (a fixed size, a symbol's size, or -1 while the symbol has
-     * none), and a {@code long} local per symbol that several tensors share, set from the first
-     * non-null tensor that has it.
-     */
-    private final class ShapeChecks {
-        private final NameAllocator locals;
-        /** The number of tensors (parameters and outputs) whose shape mentions each symbol. */
-        private final Map<String, Integer> uses = new LinkedHashMap<>();
-        private final Map<String, String> variables = new HashMap<>();
-        /** The number of tensors checked so far whose shape mentions each symbol. */
-        private final Map<String, Integer> checked = new HashMap<>();
-
-        ShapeChecks(NameAllocator locals) {
-            this.locals = locals;
-            List<ShapeSpec> all = new ArrayList<>();
-            for (OpModel.Param p : op.params()) {
-                if (p.shape() != null) {
-                    all.add(p.shape());
-                }
-            }
-            for (OpModel.Output o : op.outputs()) {
-                if (o.shape() != null) {
-                    all.add(o.shape());
-                }
-            }
-            for (ShapeSpec s : all) {
-                for (String symbol : new LinkedHashSet<>(symbols(s))) {
-                    uses.merge(symbol, 1, Integer::sum);
-                }
-            }
-        }
-
-        /** Declares a local for every symbol shared by several tensors; the others need none. */
-        CodeBlock declareSymbols() {
-            CodeBlock.Builder b = CodeBlock.builder();
-            for (Map.Entry<String, Integer> e : uses.entrySet()) {
-                if (e.getValue() > 1) {
-                    String v = locals.newName(e.getKey(), "symbol:" + e.getKey());
-                    variables.put(e.getKey(), v);
-                    b.addStatement("long $N = -1", v);
-                }
-            }
-            return b.build();
-        }
-
-        /** Checks {@code tensor}, then gives its sizes to the symbols that it has first and later tensors use. */
-        CodeBlock check(String tensor, String what, ShapeSpec shape) {
-            List<String> dims = shape.dims();
-            CodeBlock.Builder sizes = CodeBlock.builder();
-            CodeBlock.Builder bind = CodeBlock.builder();
-            Map<String, Integer> firstHere = new HashMap<>();
-            for (int d = 0; d < dims.size(); d++) {
-                String dim = dims.get(d);
-                sizes.add(d == 0 ? "" : ", ");
-                String variable = variables.get(dim);
-                if (!shape.isSymbol(d)) {
-                    sizes.add("$L", shape.sizeLiteral(d));
-                } else if (firstHere.containsKey(dim)) {
-                    sizes.add("sameAs($L)", firstHere.get(dim));
-                } else {
-                    firstHere.put(dim, d);
-                    sizes.add("$L", variable == null ? "-1" : variable);
-                    if (variable != null && checked.getOrDefault(dim, 0) + 1 < uses.get(dim)) {
-                        bind.addStatement("$N = $N.size($L)", variable, tensor, d);
-                    }
-                }
-            }
-            for (String s : firstHere.keySet()) {
-                checked.merge(s, 1, Integer::sum);
-            }
-            // checkShape takes up to four sizes as arguments, which allocates nothing, and more in an array.
-            CodeBlock args = dims.isEmpty() ? CodeBlock.of("")
-                    : dims.size() > 4 ? CodeBlock.of(", new long[] {$L}", sizes.build())
-                    : CodeBlock.of(", $L", sizes.build());
-            CodeBlock call = CodeBlock.of("checkShape($S, $S, $S, $N$L)", op.opName(), what, shape.text(), tensor,
-                    args);
-            CodeBlock binds = bind.build();
-            if (binds.isEmpty()) {
-                return CodeBlock.builder().addStatement("$L", call).build();
-            }
-            return CodeBlock.builder()
-                    .beginControlFlow("if ($N != null)", tensor)
-                    .addStatement("$L", call)
-                    .add(binds)
-                    .endControlFlow()
-                    .build();
-        }
-
-        private List<String> symbols(ShapeSpec s) {
-            List<String> out = new ArrayList<>();
-            for (int d = 0; d < s.dims().size(); d++) {
-                if (s.isSymbol(d)) {
-                    out.add(s.dims().get(d));
-                }
-            }
-            return out;
-        }
+        return b.build();
     }
 }
