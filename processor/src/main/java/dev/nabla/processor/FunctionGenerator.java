@@ -35,6 +35,7 @@ final class FunctionGenerator {
     static final ClassName FUNCTION = ClassName.get("dev.nabla.autograd", "Function");
     private static final ClassName SIGNATURE = ClassName.get("dev.nabla.autograd", "OpSignature");
     private static final ClassName GRAD = ClassName.get("dev.nabla", "Grad");
+    private static final ClassName ILLEGAL_STATE = ClassName.get(IllegalStateException.class);
     /** The generated helper that says whether a call's tensors are all on CUDA. */
     private static final String ALL_ON_CUDA = "allOnCuda";
     private static final TypeName TENSORS = ArrayTypeName.of(TENSOR);
@@ -157,20 +158,20 @@ final class FunctionGenerator {
     /** Passes the signature up and keeps the non-tensor arguments, which the forward passes on to the op. */
     private MethodSpec constructor(NameAllocator members, String signature) {
         MethodSpec.Builder c = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
-        c.addStatement("super($N)", signature);
+        CodeText body = new CodeText().statement("super(" + signature + ")");
         for (OpModel.Param p : op.params()) {
             if (!p.isTensor()) {
                 c.addParameter(p.type(), p.name());
-                c.addStatement("this.$N = $N", members.get(p), p.name());
+                body.statement("this." + members.get(p) + " = " + p.name());
             }
         }
         if (!op.materializeGrads()) {
-            c.addStatement("setMaterializeGrads(false)");
+            body.statement("setMaterializeGrads(false)");
         }
         if (op.onceDifferentiable()) {
-            c.addStatement("setOnceDifferentiable(true)");
+            body.statement("setOnceDifferentiable(true)");
         }
-        return c.build();
+        return c.addCode(body.build()).build();
     }
 
     private MethodSpec apply() {
@@ -180,39 +181,43 @@ final class FunctionGenerator {
                 .returns(result)
                 .addJavadoc("Runs {@link $T} on these arguments; when a tensor among them requires grad (and grad"
                         + " mode is on),\nthe result records the op's backward.\n\n", op.opType());
-        CodeBlock.Builder tensors = CodeBlock.builder();
-        CodeBlock.Builder values = CodeBlock.builder();
+        StringBuilder tensors = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        StringBuilder javadoc = new StringBuilder();
         for (OpModel.Param p : op.params()) {
             m.addParameter(ParameterSpec.builder(p.type(), p.name()).build());
             String what = !p.isTensor() ? "a value passed to the op as is"
                     : p.nonDiff() ? "a tensor that gets no gradient (may be null)"
                     : p.dirty() ? "a tensor the op modifies in place and returns"
                     : "a tensor input (may be null)";
-            m.addJavadoc("@param $L $L$L\n", p.name(), what,
-                    p.shape() == null ? "" : ", of shape {@code [" + String.join(", ", p.shape().dims()) + "]}");
-            CodeBlock.Builder list = p.isTensor() ? tensors : values;
-            list.add(list.isEmpty() ? "$N" : ", $N", p.name());
+            javadoc.append("@param ").append(p.name()).append(' ').append(what)
+                    .append(p.shape() == null ? "" : ", of shape {@code [" + String.join(", ", p.shape().dims()) + "]}")
+                    .append('\n');
+            StringBuilder list = p.isTensor() ? tensors : values;
+            list.append(list.length() == 0 ? "" : ", ").append(p.name());
         }
-        m.addJavadoc("@return the op's $L\n", op.outputRecord() == null ? "output" : "outputs");
-        m.addJavadoc("@throws IllegalArgumentException if a tensor's shape does not match its {@code @Shape}\n");
-        CodeBlock call = CodeBlock.of("new $T($L).apply(new $T[] {$L})", op.functionType(), values.build(), TENSOR,
-                tensors.build());
+        javadoc.append("@return the op's ").append(op.outputRecord() == null ? "output" : "outputs").append('\n')
+                .append("@throws IllegalArgumentException if a tensor's shape does not match its {@code @Shape}\n");
+        m.addJavadoc("$L", javadoc);
+        CodeText body = new CodeText();
         if (op.outputRecord() == null) {
-            m.addStatement("return $L[0]", call);
-            return m.build();
+            body.text("return new ").type(op.functionType()).text("(" + values + ").apply(new ").type(TENSOR)
+                    .text("[] {" + tensors + "})[0]").end();
+            return m.addCode(body.build()).build();
         }
         NameAllocator locals = new NameAllocator();
         for (OpModel.Param p : op.params()) {
             locals.newName(p.name(), p);
         }
         String outputs = locals.newName("outputs", "outputs");
-        m.addStatement("$T $N = $L", TENSORS, outputs, call);
-        CodeBlock.Builder args = CodeBlock.builder();
+        body.type(TENSORS).text(" " + outputs + " = new ").type(op.functionType()).text("(" + values + ").apply(new ")
+                .type(TENSOR).text("[] {" + tensors + "})").end();
+        StringBuilder args = new StringBuilder();
         for (int i = 0; i < op.outputs().size(); i++) {
-            args.add(i == 0 ? "$N[$L]" : ", $N[$L]", outputs, i);
+            args.append(i == 0 ? "" : ", ").append(outputs).append('[').append(i).append(']');
         }
-        m.addStatement("return new $T($L)", op.outputRecord(), args.build());
-        return m.build();
+        body.text("return new ").type(op.outputRecord()).text("(" + args + ")").end();
+        return m.addCode(body.build()).build();
     }
 
     /** {@code allOnCuda(Tensor[])}: whether every non-null tensor is on a CUDA device, and one is. */
@@ -237,9 +242,16 @@ final class FunctionGenerator {
     }
 
     /** {@code op.portable(args)}, or {@code cuda ? op.variant(args) : op.portable(args)} where there is a variant. */
-    private static CodeBlock call(String opField, String portable, String variant, CodeBlock cuda, CodeBlock args) {
-        CodeBlock call = CodeBlock.of("$N.$N($L)", opField, portable, args);
-        return variant == null ? call : CodeBlock.of("$L ? $N.$N($L) : $L", cuda, opField, variant, args, call);
+    private static String call(String opField, String portable, String variant, String cuda, String args) {
+        String call = opField + "." + portable + "(" + args + ")";
+        return variant == null ? call : cuda + " ? " + opField + "." + variant + "(" + args + ") : " + call;
+    }
+
+    /** {@code throw new IllegalStateException("<message>");} inside {@code if (<result> == null)}. */
+    private static void requireResult(CodeText body, String result, String message) {
+        body.open("if (" + result + " == null)")
+                .text("throw new ").type(ILLEGAL_STATE).text("(").string(message).text(")").end()
+                .close();
     }
 
     private MethodSpec forward(NameAllocator members, String opField, String savedNames, String onCuda) {
@@ -248,122 +260,106 @@ final class FunctionGenerator {
             locals.newName(p.name(), p);
         }
         String inputs = locals.newName("inputs", "inputs");
-        MethodSpec.Builder m = tensorsOverride("forward", inputs);
-        CodeBlock.Builder args = CodeBlock.builder();
+        CodeText body = new CodeText();
+        StringBuilder args = new StringBuilder();
         for (OpModel.Param p : op.params()) {
-            if (!args.isEmpty()) {
-                args.add(", ");
-            }
-            args.add(p.isTensor() ? CodeBlock.of("$N[$L]", inputs, p.tensorIndex())
-                    : CodeBlock.of("this.$N", members.get(p)));
+            args.append(args.length() == 0 ? "" : ", ")
+                    .append(p.isTensor() ? inputs + "[" + p.tensorIndex() + "]" : "this." + members.get(p));
         }
-        CodeBlock cuda = CodeBlock.of("$N($N)", ALL_ON_CUDA, inputs);
+        String cuda = ALL_ON_CUDA + "(" + inputs + ")";
         if (onCuda != null) {
-            m.addStatement("$N = $L", onCuda, cuda);
-            cuda = CodeBlock.of("$N", onCuda);
+            body.statement(onCuda + " = " + cuda);
+            cuda = onCuda;
         }
-        CodeBlock call = call(opField, op.forwardName(), op.cudaForwardName(), cuda, args.build());
+        String call = call(opField, op.forwardName(), op.cudaForwardName(), cuda, args.toString());
         List<String> outputLocals = new ArrayList<>();
         if (op.outputRecord() == null) {
             String output = locals.newName("output", "output");
             outputLocals.add(output);
-            m.addStatement("$T $N = $L", TENSOR, output, call);
+            body.type(TENSOR).text(" " + output + " = " + call).end();
         } else {
             String result = locals.newName("result", "result");
-            m.addStatement("$T $N = $L", op.outputRecord(), result, call);
-            m.beginControlFlow("if ($N == null)", result)
-                    .addStatement("throw new $T($S)", IllegalStateException.class,
-                            methods(op.forwardName(), op.cudaForwardName()) + " returned null; return a " + op.outputRecord() + " of its output tensors")
-                    .endControlFlow();
+            body.type(op.outputRecord()).text(" " + result + " = " + call).end();
+            requireResult(body, result, methods(op.forwardName(), op.cudaForwardName()) + " returned null; return a "
+                    + op.outputRecord() + " of its output tensors");
             for (OpModel.Output o : op.outputs()) {
                 String local = locals.newName(o.name(), o);
                 outputLocals.add(local);
-                m.addStatement("$T $N = $N.$N()", TENSOR, local, result, o.name());
+                body.type(TENSOR).text(" " + local + " = " + result + "." + o.name() + "()").end();
             }
         }
         for (OpModel.Param p : op.params()) {
             if (p.dirty()) {
-                m.addStatement("markDirty($N[$L])", inputs, p.tensorIndex());
+                body.statement("markDirty(" + inputs + "[" + p.tensorIndex() + "])");
             }
         }
-        CodeBlock.Builder nonDiff = CodeBlock.builder();
+        StringBuilder nonDiff = new StringBuilder();
         for (int i = 0; i < op.outputs().size(); i++) {
             if (op.outputs().get(i).nonDiff()) {
-                nonDiff.add(nonDiff.isEmpty() ? "$N" : ", $N", outputLocals.get(i));
+                nonDiff.append(nonDiff.length() == 0 ? "" : ", ").append(outputLocals.get(i));
             }
         }
-        if (!nonDiff.isEmpty()) {
-            m.addStatement("markNonDifferentiable($L)", nonDiff.build());
+        if (nonDiff.length() > 0) {
+            body.statement("markNonDifferentiable(" + nonDiff + ")");
         }
         if (!op.saved().isEmpty()) {
-            CodeBlock.Builder saved = CodeBlock.builder();
+            StringBuilder saved = new StringBuilder(savedNames);
             for (String f : op.saved()) {
-                saved.add(", $N.$N", opField, f);
+                saved.append(", ").append(opField).append('.').append(f);
             }
-            m.addStatement("saveForBackward($N$L)", savedNames, saved.build());
-            m.addComment("From here on the saved tensors live only in the version-checked slots.");
-            for (String f : op.saved()) {
-                m.addStatement("$N.$N = null", opField, f);
-            }
+            body.statement("saveForBackward(" + saved + ")")
+                    .comment("From here on the saved tensors live only in the version-checked slots.");
+            clearSaved(body, opField);
         }
-        CodeBlock.Builder result = CodeBlock.builder();
-        for (String local : outputLocals) {
-            result.add(result.isEmpty() ? "$N" : ", $N", local);
-        }
-        m.addStatement("return new $T[] {$L}", TENSOR, result.build());
-        return m.build();
+        body.text("return new ").type(TENSOR).text("[] {" + String.join(", ", outputLocals) + "}").end();
+        return tensorsOverride("forward", inputs).addCode(body.build()).build();
     }
 
     private MethodSpec backward(String opField, String onCuda) {
         String grads = "grads";
-        MethodSpec.Builder m = tensorsOverride("backward", grads);
-        restoreSaved(m, opField);
-        CodeBlock.Builder args = CodeBlock.builder();
+        CodeText body = new CodeText();
+        restoreSaved(body, opField);
+        StringBuilder args = new StringBuilder();
         for (OpModel.BackwardArg a : op.backwardArgs()) {
-            if (!args.isEmpty()) {
-                args.add(", ");
-            }
-            args.add(a.outputIndex() >= 0 ? CodeBlock.of("$N[$L]", grads, a.outputIndex())
-                    : CodeBlock.of("needsInputGrad($L)", a.needsGradOf()));
+            args.append(args.length() == 0 ? "" : ", ").append(a.outputIndex() >= 0
+                    ? grads + "[" + a.outputIndex() + "]" : "needsInputGrad(" + a.needsGradOf() + ")");
         }
-        CodeBlock cuda = null;
+        String cuda = null;
         if (onCuda != null) {
-            // Under createGraph the backward must record a graph, which a raw kernel does not.
-            CodeBlock graph = op.onceDifferentiable() ? CodeBlock.of("") : CodeBlock.of(" && !$T.isEnabled()", GRAD);
-            m.addStatement("boolean cuda = $N && $N($N)$L", onCuda, ALL_ON_CUDA, grads, graph);
-            cuda = CodeBlock.of("cuda");
+            body.text("boolean cuda = " + onCuda + " && " + ALL_ON_CUDA + "(" + grads + ")");
+            if (!op.onceDifferentiable()) {
+                // Under createGraph the backward must record a graph, which a raw kernel does not.
+                body.text(" && !").type(GRAD).text(".isEnabled()");
+            }
+            body.end();
+            cuda = "cuda";
         }
-        CodeBlock call = call(opField, op.backwardName(), op.cudaBackwardName(), cuda, args.build());
+        String call = call(opField, op.backwardName(), op.cudaBackwardName(), cuda, args.toString());
         boolean restore = !op.saved().isEmpty();
         if (restore) {
-            m.beginControlFlow("try");
+            body.open("try");
         }
-        List<OpModel.Param> tensorParams = op.tensorParams();
-        CodeBlock.Builder gradients = CodeBlock.builder();
+        StringBuilder gradients = new StringBuilder();
         if (op.gradientRecord() == null) {
-            for (OpModel.Param p : tensorParams) {
-                gradients.add(gradients.isEmpty() ? "$L" : ", $L", p.isDifferentiable() ? call : CodeBlock.of("null"));
+            for (OpModel.Param p : op.tensorParams()) {
+                gradients.append(gradients.length() == 0 ? "" : ", ").append(p.isDifferentiable() ? call : "null");
             }
-            m.addStatement("return new $T[] {$L}", TENSOR, gradients.build());
         } else {
             String result = "result";
-            m.addStatement("$T $N = $L", op.gradientRecord(), result, call);
-            m.beginControlFlow("if ($N == null)", result)
-                    .addStatement("throw new $T($S)", IllegalStateException.class,
-                            methods(op.backwardName(), op.cudaBackwardName()) + " returned null; return a " + op.gradientRecord()
-                            + ", with null components for inputs that get no gradient")
-                    .endControlFlow();
-            for (OpModel.Param p : tensorParams) {
-                gradients.add(gradients.isEmpty() ? "$L" : ", $L",
-                        p.isDifferentiable() ? CodeBlock.of("$N.$N()", result, p.name()) : CodeBlock.of("null"));
+            body.type(op.gradientRecord()).text(" " + result + " = " + call).end();
+            requireResult(body, result, methods(op.backwardName(), op.cudaBackwardName()) + " returned null; return a "
+                    + op.gradientRecord() + ", with null components for inputs that get no gradient");
+            for (OpModel.Param p : op.tensorParams()) {
+                gradients.append(gradients.length() == 0 ? "" : ", ")
+                        .append(p.isDifferentiable() ? result + "." + p.name() + "()" : "null");
             }
-            m.addStatement("return new $T[] {$L}", TENSOR, gradients.build());
         }
+        body.text("return new ").type(TENSOR).text("[] {" + gradients + "}").end();
         if (restore) {
-            releaseSaved(m, opField,
+            releaseSaved(body, opField,
                     "Released between backward passes, so that only the version-checked slots hold them.");
         }
-        return m.build();
+        return tensorsOverride("backward", grads).addCode(body.build()).build();
     }
 
     /**
@@ -373,38 +369,37 @@ final class FunctionGenerator {
      */
     private MethodSpec jvp(String opField) {
         String tangents = "tangents";
-        MethodSpec.Builder m = tensorsOverride("jvp", tangents);
-        restoreSaved(m, opField);
-        CodeBlock.Builder args = CodeBlock.builder();
+        CodeText body = new CodeText();
+        restoreSaved(body, opField);
+        StringBuilder args = new StringBuilder();
         for (OpModel.Param p : op.differentiableParams()) {
-            args.add(args.isEmpty() ? "$N[$L]" : ", $N[$L]", tangents, p.tensorIndex());
+            args.append(args.length() == 0 ? "" : ", ").append(tangents).append('[').append(p.tensorIndex())
+                    .append(']');
         }
-        CodeBlock call = CodeBlock.of("$N.$N($L)", opField, op.jvpName(), args.build());
+        String call = opField + "." + op.jvpName() + "(" + args + ")";
         boolean restore = !op.saved().isEmpty();
         if (restore) {
-            m.beginControlFlow("try");
+            body.open("try");
         }
         if (op.outputRecord() == null) {
-            m.addStatement("return new $T[] {$L}", TENSOR, call);
+            body.text("return new ").type(TENSOR).text("[] {" + call + "}").end();
         } else {
             String result = "result";
-            m.addStatement("$T $N = $L", op.outputRecord(), result, call);
-            m.beginControlFlow("if ($N == null)", result)
-                    .addStatement("throw new $T($S)", IllegalStateException.class, op.opName() + "." + op.jvpName()
-                            + " returned null; return a " + op.outputRecord() + " of the output tangents, with null"
-                            + " components for outputs whose tangent is zero")
-                    .endControlFlow();
-            CodeBlock.Builder outputs = CodeBlock.builder();
+            body.type(op.outputRecord()).text(" " + result + " = " + call).end();
+            requireResult(body, result, op.opName() + "." + op.jvpName() + " returned null; return a "
+                    + op.outputRecord() + " of the output tangents, with null components for outputs whose tangent"
+                    + " is zero");
+            StringBuilder outputs = new StringBuilder();
             for (OpModel.Output o : op.outputs()) {
-                outputs.add(outputs.isEmpty() ? "$L" : ", $L",
-                        o.nonDiff() ? CodeBlock.of("null") : CodeBlock.of("$N.$N()", result, o.name()));
+                outputs.append(outputs.length() == 0 ? "" : ", ")
+                        .append(o.nonDiff() ? "null" : result + "." + o.name() + "()");
             }
-            m.addStatement("return new $T[] {$L}", TENSOR, outputs.build());
+            body.text("return new ").type(TENSOR).text("[] {" + outputs + "}").end();
         }
         if (restore) {
-            releaseSaved(m, opField, "As after the forward: only the version-checked slots hold the saved tensors.");
+            releaseSaved(body, opField, "As after the forward: only the version-checked slots hold the saved tensors.");
         }
-        return m.build();
+        return tensorsOverride("jvp", tangents).addCode(body.build()).build();
     }
 
     /** A {@code protected} override of {@code Function}'s {@code Tensor[] name(Tensor[] param)}. */
@@ -417,20 +412,24 @@ final class FunctionGenerator {
     }
 
     /** Sets the op's {@code @Saved} tensor fields from the version-checked slots. */
-    private void restoreSaved(MethodSpec.Builder m, String opField) {
+    private void restoreSaved(CodeText body, String opField) {
         for (int i = 0; i < op.saved().size(); i++) {
-            m.addStatement("$N.$N = savedTensor($L)", opField, op.saved().get(i), i);
+            body.statement(opField + "." + op.saved().get(i) + " = savedTensor(" + i + ")");
+        }
+    }
+
+    /** Sets the op's {@code @Saved} tensor fields to null. */
+    private void clearSaved(CodeText body, String opField) {
+        for (String f : op.saved()) {
+            body.statement(opField + "." + f + " = null");
         }
     }
 
     /** Ends the {@code try} around the op's call with a {@code finally} clearing what {@link #restoreSaved} set. */
-    private void releaseSaved(MethodSpec.Builder m, String opField, String why) {
-        m.nextControlFlow("finally");
-        m.addComment("$L", why);
-        for (String f : op.saved()) {
-            m.addStatement("$N.$N = null", opField, f);
-        }
-        m.endControlFlow();
+    private void releaseSaved(CodeText body, String opField, String why) {
+        body.next("finally").comment(why);
+        clearSaved(body, opField);
+        body.close();
     }
 
     /** {@code Op.portable}, or {@code Op.portable or its @OnCuda version Op.variant}, for messages. */
