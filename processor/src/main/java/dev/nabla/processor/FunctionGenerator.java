@@ -11,16 +11,12 @@ import com.squareup.javapoet.ParameterSpec;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import javax.lang.model.element.Modifier;
 
 /**
  * Generates {@code <Op>Function}, the {@code dev.nabla.autograd.Function} subclass of a valid op:
- * a typed static {@code apply}, a {@code forward} that checks shapes, calls the op and saves its
+ * a typed static {@code apply}, a {@code forward} that calls the op and saves its
  * {@code @Saved} tensors under their field names, and a {@code backward} that restores them,
  * calls the op's backward and maps its gradients onto the inputs. Where the op has {@code @OnCuda}
  * versions, the forward calls its CUDA version when every tensor input is on CUDA, and the backward
@@ -30,14 +26,16 @@ import javax.lang.model.element.Modifier;
  * write by hand on {@code Function}: no reflection, no streams, no allocation beyond the
  * arrays that {@code Function} takes.
  *
- * <p>Each {@code @Shape} check is one call of {@code Function.checkShape} per tensor: short to
- * compile (javac compiles this code for every op of every build), and as fast as the conditions
- * written out, which the JIT makes of it.
+ * <p>The op's names and {@code @Shape}s are declared once, in an {@code OpSignature} given to
+ * {@code Function}, which checks the shapes around the forward: javac compiles this code for every op
+ * of every build, and a declaration is much less to compile than the checks written out.
  */
 final class FunctionGenerator {
     static final ClassName TENSOR = ClassName.get("dev.nabla", "Tensor");
     static final ClassName FUNCTION = ClassName.get("dev.nabla.autograd", "Function");
+    private static final ClassName SIGNATURE = ClassName.get("dev.nabla.autograd", "OpSignature");
     private static final ClassName GRAD = ClassName.get("dev.nabla", "Grad");
+    private static final ClassName ILLEGAL_STATE = ClassName.get(IllegalStateException.class);
     /** The generated helper that says whether a call's tensors are all on CUDA. */
     private static final String ALL_ON_CUDA = "allOnCuda";
     private static final TypeName TENSORS = ArrayTypeName.of(TENSOR);
@@ -59,7 +57,7 @@ final class FunctionGenerator {
         }
         String opField = members.newName("op", "op");
         String savedNames = members.newName("SAVED", "SAVED");
-        String inputNames = members.newName("INPUTS", "INPUTS");
+        String signature = members.newName("SIGNATURE", "SIGNATURE");
         String onCuda = op.cudaBackwardName() == null ? null : members.newName("onCuda", "onCuda");
 
         TypeSpec.Builder type = TypeSpec.classBuilder(op.functionType())
@@ -80,24 +78,21 @@ final class FunctionGenerator {
             type.addAnnotation(AnnotationSpec.builder(op.generatedAnnotation())
                     .addMember("value", "$S", NablaProcessor.class.getName()).build());
         }
+        type.addField(FieldSpec.builder(SIGNATURE, signature, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link $T}"
+                        + " checks.\n", FUNCTION)
+                .initializer(signature()).build());
         if (!op.saved().isEmpty()) {
             type.addField(FieldSpec.builder(STRINGS, savedNames, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("The @Saved tensor fields, named in the errors about them.\n")
                     .initializer("$L", stringArray(op.saved())).build());
         }
-        List<String> tensorNames = new ArrayList<>();
-        for (OpModel.Param p : op.tensorParams()) {
-            tensorNames.add(p.name());
-        }
-        type.addField(FieldSpec.builder(STRINGS, inputNames, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The tensor parameters, named in the errors about their gradients.\n")
-                .initializer("$L", stringArray(tensorNames)).build());
         type.addField(FieldSpec.builder(op.opType(), opField, Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("This call's op instance: the context that carries the saved state to the backward.\n")
                 .initializer("new $T()", op.opType()).build());
         for (OpModel.Param p : op.params()) {
             if (!p.isTensor()) {
-                type.addField(FieldSpec.builder(p.type(), members.get(p), Modifier.PRIVATE).build());
+                type.addField(FieldSpec.builder(p.type(), members.get(p), Modifier.PRIVATE, Modifier.FINAL).build());
             }
         }
         if (onCuda != null) {
@@ -105,21 +100,8 @@ final class FunctionGenerator {
                     .addJavadoc("Whether the forward got only CUDA tensors, so that the backward may run on CUDA too.\n")
                     .build());
         }
-        type.addMethod(constructor());
-        type.addMethod(apply(members));
-        type.addMethod(MethodSpec.methodBuilder("name")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(String.class)
-                .addStatement("return $S", backwardNodeName())
-                .build());
-        type.addMethod(MethodSpec.methodBuilder("inputName")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PROTECTED)
-                .returns(String.class)
-                .addParameter(int.class, "i")
-                .addStatement("return $N[i]", inputNames)
-                .build());
+        type.addMethod(constructor(members, signature));
+        type.addMethod(apply());
         type.addMethod(forward(members, opField, savedNames, onCuda));
         type.addMethod(backward(opField, onCuda));
         if (op.jvpName() != null) {
@@ -136,73 +118,106 @@ final class FunctionGenerator {
         return op.opName() + "Backward";
     }
 
-    private MethodSpec constructor() {
-        MethodSpec.Builder c = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
-        if (!op.materializeGrads()) {
-            c.addStatement("setMaterializeGrads(false)");
+    /**
+     * {@code OpSignature.of(op, inputs...)}, then {@code .shapes(...)}, {@code .outputs(...)} and
+     * {@code .outputShapes(...)} where the op declares them.
+     */
+    private CodeBlock signature() {
+        // Continuation lines indented twice, as a chain of calls written by hand.
+        CodeBlock.Builder b = CodeBlock.builder().add("$>$>$T.of($S", SIGNATURE, op.opName());
+        List<String> shapes = new ArrayList<>();
+        for (OpModel.Param p : op.tensorParams()) {
+            b.add(", $S", p.name());
+            shapes.add(p.shape() == null ? null : p.shape().text());
         }
-        if (op.onceDifferentiable()) {
-            c.addStatement("setOnceDifferentiable(true)");
+        b.add(")");
+        b.add(shapesCall("shapes", shapes));
+        if (op.outputRecord() != null) {
+            List<String> names = new ArrayList<>();
+            for (OpModel.Output o : op.outputs()) {
+                names.add(o.name());
+            }
+            b.add("\n.outputs($L)", stringList(names));
         }
-        return c.build();
+        List<String> outputShapes = new ArrayList<>();
+        for (OpModel.Output o : op.outputs()) {
+            outputShapes.add(o.shape() == null ? null : o.shape().text());
+        }
+        return b.add(shapesCall("outputShapes", outputShapes)).add("$<$<").build();
     }
 
-    private MethodSpec apply(NameAllocator members) {
+    /** {@code .method("n,i", null, ...)}, or nothing where no shape is declared. */
+    private static CodeBlock shapesCall(String method, List<String> shapes) {
+        boolean any = false;
+        for (String shape : shapes) {
+            any |= shape != null;
+        }
+        return any ? CodeBlock.of("\n.$L($L)", method, stringList(shapes)) : CodeBlock.of("");
+    }
+
+    /** Passes the signature up and keeps the non-tensor arguments, which the forward passes on to the op. */
+    private MethodSpec constructor(NameAllocator members, String signature) {
+        MethodSpec.Builder c = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
+        CodeText body = new CodeText().statement("super(" + signature + ")");
+        for (OpModel.Param p : op.params()) {
+            if (!p.isTensor()) {
+                c.addParameter(p.type(), p.name());
+                body.statement("this." + members.get(p) + " = " + p.name());
+            }
+        }
+        if (!op.materializeGrads()) {
+            body.statement("setMaterializeGrads(false)");
+        }
+        if (op.onceDifferentiable()) {
+            body.statement("setOnceDifferentiable(true)");
+        }
+        return c.addCode(body.build()).build();
+    }
+
+    private MethodSpec apply() {
         TypeName result = op.outputRecord() == null ? TENSOR : op.outputRecord();
         MethodSpec.Builder m = MethodSpec.methodBuilder("apply")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .returns(result)
                 .addJavadoc("Runs {@link $T} on these arguments; when a tensor among them requires grad (and grad"
                         + " mode is on),\nthe result records the op's backward.\n\n", op.opType());
-        CodeBlock.Builder tensors = CodeBlock.builder();
-        boolean nonTensors = false;
+        StringBuilder tensors = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        StringBuilder javadoc = new StringBuilder();
         for (OpModel.Param p : op.params()) {
             m.addParameter(ParameterSpec.builder(p.type(), p.name()).build());
             String what = !p.isTensor() ? "a value passed to the op as is"
                     : p.nonDiff() ? "a tensor that gets no gradient (may be null)"
                     : p.dirty() ? "a tensor the op modifies in place and returns"
                     : "a tensor input (may be null)";
-            m.addJavadoc("@param $L $L$L\n", p.name(), what,
-                    p.shape() == null ? "" : ", of shape {@code [" + String.join(", ", p.shape().dims()) + "]}");
-            if (p.isTensor()) {
-                if (!tensors.isEmpty()) {
-                    tensors.add(", ");
-                }
-                tensors.add("$N", p.name());
-            } else {
-                nonTensors = true;
-            }
+            javadoc.append("@param ").append(p.name()).append(' ').append(what)
+                    .append(p.shape() == null ? "" : ", of shape {@code [" + String.join(", ", p.shape().dims()) + "]}")
+                    .append('\n');
+            StringBuilder list = p.isTensor() ? tensors : values;
+            list.append(list.length() == 0 ? "" : ", ").append(p.name());
         }
-        m.addJavadoc("@return the op's $L\n", op.outputRecord() == null ? "output" : "outputs");
-        m.addJavadoc("@throws IllegalArgumentException if a tensor's shape does not match its {@code @Shape}\n");
+        javadoc.append("@return the op's ").append(op.outputRecord() == null ? "output" : "outputs").append('\n')
+                .append("@throws IllegalArgumentException if a tensor's shape does not match its {@code @Shape}\n");
+        m.addJavadoc("$L", javadoc);
+        CodeText body = new CodeText();
+        if (op.outputRecord() == null) {
+            body.text("return new ").type(op.functionType()).text("(" + values + ").apply(new ").type(TENSOR)
+                    .text("[] {" + tensors + "})[0]").end();
+            return m.addCode(body.build()).build();
+        }
         NameAllocator locals = new NameAllocator();
         for (OpModel.Param p : op.params()) {
             locals.newName(p.name(), p);
         }
-        String function = locals.newName("function", "function");
         String outputs = locals.newName("outputs", "outputs");
-        CodeBlock call = CodeBlock.of("$N.apply(new $T[] {$L})", function, TENSOR, tensors.build());
-        if (!nonTensors && op.outputRecord() == null) {
-            m.addStatement("return new $T().apply(new $T[] {$L})[0]", op.functionType(), TENSOR, tensors.build());
-            return m.build();
-        }
-        m.addStatement("$T $N = new $T()", op.functionType(), function, op.functionType());
-        for (OpModel.Param p : op.params()) {
-            if (!p.isTensor()) {
-                m.addStatement("$N.$N = $N", function, members.get(p), p.name());
-            }
-        }
-        if (op.outputRecord() == null) {
-            m.addStatement("return $L[0]", call);
-            return m.build();
-        }
-        m.addStatement("$T $N = $L", TENSORS, outputs, call);
-        CodeBlock.Builder args = CodeBlock.builder();
+        body.type(TENSORS).text(" " + outputs + " = new ").type(op.functionType()).text("(" + values + ").apply(new ")
+                .type(TENSOR).text("[] {" + tensors + "})").end();
+        StringBuilder args = new StringBuilder();
         for (int i = 0; i < op.outputs().size(); i++) {
-            args.add(i == 0 ? "$N[$L]" : ", $N[$L]", outputs, i);
+            args.append(i == 0 ? "" : ", ").append(outputs).append('[').append(i).append(']');
         }
-        m.addStatement("return new $T($L)", op.outputRecord(), args.build());
-        return m.build();
+        body.text("return new ").type(op.outputRecord()).text("(" + args + ")").end();
+        return m.addCode(body.build()).build();
     }
 
     /** {@code allOnCuda(Tensor[])}: whether every non-null tensor is on a CUDA device, and one is. */
@@ -227,9 +242,16 @@ final class FunctionGenerator {
     }
 
     /** {@code op.portable(args)}, or {@code cuda ? op.variant(args) : op.portable(args)} where there is a variant. */
-    private static CodeBlock call(String opField, String portable, String variant, CodeBlock cuda, CodeBlock args) {
-        CodeBlock call = CodeBlock.of("$N.$N($L)", opField, portable, args);
-        return variant == null ? call : CodeBlock.of("$L ? $N.$N($L) : $L", cuda, opField, variant, args, call);
+    private static String call(String opField, String portable, String variant, String cuda, String args) {
+        String call = opField + "." + portable + "(" + args + ")";
+        return variant == null ? call : cuda + " ? " + opField + "." + variant + "(" + args + ") : " + call;
+    }
+
+    /** {@code throw new IllegalStateException("<message>");} inside {@code if (<result> == null)}. */
+    private static void requireResult(CodeText body, String result, String message) {
+        body.open("if (" + result + " == null)")
+                .text("throw new ").type(ILLEGAL_STATE).text("(").string(message).text(")").end()
+                .close();
     }
 
     private MethodSpec forward(NameAllocator members, String opField, String savedNames, String onCuda) {
@@ -238,140 +260,106 @@ final class FunctionGenerator {
             locals.newName(p.name(), p);
         }
         String inputs = locals.newName("inputs", "inputs");
-        MethodSpec.Builder m = tensorsOverride("forward", inputs);
+        CodeText body = new CodeText();
+        StringBuilder args = new StringBuilder();
         for (OpModel.Param p : op.params()) {
-            if (p.isTensor()) {
-                m.addStatement("$T $N = $N[$L]", TENSOR, p.name(), inputs, p.tensorIndex());
-            }
+            args.append(args.length() == 0 ? "" : ", ")
+                    .append(p.isTensor() ? inputs + "[" + p.tensorIndex() + "]" : "this." + members.get(p));
         }
-        ShapeChecks shapes = new ShapeChecks(locals);
-        m.addCode(shapes.declareSymbols());
-        for (OpModel.Param p : op.params()) {
-            if (p.isTensor() && p.shape() != null) {
-                m.addCode(shapes.check(p.name(), "parameter '" + p.name() + "'", p.shape()));
-            }
-        }
-        CodeBlock.Builder args = CodeBlock.builder();
-        for (OpModel.Param p : op.params()) {
-            if (!args.isEmpty()) {
-                args.add(", ");
-            }
-            args.add(p.isTensor() ? CodeBlock.of("$N", p.name()) : CodeBlock.of("this.$N", members.get(p)));
-        }
-        CodeBlock cuda = CodeBlock.of("$N($N)", ALL_ON_CUDA, inputs);
+        String cuda = ALL_ON_CUDA + "(" + inputs + ")";
         if (onCuda != null) {
-            m.addStatement("$N = $L", onCuda, cuda);
-            cuda = CodeBlock.of("$N", onCuda);
+            body.statement(onCuda + " = " + cuda);
+            cuda = onCuda;
         }
-        CodeBlock call = call(opField, op.forwardName(), op.cudaForwardName(), cuda, args.build());
+        String call = call(opField, op.forwardName(), op.cudaForwardName(), cuda, args.toString());
         List<String> outputLocals = new ArrayList<>();
         if (op.outputRecord() == null) {
             String output = locals.newName("output", "output");
             outputLocals.add(output);
-            m.addStatement("$T $N = $L", TENSOR, output, call);
+            body.type(TENSOR).text(" " + output + " = " + call).end();
         } else {
             String result = locals.newName("result", "result");
-            m.addStatement("$T $N = $L", op.outputRecord(), result, call);
-            m.beginControlFlow("if ($N == null)", result)
-                    .addStatement("throw new $T($S)", IllegalStateException.class,
-                            methods(op.forwardName(), op.cudaForwardName()) + " returned null; return a " + op.outputRecord() + " of its output tensors")
-                    .endControlFlow();
+            body.type(op.outputRecord()).text(" " + result + " = " + call).end();
+            requireResult(body, result, methods(op.forwardName(), op.cudaForwardName()) + " returned null; return a "
+                    + op.outputRecord() + " of its output tensors");
             for (OpModel.Output o : op.outputs()) {
                 String local = locals.newName(o.name(), o);
                 outputLocals.add(local);
-                m.addStatement("$T $N = $N.$N()", TENSOR, local, result, o.name());
-            }
-        }
-        for (int i = 0; i < op.outputs().size(); i++) {
-            OpModel.Output o = op.outputs().get(i);
-            if (o.shape() != null) {
-                String what = op.outputRecord() == null ? "output" : "output '" + o.name() + "'";
-                m.addCode(shapes.check(outputLocals.get(i), what, o.shape()));
+                body.type(TENSOR).text(" " + local + " = " + result + "." + o.name() + "()").end();
             }
         }
         for (OpModel.Param p : op.params()) {
             if (p.dirty()) {
-                m.addStatement("markDirty($N)", p.name());
+                body.statement("markDirty(" + inputs + "[" + p.tensorIndex() + "])");
             }
         }
-        CodeBlock.Builder nonDiff = CodeBlock.builder();
+        StringBuilder nonDiff = new StringBuilder();
         for (int i = 0; i < op.outputs().size(); i++) {
             if (op.outputs().get(i).nonDiff()) {
-                nonDiff.add(nonDiff.isEmpty() ? "$N" : ", $N", outputLocals.get(i));
+                nonDiff.append(nonDiff.length() == 0 ? "" : ", ").append(outputLocals.get(i));
             }
         }
-        if (!nonDiff.isEmpty()) {
-            m.addStatement("markNonDifferentiable($L)", nonDiff.build());
+        if (nonDiff.length() > 0) {
+            body.statement("markNonDifferentiable(" + nonDiff + ")");
         }
         if (!op.saved().isEmpty()) {
-            CodeBlock.Builder saved = CodeBlock.builder();
+            StringBuilder saved = new StringBuilder(savedNames);
             for (String f : op.saved()) {
-                saved.add(", $N.$N", opField, f);
+                saved.append(", ").append(opField).append('.').append(f);
             }
-            m.addStatement("saveForBackward($N$L)", savedNames, saved.build());
-            m.addComment("From here on the saved tensors live only in the version-checked slots.");
-            for (String f : op.saved()) {
-                m.addStatement("$N.$N = null", opField, f);
-            }
+            body.statement("saveForBackward(" + saved + ")")
+                    .comment("From here on the saved tensors live only in the version-checked slots.");
+            clearSaved(body, opField);
         }
-        CodeBlock.Builder result = CodeBlock.builder();
-        for (String local : outputLocals) {
-            result.add(result.isEmpty() ? "$N" : ", $N", local);
-        }
-        m.addStatement("return new $T[] {$L}", TENSOR, result.build());
-        return m.build();
+        body.text("return new ").type(TENSOR).text("[] {" + String.join(", ", outputLocals) + "}").end();
+        return tensorsOverride("forward", inputs).addCode(body.build()).build();
     }
 
     private MethodSpec backward(String opField, String onCuda) {
         String grads = "grads";
-        MethodSpec.Builder m = tensorsOverride("backward", grads);
-        restoreSaved(m, opField);
-        CodeBlock.Builder args = CodeBlock.builder();
+        CodeText body = new CodeText();
+        restoreSaved(body, opField);
+        StringBuilder args = new StringBuilder();
         for (OpModel.BackwardArg a : op.backwardArgs()) {
-            if (!args.isEmpty()) {
-                args.add(", ");
-            }
-            args.add(a.outputIndex() >= 0 ? CodeBlock.of("$N[$L]", grads, a.outputIndex())
-                    : CodeBlock.of("needsInputGrad($L)", a.needsGradOf()));
+            args.append(args.length() == 0 ? "" : ", ").append(a.outputIndex() >= 0
+                    ? grads + "[" + a.outputIndex() + "]" : "needsInputGrad(" + a.needsGradOf() + ")");
         }
-        CodeBlock cuda = null;
+        String cuda = null;
         if (onCuda != null) {
-            // Under createGraph the backward must record a graph, which a raw kernel does not.
-            CodeBlock graph = op.onceDifferentiable() ? CodeBlock.of("") : CodeBlock.of(" && !$T.isEnabled()", GRAD);
-            m.addStatement("boolean cuda = $N && $N($N)$L", onCuda, ALL_ON_CUDA, grads, graph);
-            cuda = CodeBlock.of("cuda");
+            body.text("boolean cuda = " + onCuda + " && " + ALL_ON_CUDA + "(" + grads + ")");
+            if (!op.onceDifferentiable()) {
+                // Under createGraph the backward must record a graph, which a raw kernel does not.
+                body.text(" && !").type(GRAD).text(".isEnabled()");
+            }
+            body.end();
+            cuda = "cuda";
         }
-        CodeBlock call = call(opField, op.backwardName(), op.cudaBackwardName(), cuda, args.build());
+        String call = call(opField, op.backwardName(), op.cudaBackwardName(), cuda, args.toString());
         boolean restore = !op.saved().isEmpty();
         if (restore) {
-            m.beginControlFlow("try");
+            body.open("try");
         }
-        List<OpModel.Param> tensorParams = op.tensorParams();
-        CodeBlock.Builder gradients = CodeBlock.builder();
+        StringBuilder gradients = new StringBuilder();
         if (op.gradientRecord() == null) {
-            for (OpModel.Param p : tensorParams) {
-                gradients.add(gradients.isEmpty() ? "$L" : ", $L", p.isDifferentiable() ? call : CodeBlock.of("null"));
+            for (OpModel.Param p : op.tensorParams()) {
+                gradients.append(gradients.length() == 0 ? "" : ", ").append(p.isDifferentiable() ? call : "null");
             }
-            m.addStatement("return new $T[] {$L}", TENSOR, gradients.build());
         } else {
             String result = "result";
-            m.addStatement("$T $N = $L", op.gradientRecord(), result, call);
-            m.beginControlFlow("if ($N == null)", result)
-                    .addStatement("throw new $T($S)", IllegalStateException.class,
-                            methods(op.backwardName(), op.cudaBackwardName()) + " returned null; return a " + op.gradientRecord()
-                            + ", with null components for inputs that get no gradient")
-                    .endControlFlow();
-            for (OpModel.Param p : tensorParams) {
-                gradients.add(gradients.isEmpty() ? "$L" : ", $L",
-                        p.isDifferentiable() ? CodeBlock.of("$N.$N()", result, p.name()) : CodeBlock.of("null"));
+            body.type(op.gradientRecord()).text(" " + result + " = " + call).end();
+            requireResult(body, result, methods(op.backwardName(), op.cudaBackwardName()) + " returned null; return a "
+                    + op.gradientRecord() + ", with null components for inputs that get no gradient");
+            for (OpModel.Param p : op.tensorParams()) {
+                gradients.append(gradients.length() == 0 ? "" : ", ")
+                        .append(p.isDifferentiable() ? result + "." + p.name() + "()" : "null");
             }
-            m.addStatement("return new $T[] {$L}", TENSOR, gradients.build());
         }
+        body.text("return new ").type(TENSOR).text("[] {" + gradients + "}").end();
         if (restore) {
-            releaseSaved(m, opField,
+            releaseSaved(body, opField,
                     "Released between backward passes, so that only the version-checked slots hold them.");
         }
-        return m.build();
+        return tensorsOverride("backward", grads).addCode(body.build()).build();
     }
 
     /**
@@ -381,38 +369,37 @@ final class FunctionGenerator {
      */
     private MethodSpec jvp(String opField) {
         String tangents = "tangents";
-        MethodSpec.Builder m = tensorsOverride("jvp", tangents);
-        restoreSaved(m, opField);
-        CodeBlock.Builder args = CodeBlock.builder();
+        CodeText body = new CodeText();
+        restoreSaved(body, opField);
+        StringBuilder args = new StringBuilder();
         for (OpModel.Param p : op.differentiableParams()) {
-            args.add(args.isEmpty() ? "$N[$L]" : ", $N[$L]", tangents, p.tensorIndex());
+            args.append(args.length() == 0 ? "" : ", ").append(tangents).append('[').append(p.tensorIndex())
+                    .append(']');
         }
-        CodeBlock call = CodeBlock.of("$N.$N($L)", opField, op.jvpName(), args.build());
+        String call = opField + "." + op.jvpName() + "(" + args + ")";
         boolean restore = !op.saved().isEmpty();
         if (restore) {
-            m.beginControlFlow("try");
+            body.open("try");
         }
         if (op.outputRecord() == null) {
-            m.addStatement("return new $T[] {$L}", TENSOR, call);
+            body.text("return new ").type(TENSOR).text("[] {" + call + "}").end();
         } else {
             String result = "result";
-            m.addStatement("$T $N = $L", op.outputRecord(), result, call);
-            m.beginControlFlow("if ($N == null)", result)
-                    .addStatement("throw new $T($S)", IllegalStateException.class, op.opName() + "." + op.jvpName()
-                            + " returned null; return a " + op.outputRecord() + " of the output tangents, with null"
-                            + " components for outputs whose tangent is zero")
-                    .endControlFlow();
-            CodeBlock.Builder outputs = CodeBlock.builder();
+            body.type(op.outputRecord()).text(" " + result + " = " + call).end();
+            requireResult(body, result, op.opName() + "." + op.jvpName() + " returned null; return a "
+                    + op.outputRecord() + " of the output tangents, with null components for outputs whose tangent"
+                    + " is zero");
+            StringBuilder outputs = new StringBuilder();
             for (OpModel.Output o : op.outputs()) {
-                outputs.add(outputs.isEmpty() ? "$L" : ", $L",
-                        o.nonDiff() ? CodeBlock.of("null") : CodeBlock.of("$N.$N()", result, o.name()));
+                outputs.append(outputs.length() == 0 ? "" : ", ")
+                        .append(o.nonDiff() ? "null" : result + "." + o.name() + "()");
             }
-            m.addStatement("return new $T[] {$L}", TENSOR, outputs.build());
+            body.text("return new ").type(TENSOR).text("[] {" + outputs + "}").end();
         }
         if (restore) {
-            releaseSaved(m, opField, "As after the forward: only the version-checked slots hold the saved tensors.");
+            releaseSaved(body, opField, "As after the forward: only the version-checked slots hold the saved tensors.");
         }
-        return m.build();
+        return tensorsOverride("jvp", tangents).addCode(body.build()).build();
     }
 
     /** A {@code protected} override of {@code Function}'s {@code Tensor[] name(Tensor[] param)}. */
@@ -425,20 +412,24 @@ final class FunctionGenerator {
     }
 
     /** Sets the op's {@code @Saved} tensor fields from the version-checked slots. */
-    private void restoreSaved(MethodSpec.Builder m, String opField) {
+    private void restoreSaved(CodeText body, String opField) {
         for (int i = 0; i < op.saved().size(); i++) {
-            m.addStatement("$N.$N = savedTensor($L)", opField, op.saved().get(i), i);
+            body.statement(opField + "." + op.saved().get(i) + " = savedTensor(" + i + ")");
+        }
+    }
+
+    /** Sets the op's {@code @Saved} tensor fields to null. */
+    private void clearSaved(CodeText body, String opField) {
+        for (String f : op.saved()) {
+            body.statement(opField + "." + f + " = null");
         }
     }
 
     /** Ends the {@code try} around the op's call with a {@code finally} clearing what {@link #restoreSaved} set. */
-    private void releaseSaved(MethodSpec.Builder m, String opField, String why) {
-        m.nextControlFlow("finally");
-        m.addComment("$L", why);
-        for (String f : op.saved()) {
-            m.addStatement("$N.$N = null", opField, f);
-        }
-        m.endControlFlow();
+    private void releaseSaved(CodeText body, String opField, String why) {
+        body.next("finally").comment(why);
+        clearSaved(body, opField);
+        body.close();
     }
 
     /** {@code Op.portable}, or {@code Op.portable or its @OnCuda version Op.variant}, for messages. */
@@ -448,111 +439,15 @@ final class FunctionGenerator {
     }
 
     private static CodeBlock stringArray(List<String> values) {
-        CodeBlock.Builder b = CodeBlock.builder().add("{");
+        return CodeBlock.of("{$L}", stringList(values));
+    }
+
+    /** String literals separated by commas, {@code null} for a null value. */
+    private static CodeBlock stringList(List<String> values) {
+        CodeBlock.Builder b = CodeBlock.builder();
         for (int i = 0; i < values.size(); i++) {
             b.add(i == 0 ? "$S" : ", $S", values.get(i));
         }
-        return b.add("}").build();
-    }
-
-    /**
-     * The run-time checks of {@code @Shape}: one call of {@code Function.checkShape} per tensor,
-     * with one argument per dimension (a fixed size, a symbol's size, or -1 while the symbol has
-     * none), and a {@code long} local per symbol that several tensors share, set from the first
-     * non-null tensor that has it.
-     */
-    private final class ShapeChecks {
-        private final NameAllocator locals;
-        /** The number of tensors (parameters and outputs) whose shape mentions each symbol. */
-        private final Map<String, Integer> uses = new LinkedHashMap<>();
-        private final Map<String, String> variables = new HashMap<>();
-        /** The number of tensors checked so far whose shape mentions each symbol. */
-        private final Map<String, Integer> checked = new HashMap<>();
-
-        ShapeChecks(NameAllocator locals) {
-            this.locals = locals;
-            List<ShapeSpec> all = new ArrayList<>();
-            for (OpModel.Param p : op.params()) {
-                if (p.shape() != null) {
-                    all.add(p.shape());
-                }
-            }
-            for (OpModel.Output o : op.outputs()) {
-                if (o.shape() != null) {
-                    all.add(o.shape());
-                }
-            }
-            for (ShapeSpec s : all) {
-                for (String symbol : new LinkedHashSet<>(symbols(s))) {
-                    uses.merge(symbol, 1, Integer::sum);
-                }
-            }
-        }
-
-        /** Declares a local for every symbol shared by several tensors; the others need none. */
-        CodeBlock declareSymbols() {
-            CodeBlock.Builder b = CodeBlock.builder();
-            for (Map.Entry<String, Integer> e : uses.entrySet()) {
-                if (e.getValue() > 1) {
-                    String v = locals.newName(e.getKey(), "symbol:" + e.getKey());
-                    variables.put(e.getKey(), v);
-                    b.addStatement("long $N = -1", v);
-                }
-            }
-            return b.build();
-        }
-
-        /** Checks {@code tensor}, then gives its sizes to the symbols that it has first and later tensors use. */
-        CodeBlock check(String tensor, String what, ShapeSpec shape) {
-            List<String> dims = shape.dims();
-            CodeBlock.Builder sizes = CodeBlock.builder();
-            CodeBlock.Builder bind = CodeBlock.builder();
-            Map<String, Integer> firstHere = new HashMap<>();
-            for (int d = 0; d < dims.size(); d++) {
-                String dim = dims.get(d);
-                sizes.add(d == 0 ? "" : ", ");
-                String variable = variables.get(dim);
-                if (!shape.isSymbol(d)) {
-                    sizes.add("$L", shape.sizeLiteral(d));
-                } else if (firstHere.containsKey(dim)) {
-                    sizes.add("sameAs($L)", firstHere.get(dim));
-                } else {
-                    firstHere.put(dim, d);
-                    sizes.add("$L", variable == null ? "-1" : variable);
-                    if (variable != null && checked.getOrDefault(dim, 0) + 1 < uses.get(dim)) {
-                        bind.addStatement("$N = $N.size($L)", variable, tensor, d);
-                    }
-                }
-            }
-            for (String s : firstHere.keySet()) {
-                checked.merge(s, 1, Integer::sum);
-            }
-            // checkShape takes up to four sizes as arguments, which allocates nothing, and more in an array.
-            CodeBlock args = dims.isEmpty() ? CodeBlock.of("")
-                    : dims.size() > 4 ? CodeBlock.of(", new long[] {$L}", sizes.build())
-                    : CodeBlock.of(", $L", sizes.build());
-            CodeBlock call = CodeBlock.of("checkShape($S, $S, $S, $N$L)", op.opName(), what, shape.text(), tensor,
-                    args);
-            CodeBlock binds = bind.build();
-            if (binds.isEmpty()) {
-                return CodeBlock.builder().addStatement("$L", call).build();
-            }
-            return CodeBlock.builder()
-                    .beginControlFlow("if ($N != null)", tensor)
-                    .addStatement("$L", call)
-                    .add(binds)
-                    .endControlFlow()
-                    .build();
-        }
-
-        private List<String> symbols(ShapeSpec s) {
-            List<String> out = new ArrayList<>();
-            for (int d = 0; d < s.dims().size(); d++) {
-                if (s.isSymbol(d)) {
-                    out.add(s.dims().get(d));
-                }
-            }
-            return out;
-        }
+        return b.build();
     }
 }

@@ -93,79 +93,82 @@ final class GradcheckGenerator {
 
     /** Calls {@code super} with the op, declares its inputs, then states every setting that is not the default. */
     private MethodSpec constructor() {
-        MethodSpec.Builder c = MethodSpec.constructorBuilder()
-                .addModifiers(Modifier.PUBLIC)
-                .addJavadoc("Declares the op's inputs and settings; {@link #run} does the work.\n")
-                .addStatement("super($S)", op.opType().canonicalName());
+        // Names and shapes are identifiers, digits and commas (the validator saw to it): literals without escapes.
+        CodeText body = new CodeText().statement("super(" + quoted(op.opType().canonicalName()) + ")");
         for (OpModel.Param p : op.tensorParams()) {
             String declare = p.isDifferentiable() ? "input" : "nonDiffInput";
-            if (p.shape() == null) {
-                c.addStatement("$L($S)", declare, p.name());
-            } else {
-                c.addStatement("$L($S, $S)", declare, p.name(), String.join(",", p.shape().dims()));
-            }
+            body.statement(declare + "(" + quoted(p.name())
+                    + (p.shape() == null ? "" : ", " + quoted(String.join(",", p.shape().dims()))) + ")");
         }
         if (op.outputRecord() != null) {
-            c.addStatement("setOutputNames($L)", strings(op.outputs().stream().map(OpModel.Output::name).toList()));
+            List<String> names = new ArrayList<>();
+            for (OpModel.Output o : op.outputs()) {
+                names.add(o.name());
+            }
+            body.statement("setOutputNames(" + quoted(names) + ")");
         }
-        CodeBlock.Builder nonDiff = CodeBlock.builder();
+        List<String> nonDiff = new ArrayList<>();
         for (OpModel.Output o : op.outputs()) {
             if (o.nonDiff()) {
-                nonDiff.add(nonDiff.isEmpty() ? "$S" : ", $S", o.name());
+                nonDiff.add(o.name());
             }
         }
         if (!nonDiff.isEmpty()) {
-            c.addStatement("markNonDifferentiable($L)", nonDiff.build());
+            body.statement("markNonDifferentiable(" + quoted(nonDiff) + ")");
         }
-        CodeBlock options = options();
+        String options = options();
         if (!options.isEmpty()) {
-            c.addStatement("setOptions($T.defaults()$L)", OPTIONS, options);
+            body.text("setOptions(").type(OPTIONS).text(".defaults()" + options + ")").end();
         }
         if (op.jvpName() != null) {
-            c.addStatement("setCheckJvp(true)");
+            body.statement("setCheckJvp(true)");
         }
         if (op.onceDifferentiable()) {
-            c.addStatement("setOnceDifferentiable(true)");
+            body.statement("setOnceDifferentiable(true)");
         }
         if (!op.materializeGrads()) {
-            c.addStatement("setMaterializeGrads(false)");
+            body.statement("setMaterializeGrads(false)");
         }
         if (!op.onceDifferentiable() && !op.savedIntermediates().isEmpty()) {
-            c.addStatement("setSavedIntermediates($L)", strings(op.savedIntermediates()));
+            body.statement("setSavedIntermediates(" + quoted(op.savedIntermediates()) + ")");
         }
         if (op.hasCudaVariant()) {
-            c.addStatement("setCompareDevices(true)");
+            body.statement("setCompareDevices(true)");
         }
         for (Variant v : variants) {
             if (v.value() < 0) {
-                c.addStatement("addNullPass($S)", v.param().name());
+                body.statement("addNullPass(" + quoted(v.param().name()) + ")");
             } else {
-                c.addStatement("addValuePass($S)", v.description());
+                body.text("addValuePass(").string(v.description()).text(")").end();
             }
         }
         if (op.gradcheck().disabledReason() != null) {
-            c.addStatement("disable($S)", op.gradcheck().disabledReason());
+            body.text("disable(").string(op.gradcheck().disabledReason()).text(")").end();
         }
-        return c.build();
+        return MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PUBLIC)
+                .addJavadoc("Declares the op's inputs and settings; {@link #run} does the work.\n")
+                .addCode(body.build())
+                .build();
     }
 
     /** The {@code .withX(...)} calls for the {@code @Gradcheck} settings that differ from the defaults. */
-    private CodeBlock options() {
+    private String options() {
         OpModel.GradcheckSettings s = op.gradcheck();
-        CodeBlock.Builder b = CodeBlock.builder();
+        StringBuilder b = new StringBuilder();
         if (s.eps() != OpModel.GradcheckSettings.DEFAULTS.eps()) {
-            b.add(".withEps($L)", s.eps());
+            b.append(".withEps(").append(s.eps()).append(')');
         }
         if (s.atol() != OpModel.GradcheckSettings.DEFAULTS.atol()) {
-            b.add(".withAtol($L)", s.atol());
+            b.append(".withAtol(").append(s.atol()).append(')');
         }
         if (s.rtol() != OpModel.GradcheckSettings.DEFAULTS.rtol()) {
-            b.add(".withRtol($L)", s.rtol());
+            b.append(".withRtol(").append(s.rtol()).append(')');
         }
         if (s.fast() != OpModel.GradcheckSettings.DEFAULTS.fast()) {
-            b.add(".withFastMode($L)", s.fast());
+            b.append(".withFastMode(").append(s.fast()).append(')');
         }
-        return b.build();
+        return b.toString();
     }
 
     /** {@code <Op>Function.apply(...)} on the inputs and the non-tensor parameters' values, its outputs in an array. */
@@ -177,57 +180,67 @@ final class GradcheckGenerator {
             }
         }
         String in = names.newName("in", "in");
-        MethodSpec.Builder m = MethodSpec.methodBuilder("outputs")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PROTECTED)
-                .returns(TENSORS)
-                .addParameter(TENSORS, in);
-        CodeBlock.Builder args = CodeBlock.builder();
+        CodeText body = new CodeText();
+        StringBuilder args = new StringBuilder();
         for (OpModel.Param p : op.params()) {
-            if (!args.isEmpty()) {
-                args.add(", ");
+            if (args.length() > 0) {
+                args.append(", ");
             }
             if (!p.isTensor()) {
                 List<CodeBlock> values = p.gradcheckValues();
                 if (values.isEmpty()) {
-                    m.addComment("No default for $L: this check is disabled; a copy of it must choose a value.",
-                            p.type());
+                    body.comment("No default for " + p.type() + ": this check is disabled; a copy of it must choose a"
+                            + " value.");
                 }
                 CodeBlock value = values.isEmpty() ? CodeBlock.of("$L", defaultFor(p.type())) : values.get(0);
                 for (int v = values.size() - 1; v >= 1; v--) {
                     value = CodeBlock.of("pass() == $L ? $L : $L", pass(p, v), values.get(v), value);
                 }
-                m.addStatement("$T $N = $L", p.type(), names.get(p), value);
-                args.add("$N", names.get(p));
+                body.type(p.type()).text(" " + names.get(p) + " = ").code(value).end();
+                args.append(names.get(p));
             } else if (p.dirty()) {
-                m.addComment("The op writes into $N: each call gets a copy, so that every evaluation starts from the"
-                        + " same values.", p.name());
-                args.add("$N[$L].clone()", in, p.tensorIndex());
+                body.comment("The op writes into " + p.name() + ": each call gets a copy, so that every evaluation"
+                        + " starts from the same values.");
+                args.append(in).append('[').append(p.tensorIndex()).append("].clone()");
             } else {
-                args.add("$N[$L]", in, p.tensorIndex());
+                args.append(in).append('[').append(p.tensorIndex()).append(']');
             }
         }
-        CodeBlock call = CodeBlock.of("$T.apply($L)", op.functionType(), args.build());
         if (op.outputRecord() == null) {
-            m.addStatement("return new $T[] {$L}", FunctionGenerator.TENSOR, call);
-            return m.build();
+            body.text("return new ").type(FunctionGenerator.TENSOR).text("[] {").type(op.functionType())
+                    .text(".apply(" + args + ")}").end();
+        } else {
+            String out = names.newName("out", "out");
+            StringBuilder components = new StringBuilder();
+            for (OpModel.Output o : op.outputs()) {
+                components.append(components.length() == 0 ? "" : ", ").append(out).append('.').append(o.name())
+                        .append("()");
+            }
+            body.type(op.outputRecord()).text(" " + out + " = ").type(op.functionType())
+                    .text(".apply(" + args + ")").end()
+                    .text("return new ").type(FunctionGenerator.TENSOR).text("[] {" + components + "}").end();
         }
-        String out = names.newName("out", "out");
-        m.addStatement("$T $N = $L", op.outputRecord(), out, call);
-        CodeBlock.Builder components = CodeBlock.builder();
-        for (OpModel.Output o : op.outputs()) {
-            components.add(components.isEmpty() ? "$N.$N()" : ", $N.$N()", out, o.name());
-        }
-        m.addStatement("return new $T[] {$L}", FunctionGenerator.TENSOR, components.build());
-        return m.build();
+        return MethodSpec.methodBuilder("outputs")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .returns(TENSORS)
+                .addParameter(TENSORS, in)
+                .addCode(body.build())
+                .build();
     }
 
-    private static CodeBlock strings(Iterable<String> values) {
-        CodeBlock.Builder b = CodeBlock.builder();
-        for (String v : values) {
-            b.add(b.isEmpty() ? "$S" : ", $S", v);
+    /** A string literal of text that needs no escapes (identifiers, digits, commas). */
+    private static String quoted(String text) {
+        return '"' + text + '"';
+    }
+
+    /** String literals of texts that need no escapes, separated by commas. */
+    private static String quoted(List<String> texts) {
+        StringBuilder b = new StringBuilder();
+        for (String t : texts) {
+            b.append(b.length() == 0 ? "" : ", ").append(quoted(t));
         }
-        return b.build();
+        return b.toString();
     }
 
     /** A placeholder value for a parameter without a default, in a check that is disabled and says why. */

@@ -4,6 +4,7 @@ import dev.nabla.Grad;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.autograd.OpGradcheck;
+import dev.nabla.autograd.OpSignature;
 import javax.annotation.processing.Generated;
 
 /**
@@ -16,14 +17,14 @@ import javax.annotation.processing.Generated;
 @Generated("dev.nabla.processor.NablaProcessor")
 public final class CudaMulFunction extends Function {
     /**
+     * The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link Function} checks.
+     */
+    private static final OpSignature SIGNATURE = OpSignature.of("CudaMul", "a", "b");
+
+    /**
      * The @Saved tensor fields, named in the errors about them.
      */
     private static final String[] SAVED = {"a", "b"};
-
-    /**
-     * The tensor parameters, named in the errors about their gradients.
-     */
-    private static final String[] INPUTS = {"a", "b"};
 
     /**
      * This call's op instance: the context that carries the saved state to the backward.
@@ -36,6 +37,7 @@ public final class CudaMulFunction extends Function {
     private boolean onCuda;
 
     private CudaMulFunction() {
+        super(SIGNATURE);
     }
 
     /**
@@ -52,21 +54,9 @@ public final class CudaMulFunction extends Function {
     }
 
     @Override
-    public String name() {
-        return "CudaMulBackward";
-    }
-
-    @Override
-    protected String inputName(int i) {
-        return INPUTS[i];
-    }
-
-    @Override
     protected Tensor[] forward(Tensor[] inputs) {
-        Tensor a = inputs[0];
-        Tensor b = inputs[1];
         onCuda = allOnCuda(inputs);
-        Tensor output = onCuda ? op.forwardCuda(a, b) : op.forward(a, b);
+        Tensor output = onCuda ? op.forwardCuda(inputs[0], inputs[1]) : op.forward(inputs[0], inputs[1]);
         saveForBackward(SAVED, op.a, op.b);
         // From here on the saved tensors live only in the version-checked slots.
         op.a = null;

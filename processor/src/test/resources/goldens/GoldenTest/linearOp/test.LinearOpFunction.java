@@ -3,6 +3,7 @@ package test;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.autograd.OpGradcheck;
+import dev.nabla.autograd.OpSignature;
 import javax.annotation.processing.Generated;
 
 /**
@@ -15,14 +16,16 @@ import javax.annotation.processing.Generated;
 @Generated("dev.nabla.processor.NablaProcessor")
 public final class LinearOpFunction extends Function {
     /**
+     * The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link Function} checks.
+     */
+    private static final OpSignature SIGNATURE = OpSignature.of("LinearOp", "input", "weight", "bias")
+            .shapes("n,i", "o,i", "o")
+            .outputShapes("n,o");
+
+    /**
      * The @Saved tensor fields, named in the errors about them.
      */
     private static final String[] SAVED = {"input", "weight", "bias"};
-
-    /**
-     * The tensor parameters, named in the errors about their gradients.
-     */
-    private static final String[] INPUTS = {"input", "weight", "bias"};
 
     /**
      * This call's op instance: the context that carries the saved state to the backward.
@@ -30,6 +33,7 @@ public final class LinearOpFunction extends Function {
     private final LinearOp op = new LinearOp();
 
     private LinearOpFunction() {
+        super(SIGNATURE);
     }
 
     /**
@@ -47,38 +51,8 @@ public final class LinearOpFunction extends Function {
     }
 
     @Override
-    public String name() {
-        return "LinearOpBackward";
-    }
-
-    @Override
-    protected String inputName(int i) {
-        return INPUTS[i];
-    }
-
-    @Override
     protected Tensor[] forward(Tensor[] inputs) {
-        Tensor input = inputs[0];
-        Tensor weight = inputs[1];
-        Tensor bias = inputs[2];
-        long n = -1;
-        long i = -1;
-        long o = -1;
-        if (input != null) {
-            checkShape("LinearOp", "parameter 'input'", "n,i", input, n, i);
-            n = input.size(0);
-            i = input.size(1);
-        }
-        if (weight != null) {
-            checkShape("LinearOp", "parameter 'weight'", "o,i", weight, o, i);
-            o = weight.size(0);
-        }
-        if (bias != null) {
-            checkShape("LinearOp", "parameter 'bias'", "o", bias, o);
-            o = bias.size(0);
-        }
-        Tensor output = op.forward(input, weight, bias);
-        checkShape("LinearOp", "output", "n,o", output, n, o);
+        Tensor output = op.forward(inputs[0], inputs[1], inputs[2]);
         saveForBackward(SAVED, op.input, op.weight, op.bias);
         // From here on the saved tensors live only in the version-checked slots.
         op.input = null;

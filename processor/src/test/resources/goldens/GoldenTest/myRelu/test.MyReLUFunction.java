@@ -3,6 +3,7 @@ package test;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.autograd.OpGradcheck;
+import dev.nabla.autograd.OpSignature;
 import javax.annotation.processing.Generated;
 
 /**
@@ -15,14 +16,14 @@ import javax.annotation.processing.Generated;
 @Generated("dev.nabla.processor.NablaProcessor")
 public final class MyReLUFunction extends Function {
     /**
+     * The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link Function} checks.
+     */
+    private static final OpSignature SIGNATURE = OpSignature.of("MyReLU", "x");
+
+    /**
      * The @Saved tensor fields, named in the errors about them.
      */
     private static final String[] SAVED = {"x"};
-
-    /**
-     * The tensor parameters, named in the errors about their gradients.
-     */
-    private static final String[] INPUTS = {"x"};
 
     /**
      * This call's op instance: the context that carries the saved state to the backward.
@@ -30,6 +31,7 @@ public final class MyReLUFunction extends Function {
     private final MyReLU op = new MyReLU();
 
     private MyReLUFunction() {
+        super(SIGNATURE);
     }
 
     /**
@@ -45,19 +47,8 @@ public final class MyReLUFunction extends Function {
     }
 
     @Override
-    public String name() {
-        return "MyReLUBackward";
-    }
-
-    @Override
-    protected String inputName(int i) {
-        return INPUTS[i];
-    }
-
-    @Override
     protected Tensor[] forward(Tensor[] inputs) {
-        Tensor x = inputs[0];
-        Tensor output = op.forward(x);
+        Tensor output = op.forward(inputs[0]);
         saveForBackward(SAVED, op.x);
         // From here on the saved tensors live only in the version-checked slots.
         op.x = null;

@@ -3,6 +3,7 @@ package test;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.autograd.OpGradcheck;
+import dev.nabla.autograd.OpSignature;
 import javax.annotation.processing.Generated;
 
 /**
@@ -15,23 +16,28 @@ import javax.annotation.processing.Generated;
 @Generated("dev.nabla.processor.NablaProcessor")
 public final class ScaledSignFunction extends Function {
     /**
+     * The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link Function} checks.
+     */
+    private static final OpSignature SIGNATURE = OpSignature.of("ScaledSign", "x", "mask")
+            .shapes("n", "n")
+            .outputs("scaled", "sign")
+            .outputShapes("n", null);
+
+    /**
      * The @Saved tensor fields, named in the errors about them.
      */
     private static final String[] SAVED = {"scaled", "mask"};
-
-    /**
-     * The tensor parameters, named in the errors about their gradients.
-     */
-    private static final String[] INPUTS = {"x", "mask"};
 
     /**
      * This call's op instance: the context that carries the saved state to the backward.
      */
     private final ScaledSign op = new ScaledSign();
 
-    private double factor;
+    private final double factor;
 
-    private ScaledSignFunction() {
+    private ScaledSignFunction(double factor) {
+        super(SIGNATURE);
+        this.factor = factor;
     }
 
     /**
@@ -45,42 +51,18 @@ public final class ScaledSignFunction extends Function {
      * @throws IllegalArgumentException if a tensor's shape does not match its {@code @Shape}
      */
     public static ScaledSign.Out apply(Tensor x, Tensor mask, double factor) {
-        ScaledSignFunction function = new ScaledSignFunction();
-        function.factor = factor;
-        Tensor[] outputs = function.apply(new Tensor[] {x, mask});
+        Tensor[] outputs = new ScaledSignFunction(factor).apply(new Tensor[] {x, mask});
         return new ScaledSign.Out(outputs[0], outputs[1]);
     }
 
     @Override
-    public String name() {
-        return "ScaledSignBackward";
-    }
-
-    @Override
-    protected String inputName(int i) {
-        return INPUTS[i];
-    }
-
-    @Override
     protected Tensor[] forward(Tensor[] inputs) {
-        Tensor x = inputs[0];
-        Tensor mask = inputs[1];
-        long n = -1;
-        if (x != null) {
-            checkShape("ScaledSign", "parameter 'x'", "n", x, n);
-            n = x.size(0);
-        }
-        if (mask != null) {
-            checkShape("ScaledSign", "parameter 'mask'", "n", mask, n);
-            n = mask.size(0);
-        }
-        ScaledSign.Out result = op.forward(x, mask, this.factor);
+        ScaledSign.Out result = op.forward(inputs[0], inputs[1], this.factor);
         if (result == null) {
             throw new IllegalStateException("ScaledSign.forward returned null; return a test.ScaledSign.Out of its output tensors");
         }
         Tensor scaled = result.scaled();
         Tensor sign = result.sign();
-        checkShape("ScaledSign", "output 'scaled'", "n", scaled, n);
         markNonDifferentiable(sign);
         saveForBackward(SAVED, op.scaled, op.mask);
         // From here on the saved tensors live only in the version-checked slots.

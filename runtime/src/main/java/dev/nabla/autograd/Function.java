@@ -48,6 +48,26 @@ public abstract class Function {
     /** What forward saved, kept for {@link #jvp} only: null outside forward mode. */
     private Tensor[] savedValues;
 
+    /** The op's declared names and shapes, or null for a function that declares none. */
+    private final OpSignature signature;
+
+    /** A function that names its inputs by index and checks no shapes. */
+    protected Function() {
+        this.signature = null;
+    }
+
+    /**
+     * A function that declares its names and shapes: {@link #name} is {@code <op>Backward}, errors
+     * about its gradients name its inputs, and {@link #apply} checks the inputs' shapes before
+     * {@link #forward} and the outputs' after it.
+     *
+     * @param signature the op's name, inputs, outputs and shapes
+     * @throws NullPointerException if {@code signature} is null
+     */
+    protected Function(OpSignature signature) {
+        this.signature = java.util.Objects.requireNonNull(signature, "signature");
+    }
+
     /** Computes the outputs from the inputs (nulls allowed for absent optional tensors). Grad is disabled here. */
     protected abstract Tensor[] forward(Tensor[] inputs);
 
@@ -60,11 +80,15 @@ public abstract class Function {
     protected abstract Tensor[] backward(Tensor[] gradOutputs);
 
     /**
-     * The name of the backward node, shown as {@code grad_fn=<...>}; by default the class name
-     * plus {@code Backward}, and for an anonymous class its binary name without the package
-     * ({@code MyTest$1Backward}), which says where it was written.
+     * The name of the backward node, shown as {@code grad_fn=<...>}; by default the {@linkplain
+     * OpSignature#op op's name} plus {@code Backward}, else the class name plus {@code Backward},
+     * and for an anonymous class its binary name without the package ({@code MyTest$1Backward}),
+     * which says where it was written.
      */
     public String name() {
+        if (signature != null) {
+            return signature.op() + "Backward";
+        }
         Class<?> c = getClass();
         String simple = c.getSimpleName();
         if (simple.isEmpty()) {
@@ -93,6 +117,7 @@ public abstract class Function {
             needsInputGrad[i] = grad && inputs[i] != null && inputs[i].requiresGrad();
             any |= needsInputGrad[i];
         }
+        long[] sizes = signature == null ? null : signature.checkInputs(inputs);
         Tensor[] tangents = ForwardAD.tangents(inputs);
         Tensor[] outputs;
         try (Grad.Scope off = Grad.disabled()) {
@@ -106,6 +131,9 @@ public abstract class Function {
             if (outputs[i] == null) {
                 throw new IllegalStateException(name() + ": forward returned null as output " + i);
             }
+        }
+        if (signature != null) {
+            signature.checkOutputs(outputs, sizes);
         }
         Tensor[] outputTangents = tangents == null ? null : runJvp(tangents, outputs.length);
         if (outputTangents != null) {
@@ -241,131 +269,16 @@ public abstract class Function {
     }
 
     /**
-     * The name of input {@code i} in the errors about the gradients {@link #backward} returns, or
-     * null (the default) to name it by its index only. Generated ops return the forward's
-     * parameter names.
+     * The name of input {@code i} in the errors about the gradients {@link #backward} returns: by
+     * default its name in the {@link OpSignature}, or null to name it by its index only.
      */
     protected String inputName(int i) {
-        return null;
+        return signature == null ? null : signature.inputName(i);
     }
 
     /**
-     * Checks a 0-dimensional tensor against {@code @Shape("")}; see {@link #checkShape(String,
-     * String, String, Tensor, long, long)}.
-     *
-     * @throws IllegalArgumentException if {@code t} is not null and has dimensions
-     */
-    protected static void checkShape(String op, String what, String spec, Tensor t) {
-        if (t != null && t.dim() != 0) {
-            throw shapeMismatch(op, what, spec, new long[0], t);
-        }
-    }
-
-    /**
-     * Checks a tensor against a 1-dimensional {@code @Shape}; see {@link #checkShape(String,
-     * String, String, Tensor, long, long)}.
-     *
-     * @throws IllegalArgumentException if {@code t} is not null and does not match
-     */
-    protected static void checkShape(String op, String what, String spec, Tensor t, long d0) {
-        if (t != null && (t.dim() != 1 || !sizeIs(t, 0, d0))) {
-            throw shapeMismatch(op, what, spec, expected(d0), t);
-        }
-    }
-
-    /**
-     * Checks a tensor against a 2-dimensional symbolic {@code @Shape}, as each generated op does
-     * for each tensor that has one; a fixed number of arguments (one per dimension) rather than an
-     * array, so that the check allocates nothing and compiles to a few comparisons.
-     *
-     * @param op the op's name, e.g. {@code LinearOp}
-     * @param what what is checked, e.g. {@code parameter 'weight'} or {@code output}
-     * @param spec the {@code @Shape} value, e.g. {@code "o,i"}
-     * @param t the tensor; null passes
-     * @param d0 the size required for dimension 0: a fixed size, a symbol's size, -1 for any size
-     *     (a symbol that has no size yet), or {@link #sameAs}{@code (e)}
-     * @param d1 the same for dimension 1
-     * @throws IllegalArgumentException naming the op, {@code what}, the expected and the actual
-     *     shape, if {@code t} is not null and does not match
-     */
-    protected static void checkShape(String op, String what, String spec, Tensor t, long d0, long d1) {
-        if (t != null && (t.dim() != 2 || !sizeIs(t, 0, d0) || !sizeIs(t, 1, d1))) {
-            throw shapeMismatch(op, what, spec, expected(d0, d1), t);
-        }
-    }
-
-    /**
-     * Checks a tensor against a 3-dimensional {@code @Shape}; see {@link #checkShape(String,
-     * String, String, Tensor, long, long)}.
-     *
-     * @throws IllegalArgumentException if {@code t} is not null and does not match
-     */
-    protected static void checkShape(String op, String what, String spec, Tensor t, long d0, long d1, long d2) {
-        if (t != null && (t.dim() != 3 || !sizeIs(t, 0, d0) || !sizeIs(t, 1, d1) || !sizeIs(t, 2, d2))) {
-            throw shapeMismatch(op, what, spec, expected(d0, d1, d2), t);
-        }
-    }
-
-    /**
-     * Checks a tensor against a 4-dimensional {@code @Shape}; see {@link #checkShape(String,
-     * String, String, Tensor, long, long)}.
-     *
-     * @throws IllegalArgumentException if {@code t} is not null and does not match
-     */
-    protected static void checkShape(String op, String what, String spec, Tensor t, long d0, long d1, long d2,
-            long d3) {
-        if (t != null && (t.dim() != 4 || !sizeIs(t, 0, d0) || !sizeIs(t, 1, d1) || !sizeIs(t, 2, d2)
-                || !sizeIs(t, 3, d3))) {
-            throw shapeMismatch(op, what, spec, expected(d0, d1, d2, d3), t);
-        }
-    }
-
-    /**
-     * Checks a tensor against a {@code @Shape} of any number of dimensions, those beyond four
-     * included (which cost the array); see {@link #checkShape(String, String, String, Tensor,
-     * long, long)}.
-     *
-     * @param sizes one required size per dimension, as {@code d0}, {@code d1}... there
-     * @throws IllegalArgumentException if {@code t} is not null and does not match
-     */
-    protected static void checkShape(String op, String what, String spec, Tensor t, long[] sizes) {
-        if (t == null) {
-            return;
-        }
-        boolean matches = t.dim() == sizes.length;
-        for (int d = 0; matches && d < sizes.length; d++) {
-            matches = sizeIs(t, d, sizes[d]);
-        }
-        if (!matches) {
-            throw shapeMismatch(op, what, spec, expected(sizes), t);
-        }
-    }
-
-    /**
-     * The required size that stands for "the size of dimension {@code e} of the same tensor", for
-     * a symbol that appears twice in one {@code @Shape} (a square matrix, {@code "n,n"}) and has
-     * no size yet.
-     */
-    protected static long sameAs(int e) {
-        return -2 - e;
-    }
-
-    private static boolean sizeIs(Tensor t, int d, long required) {
-        return required == -1 || t.size(d) == (required >= 0 ? required : t.size((int) (-2 - required)));
-    }
-
-    /** The sizes to show in the error: {@link #sameAs} resolved to its dimension's requirement. */
-    private static long[] expected(long... required) {
-        long[] shown = new long[required.length];
-        for (int d = 0; d < shown.length; d++) {
-            shown[d] = required[d] >= -1 ? required[d] : required[(int) (-2 - required[d])];
-        }
-        return shown;
-    }
-
-    /**
-     * The error for a tensor whose shape does not match a symbolic {@code @Shape}: what
-     * {@link #checkShape} throws, for a subclass that checks shapes its own way to throw as well.
+     * The error for a tensor whose shape does not match a symbolic {@code @Shape}: what a
+     * {@link OpSignature}'s check throws, for a subclass that checks shapes its own way to throw as well.
      *
      * @param op the op's name, e.g. {@code LinearOp}
      * @param what what was checked, e.g. {@code parameter 'weight'} or {@code output}
