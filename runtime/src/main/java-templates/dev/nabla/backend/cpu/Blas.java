@@ -68,19 +68,6 @@ public final class Blas {
      */
     static final long SINGLE_THREAD_MAX_MACS = 1L << 23;
 
-    /**
-     * Products with at least this many multiply-adds, and at most {@link #SINGLE_THREAD_MAX_MACS},
-     * are split into blocks of C's rows (or columns) across Nabla's own threads, each block on one
-     * OpenBLAS thread, unless the caller is itself one piece of split work ({@link Parallel#inside}).
-     * On two cores this halves the digits CNN's linear layers, whose products (64 x 1024 x 128)
-     * ran on the calling thread alone while the other core waited, without OpenBLAS's own workers,
-     * which would spin for the next product.
-     */
-    static final long SPLIT_MIN_MACS = 1L << 20;
-
-    /** The fewest rows (or columns) of C a block of a split product gets. */
-    static final long SPLIT_MIN_ROWS = 16;
-
     /** The thread count both OpenBLAS libraries were last set to; it is process-wide, so we change it only when it differs. */
     private static int blasThreads = Parallel.THREADS;
 
@@ -159,44 +146,18 @@ public final class Blas {
      */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        long macs = (long) m * n * k;
-        if (!nativeEnabled || macs < NATIVE_MIN_FLOPS) {
+        if (!nativeEnabled || (long) m * n * k < NATIVE_MIN_FLOPS) {
             JavaGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-            return;
-        }
-        span("A", transA ? k : m, transA ? m : k, lda, aOff, a.length);
-        span("B", transB ? n : k, transB ? k : n, ldb, bOff, b.length);
-        span("C", m, n, ldc, cOff, c.length);
-        useThreads(macs);
-        // Staged products copy C's whole span back, gaps between rows included, so their blocks are not split.
-        if (macs < SPLIT_MIN_MACS || macs > SINGLE_THREAD_MAX_MACS || Parallel.THREADS == 1 || !zeroCopyEnabled
-                || Parallel.inside()) {
-            nativeSgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else if (m >= n) {
-            // Blocks of C's rows: rows of op(A).
-            Parallel.forRange(m, Math.max(SPLIT_MIN_ROWS, SPLIT_MIN_MACS / 2 / ((long) n * k)), (from, to) ->
-                    nativeSgemm(transA, transB, (int) (to - from), n, k, a, aOff + (int) from * (transA ? 1 : lda), lda,
-                            b, bOff, ldb, c, cOff + (int) from * ldc, ldc, accumulate));
-        } else {
-            // Blocks of C's columns: columns of op(B).
-            Parallel.forRange(n, Math.max(SPLIT_MIN_ROWS, SPLIT_MIN_MACS / 2 / ((long) m * k)), (from, to) ->
-                    nativeSgemm(transA, transB, m, (int) (to - from), k, a, aOff, lda,
-                            b, bOff + (int) from * (transB ? ldb : 1), ldb, c, cOff + (int) from, ldc, accumulate));
-        }
-    }
-    // @twin-end
-
-    // @twin
-    /** {@link #sgemm} through OpenBLAS on the calling thread's share, spans already checked. */
-    private static void nativeSgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
-                                    float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        if (zeroCopyEnabled) {
-            CriticalGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
         int aLen = span("A", transA ? k : m, transA ? m : k, lda, aOff, a.length);
         int bLen = span("B", transB ? n : k, transB ? k : n, ldb, bOff, b.length);
         int cLen = span("C", m, n, ldc, cOff, c.length);
+        useThreads((long) m * n * k);
+        if (zeroCopyEnabled) {
+            CriticalGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
         Staging s = STAGING.get();
         FloatPointer pa = s.floats(0, aLen).put(a, aOff, aLen);
         FloatPointer pb = s.floats(1, bLen).put(b, bOff, bLen);

@@ -25,9 +25,6 @@ public final class Parallel {
         return t;
     }, null, false);
 
-    /** How deep the current thread is inside split {@link #forRange} work (each running piece counts once). */
-    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-
     /** A piece of work over {@code [from, to)}. */
     @FunctionalInterface
     public interface Range {
@@ -56,11 +53,11 @@ public final class Parallel {
         for (int c = 1; c < k; c++) {
             long from = n * c / k;
             long to = n * (c + 1) / k;
-            tasks[c - 1] = POOL.submit(() -> runPiece(body, from, to));
+            tasks[c - 1] = POOL.submit(() -> body.run(from, to));
         }
         RuntimeException failure = null;
         try {
-            runPiece(body, 0, n / k);
+            body.run(0, n / k);
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -75,25 +72,6 @@ public final class Parallel {
         }
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    /**
-     * Whether the current thread is running one piece of a {@link #forRange} that was split
-     * across threads: its other pieces keep the other cores busy, so work inside it (a matrix
-     * product of one image block, say) should not be split again.
-     */
-    public static boolean inside() {
-        return DEPTH.get()[0] > 0;
-    }
-
-    private static void runPiece(Range body, long from, long to) {
-        int[] depth = DEPTH.get();
-        depth[0]++;
-        try {
-            body.run(from, to);
-        } finally {
-            depth[0]--;
         }
     }
 }

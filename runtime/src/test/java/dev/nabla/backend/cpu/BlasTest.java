@@ -19,9 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Matrix products through OpenBLAS and through the pure-Java fallback, each against a naive
- * float64 triple loop, over shapes that exercise the blocking edges and transposed operands, and
- * products that Blas splits across threads by rows of C (200 x 100 x 60) or by its columns
- * (20 x 300 x 400).
+ * float64 triple loop, over shapes that exercise the blocking edges and transposed operands.
  */
 class BlasTest {
     private final boolean nativeAtStart = Blas.isNative();
