@@ -4,6 +4,7 @@ import dev.nabla.autograd.BuiltinNode;
 import dev.nabla.autograd.ForwardAD;
 import dev.nabla.backend.BinaryOp;
 import dev.nabla.backend.UnaryOp;
+import dev.nabla.internal.FusedBackward;
 import dev.nabla.internal.Shapes;
 
 /** Elementwise ops: unary functions, binary arithmetic and comparisons, selection, and their in-place forms. */
@@ -74,7 +75,7 @@ final class Pointwise {
      * and a select, whose own derivative a double backward needs.
      */
     private static Tensor reluBackward(Tensor g, Tensor y) {
-        if (!Grad.isEnabled() && !ForwardAD.hasTangent(g) && g.dtype() == y.dtype() && g.device().equals(y.device())
+        if (FusedBackward.allowed(g, y) && g.dtype() == y.dtype() && g.device().equals(y.device())
                 && java.util.Arrays.equals(g.shape, y.shape)) {
             Tensor fused = Ops.backend(y).reluBackward(y.detach(), g.detach());
             if (fused != null) {

@@ -1,6 +1,7 @@
 package dev.nabla;
 
 import dev.nabla.backend.ReduceOp;
+import dev.nabla.internal.FusedBackward;
 import dev.nabla.internal.Shapes;
 import java.util.Arrays;
 
@@ -209,7 +210,7 @@ final class Reductions {
      * tensor ops, whose own derivative a double backward needs.
      */
     private static Tensor softmaxBackward(Tensor y, Tensor g, int d, boolean log) {
-        if (!Grad.isEnabled() && g.dtype() == y.dtype() && g.device().equals(y.device())
+        if (FusedBackward.allowed(g, y) && g.dtype() == y.dtype() && g.device().equals(y.device())
                 && Arrays.equals(g.shape, y.shape)) {
             Tensor fused = Ops.backend(y).softmaxBackward(y.detach(), g.detach(), d, log);
             if (fused != null) {

@@ -1,10 +1,10 @@
 package dev.nabla.nn;
 
-import dev.nabla.Grad;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.backend.Backends;
 import dev.nabla.backend.Window;
+import dev.nabla.internal.FusedBackward;
 
 /**
  * A 2-D convolution with one group of {@code x [N, C, H, W]} by {@code weight [O, C, kH, kW]}
@@ -48,7 +48,7 @@ final class ConvolutionFunction extends Function {
         boolean wantX = needsInputGrad(0);
         boolean wantWeight = needsInputGrad(1);
         boolean wantBias = needsInputGrad(2);
-        if (!Grad.isEnabled()) {
+        if (FusedBackward.allowed(g, x, weight)) {
             Tensor[] fused = Backends.forDevice(x.device()).convolutionBackward(g.contiguous(), x.contiguous(),
                     weight.contiguous(), window, wantX, wantWeight, wantBias);
             if (fused != null) {

@@ -1,9 +1,9 @@
 package dev.nabla.nn;
 
-import dev.nabla.Grad;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.backend.Backends;
+import dev.nabla.internal.FusedBackward;
 
 /**
  * Layer normalisation of the rows of {@code x [rows, m]} with an optional {@code weight [m]} and
@@ -60,7 +60,7 @@ final class LayerNormFunction extends Function {
         boolean wantX = needsInputGrad(0);
         boolean wantWeight = needsInputGrad(1);
         boolean wantBias = needsInputGrad(2);
-        if (mean != null && !Grad.isEnabled()) {
+        if (mean != null && FusedBackward.allowed(g, x, weight)) {
             Tensor[] result = Backends.forDevice(x.device()).layerNormBackward(g.contiguous(), x, contiguous(weight),
                     mean, rstd, wantX, wantWeight, wantBias);
             if (result != null) {
