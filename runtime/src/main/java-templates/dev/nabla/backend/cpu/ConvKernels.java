@@ -104,6 +104,7 @@ final class ConvKernels {
         float[][] partials = new float[blocks][];
         double[][] biasPartials = new double[blocks][];
         long macs = (long) weights * positions * per * ((gx != null ? 1 : 0) + (gw != null ? 1 : 0));
+        boolean joined = rowsJoin(win, im.w());
         Parallel.forRange(blocks, grain(macs), (from, to) -> {
             float[] col = new float[k * positions * per];
             float[] rows = per > 1 ? new float[outChannels * positions * per] : null;
@@ -139,7 +140,7 @@ final class ConvKernels {
                     Blas.sgemm(true, false, k, cols, outChannels, weight, wOff, k, gRows, gRowsOff, cols, col, 0, cols);
                     WindowKernels.Image grads = new WindowKernels.Image(n0 * plane, images, im.c(), im.h(), im.w(), plane,
                             im.h() * im.w(), im.w(), 1);
-                    if (rowsJoin(win, im)) {
+                    if (joined) {
                         foldJoined(col, win, gx, grads);
                     } else {
                         WindowKernels.col2im(col, 0, win, gx, grads);
@@ -229,12 +230,11 @@ final class ConvKernels {
     // @twin-end
 
     /**
-     * Whether a window's column rows are the image's rows shifted, back to back: stride 1, the
-     * output as wide as the image, and the image's rows contiguous and stored one after another.
+     * Whether a window's column rows are a contiguous image's rows shifted, back to back: stride 1
+     * and the output as wide as the image.
      */
-    private static boolean rowsJoin(Window win, WindowKernels.Image im) {
-        return win.strideH() == 1 && win.strideW() == 1 && win.outW(im.w()) == im.w() && im.sw() == 1
-                && im.sh() == im.w();
+    private static boolean rowsJoin(Window win, int width) {
+        return win.strideH() == 1 && win.strideW() == 1 && win.outW(width) == width;
     }
 
     /**

@@ -427,6 +427,11 @@ public class CpuBackend implements Backend {
         return ACCESS.make(s, shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
+    /** A new contiguous tensor of zeros, for kernels that add into their output. */
+    private Tensor zeros(DType dtype, long... shape) {
+        return ACCESS.make(allocate(dtype, Shapes.numel(shape), Device.CPU), shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
     /** Whether every tensor given (nulls are absent operands) is contiguous. */
     private static boolean allContiguous(Tensor... tensors) {
         for (Tensor t : tensors) {
@@ -1138,13 +1143,10 @@ public class CpuBackend implements Backend {
 
     @Override
     public Tensor convolution(Tensor x, Tensor weight, Window window, Tensor bias) {
-        if (!x.dtype().isFloatingPoint() || !allContiguous(x, weight, bias)) {
+        if (!x.dtype().isFloatingPoint() || !allContiguous(x, weight, bias) || columnsTooLarge(x, window)) {
             return null;
         }
         long[] shape = ACCESS.shape(x);
-        if (columnsTooLarge(x, weight, window)) {
-            return null;
-        }
         int outChannels = (int) ACCESS.shape(weight)[0];
         Tensor out = fresh(x.dtype(), shape[0], outChannels, window.outH(shape[2]), window.outW(shape[3]));
         WindowKernels.Image image = image(x);
@@ -1159,7 +1161,7 @@ public class CpuBackend implements Backend {
     }
 
     /** Whether one image's column matrix would not fit a Java array. */
-    private static boolean columnsTooLarge(Tensor x, Tensor weight, Window window) {
+    private static boolean columnsTooLarge(Tensor x, Window window) {
         long[] shape = ACCESS.shape(x);
         long k = shape[1] * window.size();
         return k * window.outH(shape[2]) * window.outW(shape[3]) > Integer.MAX_VALUE - 8;
@@ -1168,15 +1170,13 @@ public class CpuBackend implements Backend {
     @Override
     public Tensor[] convolutionBackward(Tensor g, Tensor x, Tensor weight, Window window, boolean wantX,
                                         boolean wantWeight, boolean wantBias) {
-        if (!x.dtype().isFloatingPoint() || !allContiguous(g, x, weight) || columnsTooLarge(x, weight, window)) {
+        if (!x.dtype().isFloatingPoint() || !allContiguous(g, x, weight) || columnsTooLarge(x, window)) {
             return null;
         }
         int outChannels = (int) ACCESS.shape(weight)[0];
         // Zero-filled: col2im and the weight's partial sums add into them.
-        Tensor dx = wantX ? ACCESS.make(allocate(x.dtype(), x.numel(), Device.CPU), ACCESS.shape(x).clone(),
-                Shapes.contiguousStrides(ACCESS.shape(x)), 0) : null;
-        Tensor dw = wantWeight ? ACCESS.make(allocate(x.dtype(), weight.numel(), Device.CPU),
-                ACCESS.shape(weight).clone(), Shapes.contiguousStrides(ACCESS.shape(weight)), 0) : null;
+        Tensor dx = wantX ? zeros(x.dtype(), ACCESS.shape(x)) : null;
+        Tensor dw = wantWeight ? zeros(x.dtype(), ACCESS.shape(weight)) : null;
         Tensor db = wantBias ? fresh(x.dtype(), ACCESS.shape(weight)[0]) : null;
         WindowKernels.Image image = image(x);
         if (x.dtype() == DType.FLOAT32) {
