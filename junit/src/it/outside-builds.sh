@@ -142,10 +142,10 @@ class SquareTest {
 JAVA
 
 "$mvn_cmd" -B -v | sed -n 1p
-# Surefire reports each generated check under its class, nested in the op's function.
-check_project with-tests "" com.example.SquareTest 'com.example.SquareFunction$Gradcheck' \
-  'com.example.RowSumFunction$Gradcheck'
-check_project with-tests "-Dtest=GradcheckTests" 'com.example.SquareFunction$Gradcheck' \
-  'com.example.RowSumFunction$Gradcheck'
-check_project ops-only "" 'com.example.SquareFunction$Gradcheck' 'com.example.RowSumFunction$Gradcheck'
+# Surefire reports each generated check under the op's function, whose gradcheck() declares it.
+check_project with-tests "" com.example.SquareTest com.example.SquareFunction \
+  com.example.RowSumFunction
+check_project with-tests "-Dtest=GradcheckTests" com.example.SquareFunction \
+  com.example.RowSumFunction
+check_project ops-only "" com.example.SquareFunction com.example.RowSumFunction
 rm -rf "$work"

@@ -8,8 +8,8 @@ import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 
 /**
- * One case class, displayed as the op's simple name, holding the case's one test
- * ({@link CheckDescriptor}); unique id {@code [engine:nabla-gradcheck]/[case:<case class name>]}.
+ * One class holding a check, displayed as the op's simple name, with the check's one test
+ * ({@link CheckDescriptor}); unique id {@code [engine:nabla-gradcheck]/[case:<class name>]}.
  *
  * <p>The container level exists for build reports: Surefire opens a report (a
  * {@code TEST-<class>.xml} and a "Running ..." line) for each container with a class source,
@@ -20,32 +20,29 @@ final class CaseDescriptor extends AbstractTestDescriptor {
     /** The type of the unique-id segment that names a case class. */
     static final String SEGMENT_TYPE = "case";
 
-    private static final String GENERATED_SUFFIX = "Gradcheck";
-    private static final String FUNCTION_SUFFIX = "Function";
+    /** What the names of generated classes add to the op's name. */
+    private static final String[] SUFFIXES = {"Function", "Gradcheck"};
 
-    CaseDescriptor(UniqueId engineId, Class<? extends GradcheckCase> caseClass) {
-        super(engineId.append(SEGMENT_TYPE, caseClass.getName()), opName(caseClass), ClassSource.from(caseClass));
-        addChild(new CheckDescriptor(getUniqueId(), caseClass));
+    CaseDescriptor(UniqueId engineId, CaseClass found) {
+        super(engineId.append(SEGMENT_TYPE, found.type().getName()), opName(found.type()), ClassSource.from(found.type()));
+        addChild(new CheckDescriptor(getUniqueId(), found));
     }
 
     /**
-     * The op's simple name as the case class spells it: {@code MyReLU} for the generated
-     * {@code MyReLUFunction.Gradcheck} (and for a {@code MyReLUGradcheck}, the name earlier versions
-     * generated and a user's copy may keep), the class's own simple name for a case named otherwise.
-     * Taken from the name rather than from {@link GradcheckCase#opClassName()} so that discovery
-     * runs no user code.
+     * The op's simple name as the class spells it: {@code MyReLU} for the generated function
+     * {@code MyReLUFunction} (whose {@code gradcheck()} holds the check) and for the
+     * {@code MyReLUGradcheck} that earlier versions generated and a user's copy may keep; the class's own
+     * simple name for a class named otherwise. Taken from the
+     * name rather than from {@link GradcheckCase#opClassName()} so that discovery runs no user code.
      */
-    static String opName(Class<?> caseClass) {
-        String simple = caseClass.getSimpleName();
-        Class<?> enclosing = caseClass.getEnclosingClass();
-        if (simple.equals(GENERATED_SUFFIX) && enclosing != null) {
-            String function = enclosing.getSimpleName();
-            if (function.endsWith(FUNCTION_SUFFIX) && function.length() > FUNCTION_SUFFIX.length()) {
-                return function.substring(0, function.length() - FUNCTION_SUFFIX.length());
+    static String opName(Class<?> type) {
+        String simple = type.getSimpleName();
+        for (String suffix : SUFFIXES) {
+            if (simple.endsWith(suffix) && simple.length() > suffix.length()) {
+                return simple.substring(0, simple.length() - suffix.length());
             }
         }
-        boolean generatedName = simple.endsWith(GENERATED_SUFFIX) && simple.length() > GENERATED_SUFFIX.length();
-        return generatedName ? simple.substring(0, simple.length() - GENERATED_SUFFIX.length()) : simple;
+        return simple;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.nabla.junit;
 
-import dev.nabla.autograd.GradcheckCase;
-import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,15 +25,17 @@ import org.junit.platform.engine.support.descriptor.EngineDescriptor;
 
 /**
  * Turns one discovery request into the engine's tree: the engine, then one {@link CaseDescriptor}
- * per case class, ordered by class name.
+ * per class holding a check ({@link CaseClass}: a generated function with its {@code gradcheck()},
+ * or a case class), ordered by class name.
  *
- * <p>What is selected explicitly runs even when it is not public: a class selector naming a
- * concrete {@link GradcheckCase} class, a method selector naming its {@code run()}, a unique id
- * of a case or its test (or of the engine, which means every case the scan finds). What is found by
- * scanning (package selectors, class-path root selectors, and the scan that class selectors
- * trigger when {@link ScanMode} allows it, and the scan that selecting {@link GradcheckTests}
- * triggers unless the mode is {@link ScanMode#NEVER}) must be a public class, as the contract of
- * {@code GradcheckCase} asks, and must pass the request's class-name and package-name filters.
+ * <p>What is selected explicitly runs even when it is not public: a class selector naming such a
+ * class, a method selector naming its {@code gradcheck()} (or a case class's {@code run()}), a
+ * unique id of a case or its test (or of the engine, which means every case the scan finds). What
+ * is found by scanning (package selectors, class-path root selectors, and the scan that class
+ * selectors trigger when {@link ScanMode} allows it, and the scan that selecting
+ * {@link GradcheckTests} triggers unless the mode is {@link ScanMode#NEVER}) must be public, as the
+ * contract of {@code GradcheckCase} asks, and must pass the request's class-name and package-name
+ * filters.
  */
 final class CaseDiscovery {
     private final EngineDiscoveryRequest request;
@@ -43,7 +43,7 @@ final class CaseDiscovery {
     private final ScanMode scanMode;
     private final boolean scanOnClassSelection;
     private final Predicate<String> nameFilter;
-    private final Map<String, Class<? extends GradcheckCase>> cases = new TreeMap<>();
+    private final Map<String, CaseClass> cases = new TreeMap<>();
 
     CaseDiscovery(EngineDiscoveryRequest request, UniqueId engineId, ScanMode scanMode, boolean inSurefireSuiteRun) {
         this.request = request;
@@ -61,8 +61,9 @@ final class CaseDiscovery {
         boolean engineSelected = false;
         for (ClassSelector selector : request.getSelectorsByType(ClassSelector.class)) {
             Class<?> type = load(selector.getClassName());
-            if (type != null && isRunnableCase(type)) {
-                add(type);
+            CaseClass found = type == null ? null : CaseClass.of(type);
+            if (found != null) {
+                add(found);
             } else if (type == GradcheckTests.class) {
                 engineSelected |= scanMode != ScanMode.NEVER;
             } else {
@@ -71,13 +72,14 @@ final class CaseDiscovery {
         }
         for (MethodSelector selector : request.getSelectorsByType(MethodSelector.class)) {
             Class<?> type = load(selector.getClassName());
-            if (type != null && isRunnableCase(type) && selector.getMethodName().equals(CheckDescriptor.SEGMENT_VALUE)) {
-                add(type);
+            CaseClass found = type == null ? null : CaseClass.of(type);
+            if (found != null && selector.getMethodName().equals(found.method())) {
+                add(found);
             }
         }
         for (PackageSelector selector : request.getSelectorsByType(PackageSelector.class)) {
             ReflectionSupport.findAllClassesInPackage(selector.getPackageName(), CaseDiscovery::isPublicCase, nameFilter)
-                    .forEach(this::add);
+                    .forEach(type -> add(CaseClass.of(type)));
         }
         for (ClasspathRootSelector selector : request.getSelectorsByType(ClasspathRootSelector.class)) {
             scan(selector.getClasspathRoot());
@@ -91,7 +93,7 @@ final class CaseDiscovery {
             }
         }
         EngineDescriptor engine = new EngineDescriptor(engineId, "Nabla gradcheck");
-        cases.values().forEach(type -> engine.addChild(new CaseDescriptor(engineId, type)));
+        cases.values().forEach(found -> engine.addChild(new CaseDescriptor(engineId, found)));
         return engine;
     }
 
@@ -110,23 +112,27 @@ final class CaseDiscovery {
         }
         UniqueId.Segment caseSegment = segments.get(1);
         boolean wholeCase = segments.size() == 2;
-        boolean caseCheck = segments.size() == 3 && segments.get(2).getType().equals(CheckDescriptor.SEGMENT_TYPE)
-                && segments.get(2).getValue().equals(CheckDescriptor.SEGMENT_VALUE);
-        if ((wholeCase || caseCheck) && caseSegment.getType().equals(CaseDescriptor.SEGMENT_TYPE)) {
-            Class<?> type = load(caseSegment.getValue());
-            if (type != null && isRunnableCase(type)) {
-                add(type);
-            }
+        if (!caseSegment.getType().equals(CaseDescriptor.SEGMENT_TYPE) || segments.size() > 3) {
+            return false;
+        }
+        Class<?> type = load(caseSegment.getValue());
+        CaseClass found = type == null ? null : CaseClass.of(type);
+        boolean caseCheck = found != null && segments.size() == 3
+                && segments.get(2).getType().equals(CheckDescriptor.SEGMENT_TYPE)
+                && segments.get(2).getValue().equals(found.method());
+        if (found != null && (wholeCase || caseCheck)) {
+            add(found);
         }
         return false;
     }
 
     private void scan(URI root) {
-        ReflectionSupport.findAllClassesInClasspathRoot(root, CaseDiscovery::isPublicCase, nameFilter).forEach(this::add);
+        ReflectionSupport.findAllClassesInClasspathRoot(root, CaseDiscovery::isPublicCase, nameFilter)
+                .forEach(type -> add(CaseClass.of(type)));
     }
 
-    private void add(Class<?> type) {
-        cases.putIfAbsent(type.getName(), type.asSubclass(GradcheckCase.class));
+    private void add(CaseClass found) {
+        cases.putIfAbsent(found.type().getName(), found);
     }
 
     /**
@@ -146,16 +152,9 @@ final class CaseDiscovery {
         return context != null ? context : CaseDiscovery.class.getClassLoader();
     }
 
-    /** A class that implements {@link GradcheckCase} and could be instantiated: not abstract, not an interface. */
-    private static boolean isRunnableCase(Class<?> type) {
-        return GradcheckCase.class.isAssignableFrom(type) && !type.isInterface() && !Modifier.isAbstract(type.getModifiers());
-    }
-
-    /** A runnable case that the scan may pick up: public, and top-level or a static member class. */
+    /** A class holding a check that the scan may pick up ({@link CaseClass#isPublic}). */
     private static boolean isPublicCase(Class<?> type) {
-        int modifiers = type.getModifiers();
-        boolean constructible = !type.isMemberClass() || Modifier.isStatic(modifiers);
-        return isRunnableCase(type) && Modifier.isPublic(modifiers) && constructible && !type.isAnonymousClass()
-                && !type.isLocalClass();
+        CaseClass found = CaseClass.of(type);
+        return found != null && found.isPublic();
     }
 }

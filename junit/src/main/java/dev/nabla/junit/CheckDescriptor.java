@@ -2,7 +2,6 @@ package dev.nabla.junit;
 
 import dev.nabla.autograd.GradcheckCase;
 import org.junit.platform.commons.JUnitException;
-import org.junit.platform.commons.support.ReflectionSupport;
 import org.junit.platform.engine.EngineExecutionListener;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.UniqueId;
@@ -12,25 +11,24 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * The one test of a case: creates it and runs its checks. Unique id
- * {@code [engine:nabla-gradcheck]/[case:<case class name>]/[check:run]}, displayed as
- * {@code gradcheck}.
+ * {@code [engine:nabla-gradcheck]/[case:<class name>]/[check:<method>]}, displayed as
+ * {@code gradcheck}, where the method is the class's {@code gradcheck()} or a case class's
+ * {@code run()}.
  *
- * <p>Its source is the case's {@code run()} method. Besides pointing an IDE at the code that
- * ran, a method source is what Surefire's {@code -Dtest=Class#method} filter matches on: with
- * any other source the filter lets the test through.
+ * <p>Its source is that method. Besides pointing an IDE at the code that ran, a method source is
+ * what Surefire's {@code -Dtest=Class#method} filter matches on: with any other source the filter
+ * lets the test through.
  */
 final class CheckDescriptor extends AbstractTestDescriptor {
     /** The type of the unique-id segment of a case's test. */
     static final String SEGMENT_TYPE = "check";
 
-    /** The value of that segment, the name of the method the test runs. */
-    static final String SEGMENT_VALUE = "run";
+    private final CaseClass found;
 
-    private final Class<? extends GradcheckCase> caseClass;
-
-    CheckDescriptor(UniqueId caseId, Class<? extends GradcheckCase> caseClass) {
-        super(caseId.append(SEGMENT_TYPE, SEGMENT_VALUE), "gradcheck", MethodSource.from(caseClass.getName(), SEGMENT_VALUE));
-        this.caseClass = caseClass;
+    CheckDescriptor(UniqueId caseId, CaseClass found) {
+        super(caseId.append(SEGMENT_TYPE, found.method()), "gradcheck",
+                MethodSource.from(found.type().getName(), found.method()));
+        this.found = found;
     }
 
     @Override
@@ -48,13 +46,14 @@ final class CheckDescriptor extends AbstractTestDescriptor {
         GradcheckCase instance;
         String disabledReason;
         try {
-            instance = ReflectionSupport.newInstance(caseClass);
+            instance = found.create();
             disabledReason = instance.disabledReason();
         } catch (Exception | LinkageError | AssertionError e) {
+            String creating = found.factory() == null ? "creating it with its public no-argument constructor"
+                    : "calling " + CaseClass.FACTORY + "()";
             listener.executionStarted(this);
             listener.executionFinished(this, TestExecutionResult.failed(new JUnitException("Could not set up gradcheck case "
-                    + caseClass.getName() + ": creating it with its public no-argument constructor and asking for its"
-                    + " disabledReason() threw " + e, e)));
+                    + found.type().getName() + ": " + creating + " and asking for its disabledReason() threw " + e, e)));
             return;
         }
         if (disabledReason != null) {

@@ -11,8 +11,8 @@ import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.UniqueId;
 
 /**
- * The JUnit Platform engine that runs every {@link GradcheckCase} as one test named after its
- * op; see the {@linkplain dev.nabla.junit package documentation} for how cases are found.
+ * The JUnit Platform engine that runs every {@link GradcheckCase} (the {@code gradcheck()} of each
+ * generated op function, and case classes) as one test named after its op; see the {@linkplain dev.nabla.junit package documentation} for how cases are found.
  *
  * <p>Registered for {@link java.util.ServiceLoader}, so having {@code nabla-junit} on the test
  * class path is enough: a launcher (Maven Surefire, an IDE, the console launcher) picks it up

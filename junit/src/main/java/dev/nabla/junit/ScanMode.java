@@ -9,7 +9,7 @@ import org.junit.platform.engine.ConfigurationParameters;
  * classes by name also runs every case in the class path's directories.
  *
  * <p>Build tools hand the platform the test classes they found by their own naming rules
- * ({@code *Test}, {@code Test*}, ...), which never match a generated {@code <Op>Function.Gradcheck}, and
+ * ({@code *Test}, {@code Test*}, ...), which never match a generated {@code <Op>Function}, and
  * Surefire only looks in {@code target/test-classes} while most ops live in
  * {@code target/classes}. So a build's test run can only reach the cases by scanning; an IDE
  * that runs one test class must not drag every gradcheck along, which is why the default scans

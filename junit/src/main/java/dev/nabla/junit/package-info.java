@@ -28,11 +28,11 @@
  * }</pre>
  *
  * <p>{@code mvn test} then runs, beside the module's own tests, every
- * {@link dev.nabla.autograd.GradcheckCase} compiled into the module: the
- * {@code <Op>Function.Gradcheck} classes that the annotation processor nests in each op's
- * function, whether the ops are main or test sources, and any case a user wrote or copied. Each
- * case is one test, reported by Surefire as {@code Running com.example.MyReLUFunction$Gradcheck}
- * with its own {@code TEST-com.example.MyReLUFunction$Gradcheck.xml}, and shown by an IDE as
+ * {@link dev.nabla.autograd.GradcheckCase} compiled into the module: the one that the static
+ * {@code gradcheck()} method the annotation processor generates in each op's function returns,
+ * whether the ops are main or test sources, and any case class a user wrote or copied. Each
+ * case is one test, reported by Surefire as {@code Running com.example.MyReLUFunction}
+ * with its own {@code TEST-com.example.MyReLUFunction.xml}, and shown by an IDE as
  * {@code MyReLU > gradcheck}. A failing check fails the test with the {@code AssertionError} that names the
  * input, the output and the Jacobian entries that disagree; a case disabled with
  * {@code @Gradcheck(enabled = false, reason = ...)} is reported as skipped with its reason; a
@@ -53,15 +53,16 @@
  *       {@code -Dtest=SomeTest} runs just that test, and {@code -Dtest=GradcheckTests} just the
  *       gradchecks.
  *   <li><b>In an IDE or the console launcher</b> nothing is scanned behind the user's back:
- *       selecting a case class, its {@code run()} method, a package, a class-path root or a unique
- *       id ({@code [engine:nabla-gradcheck]/[case:com.example.MyReLUFunction$Gradcheck]}, or
- *       {@code [engine:nabla-gradcheck]} for all) runs the cases it contains. Class-name and
- *       package-name filters apply to cases found by scanning a package, root or the class path,
+ *       selecting an op's function or its {@code gradcheck()} method (or a case class or its
+ *       {@code run()} method), a package, a class-path root or a unique id
+ *       ({@code [engine:nabla-gradcheck]/[case:com.example.MyReLUFunction]}, or
+ *       {@code [engine:nabla-gradcheck]} for all) runs the checks it contains. Class-name and
+ *       package-name filters apply to checks found by scanning a package, root or the class path,
  *       not to classes selected by name; the console launcher's default class-name pattern
- *       ({@code *Test}) excludes {@code *Gradcheck}, so give it
- *       {@code --include-classname '.*Gradcheck'}.
- *   <li>Scanning picks up public classes only, as {@code GradcheckCase} requires; a
- *       package-private case runs only when selected by name.
+ *       ({@code *Test}) excludes {@code *Function}, so give it
+ *       {@code --include-classname '.*Function'}.
+ *   <li>Scanning picks up public classes and public {@code gradcheck()} methods only, as
+ *       {@code GradcheckCase} requires; a package-private one runs only when selected by name.
  * </ul>
  *
  * <h2>Configuration</h2>

@@ -20,6 +20,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 
 import dev.nabla.Gradcheck;
 import dev.nabla.autograd.OpGradcheck;
+import dev.nabla.junit.cases.ScaleFunction;
 import dev.nabla.junit.cases.SignGradcheck;
 import dev.nabla.junit.cases.SquareAtZeroCheck;
 import dev.nabla.junit.cases.SquareGradcheck;
@@ -53,7 +54,7 @@ import org.junit.platform.testkit.engine.EventType;
  */
 class GradcheckTestEngineTest {
     /** The public cases in this module's test classes: what every scan must find, and only these. */
-    private static final Set<String> PUBLIC_CASES = Set.of("Sign", "Square", "SquareAtZeroCheck");
+    private static final Set<String> PUBLIC_CASES = Set.of("Scale", "Sign", "Square", "SquareAtZeroCheck");
 
     private static final String SQUARE_ID = "[engine:nabla-gradcheck]/[case:" + SquareGradcheck.class.getName() + "]";
 
@@ -154,7 +155,7 @@ class GradcheckTestEngineTest {
         EngineExecutionResults results = explicitly(selectClasspathRoots(Set.of(testClasses)).toArray(new DiscoverySelector[0]));
 
         assertThat(discoveredNames(results)).containsExactlyInAnyOrderElementsOf(PUBLIC_CASES);
-        results.testEvents().assertStatistics(stats -> stats.succeeded(2).skipped(1).failed(0));
+        results.testEvents().assertStatistics(stats -> stats.succeeded(3).skipped(1).failed(0));
     }
 
     @Test
@@ -185,7 +186,7 @@ class GradcheckTestEngineTest {
                 .filters((Filter<?>) ClassNameFilter.excludeClassNamePatterns(".*Sign.*"))
                 .execute();
 
-        assertThat(discoveredNames(results)).containsExactlyInAnyOrder("Square", "SquareAtZeroCheck");
+        assertThat(discoveredNames(results)).containsExactlyInAnyOrder("Scale", "Square", "SquareAtZeroCheck");
     }
 
     @Test
@@ -211,7 +212,7 @@ class GradcheckTestEngineTest {
                 .selectors(selectClass(GradcheckTestEngineTest.class)).execute();
 
         assertThat(discoveredNames(results)).containsExactlyInAnyOrderElementsOf(PUBLIC_CASES);
-        results.testEvents().assertStatistics(stats -> stats.succeeded(2).skipped(1).failed(0));
+        results.testEvents().assertStatistics(stats -> stats.succeeded(3).skipped(1).failed(0));
     }
 
     @Test
@@ -249,20 +250,49 @@ class GradcheckTestEngineTest {
     }
 
     @Test
-    void generatedCaseNestedInItsFunctionIsNamedAfterItsOp() {
-        EngineExecutionResults results = explicitly(selectClass(SquareFunction.Gradcheck.class));
+    void generatedCheckInItsFunctionIsATestOfItsGradcheckMethodNamedAfterItsOp() {
+        String caseId = "[engine:nabla-gradcheck]/[case:" + SquareFunction.class.getName() + "]";
+        EngineExecutionResults results = explicitly(selectClass(SquareFunction.class));
 
         results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1).failed(0).skipped(0));
-        results.containerEvents().assertThatEvents().haveExactly(1, event(container(), displayName("Square"),
-                finishedSuccessfully()));
+        results.testEvents().assertThatEvents()
+                .haveExactly(1, event(test(), uniqueId(caseId + "/[check:gradcheck]"), finishedSuccessfully()));
+        results.containerEvents().assertThatEvents().haveExactly(1, event(container(), uniqueId(caseId),
+                displayName("Square"), finishedSuccessfully()));
+        TestDescriptor check = new GradcheckTestEngine(false).discover(
+                LauncherDiscoveryRequestBuilder.request().selectors(selectClass(SquareFunction.class)).build(),
+                UniqueId.forEngine(GradcheckTestEngine.ENGINE_ID)).getDescendants().stream()
+                .filter(d -> d.getType() == TestDescriptor.Type.TEST).findFirst().orElseThrow();
+        assertThat(check.getSource()).contains(MethodSource.from(SquareFunction.class.getName(), "gradcheck"));
+    }
+
+    @Test
+    void generatedCheckIsSelectedByItsGradcheckMethodOrItsUniqueId() {
+        String caseId = "[engine:nabla-gradcheck]/[case:" + SquareFunction.class.getName() + "]";
+
+        assertThat(discoveredNames(explicitly(selectMethod(SquareFunction.class, "gradcheck")))).containsExactly("Square");
+        assertThat(discoveredNames(explicitly(selectMethod(SquareFunction.class, "gradcheckOutputs")))).isEmpty();
+        assertThat(discoveredNames(explicitly(selectUniqueId(caseId + "/[check:gradcheck]")))).containsExactly("Square");
+        assertThat(discoveredNames(explicitly(selectUniqueId(caseId + "/[check:run]")))).isEmpty();
+    }
+
+    @Test
+    void aGradcheckMethodThatThrowsFailsItsTestNamingTheClass() {
+        EngineExecutionResults results = explicitly(selectClass(BrokenFunction.class));
+
+        results.testEvents().assertThatEvents().haveExactly(1, event(test(),
+                finishedWithFailure(instanceOf(JUnitException.class),
+                        message(m -> m.contains(BrokenFunction.class.getName()) && m.contains("calling gradcheck()")
+                                && m.contains(BrokenFunction.MESSAGE)))));
     }
 
     @Test
     void opNameDropsTheGeneratedSuffixOnly() {
         assertThat(CaseDescriptor.opName(SquareGradcheck.class)).isEqualTo("Square");
+        assertThat(CaseDescriptor.opName(SquareFunction.class)).isEqualTo("Square");
+        assertThat(CaseDescriptor.opName(ScaleFunction.class)).isEqualTo("Scale");
         assertThat(CaseDescriptor.opName(SquareAtZeroCheck.class)).isEqualTo("SquareAtZeroCheck");
         assertThat(CaseDescriptor.opName(Gradcheck.class)).isEqualTo("Gradcheck");
-        assertThat(CaseDescriptor.opName(SquareFunction.Gradcheck.class)).isEqualTo("Square");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,34 +1,26 @@
 package dev.nabla.junit;
 
 import dev.nabla.Tensor;
-import dev.nabla.autograd.GradcheckCase;
+import dev.nabla.autograd.OpGradcheck;
 import dev.nabla.junit.cases.Square;
+import java.lang.invoke.MethodHandles;
 
 /**
- * Where the annotation processor puts an op's check: nested in {@code <Op>Function}, as
- * {@code <Op>Function.Gradcheck}. Package-private on purpose, like {@link WrongSquareGradcheck}:
- * tests select it explicitly, and the module's own scan never runs it twice beside
- * {@link dev.nabla.junit.cases.SquareGradcheck}.
+ * Where the annotation processor puts an op's check: the static {@code gradcheck()} of
+ * {@code <Op>Function}. Package-private on purpose, like {@link WrongSquareGradcheck}: tests select
+ * it explicitly, and the module's own scan never runs it beside {@link dev.nabla.junit.cases.SquareGradcheck}.
  */
 final class SquareFunction {
     private SquareFunction() {}
 
-    /** A passing case, named as the processor names a generated one. */
-    static final class Gradcheck implements GradcheckCase {
-        @Override
-        public String opClassName() {
-            return Square.class.getName();
-        }
+    /** A passing check, declared as the processor declares a generated one. */
+    static OpGradcheck gradcheck() {
+        OpGradcheck check = OpGradcheck.of(Square.class.getName(), MethodHandles.lookup(), "gradcheckOutputs");
+        check.input("x", "n");
+        return check;
+    }
 
-        @Override
-        public String disabledReason() {
-            return null;
-        }
-
-        @Override
-        public void run() {
-            Tensor x = Tensor.of(-1.5, -0.25, 0.5, 2.0).requiresGrad(true);
-            dev.nabla.Gradcheck.check(in -> new Square().apply(in)[0], x);
-        }
+    private static Tensor[] gradcheckOutputs(Tensor[] in, int pass) {
+        return new Tensor[] {new Square().apply(in)[0]};
     }
 }

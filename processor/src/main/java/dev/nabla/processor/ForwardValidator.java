@@ -185,13 +185,13 @@ final class ForwardValidator {
         for (OpModel.Param p : params) {
             if (!p.isTensor() && p.gradcheckValues().isEmpty()) {
                 return "parameter '" + p.name() + "' of type " + p.type() + " has no default value for the generated"
-                        + " check; copy the generated Gradcheck class and choose one";
+                        + " check; copy the generated check and choose one";
             }
             for (int d = 0; p.shape() != null && d < p.shape().dims().size(); d++) {
                 if (!p.shape().isSymbol(d) && p.shape().size(d) > Integer.MAX_VALUE) {
                     return "parameter '" + p.name() + "' has the fixed size " + p.shape().size(d) + " in @Shape(\""
                             + p.shape().text() + "\"), more elements than the generated check can create; copy the"
-                            + " generated Gradcheck class and build smaller inputs";
+                            + " generated check and build smaller inputs";
                 }
             }
         }

@@ -110,7 +110,7 @@ final class FunctionGenerator {
         if (op.hasCudaVariant()) {
             type.addMethod(allOnCuda());
         }
-        type.addType(new GradcheckGenerator(op).generate());
+        type.addMethods(new GradcheckGenerator(op).generate());
         return type.build();
     }
 

@@ -6,19 +6,22 @@ import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.MethodSpec;
 import com.squareup.javapoet.NameAllocator;
 import com.squareup.javapoet.TypeName;
-import com.squareup.javapoet.TypeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * Generates {@code <Op>Function.Gradcheck}, the op's subclass of {@code dev.nabla.autograd.OpGradcheck},
- * nested in its function: readable code a user may copy, which declares the op's inputs from its
- * {@code @Shape}s, states its settings and calls the op. Everything else (building seeded float64
- * inputs, gradcheck, the check of the {@code @Jvp} method where there is one, gradgradcheck unless
- * the backward is {@code @OnceDifferentiable}, the checks around them, and the comparison of the
- * CPU and CUDA paths of an op with {@code @OnCuda} versions) is {@code OpGradcheck}'s, so that javac
- * compiles it once rather than once per op.
+ * Generates the op's gradient check, two static methods of its function: {@code gradcheck()}, which
+ * declares on a {@code dev.nabla.autograd.OpGradcheck} the op's inputs from its {@code @Shape}s and
+ * states its settings, and {@code gradcheckOutputs}, which calls the op. Readable code a user may
+ * copy; everything else (building seeded float64 inputs, gradcheck, the check of the {@code @Jvp}
+ * method where there is one, gradgradcheck unless the backward is {@code @OnceDifferentiable}, the
+ * checks around them, and the comparison of the CPU and CUDA paths of an op with {@code @OnCuda}
+ * versions) is {@code OpGradcheck}'s, so that javac compiles it once rather than once per op.
+ *
+ * <p>Methods rather than a class of their own, and a method handle to the op's call rather than a
+ * lambda: a class per op cost javac about a tenth of a build of ops, and a lambda per op most of that
+ * again ({@code benchmarks/compile_bench.sh}).
  *
  * <p>Inputs: {@code OpGradcheck} gives each {@code @Shape} symbol a size from 2 to 4, the same for
  * every tensor that mentions it; a tensor without {@code @Shape} is a vector, and a shape error on
@@ -35,7 +38,12 @@ final class GradcheckGenerator {
     private static final ClassName GRADCHECK = ClassName.get("dev.nabla", "Gradcheck");
     private static final ClassName OPTIONS = GRADCHECK.nestedClass("Options");
     private static final ClassName OP_GRADCHECK = ClassName.get("dev.nabla.autograd", "OpGradcheck");
+    private static final ClassName METHOD_HANDLES = ClassName.get("java.lang.invoke", "MethodHandles");
     private static final TypeName TENSORS = ArrayTypeName.of(FunctionGenerator.TENSOR);
+    /** The method that declares the check, which {@code nabla-junit} looks for. */
+    static final String FACTORY = "gradcheck";
+    /** The method that calls the op for the check. */
+    static final String OUTPUTS = "gradcheckOutputs";
 
     /**
      * A pass of the check beyond the first, which passes every argument's first value: one
@@ -66,24 +74,9 @@ final class GradcheckGenerator {
         }
     }
 
-    /** The generated class, nested in {@code <Op>Function}. */
-    TypeSpec generate() {
-        return TypeSpec.classBuilder(op.gradcheckType())
-                .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .superclass(OP_GRADCHECK)
-                .addJavadoc("The gradient check of {@link $T}: its inputs, as its {@code @Shape}s declare them, and"
-                        + " the call of\n{@link #apply} on which {@link $T} runs gradcheck$L and the checks around"
-                        + " them.\n{@code nabla-junit} runs it as a test named after the op.\n", op.opType(),
-                        OP_GRADCHECK, op.onceDifferentiable() ? "" : ", gradgradcheck")
-                .addJavadoc(op.jvpName() == null ? CodeBlock.of("")
-                        : CodeBlock.of("The op's {@code $L} is checked too, against finite differences and against its"
-                                + " backward.\n", op.jvpName()))
-                .addJavadoc(op.hasCudaVariant() ? CodeBlock.of("Where CUDA is available, its {@code @OnCuda} versions"
-                        + " are checked too, and compared with the portable path.\n") : CodeBlock.of(""))
-                .addJavadoc("\n<p>To customize it, copy it into a class of your own and edit the copy.\n")
-                .addMethod(constructor())
-                .addMethod(outputs())
-                .build();
+    /** The generated methods of {@code <Op>Function}: {@code gradcheck()} and {@code gradcheckOutputs}. */
+    List<MethodSpec> generate() {
+        return List.of(factory(), outputs());
     }
 
     /** The number of the pass that uses {@code param} at {@code value} (-1 for null). */
@@ -91,13 +84,17 @@ final class GradcheckGenerator {
         return variants.indexOf(new Variant(param, value)) + 1;
     }
 
-    /** Calls {@code super} with the op, declares its inputs, then states every setting that is not the default. */
-    private MethodSpec constructor() {
+    /** Creates the check, declares the op's inputs, then states every setting that is not the default. */
+    private MethodSpec factory() {
         // Names and shapes are identifiers, digits and commas (the validator saw to it): literals without escapes.
-        CodeText body = new CodeText().statement("super(" + quoted(op.opType().canonicalName()) + ")");
+        String check = "check";
+        CodeText body = new CodeText().type(OP_GRADCHECK).text(" " + check + " = ").type(OP_GRADCHECK)
+                .text(".of(" + quoted(op.opType().canonicalName()) + ", ").type(METHOD_HANDLES)
+                .text(".lookup(), " + quoted(OUTPUTS) + ")").end();
+        String on = check + ".";
         for (OpModel.Param p : op.tensorParams()) {
             String declare = p.isDifferentiable() ? "input" : "nonDiffInput";
-            body.statement(declare + "(" + quoted(p.name())
+            body.statement(on + declare + "(" + quoted(p.name())
                     + (p.shape() == null ? "" : ", " + quoted(String.join(",", p.shape().dims()))) + ")");
         }
         if (op.outputRecord() != null) {
@@ -105,7 +102,7 @@ final class GradcheckGenerator {
             for (OpModel.Output o : op.outputs()) {
                 names.add(o.name());
             }
-            body.statement("setOutputNames(" + quoted(names) + ")");
+            body.statement(on + "setOutputNames(" + quoted(names) + ")");
         }
         List<String> nonDiff = new ArrayList<>();
         for (OpModel.Output o : op.outputs()) {
@@ -114,40 +111,53 @@ final class GradcheckGenerator {
             }
         }
         if (!nonDiff.isEmpty()) {
-            body.statement("markNonDifferentiable(" + quoted(nonDiff) + ")");
+            body.statement(on + "markNonDifferentiable(" + quoted(nonDiff) + ")");
         }
         String options = options();
         if (!options.isEmpty()) {
-            body.text("setOptions(").type(OPTIONS).text(".defaults()" + options + ")").end();
+            body.text(on + "setOptions(").type(OPTIONS).text(".defaults()" + options + ")").end();
         }
         if (op.jvpName() != null) {
-            body.statement("setCheckJvp(true)");
+            body.statement(on + "setCheckJvp(true)");
         }
         if (op.onceDifferentiable()) {
-            body.statement("setOnceDifferentiable(true)");
+            body.statement(on + "setOnceDifferentiable(true)");
         }
         if (!op.materializeGrads()) {
-            body.statement("setMaterializeGrads(false)");
+            body.statement(on + "setMaterializeGrads(false)");
         }
         if (!op.onceDifferentiable() && !op.savedIntermediates().isEmpty()) {
-            body.statement("setSavedIntermediates(" + quoted(op.savedIntermediates()) + ")");
+            body.statement(on + "setSavedIntermediates(" + quoted(op.savedIntermediates()) + ")");
         }
         if (op.hasCudaVariant()) {
-            body.statement("setCompareDevices(true)");
+            body.statement(on + "setCompareDevices(true)");
         }
         for (Variant v : variants) {
             if (v.value() < 0) {
-                body.statement("addNullPass(" + quoted(v.param().name()) + ")");
+                body.statement(on + "addNullPass(" + quoted(v.param().name()) + ")");
             } else {
-                body.text("addValuePass(").string(v.description()).text(")").end();
+                body.text(on + "addValuePass(").string(v.description()).text(")").end();
             }
         }
         if (op.gradcheck().disabledReason() != null) {
-            body.text("disable(").string(op.gradcheck().disabledReason()).text(")").end();
+            body.text(on + "disable(").string(op.gradcheck().disabledReason()).text(")").end();
         }
-        return MethodSpec.constructorBuilder()
-                .addModifiers(Modifier.PUBLIC)
-                .addJavadoc("Declares the op's inputs and settings; {@link #run} does the work.\n")
+        body.statement("return " + check);
+        return MethodSpec.methodBuilder(FACTORY)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(OP_GRADCHECK)
+                .addJavadoc("The gradient check of {@link $T}: its inputs, as its {@code @Shape}s declare them, and its"
+                        + " settings,\nfor {@link $T} to run gradcheck$L and the checks around them on the calls of"
+                        + " {@link #apply}\nthat {@code $L} makes.\n", op.opType(), OP_GRADCHECK,
+                        op.onceDifferentiable() ? "" : ", gradgradcheck", OUTPUTS)
+                .addJavadoc(op.jvpName() == null ? CodeBlock.of("")
+                        : CodeBlock.of("The op's {@code $L} is checked too, against finite differences and against its"
+                                + " backward.\n", op.jvpName()))
+                .addJavadoc(op.hasCudaVariant() ? CodeBlock.of("Where CUDA is available, its {@code @OnCuda} versions"
+                        + " are checked too, and compared with the portable path.\n") : CodeBlock.of(""))
+                .addJavadoc("{@code nabla-junit} finds this method and runs the check as a test named after the op.\n"
+                        + "\n<p>To customize it, copy this method and {@code $L} into a class of your own and edit the"
+                        + " copies.\n\n@return the check, ready to run\n", OUTPUTS)
                 .addCode(body.build())
                 .build();
     }
@@ -171,7 +181,7 @@ final class GradcheckGenerator {
         return b.toString();
     }
 
-    /** {@code <Op>Function.apply(...)} on the inputs and the non-tensor parameters' values, its outputs in an array. */
+    /** {@code <Op>Function.apply(...)} on the inputs and the non-tensor parameters' values in a pass, its outputs in an array. */
     private MethodSpec outputs() {
         NameAllocator names = new NameAllocator();
         for (OpModel.Param p : op.params()) {
@@ -180,6 +190,7 @@ final class GradcheckGenerator {
             }
         }
         String in = names.newName("in", "in");
+        String pass = names.newName("pass", "pass");
         CodeText body = new CodeText();
         StringBuilder args = new StringBuilder();
         for (OpModel.Param p : op.params()) {
@@ -194,7 +205,7 @@ final class GradcheckGenerator {
                 }
                 CodeBlock value = values.isEmpty() ? CodeBlock.of("$L", defaultFor(p.type())) : values.get(0);
                 for (int v = values.size() - 1; v >= 1; v--) {
-                    value = CodeBlock.of("pass() == $L ? $L : $L", pass(p, v), values.get(v), value);
+                    value = CodeBlock.of("$L == $L ? $L : $L", pass, pass(p, v), values.get(v), value);
                 }
                 body.type(p.type()).text(" " + names.get(p) + " = ").code(value).end();
                 args.append(names.get(p));
@@ -220,11 +231,13 @@ final class GradcheckGenerator {
                     .text(".apply(" + args + ")").end()
                     .text("return new ").type(FunctionGenerator.TENSOR).text("[] {" + components + "}").end();
         }
-        return MethodSpec.methodBuilder("outputs")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PROTECTED)
+        return MethodSpec.methodBuilder(OUTPUTS)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(TENSORS)
                 .addParameter(TENSORS, in)
+                .addParameter(int.class, pass)
+                .addJavadoc("{@link #apply} on the check's inputs and on the other arguments' values in pass {@code $L}"
+                        + " (0 for the first).\n", pass)
                 .addCode(body.build())
                 .build();
     }

@@ -26,9 +26,10 @@ import javax.lang.model.element.TypeElement;
  * Nabla's annotation processor: for every class with a {@code @Differentiable} forward, checks
  * the op, its backward and its {@code @Jvp} method if any ({@link OpValidator},
  * {@link PlacementValidator}) and, only when it has no error, generates one file per op:
- * {@code <Op>Function} ({@link FunctionGenerator}) with its gradient check nested in it,
- * {@code <Op>Function.Gradcheck} ({@link GradcheckGenerator}). One file rather than two halves what
- * the next round parses and what the filer checks, most of what the processor adds to a build.
+ * {@code <Op>Function} ({@link FunctionGenerator}) with its gradient check in it, the static
+ * {@code <Op>Function.gradcheck()} ({@link GradcheckGenerator}). One file rather than two halves what
+ * the next round parses and what the filer checks, and one class rather than two what javac
+ * compiles: most of what the processor adds to a build.
  *
  * <p>It is found through its {@code META-INF/services} registration (class path or
  * {@code annotationProcessorPaths}) and declared isolating for Gradle: what it writes for an op

@@ -15,7 +15,6 @@ import javax.lang.model.element.TypeElement;
  * @param opType the op class
  * @param opName the op's simple name, used in messages (e.g. {@code LinearOp})
  * @param functionType the generated {@code Function} subclass
- * @param gradcheckType the generated gradient check, nested in {@code functionType}
  * @param forwardName the forward method's name
  * @param backwardName the backward method's name
  * @param cudaForwardName the forward's {@code @OnCuda} version, or null
@@ -38,7 +37,6 @@ record OpModel(
         ClassName opType,
         String opName,
         ClassName functionType,
-        ClassName gradcheckType,
         String forwardName,
         String backwardName,
         String cudaForwardName,
@@ -68,15 +66,14 @@ record OpModel(
      * A builder for the op class {@code element}, with its names and generated types already set;
      * the other parts start empty, false or null, and each setter names the part it sets.
      */
-    static Builder builder(TypeElement element, ClassName functionType, ClassName gradcheckType) {
-        return new Builder(element, functionType, gradcheckType);
+    static Builder builder(TypeElement element, ClassName functionType) {
+        return new Builder(element, functionType);
     }
 
     /** Collects an op's parts as the validator finds them; {@link #build} makes the immutable model. */
     static final class Builder {
         private final TypeElement element;
         private final ClassName functionType;
-        private final ClassName gradcheckType;
         private String forwardName;
         private String backwardName;
         private String cudaForwardName;
@@ -94,10 +91,9 @@ record OpModel(
         private List<String> savedIntermediates = List.of();
         private ClassName generatedAnnotation;
 
-        private Builder(TypeElement element, ClassName functionType, ClassName gradcheckType) {
+        private Builder(TypeElement element, ClassName functionType) {
             this.element = element;
             this.functionType = functionType;
-            this.gradcheckType = gradcheckType;
         }
 
         /** Sets the forward's and the backward's method names. */
@@ -164,7 +160,7 @@ record OpModel(
         /** The model. */
         OpModel build() {
             return new OpModel(element, ClassName.get(element), element.getSimpleName().toString(), functionType,
-                    gradcheckType, forwardName, backwardName, cudaForwardName, cudaBackwardName, jvpName, params,
+                    forwardName, backwardName, cudaForwardName, cudaBackwardName, jvpName, params,
                     outputs, outputRecord, gradientRecord, backwardArgs, saved, materializeGrads, onceDifferentiable,
                     gradcheck, savedIntermediates, generatedAnnotation);
         }

@@ -119,7 +119,6 @@ final class OpValidator {
         reports.add(saved.report());
         ClassName opType = ClassName.get(type);
         ClassName functionType = generatedName(opType, "Function");
-        ClassName gradcheckType = functionType.nestedClass("Gradcheck");
         reports.add(opClass.validateName(type, functionType));
 
         if (backwards.isEmpty()) {
@@ -142,7 +141,7 @@ final class OpValidator {
             return Result.INVALID;
         }
         TypeElement generated = elements.getTypeElement("javax.annotation.processing.Generated");
-        OpModel model = OpModel.builder(type, functionType, gradcheckType)
+        OpModel model = OpModel.builder(type, functionType)
                 .methods(forward.getSimpleName().toString(), backward.getSimpleName().toString())
                 .cuda(cudaForward.name(), cudaBackward.name())
                 .jvp(jvp)

@@ -34,8 +34,7 @@ class DiscoveryTest {
         int status = javac.run(null, out, out, args.toArray(new String[0]));
         assertEquals(0, status, out.toString());
         assertTrue(Files.exists(generated.resolve("test/MyReLUFunction.java")), "MyReLUFunction was not generated");
-        assertTrue(Files.exists(classes.resolve("test/MyReLUFunction$Gradcheck.class")),
-                "MyReLUFunction.Gradcheck was not compiled");
+        assertTrue(Files.exists(classes.resolve("test/MyReLUFunction.class")), "MyReLUFunction was not compiled");
         assertEquals("dev.nabla.processor.NablaProcessor", Files.readString(Path.of("target/classes/META-INF/services/"
                 + "javax.annotation.processing.Processor")).trim());
     }

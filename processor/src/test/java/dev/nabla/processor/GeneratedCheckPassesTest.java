@@ -44,11 +44,11 @@ class GeneratedCheckPassesTest {
     @Test
     void tensorInputTheForwardComparesWithNullIsAlsoCheckedAsNull() {
         Compiled.compile("test.Affine", AFFINE.replace("BACKWARD_BIAS", "bias == null ? null : gradOut"))
-                .gradcheck("test.AffineFunction$Gradcheck").run();
+                .gradcheck("test.AffineFunction").run();
 
         // A backward that forgets the absent bias passes the first pass and fails the null one.
         Compiled careless = Compiled.compile("test.Affine", AFFINE.replace("BACKWARD_BIAS", "gradOut.add(bias.mul(0))"));
-        AssertionError e = assertThrows(AssertionError.class, () -> careless.gradcheck("test.AffineFunction$Gradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> careless.gradcheck("test.AffineFunction").run());
         assertThat(e).hasMessageThat().startsWith("Affine, checked with bias = null: ");
     }
 
@@ -62,7 +62,7 @@ class GeneratedCheckPassesTest {
         Compiled ops = Compiled.compile("test.Affine", op, "test.Nullable", nullable);
 
         // The forward does not accept the null its parameter's annotation promises.
-        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.AffineFunction$Gradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.AffineFunction").run());
         assertThat(e).hasMessageThat().startsWith("Affine, checked with bias = null: ");
     }
 
@@ -85,10 +85,10 @@ class GeneratedCheckPassesTest {
                 }
                 """;
         Compiled.compile("test.Flip", op.replace("GRADIENT", "negate ? gradOut.neg() : gradOut"))
-                .gradcheck("test.FlipFunction$Gradcheck").run();
+                .gradcheck("test.FlipFunction").run();
 
         Compiled wrong = Compiled.compile("test.Flip", op.replace("GRADIENT", "gradOut"));
-        AssertionError e = assertThrows(AssertionError.class, () -> wrong.gradcheck("test.FlipFunction$Gradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> wrong.gradcheck("test.FlipFunction").run());
         assertThat(e).hasMessageThat().startsWith("Flip, checked with negate = true: Flip: gradcheck failed");
     }
 
@@ -118,11 +118,11 @@ class GeneratedCheckPassesTest {
                 """;
         // The check tries cap = -1.5 too, which the forward refuses: that pass is skipped.
         Compiled.compile("test.Softcap", op.replace("GRADIENT", "gradOut.mul(t.mul(t).neg().add(1))"))
-                .gradcheck("test.SoftcapFunction$Gradcheck").run();
+                .gradcheck("test.SoftcapFunction").run();
 
         // The passes the op accepts are still checked.
         Compiled wrong = Compiled.compile("test.Softcap", op.replace("GRADIENT", "gradOut.mul(t.mul(t).neg().add(2))"));
-        assertThrows(AssertionError.class, () -> wrong.gradcheck("test.SoftcapFunction$Gradcheck").run());
+        assertThrows(AssertionError.class, () -> wrong.gradcheck("test.SoftcapFunction").run());
     }
 
     @Test
@@ -144,7 +144,7 @@ class GeneratedCheckPassesTest {
                 }
                 """);
 
-        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.RowSumFunction$Gradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.RowSumFunction").run());
 
         assertThat(e).hasMessageThat().startsWith("RowSum: java.lang.IndexOutOfBoundsException: ");
         assertThat(e).hasMessageThat().contains("dimension out of range");

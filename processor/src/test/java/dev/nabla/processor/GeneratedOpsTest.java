@@ -58,7 +58,7 @@ class GeneratedOpsTest {
         y.sum().backward();
         assertArrayEquals(new double[] {3, 0.5}, a.grad().toDoubleArray());
         assertArrayEquals(new double[] {1, -2}, b.grad().toDoubleArray());
-        GradcheckCase check = ops.gradcheck("test.CudaMulFunction$Gradcheck");
+        GradcheckCase check = ops.gradcheck("test.CudaMulFunction");
         assertNull(check.disabledReason());
         if (Cuda.isAvailable()) {
             // With a GPU the check runs the CUDA versions too, which here throw.
@@ -183,7 +183,7 @@ class GeneratedOpsTest {
                 () -> ops.apply("test.SumOfProductFunction", null, leaf(4, 2), big));
         assertEquals("SumOfProduct: parameter 'unused' has shape [1, 1, 1, 1, 3] but @Shape(\"a,b,1,c,n\")"
                 + " expects [a, b, 1, c, 4]", e.getMessage());
-        ops.gradcheck("test.SumOfProductFunction$Gradcheck").run();
+        ops.gradcheck("test.SumOfProductFunction").run();
     }
 
     @Test
@@ -322,7 +322,7 @@ class GeneratedOpsTest {
         java.lang.reflect.Field nullsSeen = ops.type("test.Split").getDeclaredField("nullsSeen");
         nullsSeen.setAccessible(true);
         assertEquals(1, nullsSeen.getInt(null));
-        ops.gradcheck("test.SplitFunction$Gradcheck").run();
+        ops.gradcheck("test.SplitFunction").run();
     }
 
     private static final String SPLIT_NO_NULLS = SPLIT.replace("Split", "Fragile")
@@ -331,7 +331,7 @@ class GeneratedOpsTest {
     @Test
     void generatedCheckCatchesBackwardThatRejectsNullGradients() {
         Compiled ops = Compiled.compile("test.Fragile", SPLIT_NO_NULLS);
-        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.FragileFunction$Gradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.FragileFunction").run());
         assertThat(e).hasMessageThat().contains("Fragile: backward failed when only output 'twice' has a gradient");
     }
 
@@ -370,7 +370,7 @@ class GeneratedOpsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> ops.apply("test.MulInPlaceFunction", leaf(2), 2.0));
         assertThat(e).hasMessageThat().contains("MulInPlaceBackward: a leaf tensor that requires grad was modified");
-        ops.gradcheck("test.MulInPlaceFunction$Gradcheck").run();
+        ops.gradcheck("test.MulInPlaceFunction").run();
     }
 
     private static final String ONCE = """
@@ -405,7 +405,7 @@ class GeneratedOpsTest {
         Tensor g = Autograd.grad(y, new Tensor[] {x}, null, true, true)[0];
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.sum().backward());
         assertThat(e).hasMessageThat().contains("marked as once differentiable: DelayedError(CubeBackward)");
-        ops.gradcheck("test.CubeFunction$Gradcheck").run();
+        ops.gradcheck("test.CubeFunction").run();
     }
 
     private static final String SCRIBBLER = """
@@ -437,7 +437,7 @@ class GeneratedOpsTest {
         Tensor y = (Tensor) ops.apply("test.ScribblerFunction", leaf(3));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
         assertThat(e).hasMessageThat().startsWith("ScribblerBackward: backward modified the saved tensor 'y' in place");
-        assertThrows(IllegalStateException.class, () -> ops.gradcheck("test.ScribblerFunction$Gradcheck").run());
+        assertThrows(IllegalStateException.class, () -> ops.gradcheck("test.ScribblerFunction").run());
     }
 
     private static final String INTERMEDIATE = """
@@ -466,7 +466,7 @@ class GeneratedOpsTest {
     void generatedCheckReportsSavedIntermediateInDoubleBackward() {
         Compiled ops = Compiled.compile("test.Square", INTERMEDIATE);
         assertTrue(Gradcheck.check(in -> (Tensor) ops.apply("test.SquareFunction", in[0]), leaf(4)));
-        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.SquareFunction$Gradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.SquareFunction").run());
         assertThat(e).hasMessageThat().contains("Square: gradgradcheck failed (seed ");
         assertThat(e).hasMessageThat().contains("note: @Saved twoX of Square holds an intermediate");
     }
@@ -474,19 +474,19 @@ class GeneratedOpsTest {
     @Test
     void generatedChecksPassForCorrectOps() {
         Compiled linear = Compiled.compile("test.LinearOp", TestOps.LINEAR_OP);
-        GradcheckCase c = linear.gradcheck("test.LinearOpFunction$Gradcheck");
+        GradcheckCase c = linear.gradcheck("test.LinearOpFunction");
         assertEquals("test.LinearOp", c.opClassName());
         assertNull(c.disabledReason());
         c.run();
-        Compiled.compile("test.MyReLU", TestOps.MY_RELU).gradcheck("test.MyReLUFunction$Gradcheck").run();
-        Compiled.compile("test.ScaledSign", TestOps.SCALED_SIGN).gradcheck("test.ScaledSignFunction$Gradcheck").run();
-        Compiled.compile("test.AddRow", ADD_ROW).gradcheck("test.AddRowFunction$Gradcheck").run();
+        Compiled.compile("test.MyReLU", TestOps.MY_RELU).gradcheck("test.MyReLUFunction").run();
+        Compiled.compile("test.ScaledSign", TestOps.SCALED_SIGN).gradcheck("test.ScaledSignFunction").run();
+        Compiled.compile("test.AddRow", ADD_ROW).gradcheck("test.AddRowFunction").run();
     }
 
     @Test
     void generatedCheckFailsForAWrongGradient() {
         Compiled ops = Compiled.compile("test.Wrong", MY_RELU_WRONG);
-        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.WrongFunction$Gradcheck").run());
+        AssertionError e = assertThrows(AssertionError.class, () -> ops.gradcheck("test.WrongFunction").run());
         assertThat(e).hasMessageThat().contains("Wrong: gradcheck failed (seed 20261122): Jacobian mismatch");
     }
 
@@ -534,10 +534,10 @@ class GeneratedOpsTest {
 
     @Test
     void disabledChecksSayWhy() {
-        GradcheckCase ste = Compiled.compile("test.Ste", STE).gradcheck("test.SteFunction$Gradcheck");
+        GradcheckCase ste = Compiled.compile("test.Ste", STE).gradcheck("test.SteFunction");
         assertEquals("straight-through: deliberately not the true gradient", ste.disabledReason());
         assertThrows(AssertionError.class, ste::run, "the disabled check would fail: its gradient is not the true one");
-        GradcheckCase pick = Compiled.compile("test.Pick", NO_DEFAULT).gradcheck("test.PickFunction$Gradcheck");
+        GradcheckCase pick = Compiled.compile("test.Pick", NO_DEFAULT).gradcheck("test.PickFunction");
         assertThat(pick.disabledReason()).contains("parameter 'order' of type int[] has no default value");
     }
 
@@ -574,6 +574,6 @@ class GeneratedOpsTest {
         Tensor x = Tensor.of(2.0).requiresGrad(true);
         ((Tensor) ops.apply("test.PowerFunction", x, cube, 0, 0L)).sum().backward();
         assertEquals(12.0, x.grad().item(), 0.0);
-        ops.gradcheck("test.PowerFunction$Gradcheck").run();
+        ops.gradcheck("test.PowerFunction").run();
     }
 }

@@ -4,6 +4,7 @@ import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.autograd.OpGradcheck;
 import dev.nabla.autograd.OpSignature;
+import java.lang.invoke.MethodHandles;
 import javax.annotation.processing.Generated;
 
 /**
@@ -67,24 +68,25 @@ public final class MyReLUFunction extends Function {
     }
 
     /**
-     * The gradient check of {@link MyReLU}: its inputs, as its {@code @Shape}s declare them, and the call of
-     * {@link #apply} on which {@link OpGradcheck} runs gradcheck, gradgradcheck and the checks around them.
-     * {@code nabla-junit} runs it as a test named after the op.
+     * The gradient check of {@link MyReLU}: its inputs, as its {@code @Shape}s declare them, and its settings,
+     * for {@link OpGradcheck} to run gradcheck, gradgradcheck and the checks around them on the calls of {@link #apply}
+     * that {@code gradcheckOutputs} makes.
+     * {@code nabla-junit} finds this method and runs the check as a test named after the op.
      *
-     * <p>To customize it, copy it into a class of your own and edit the copy.
+     * <p>To customize it, copy this method and {@code gradcheckOutputs} into a class of your own and edit the copies.
+     *
+     * @return the check, ready to run
      */
-    public static final class Gradcheck extends OpGradcheck {
-        /**
-         * Declares the op's inputs and settings; {@link #run} does the work.
-         */
-        public Gradcheck() {
-            super("test.MyReLU");
-            input("x");
-        }
+    public static OpGradcheck gradcheck() {
+        OpGradcheck check = OpGradcheck.of("test.MyReLU", MethodHandles.lookup(), "gradcheckOutputs");
+        check.input("x");
+        return check;
+    }
 
-        @Override
-        protected Tensor[] outputs(Tensor[] in) {
-            return new Tensor[] {MyReLUFunction.apply(in[0])};
-        }
+    /**
+     * {@link #apply} on the check's inputs and on the other arguments' values in pass {@code pass} (0 for the first).
+     */
+    private static Tensor[] gradcheckOutputs(Tensor[] in, int pass) {
+        return new Tensor[] {MyReLUFunction.apply(in[0])};
     }
 }

@@ -1,14 +1,16 @@
 package dev.nabla.autograd;
 
 /**
- * One op's generated gradient check: what the annotation processor writes for every
- * {@code @Differentiable} op as {@code <ClassName>Function.Gradcheck}, nested in the op's function,
- * and what {@code nabla-junit} discovers on the test class path and runs as one test named after
- * the op.
- *
- * <p>Implementations are public, final (top-level or static nested), and have a public
- * no-argument constructor. A user may copy a generated case and customize it; anything
- * implementing this interface in a test-class-path directory is run the same way.
+ * One op's gradient check, which {@code nabla-junit} discovers in the class-path directories and
+ * runs as one test named after the op. It finds a case in two forms:
+ * <ul>
+ *   <li>a public static no-argument method named {@code gradcheck} of a public class, returning a
+ *       {@code GradcheckCase}: what the annotation processor generates in every {@code @Differentiable}
+ *       op's function ({@code MyReLUFunction.gradcheck()}, reported as {@code MyReLU});
+ *   <li>a public concrete class implementing this interface (top-level or static nested) with a
+ *       public no-argument constructor, e.g. a generated check copied into a class of its own and
+ *       customized.
+ * </ul>
  */
 public interface GradcheckCase {
     /** The op's fully qualified class name, e.g. {@code com.example.MyReLU}. */

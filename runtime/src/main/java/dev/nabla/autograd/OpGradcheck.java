@@ -7,6 +7,9 @@ import dev.nabla.Gradcheck;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
 import dev.nabla.backend.cuda.Cuda;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,31 +18,32 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The base of every gradient check the annotation processor generates (the class
- * {@code <Op>Function.Gradcheck} nested in each op's function), and of hand-written ones: a
- * subclass declares the op's inputs and calls the op; this class builds seeded inputs and runs the
- * checks.
+ * One op's gradient check: this class builds seeded inputs and runs the checks; the op's part is
+ * to declare its inputs and settings and to call the op. The annotation processor generates one
+ * for every op, as the static method {@code gradcheck()} of its function, which declares them on
+ * an instance from {@link #of} that calls the function's {@code gradcheckOutputs}:
  *
  * <pre>{@code
- * public final class LinearGradcheck extends OpGradcheck {
- *     public LinearGradcheck() {
- *         super("com.example.Linear");
- *         input("x", "n,i");
- *         input("w", "o,i");
- *         input("b", "o");
- *         addNullPass("b");
- *     }
+ * public static OpGradcheck gradcheck() {
+ *     OpGradcheck check = OpGradcheck.of("com.example.Linear", MethodHandles.lookup(), "gradcheckOutputs");
+ *     check.input("x", "n,i");
+ *     check.input("w", "o,i");
+ *     check.input("b", "o");
+ *     check.addNullPass("b");
+ *     return check;
+ * }
  *
- *     protected Tensor[] outputs(Tensor[] in) {
- *         return new Tensor[] {LinearFunction.apply(in[0], in[1], in[2])};
- *     }
+ * private static Tensor[] gradcheckOutputs(Tensor[] in, int pass) {
+ *     return new Tensor[] {LinearFunction.apply(in[0], in[1], in[2])};
  * }
  * }</pre>
  *
+ * A hand-written check may instead subclass it, make the same calls in its constructor and
+ * override {@link #outputs}, and {@link #inputs} to build the inputs itself.
+ *
  * <p>Declared inputs ({@link #input(String, String)} and its variants) are float64 tensors drawn
  * from the seeded generator: each symbol of their shapes gets a size from 2 to 4, the same
- * wherever it appears. A subclass may instead name its inputs in the constructor and build them
- * itself by overriding {@link #inputs}.
+ * wherever it appears.
  *
  * <p>{@link #run} seeds the generator ({@link Nabla#manualSeed}) and builds the inputs; the inputs
  * that require grad are the ones checked. Then it runs, in order, these checks, each failing with
@@ -66,12 +70,14 @@ import java.util.SplittableRandom;
  * CPU inputs (the portable path) and, where CUDA is available, again on CUDA inputs, and then one call
  * on each device must give the same outputs and input gradients.
  *
- * <p>Those checks make one pass. A subclass may declare more ({@link #addPass}, {@link #addValuePass}),
- * each changing one argument, which {@link #inputs} and {@link #outputs} read from {@link #pass()}:
- * {@link #run} makes them all, in order, and a failure after the first names the change.
+ * <p>Those checks make one pass. A check may declare more ({@link #addPass}, {@link #addValuePass},
+ * {@link #addNullPass}), each changing one argument, which the op's call reads from the pass number
+ * ({@link #pass()} in a subclass): {@link #run} makes them all, in order, and a failure after the
+ * first names the change.
  *
- * <p>The settings are made in the subclass's constructor. {@code nabla-junit} runs every public
- * concrete subclass with a public no-argument constructor as a test named after the op.
+ * <p>The settings are made before {@link #run}. {@code nabla-junit} runs as a test named after the op
+ * every public static no-argument {@code gradcheck()} method of a public class that returns a
+ * {@link GradcheckCase}, and every public concrete subclass with a public no-argument constructor.
  */
 public abstract class OpGradcheck implements GradcheckCase {
     /** The seed of the inputs' sizes and values, and of the checks, unless {@link #setSeed} sets another. */
@@ -140,6 +146,59 @@ public abstract class OpGradcheck implements GradcheckCase {
     }
 
     /**
+     * A check whose op is called by a static method {@code Tensor[] name(Tensor[] inputs, int pass)} of
+     * the lookup's class: the outputs of the op on {@code inputs} (the declared inputs, or perturbed
+     * copies of them), with the non-tensor arguments of pass {@code pass} (0 for the first pass, k for
+     * the k-th one declared). The method may be private: the lookup, made in its class, grants the
+     * access. Declare the inputs and settings on the result, with the methods a subclass would call.
+     *
+     * <p>This is how the generated {@code gradcheck()} methods call their op: through a method
+     * handle rather than a lambda, which would cost javac a synthetic method and a bootstrap per op.
+     *
+     * @param opClassName the op's fully qualified class name, e.g. {@code com.example.MyReLU}; its
+     *     simple name starts every failure message
+     * @param lookup {@code MethodHandles.lookup()}, called in the class that declares the method
+     * @param outputsMethod the method's name
+     * @return a check without inputs or settings yet
+     * @throws IllegalArgumentException if the lookup's class has no such static method
+     */
+    public static OpGradcheck of(String opClassName, MethodHandles.Lookup lookup, String outputsMethod) {
+        MethodType type = MethodType.methodType(Tensor[].class, Tensor[].class, int.class);
+        MethodHandle outputs;
+        try {
+            outputs = lookup.findStatic(lookup.lookupClass(), outputsMethod, type);
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new IllegalArgumentException("OpGradcheck.of(" + opClassName + "): " + lookup.lookupClass().getName()
+                    + " has no static method Tensor[] " + outputsMethod + "(Tensor[] inputs, int pass) that its lookup"
+                    + " can call", e);
+        }
+        return new Calling(opClassName, outputs);
+    }
+
+    /** A check that calls its op through a method handle ({@link #of}). */
+    private static final class Calling extends OpGradcheck {
+        /** {@code (Tensor[] inputs, int pass) -> Tensor[]}. */
+        private final MethodHandle outputs;
+
+        Calling(String opClassName, MethodHandle outputs) {
+            super(opClassName);
+            this.outputs = outputs;
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] inputs) {
+            try {
+                return (Tensor[]) outputs.invokeExact(inputs, pass());
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                // Only a method that hides a checked exception from javac gets here.
+                throw new IllegalStateException(opClassName() + ": calling the op threw " + t, t);
+            }
+        }
+    }
+
+    /**
      * Declares the next input: a float64 tensor that requires grad, of the op's {@code @Shape}.
      *
      * @param name the parameter's name, shown in failures
@@ -147,7 +206,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *     wherever the symbol appears) or a fixed size, e.g. {@code "n,3"}; {@code ""} for a scalar
      * @throws IllegalArgumentException if a dimension is empty, or starts with a digit but is not a size
      */
-    protected final void input(String name, String shape) {
+    public final void input(String name, String shape) {
         declare(name, shape, true);
     }
 
@@ -158,7 +217,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param name the parameter's name, shown in failures
      */
-    protected final void input(String name) {
+    public final void input(String name) {
         declare(name, null, true);
     }
 
@@ -170,7 +229,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param shape its dimensions, as for {@link #input(String, String)}
      * @throws IllegalArgumentException if a dimension is empty, or starts with a digit but is not a size
      */
-    protected final void nonDiffInput(String name, String shape) {
+    public final void nonDiffInput(String name, String shape) {
         declare(name, shape, false);
     }
 
@@ -180,7 +239,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param name the parameter's name, shown in failures
      */
-    protected final void nonDiffInput(String name) {
+    public final void nonDiffInput(String name) {
         declare(name, null, false);
     }
 
@@ -270,7 +329,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param names one per output, shown in failures
      */
-    protected final void setOutputNames(String... names) {
+    public final void setOutputNames(String... names) {
         outputNames = names.clone();
         nonDifferentiable = new boolean[names.length];
         namedOutputs = true;
@@ -283,7 +342,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param names some of the {@linkplain #setOutputNames output names}
      * @throws IllegalArgumentException if a name is not among the {@linkplain #setOutputNames output names}
      */
-    protected final void markNonDifferentiable(String... names) {
+    public final void markNonDifferentiable(String... names) {
         for (String name : names) {
             int k = Arrays.asList(outputNames).indexOf(name);
             if (k < 0) {
@@ -300,7 +359,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param options the options; their seed is replaced by {@link #setSeed}'s, and their
      *     {@code raiseException} is ignored: this is a test, so a disagreement always fails it
      */
-    protected final void setOptions(Gradcheck.Options options) {
+    public final void setOptions(Gradcheck.Options options) {
         this.options = options;
     }
 
@@ -309,7 +368,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param seed the seed; {@link #DEFAULT_SEED} unless set
      */
-    protected final void setSeed(long seed) {
+    public final void setSeed(long seed) {
         this.seed = seed;
     }
 
@@ -319,7 +378,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param check true to check the jvp; false (the default) for an op without one
      */
-    protected final void setCheckJvp(boolean check) {
+    public final void setCheckJvp(boolean check) {
         checkJvp = check;
     }
 
@@ -328,7 +387,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param once true to skip gradgradcheck
      */
-    protected final void setOnceDifferentiable(boolean once) {
+    public final void setOnceDifferentiable(boolean once) {
         onceDifferentiable = once;
     }
 
@@ -338,7 +397,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param materialize false for an op whose absent output gradients reach the backward as null
      */
-    protected final void setMaterializeGrads(boolean materialize) {
+    public final void setMaterializeGrads(boolean materialize) {
         materializeGrads = materialize;
     }
 
@@ -348,7 +407,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param fields the fields' names
      */
-    protected final void setSavedIntermediates(String... fields) {
+    public final void setSavedIntermediates(String... fields) {
         savedIntermediates = fields.clone();
     }
 
@@ -358,7 +417,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param reason why the check does not hold, e.g. a straight-through estimator
      */
-    protected final void disable(String reason) {
+    public final void disable(String reason) {
         disabledReason = reason;
     }
 
@@ -369,7 +428,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param change the argument changed and its value, e.g. {@code bias = null}
      */
-    protected final void addPass(String change) {
+    public final void addPass(String change) {
         passes.add(new Pass(change, false, -1));
     }
 
@@ -380,7 +439,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param input the name of an input declared before ({@link #input(String, String)})
      * @throws IllegalArgumentException if no input of that name was declared
      */
-    protected final void addNullPass(String input) {
+    public final void addNullPass(String input) {
         for (int k = 0; k < declared.size(); k++) {
             if (declared.get(k).name().equals(input)) {
                 passes.add(new Pass(input + " = null", false, k));
@@ -397,7 +456,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param change the argument changed and its value, e.g. {@code scale = -1.5}
      */
-    protected final void addValuePass(String change) {
+    public final void addValuePass(String change) {
         passes.add(new Pass(change, true, -1));
     }
 
@@ -419,7 +478,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param length the vectors' length
      * @param names the inputs' names
      */
-    protected final void setUnshapedInputs(int length, String... names) {
+    public final void setUnshapedInputs(int length, String... names) {
         unshapedLength = length;
         unshapedInputs = names.clone();
     }
@@ -432,7 +491,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      *
      * @param compare true to check both paths and compare them
      */
-    protected final void setCompareDevices(boolean compare) {
+    public final void setCompareDevices(boolean compare) {
         compareDevices = compare;
     }
 

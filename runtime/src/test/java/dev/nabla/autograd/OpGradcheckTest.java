@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nabla.DType;
 import dev.nabla.Gradcheck;
 import dev.nabla.Tensor;
+import java.lang.invoke.MethodHandles;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -514,5 +515,37 @@ class OpGradcheckTest {
 
         assertTrue(e.getMessage().contains("note: the check built x without @Shape, as a vector of 5 elements"),
                 e.getMessage());
+    }
+
+    /** The calls of the checks made by {@link #declaredCheck}: the op, a right or wrong square, for each pass. */
+    private static Tensor[] squareOutputs(Tensor[] in, int pass) {
+        // Pass 1 scales the backward wrongly, so that a failure must name that pass's change.
+        return new Tensor[] {new Square(pass == 1 ? 3 : 2, false).apply(in)[0]};
+    }
+
+    /** {@link OpGradcheck#of} as the generated code uses it, its op's call a private static method found by name. */
+    private static OpGradcheck declaredCheck() {
+        OpGradcheck check = OpGradcheck.of("com.example.Square", MethodHandles.lookup(), "squareOutputs");
+        check.input("x", "n");
+        return check;
+    }
+
+    @Test
+    void aCheckFromOfCallsTheNamedMethodWithThePass() {
+        declaredCheck().run();
+
+        OpGradcheck twoPasses = declaredCheck();
+        twoPasses.addPass("factor = 3");
+        AssertionError e = assertThrows(AssertionError.class, twoPasses::run);
+        assertTrue(e.getMessage().startsWith("Square, checked with factor = 3: Square: gradcheck failed"), e.getMessage());
+    }
+
+    @Test
+    void ofNamesTheMethodItCannotFind() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OpGradcheck.of("com.example.Square", MethodHandles.lookup(), "noSuchOutputs"));
+
+        assertEquals("OpGradcheck.of(com.example.Square): dev.nabla.autograd.OpGradcheckTest has no static method"
+                + " Tensor[] noSuchOutputs(Tensor[] inputs, int pass) that its lookup can call", e.getMessage());
     }
 }

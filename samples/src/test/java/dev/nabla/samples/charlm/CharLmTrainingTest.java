@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nabla.DType;
 import dev.nabla.Device;
 import dev.nabla.Tensor;
+import dev.nabla.autograd.OpGradcheck;
 import dev.nabla.io.SafeTensors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -156,7 +157,7 @@ class CharLmTrainingTest {
     @Test
     void logitSoftcapPassesItsGeneratedGradcheck() {
         // nabla-junit also runs it on its own in every build; here it is tied to this sample's tests.
-        LogitSoftcapFunction.Gradcheck check = new LogitSoftcapFunction.Gradcheck();
+        OpGradcheck check = LogitSoftcapFunction.gradcheck();
         assertEquals(null, check.disabledReason());
         check.run();
     }

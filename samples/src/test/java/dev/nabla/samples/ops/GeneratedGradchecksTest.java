@@ -16,17 +16,17 @@ import org.junit.jupiter.api.Test;
 class GeneratedGradchecksTest {
     @Test
     void enabledChecksPass() {
-        for (GradcheckCase c : new GradcheckCase[] {new MyReLUFunction.Gradcheck(),
-                new LinearOpFunction.Gradcheck(), new RowMaxFunction.Gradcheck(), new ConvReLUFunction.Gradcheck()}) {
+        for (GradcheckCase c : new GradcheckCase[] {MyReLUFunction.gradcheck(),
+                LinearOpFunction.gradcheck(), RowMaxFunction.gradcheck(), ConvReLUFunction.gradcheck()}) {
             assertNull(c.disabledReason(), c.opClassName());
             c.run();
         }
-        assertEquals("dev.nabla.samples.ops.LinearOp", new LinearOpFunction.Gradcheck().opClassName());
+        assertEquals("dev.nabla.samples.ops.LinearOp", LinearOpFunction.gradcheck().opClassName());
     }
 
     @Test
     void straightThroughCheckIsDisabledWithItsReason() {
-        GradcheckCase c = new BinarizeFunction.Gradcheck();
+        GradcheckCase c = BinarizeFunction.gradcheck();
         assertEquals("dev.nabla.samples.ops.Binarize", c.opClassName());
         assertTrue(c.disabledReason().startsWith("straight-through estimator"));
         AssertionError e = assertThrows(AssertionError.class, c::run);
