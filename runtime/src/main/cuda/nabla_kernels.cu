@@ -748,7 +748,7 @@ struct Loader {
     bool vector;
 
     // The operand's tile rows start at `tile0` of `extent`; element (tile entry e, k l) lies at
-    // p[e * tileStride + l] (k contiguous) or p[l * ld + e] (tile contiguous).
+    // p[e * ld + l] (k contiguous) or p[l * ld + e] (tile contiguous), in matrix z of p.
     __device__ __forceinline__ Loader(const T* p, long long ld, long long batchStride, long long z, long long tile0,
                                       long long extent, int t) {
         const T* base = p + z * batchStride;
