@@ -26,7 +26,7 @@
 //    block per row at a time, blocks striding over the rows; 2048 bytes of static shared memory.
 //  - gemm: blocks of exactly 256 threads, grid (ceil(m/128), ceil(n/128), batch), for every
 //    type; the batch index is blockIdx.z, so the batch argument only documents the grid.
-//    Static shared memory only: 16640 bytes (f32), 33280 bytes (f64, i64) per block.
+//    Static shared memory only: 16896 bytes (f32), 33792 bytes (f64, i64) per block.
 //  - Op codes outside a kernel's list are never launched: the switches declare them
 //    unreachable, which lets them compile to a bare jump table.
 //  - Nothing is launched for an empty iteration space.
@@ -644,7 +644,10 @@ __device__ __forceinline__ void softmaxKernel(const Rows& R, int logSoftmax, con
 
 // ---------------------------------------------------------------- gemm
 
-// c[batch] = a[batch] * b[batch], all contiguous row-major: a is n x k, b is k x m, c is n x m.
+// c[p] = a[p] * b[p] for each batch index p: a is n x k, b is k x m, c is n x m, contiguous
+// row-major. Each operand is given as BLAS gives it: a leading dimension, a batch stride (0 for
+// a broadcast batch) and whether it is stored transposed. Element (i, l) of a[p] is
+// a[p * strideA + i * lda + l], or a[p * strideA + l * lda + i] when transA; likewise b.
 //
 // The classic register-blocked SGEMM. A block computes a 128 x 128 tile of c; each of its 256
 // threads a set of 8 x 8 results: the rows ty*4 + {0..3} and 64 + ty*4 + {0..3}, the columns
@@ -652,22 +655,28 @@ __device__ __forceinline__ void softmaxKernel(const Rows& R, int logSoftmax, con
 // runs of 4 lets every thread read its a and b values as 16-byte vectors from shared memory
 // without bank conflicts, and lets a warp store 256 contiguous bytes of c per row.
 //
-// The k dimension advances in slices of 8: a 128 x 8 slice of a (stored transposed, so that a
-// column of the tile is contiguous) and an 8 x 128 slice of b. Each thread fetches 4 values of
-// each, and fetches the next slice into registers while it computes on the current one, which
-// sits in one of two shared buffers: one barrier per slice suffices.
+// The k dimension advances in slices of 8: a 128 x 8 slice of a and an 8 x 128 slice of b, both
+// held k-major in shared memory (a row of a slice is one k, so a column of the tile is
+// contiguous). Each thread fetches 4 values of each, and fetches the next slice into registers
+// while it computes on the current one, which sits in one of two shared buffers: one barrier per
+// slice suffices. How a thread fetches follows the operand's layout, so that global reads stay
+// 16-byte vectors along whichever dimension is contiguous in memory: along k (a untransposed, b
+// transposed) a thread reads 4 values of one row of the tile and stores them across 4 rows of
+// the slice; along the tile's own dimension (a transposed, b untransposed) it reads 4 values of
+// one k and stores them as one vector. The loop that computes never sees the layout.
 //
 // Edges: a slice entry outside a or b reads as 0, so partial tiles compute exactly; results
-// outside c are not stored. Vector loads and stores need rows that start on 16 bytes (k or m
-// a multiple of 4 and an aligned base pointer); otherwise the same values move one at a time.
+// outside c are not stored. Vector loads and stores need runs that start on 16 bytes (a leading
+// dimension and batch stride that are multiples of 4 and an aligned base pointer); otherwise the
+// same values move one at a time.
 namespace gemm {
 
 constexpr int TILE = 128;
 constexpr int SLICE = 8;
 constexpr int HALF = TILE / 2;
-// Pads the transposed a slice so that the two threads storing one row's values into columns
-// 0..3 and 4..7 hit different banks; the row stays 16-byte aligned.
-constexpr int A_PAD = 4;
+// Pads each row of a slice so that the two threads that store one tile row's values into slice
+// rows 0..3 and 4..7 (the k-contiguous fetch) hit different banks; rows stay 16-byte aligned.
+constexpr int PAD = 4;
 
 template <class T>
 struct __align__(16) Quad {
@@ -722,47 +731,77 @@ __device__ __forceinline__ void storeQuad(T* __restrict__ p, int left, bool vect
     }
 }
 
-template <class T>
-__device__ __forceinline__ void kernel(long long n, long long k, long long m,
-                                       const T* __restrict__ a, const T* __restrict__ b, T* __restrict__ c) {
-    __shared__ __align__(16) T aSlice[2][SLICE][TILE + A_PAD];
-    __shared__ __align__(16) T bSlice[2][SLICE][TILE];
+// One thread's share of the slices of one operand: 4 values per slice, read from global memory
+// and stored into the k-major shared slice [SLICE][TILE + PAD]. `kMajor` says the operand's
+// tile dimension (n for a, m for b) is contiguous in memory (a transposed, b untransposed):
+// the thread then reads 4 tile entries of one k; otherwise 4 k of one tile entry. What the edges
+// leave of them is settled once here; within the loop only a final partial slice is narrower.
+// (Carrying 64-bit counts through the loop instead costs the f32 kernel enough registers to
+// spill on sm_90.)
+template <class T, bool kMajor>
+struct Loader {
+    const T* next;
+    long long step;
+    int kAt;    // the first k of the slice this thread reads
+    int tileAt; // the first tile entry this thread reads
+    int edge;   // kMajor: the tile entries present from tileAt (up to 4); else whether tileAt is inside (1 or 0)
+    bool vector;
+
+    // The operand's tile rows start at `tile0` of `extent`; element (tile entry e, k l) lies at
+    // p[e * ld + l] (k contiguous) or p[l * ld + e] (tile contiguous), in matrix z of p.
+    __device__ __forceinline__ Loader(const T* p, long long ld, long long batchStride, long long z, long long tile0,
+                                      long long extent, int t) {
+        const T* base = p + z * batchStride;
+        vector = ld % 4 == 0 && batchStride % 4 == 0 && aligned16(p);
+        if (kMajor) {
+            kAt = t / 32;
+            tileAt = (t % 32) * 4;
+            next = base + kAt * ld + tile0 + tileAt;
+            step = SLICE * ld;
+            edge = present(extent - (tile0 + tileAt));
+        } else {
+            kAt = (t % 2) * 4;
+            tileAt = t / 2;
+            next = base + (tile0 + tileAt) * ld + kAt;
+            step = SLICE;
+            edge = tile0 + tileAt < extent ? 1 : 0;
+        }
+    }
+
+    // width: the k of the slice, SLICE but in a final partial slice.
+    __device__ __forceinline__ Quad<T> fetch(int width) {
+        const Quad<T> q = kMajor ? loadQuad(next, kAt < width ? edge : 0, vector)
+                                 : loadQuad(next, edge ? width - kAt : 0, vector);
+        next += step;
+        return q;
+    }
+
+    __device__ __forceinline__ void stash(T (*slice)[TILE + PAD], const Quad<T>& q) const {
+        if (kMajor) {
+            *reinterpret_cast<Quad<T>*>(&slice[kAt][tileAt]) = q;
+        } else {
+#pragma unroll
+            for (int i = 0; i < 4; ++i) {
+                slice[kAt + i][tileAt] = q.v[i];
+            }
+        }
+    }
+};
+
+template <class T, bool transA, bool transB>
+__device__ __forceinline__ void kernel(long long n, long long k, long long m, const T* __restrict__ a, long long lda,
+                                       long long strideA, const T* __restrict__ b, long long ldb, long long strideB,
+                                       T* __restrict__ c) {
+    __shared__ __align__(16) T aSlice[2][SLICE][TILE + PAD];
+    __shared__ __align__(16) T bSlice[2][SLICE][TILE + PAD];
 
     const long long z = blockIdx.z;
     const long long row0 = (long long) blockIdx.y * TILE;
     const long long col0 = (long long) blockIdx.x * TILE;
     const int t = threadIdx.x;
 
-    // This thread's share of each slice: 4 consecutive values of row aRow of the a slice and
-    // of row bRow of the b slice. What the edges of a and b leave of them is settled here once;
-    // within the loop only a final partial slice is narrower. (Carrying 64-bit column counts
-    // through the loop instead costs the f32 kernel enough registers to spill on sm_90.)
-    const int aRow = t / 2;
-    const int aCol = (t % 2) * 4;
-    const int bRow = t / 32;
-    const int bCol = (t % 32) * 4;
-    const T* aNext = a + z * n * k + (row0 + aRow) * k + aCol;
-    const T* bNext = b + z * k * m + bRow * m + col0 + bCol;
-    const long long bStep = SLICE * m;
-    const bool aRowInside = row0 + aRow < n;
-    const int bCols = present(m - (col0 + bCol));
-    const bool aVector = k % 4 == 0 && aligned16(a);
-    const bool bVector = m % 4 == 0 && aligned16(b);
-
-    // width: the columns of a (rows of b) in the slice, SLICE but in a final partial slice.
-    auto fetch = [&](int width, Quad<T>& qa, Quad<T>& qb) {
-        qa = loadQuad(aNext, aRowInside ? width - aCol : 0, aVector);
-        qb = loadQuad(bNext, bRow < width ? bCols : 0, bVector);
-        aNext += SLICE;
-        bNext += bStep;
-    };
-    auto stash = [&](int buffer, const Quad<T>& qa, const Quad<T>& qb) {
-#pragma unroll
-        for (int i = 0; i < 4; ++i) {
-            aSlice[buffer][aCol + i][aRow] = qa.v[i];
-        }
-        *reinterpret_cast<Quad<T>*>(&bSlice[buffer][bRow][bCol]) = qb;
-    };
+    Loader<T, transA> la(a, lda, strideA, z, row0, n, t);
+    Loader<T, !transB> lb(b, ldb, strideB, z, col0, m, t);
 
     const int tx = t % 16;
     const int ty = t / 16;
@@ -779,15 +818,18 @@ __device__ __forceinline__ void kernel(long long n, long long k, long long m,
     Quad<T> qa, qb;
     long long rest = (k + SLICE - 1) / SLICE;
     if (rest > 0) {
-        fetch(rest == 1 ? lastWidth : SLICE, qa, qb);
-        stash(0, qa, qb);
+        qa = la.fetch(rest == 1 ? lastWidth : SLICE);
+        qb = lb.fetch(rest == 1 ? lastWidth : SLICE);
+        la.stash(aSlice[0], qa);
+        lb.stash(bSlice[0], qb);
     }
     __syncthreads();
     int buffer = 0;
     for (; rest > 0; --rest) {
         const bool more = rest > 1;
         if (more) {
-            fetch(rest == 2 ? lastWidth : SLICE, qa, qb);
+            qa = la.fetch(rest == 2 ? lastWidth : SLICE);
+            qb = lb.fetch(rest == 2 ? lastWidth : SLICE);
         }
 #pragma unroll
         for (int kk = 0; kk < SLICE; ++kk) {
@@ -806,7 +848,8 @@ __device__ __forceinline__ void kernel(long long n, long long k, long long m,
         }
         buffer ^= 1;
         if (more) {
-            stash(buffer, qa, qb);
+            la.stash(aSlice[buffer], qa);
+            lb.stash(bSlice[buffer], qb);
         }
         __syncthreads();
     }
@@ -979,24 +1022,25 @@ NABLA_ROWS(long long, i64)
 NABLA_SOFTMAX(float, f32)
 NABLA_SOFTMAX(double, f64)
 
-// Two f32 blocks per SM cap the kernel at 128 registers, which it fits without spilling (on
-// sm_90) only because the slice loop carries 32-bit widths; the 64-bit types need twice the
-// accumulator registers and run one block per SM.
-extern "C" __global__ void __launch_bounds__(THREADS, 2)
-gemm_f32(long long batch, long long n, long long k, long long m, const float* a, const float* b, float* c) {
-    gemm::kernel(n, k, m, a, b, c);
-}
-
-extern "C" __global__ void __launch_bounds__(THREADS)
-gemm_f64(long long batch, long long n, long long k, long long m, const double* a, const double* b, double* c) {
-    gemm::kernel(n, k, m, a, b, c);
-}
-
-extern "C" __global__ void __launch_bounds__(THREADS)
-gemm_i64(long long batch, long long n, long long k, long long m, const long long* a, const long long* b,
-         long long* c) {
-    gemm::kernel(n, k, m, a, b, c);
-}
+// One entry point per layout of the operands (n: as stored, t: stored transposed; a's letter
+// first), so that each is compiled and register-allocated on its own: all four in one function
+// spill the f32 kernel's registers on sm_90. Two f32 blocks per SM cap the kernel at 128
+// registers, which it fits without spilling only because the slice loop carries 32-bit widths;
+// the 64-bit types need twice the accumulator registers and run one block per SM.
+#define NABLA_GEMM_LAYOUT(T, NAME, BOUNDS, LAYOUT, TA, TB) \
+    extern "C" __global__ void BOUNDS gemm_##LAYOUT##_##NAME(long long batch, long long n, long long k, long long m, \
+                                                             const T* a, long long lda, long long strideA, \
+                                                             const T* b, long long ldb, long long strideB, T* c) { \
+        gemm::kernel<T, TA, TB>(n, k, m, a, lda, strideA, b, ldb, strideB, c); \
+    }
+#define NABLA_GEMM(T, NAME, BOUNDS) \
+    NABLA_GEMM_LAYOUT(T, NAME, BOUNDS, nn, false, false) \
+    NABLA_GEMM_LAYOUT(T, NAME, BOUNDS, nt, false, true) \
+    NABLA_GEMM_LAYOUT(T, NAME, BOUNDS, tn, true, false) \
+    NABLA_GEMM_LAYOUT(T, NAME, BOUNDS, tt, true, true)
+NABLA_GEMM(float, f32, __launch_bounds__(THREADS, 2))
+NABLA_GEMM(double, f64, __launch_bounds__(THREADS))
+NABLA_GEMM(long long, i64, __launch_bounds__(THREADS))
 
 // Products and sums rounded one by one (no fused multiply-add), as the CPU's SgdKernels rounds them.
 __device__ __forceinline__ float mulRn(float a, float b) { return __fmul_rn(a, b); }

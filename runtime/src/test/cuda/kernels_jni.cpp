@@ -57,6 +57,10 @@ bool call(const std::string& name, const Args& a, dim3 grid, unsigned block) {
     if (name == "copy_" #SUFFIX "_to_f64") RUN(copy_##SUFFIX##_to_f64(a.L(0), a.P<const T>(1), a.P<double>(2))); \
     if (name == "copy_" #SUFFIX "_to_i64") RUN(copy_##SUFFIX##_to_i64(a.L(0), a.P<const T>(1), a.P<long long>(2))); \
     if (name == "copy_" #SUFFIX "_to_b8") RUN(copy_##SUFFIX##_to_b8(a.L(0), a.P<const T>(1), a.P<b8>(2)));
+#define GEMM(T, SUFFIX, LAYOUT)                                                                                  \
+    if (name == "gemm_" #LAYOUT "_" #SUFFIX)                                                                     \
+        RUN_BLOCK(gemm_##LAYOUT##_##SUFFIX(a.J(0), a.J(1), a.J(2), a.J(3), a.P<const T>(4), a.J(5), a.J(6),        \
+                                           a.P<const T>(7), a.J(8), a.J(9), a.P<T>(10)));
 #define NUMERIC(T, SUFFIX)                                                                                       \
     if (name == "unary_" #SUFFIX) RUN(unary_##SUFFIX(a.L(0), a.I(1), a.P<const T>(2), a.P<T>(3)));               \
     if (name == "clamp_" #SUFFIX) RUN(clamp_##SUFFIX(a.L(0), a.P<const T>(1), a.P<T>(2), a.D(3), a.D(4)));       \
@@ -69,8 +73,7 @@ bool call(const std::string& name, const Args& a, dim3 grid, unsigned block) {
     if (name == "reduce_" #SUFFIX) RUN_BLOCK(reduce_##SUFFIX(a.R(0), a.I(1), a.P<const T>(2), a.P<T>(3)));             \
     if (name == "argmax_" #SUFFIX) RUN(argmax_##SUFFIX(a.R(0), a.P<const T>(1), a.P<long long>(2)));            \
     if (name == "cumsum_" #SUFFIX) RUN_BLOCK(cumsum_##SUFFIX(a.R(0), a.P<const T>(1), a.P<T>(2)));              \
-    if (name == "gemm_" #SUFFIX)                                                                                 \
-        RUN_BLOCK(gemm_##SUFFIX(a.J(0), a.J(1), a.J(2), a.J(3), a.P<const T>(4), a.P<const T>(5), a.P<T>(6)));
+    GEMM(T, SUFFIX, nn) GEMM(T, SUFFIX, nt) GEMM(T, SUFFIX, tn) GEMM(T, SUFFIX, tt)
     TYPED(float, f32)
     TYPED(double, f64)
     TYPED(long long, i64)
@@ -92,6 +95,7 @@ bool call(const std::string& name, const Args& a, dim3 grid, unsigned block) {
         RUN(sgd_f64(a.J(0), a.P<double>(1), a.P<const double>(2), a.P<double>(3), a.I(4), a.D(5), a.D(6), a.D(7),
                     a.D(8)));
 #undef NUMERIC
+#undef GEMM
 #undef TYPED
 #undef RUN_BLOCK
 #undef RUN

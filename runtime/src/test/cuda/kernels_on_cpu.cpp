@@ -308,37 +308,95 @@ void reductions() {
 }
 
 template <class T>
-void gemmCase(long long batch, long long n, long long k, long long m, double tol, const char* name,
-              void (*kernel)(long long, long long, long long, long long, const T*, const T*, T*)) {
-    std::vector<T> a(batch * n * k), b(batch * k * m), c(batch * n * m, (T) 99), want(batch * n * m);
-    std::uniform_int_distribution<int> d(-4, 4);
-    for (auto& v : a) v = (T) d(rng);
-    for (auto& v : b) v = (T) d(rng);
+using Gemm = void (*)(long long, long long, long long, long long, const T*, long long, long long, const T*, long long,
+                      long long, T*);
+
+// One operand of a product as gemm takes it: `rows` x `cols` matrices, stored transposed or not,
+// each row (column, transposed) `pad` elements longer than its extent, `shift` elements after a
+// 16-byte boundary, and one matrix for the whole batch when broadcast. Padding holds a value
+// that spoils any product it enters.
+template <class T>
+struct Operand {
+    long long rows, cols;
+    bool transposed, broadcast;
+    long long ld, stride, shift;
+    std::vector<T> data;
+
+    Operand(long long batch, long long rows, long long cols, bool transposed, long long pad, bool broadcast,
+            long long shift)
+        : rows(rows), cols(cols), transposed(transposed), broadcast(broadcast), shift(shift) {
+        ld = (transposed ? rows : cols) + pad;
+        long long size = (transposed ? cols : rows) * ld;
+        stride = broadcast ? 0 : size;
+        const T spoiler = std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN() : (T) (1LL << 40);
+        data.assign(shift + (broadcast ? 1 : batch) * size, spoiler);
+        std::uniform_int_distribution<int> d(-4, 4);
+        for (long long p = 0; p < (broadcast ? 1 : batch); p++)
+            for (long long i = 0; i < rows; i++)
+                for (long long j = 0; j < cols; j++) data[index(p, i, j)] = (T) d(rng);
+    }
+
+    long long index(long long p, long long i, long long j) const {
+        return shift + p * stride + (transposed ? j * ld + i : i * ld + j);
+    }
+    T at(long long p, long long i, long long j) const { return data[index(p, i, j)]; }
+    const T* first() const { return data.data() + shift; }
+};
+
+// c = a b through the entry point for the operands' layouts (`kernels` in the order nn, nt, tn, tt).
+template <class T>
+void gemmCase(long long batch, long long n, long long k, long long m, bool transA, bool transB, long long pad,
+              bool broadcastA, bool broadcastB, long long shift, const char* type, const Gemm<T> kernels[4]) {
+    Operand<T> a(batch, n, k, transA, pad, broadcastA, shift);
+    Operand<T> b(batch, k, m, transB, pad + 1, broadcastB, 0);
+    std::vector<T> c(batch * n * m, (T) 99), want(batch * n * m);
     for (long long p = 0; p < batch; p++)
         for (long long i = 0; i < n; i++)
             for (long long j = 0; j < m; j++) {
                 T s = 0;
-                for (long long q = 0; q < k; q++) s += a[(p * n + i) * k + q] * b[(p * k + q) * m + j];
+                for (long long q = 0; q < k; q++) s += a.at(p, i, q) * b.at(p, q, j);
                 want[(p * n + i) * m + j] = s;
             }
     dim3 g;
     g.x = (unsigned) ((m + 127) / 128);
     g.y = (unsigned) ((n + 127) / 128);
     g.z = (unsigned) batch;
-    emuLaunch(g, 256, [&] { kernel(batch, n, k, m, a.data(), b.data(), c.data()); });
-    expectAll(want, c, tol, std::string(name) + " " + std::to_string(batch) + "x" + std::to_string(n) + "x"
-                                + std::to_string(k) + "x" + std::to_string(m));
+    const Gemm<T> kernel = kernels[(transA ? 2 : 0) + (transB ? 1 : 0)];
+    emuLaunch(g, 256, [&] { kernel(batch, n, k, m, a.first(), a.ld, a.stride, b.first(), b.ld, b.stride, c.data()); });
+    std::string layout = std::string(transA ? "t" : "n") + (transB ? "t" : "n");
+    expectAll(want, c, 0, "gemm_" + layout + "_" + type + " " + std::to_string(batch) + "x" + std::to_string(n) + "x"
+                              + std::to_string(k) + "x" + std::to_string(m) + " pad " + std::to_string(pad)
+                              + (broadcastA ? " a broadcast" : "") + (broadcastB ? " b broadcast" : "")
+                              + (shift ? " unaligned a" : ""));
 }
 
 void products() {
+    const Gemm<float> f32[4] = {gemm_nn_f32, gemm_nt_f32, gemm_tn_f32, gemm_tt_f32};
+    const Gemm<double> f64[4] = {gemm_nn_f64, gemm_nt_f64, gemm_tn_f64, gemm_tt_f64};
+    const Gemm<long long> i64[4] = {gemm_nn_i64, gemm_nt_i64, gemm_tn_i64, gemm_tt_i64};
     // Small integers make every float32 product exact, so any indexing slip shows.
-    gemmCase<float>(1, 1, 1, 1, 0, "gemm_f32", gemm_f32);
-    gemmCase<float>(1, 128, 128, 128, 0, "gemm_f32", gemm_f32);
-    gemmCase<float>(2, 130, 70, 257, 0, "gemm_f32", gemm_f32);
-    gemmCase<float>(1, 5, 9, 3, 0, "gemm_f32", gemm_f32);
-    gemmCase<float>(1, 3, 0, 4, 0, "gemm_f32", gemm_f32);
-    gemmCase<double>(1, 33, 9, 65, 0, "gemm_f64", gemm_f64);
-    gemmCase<long long>(2, 17, 130, 5, 0, "gemm_i64", gemm_i64);
+    for (int layout = 0; layout < 4; layout++) {
+        bool ta = layout >= 2, tb = layout % 2 == 1;
+        // Contiguous, then leading dimensions past the extent (a multiple of 4: vector reads;
+        // not: element reads), broadcast batches, and an unaligned base.
+        gemmCase<float>(1, 1, 1, 1, ta, tb, 0, false, false, 0, "f32", f32);
+        gemmCase<float>(1, 128, 128, 128, ta, tb, 0, false, false, 0, "f32", f32);
+        gemmCase<float>(2, 130, 70, 257, ta, tb, 0, false, false, 0, "f32", f32);
+        gemmCase<float>(2, 130, 70, 257, ta, tb, 3, false, false, 0, "f32", f32);
+        gemmCase<float>(2, 132, 68, 260, ta, tb, 4, false, false, 0, "f32", f32);
+        gemmCase<float>(3, 33, 20, 40, ta, tb, 4, true, false, 0, "f32", f32);
+        gemmCase<float>(3, 33, 20, 40, ta, tb, 2, false, true, 0, "f32", f32);
+        gemmCase<float>(2, 36, 16, 12, ta, tb, 0, false, false, 1, "f32", f32);
+        // k = 1, and k below one vector and below one slice.
+        gemmCase<float>(2, 129, 1, 131, ta, tb, 0, false, false, 0, "f32", f32);
+        gemmCase<float>(1, 5, 3, 6, ta, tb, 1, false, false, 0, "f32", f32);
+        gemmCase<float>(1, 5, 9, 3, ta, tb, 0, false, false, 0, "f32", f32);
+        gemmCase<float>(1, 3, 0, 4, ta, tb, 0, false, false, 0, "f32", f32);
+        gemmCase<double>(2, 33, 9, 65, ta, tb, 2, false, true, 0, "f64", f64);
+        gemmCase<double>(1, 130, 12, 4, ta, tb, 0, false, false, 0, "f64", f64);
+        gemmCase<long long>(2, 17, 130, 5, ta, tb, 0, true, false, 0, "i64", i64);
+        gemmCase<long long>(1, 6, 1, 9, ta, tb, 3, false, false, 0, "i64", i64);
+    }
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ import jcuda.jcublas.cublasOperation;
 /**
  * cuBLAS for floating matrix products, where its native library loads (JCublas 12.6 needs
  * {@code libcublas.so.12}, which a machine with only CUDA 13's libraries lacks); the backend's
- * {@code gemm_T} kernels run otherwise. One handle per device, made on first use.
+ * {@code gemm_L_T} kernels run otherwise. One handle per device, made on first use.
  */
 final class CuBlas {
     private CuBlas() {}
@@ -43,13 +43,14 @@ final class CuBlas {
     }
 
     /**
-     * {@code C[p] = A[p] B[p]} in cuBLAS's column-major terms (see {@link Driver#gemm}), for
-     * FLOAT32 or FLOAT64, if cuBLAS can.
+     * {@code C[p] = op(A[p]) op(B[p])} in cuBLAS's column-major terms (see {@link Driver#gemm}),
+     * for FLOAT32 or FLOAT64, if cuBLAS can.
      *
      * @return false, having done nothing, when cuBLAS is not usable on this device
      */
-    static boolean gemm(int device, DType dtype, int m, int n, int k, CUdeviceptr a, int lda, long strideA,
-                        CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc, long strideC, int batch) {
+    static boolean gemm(int device, DType dtype, boolean transA, boolean transB, int m, int n, int k, CUdeviceptr a,
+                        int lda, long strideA, CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc,
+                        long strideC, int batch) {
         if (!Probe.LOADED) {
             return false;
         }
@@ -58,12 +59,13 @@ final class CuBlas {
             return false;
         }
         JCudaCalls.makeCurrent(device);
-        int op = cublasOperation.CUBLAS_OP_N;
+        int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
         if (dtype == DType.FLOAT32) {
-            JCublas2.cublasSgemmStridedBatched(handle, op, op, m, n, k, Pointer.to(new float[] {1f}), a, lda, strideA,
+            JCublas2.cublasSgemmStridedBatched(handle, opA, opB, m, n, k, Pointer.to(new float[] {1f}), a, lda, strideA,
                     b, ldb, strideB, Pointer.to(new float[] {0f}), c, ldc, strideC, batch);
         } else {
-            JCublas2.cublasDgemmStridedBatched(handle, op, op, m, n, k, Pointer.to(new double[] {1}), a, lda, strideA,
+            JCublas2.cublasDgemmStridedBatched(handle, opA, opB, m, n, k, Pointer.to(new double[] {1}), a, lda, strideA,
                     b, ldb, strideB, Pointer.to(new double[] {0}), c, ldc, strideC, batch);
         }
         return true;

@@ -23,7 +23,7 @@ import jcuda.driver.CUdeviceptr;
  * <p>How the SPI maps onto the kernels of {@code runtime/src/main/cuda/nabla_kernels.cu}:
  * elementwise operations pass a {@code Layout} struct that describes up to four strided operands
  * over one coalesced iteration space; reductions, argmax and softmax pass a {@code Rows} struct;
- * matrix products run cuBLAS where it loads and the {@code gemm_T} kernels otherwise; random
+ * matrix products run cuBLAS where it loads and the {@code gemm_L_T} kernels otherwise; random
  * numbers are drawn on the host with the caller's generator (so a seed gives the CPU's values)
  * and copied over. Temporary device buffers are freed as soon as their last kernel is issued.
  *
@@ -38,7 +38,7 @@ public final class CudaBackend implements Backend {
     private static final CpuBackend HOST = new CpuBackend();
     /** The grid-y and grid-z limit of a launch. */
     private static final long MAX_GRID_YZ = 65_535;
-    /** The rows and columns of {@code c} one block of the {@code gemm_T} kernels computes. */
+    /** The rows and columns of {@code c} one block of the {@code gemm_L_T} kernels computes. */
     private static final long GEMM_TILE = 128;
 
     /** Creates the backend; {@link java.util.ServiceLoader} calls this. It loads nothing. */
@@ -498,12 +498,16 @@ public final class CudaBackend implements Backend {
             fill(out, 0);
             return;
         }
-        // The kernels and cuBLAS take contiguous operands: broadcast batches are materialised here.
-        Tensor ca = deviceContiguous(a);
-        Tensor cb = deviceContiguous(b);
+        // Views whose matrices are row- or column-major (a transpose, a narrowed matrix, a broadcast
+        // batch) go to the kernels and cuBLAS as they lie; only other layouts are copied first.
+        MatrixLayout la = MatrixLayout.of(as, stride(a));
+        MatrixLayout lb = MatrixLayout.of(shape(b), stride(b));
+        Tensor ca = la == null ? deviceContiguous(a) : a;
+        Tensor cb = lb == null ? deviceContiguous(b) : b;
         Tensor c = out.isContiguous() ? out : scratch(out.dtype(), shape(out), device(out));
         try {
-            gemm(device(out), out.dtype(), batch, n, k, m, first(ca), first(cb), first(c));
+            gemm(device(out), out.dtype(), batch, n, k, m, first(ca), la == null ? MatrixLayout.contiguous(as) : la,
+                    first(cb), lb == null ? MatrixLayout.contiguous(shape(b)) : lb, first(c));
             if (c != out) {
                 copyOnDevice(c, out);
             }
@@ -520,18 +524,21 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** Contiguous row-major {@code c[p] = a[p] b[p]} for {@code p < batch}, all sizes positive. */
-    private static void gemm(int dev, DType dtype, long batch, long n, long k, long m, CUdeviceptr a, CUdeviceptr b,
-                             CUdeviceptr c) {
+    /** {@code c[p] = a[p] b[p]} for {@code p < batch}, c contiguous, all sizes positive. */
+    private static void gemm(int dev, DType dtype, long batch, long n, long k, long m, CUdeviceptr a, MatrixLayout la,
+                             CUdeviceptr b, MatrixLayout lb, CUdeviceptr c) {
         boolean fitsInt = batch <= Integer.MAX_VALUE && n <= Integer.MAX_VALUE && k <= Integer.MAX_VALUE
-                && m <= Integer.MAX_VALUE;
+                && m <= Integer.MAX_VALUE && la.ld() <= Integer.MAX_VALUE && lb.ld() <= Integer.MAX_VALUE;
         // cuBLAS is column-major: a row-major matrix read column-major is its transpose, and the row-major
-        // c = a b is the column-major c^T = b^T a^T, so cuBLAS computes it untransposed with b first.
-        if (dtype.isFloatingPoint() && fitsInt && driver().gemm(dev, dtype, (int) m, (int) n, (int) k,
-                b, (int) m, k * m, a, (int) k, n * k, c, (int) m, n * m, (int) batch)) {
+        // c = a b is the column-major c^T = b^T a^T, so cuBLAS computes it with b first, transposing an
+        // operand exactly where it is stored transposed (read column-major, that is the matrix itself).
+        if (dtype.isFloatingPoint() && fitsInt && driver().gemm(dev, dtype, lb.transposed(), la.transposed(), (int) m,
+                (int) n, (int) k, b, (int) lb.ld(), lb.batchStride(), a, (int) la.ld(), la.batchStride(), c, (int) m,
+                n * m, (int) batch)) {
             return;
         }
-        String kernel = "gemm_" + Kernels.suffix(dtype);
+        String kernel = "gemm_" + (la.transposed() ? "t" : "n") + (lb.transposed() ? "t" : "n") + "_"
+                + Kernels.suffix(dtype);
         long size = dtype.byteSize();
         long rowsPerLaunch = MAX_GRID_YZ * GEMM_TILE;
         int gridX = (int) ((m + GEMM_TILE - 1) / GEMM_TILE);
@@ -539,8 +546,8 @@ public final class CudaBackend implements Backend {
             // Up to 65535 matrices per launch (the grid's z limit), each launch from offset pointers.
             for (long p = 0; p < batch; p += MAX_GRID_YZ) {
                 long count = Math.min(MAX_GRID_YZ, batch - p);
-                launchGemm(dev, kernel, gridX, count, n, k, m, a.withByteOffset(p * n * k * size),
-                        b.withByteOffset(p * k * m * size), c.withByteOffset(p * n * m * size));
+                launchGemm(dev, kernel, gridX, count, n, k, m, a.withByteOffset(p * la.batchStride() * size), la,
+                        b.withByteOffset(p * lb.batchStride() * size), lb, c.withByteOffset(p * n * m * size));
             }
             return;
         }
@@ -548,17 +555,22 @@ public final class CudaBackend implements Backend {
         for (long p = 0; p < batch; p++) {
             for (long r = 0; r < n; r += rowsPerLaunch) {
                 long rows = Math.min(rowsPerLaunch, n - r);
-                launchGemm(dev, kernel, gridX, 1, rows, k, m, a.withByteOffset((p * n + r) * k * size),
-                        b.withByteOffset(p * k * m * size), c.withByteOffset((p * n + r) * m * size));
+                launchGemm(dev, kernel, gridX, 1, rows, k, m,
+                        a.withByteOffset((p * la.batchStride() + la.rowOffset(r)) * size), la,
+                        b.withByteOffset(p * lb.batchStride() * size), lb, c.withByteOffset((p * n + r) * m * size));
             }
         }
     }
 
-    /** {@code gemm_T(batch, n, k, m, a, b, c)}: grid (ceil(m/128), ceil(n/128), batch) of 256 threads. */
+    /**
+     * {@code gemm_L_T(batch, n, k, m, a, lda, strideA, b, ldb, strideB, c)}: grid
+     * (ceil(m/128), ceil(n/128), batch) of 256 threads.
+     */
     private static void launchGemm(int dev, String kernel, int gridX, long batch, long n, long k, long m, CUdeviceptr a,
-                                   CUdeviceptr b, CUdeviceptr c) {
+                                   MatrixLayout la, CUdeviceptr b, MatrixLayout lb, CUdeviceptr c) {
         int gridY = (int) ((n + GEMM_TILE - 1) / GEMM_TILE);
-        KernelArgs args = new KernelArgs().i64(batch).i64(n).i64(k).i64(m).pointer(a).pointer(b).pointer(c);
+        KernelArgs args = new KernelArgs().i64(batch).i64(n).i64(k).i64(m).pointer(a).i64(la.ld()).i64(la.batchStride())
+                .pointer(b).i64(lb.ld()).i64(lb.batchStride()).pointer(c);
         driver().launch(dev, Kernels.module(), kernel, gridX, gridY, (int) batch, CudaDriver.BLOCK, args);
     }
 

@@ -59,14 +59,21 @@ abstract class Driver {
                          KernelArgs args);
 
     /**
-     * cuBLAS's column-major {@code gemmStridedBatched} with no transposition, alpha 1 and beta 0:
-     * {@code C[p] = A[p] B[p]} for {@code p < batch}, {@code A} being {@code m x k} with leading
-     * dimension {@code lda}, {@code B} {@code k x n} and {@code C} {@code m x n}.
+     * cuBLAS's column-major {@code gemmStridedBatched} with alpha 1 and beta 0:
+     * {@code C[p] = op(A[p]) op(B[p])} for {@code p < batch}, where {@code op(X)} is {@code X}, or
+     * its transpose when {@code transX}; {@code op(A)} is {@code m x k}, {@code op(B)} {@code k x n}
+     * and {@code C} {@code m x n}. Every matrix is column-major with its leading dimension:
+     * {@code A} is stored {@code m x k} ({@code lda >= m}), or {@code k x m} ({@code lda >= k})
+     * when {@code transA}; {@code B} {@code k x n} ({@code ldb >= k}), or {@code n x k}
+     * ({@code ldb >= n}) when {@code transB}; {@code C} with {@code ldc >= m}. Matrix {@code p}
+     * of each starts {@code p * stride} elements after the first; a stride of 0 gives every
+     * {@code p} the same matrix (A's or B's, never C's).
      *
      * @return false, having done nothing, when cuBLAS is not usable here
      */
-    abstract boolean gemm(int device, DType dtype, int m, int n, int k, CUdeviceptr a, int lda, long strideA,
-                          CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc, long strideC, int batch);
+    abstract boolean gemm(int device, DType dtype, boolean transA, boolean transB, int m, int n, int k, CUdeviceptr a,
+                          int lda, long strideA, CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc,
+                          long strideC, int batch);
 
     /** Waits for all work issued so far on every device used, reporting a failure of any of it. */
     abstract void synchronize();

@@ -233,8 +233,9 @@ final class JCudaCalls extends Driver {
     }
 
     @Override
-    boolean gemm(int device, DType dtype, int m, int n, int k, CUdeviceptr a, int lda, long strideA, CUdeviceptr b,
-                 int ldb, long strideB, CUdeviceptr c, int ldc, long strideC, int batch) {
-        return CuBlas.gemm(device, dtype, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC, batch);
+    boolean gemm(int device, DType dtype, boolean transA, boolean transB, int m, int n, int k, CUdeviceptr a, int lda,
+                 long strideA, CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc, long strideC, int batch) {
+        return CuBlas.gemm(device, dtype, transA, transB, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC,
+                batch);
     }
 }

@@ -651,11 +651,33 @@ class CudaParityTest {
             cases.add(accumulating("matmul batched vector", x -> x[0].matmul(x[1]), s.of(3), s.of(2, 3, 4)));
             cases.add(accumulating("mm with k = 0", x -> x[0].mm(x[1]), s.of(3, 0), s.of(0, 4)));
             cases.add(accumulating("mm with k = 1", x -> x[0].mm(x[1]), s.of(300, 1), s.of(1, 200)));
+            // Views the kernels take as they lie: Linear's x.mm(w.t()) and its weight gradient's
+            // g.t().mm(x); leading dimensions past the extent, with odd offsets, over more than one
+            // slice of k (8) so that each step to the next slice shows; and batches that are
+            // transposed, narrowed or broadcast (stride 0).
+            cases.add(accumulating("mm of a transposed second operand", x -> x[0].mm(x[1]), s.of(5, 3), s.of(4, 3).t()));
+            cases.add(accumulating("mm of a transposed first operand", x -> x[0].mm(x[1]), s.of(6, 5).t(), s.of(6, 4)));
+            cases.add(accumulating("mm of transposed operands with gaps", x -> x[0].mm(x[1]),
+                    s.of(12, 8).narrow(1, 1, 5).t(), s.of(4, 14).narrow(1, 2, 12).t()));
+            cases.add(accumulating("mm of a narrowed second operand", x -> x[0].mm(x[1]), s.of(3, 12),
+                    s.of(12, 6).narrow(1, 1, 4)));
+            cases.add(accumulating("bmm of transposed views", x -> x[0].bmm(x[1]),
+                    s.of(2, 12, 7).narrow(2, 1, 5).transpose(1, 2), s.of(2, 4, 12).transpose(1, 2)));
+            cases.add(accumulating("bmm of broadcast batches", x -> x[0].bmm(x[1]), s.of(1, 5, 3).expand(4, 5, 3),
+                    s.of(1, 4, 3).expand(4, 4, 3).transpose(1, 2)));
+            cases.add(accumulating("matmul of a matrix by a transposed batch", x -> x[0].matmul(x[1]), s.of(5, 3),
+                    s.of(4, 2, 3).transpose(1, 2)));
+            cases.add(accumulating("matmul of a batch by a broadcast transposed batch", x -> x[0].matmul(x[1]),
+                    s.of(3, 5, 4).transpose(1, 2), s.of(1, 2, 5).transpose(1, 2)));
         }
         // Beyond one 128x128 tile, with ragged edges in every direction, and many batches.
         cases.add(accumulating("mm across tiles", x -> x[0].mm(x[1]), randn(FLOAT32, 130, 70), randn(FLOAT32, 70, 129)));
         cases.add(accumulating("mm across tiles, transposed", x -> x[0].mm(x[1]),
                 randn(FLOAT32, 257, 259).t(), randn(FLOAT32, 129, 257).t()));
+        cases.add(accumulating("mm across tiles, second transposed", x -> x[0].mm(x[1]), randn(FLOAT32, 130, 70),
+                randn(FLOAT32, 129, 70).t()));
+        cases.add(accumulating("mm across tiles, first transposed", x -> x[0].mm(x[1]), randn(FLOAT32, 70, 130).t(),
+                randn(FLOAT32, 70, 129)));
         cases.add(accumulating("mm of a long inner dimension", x -> x[0].mm(x[1]), randn(FLOAT32, 3, 4099),
                 randn(FLOAT32, 4099, 5)));
         cases.add(accumulating("matmul many small batches", x -> x[0].matmul(x[1]), randn(FLOAT32, 1000, 3, 5),

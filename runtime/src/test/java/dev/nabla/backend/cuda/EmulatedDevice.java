@@ -210,14 +210,17 @@ final class EmulatedDevice extends Driver {
     }
 
     @Override
-    synchronized boolean gemm(int device, DType dtype, int m, int n, int k, CUdeviceptr a, int lda, long strideA,
-                              CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc, long strideC, int batch) {
+    synchronized boolean gemm(int device, DType dtype, boolean transA, boolean transB, int m, int n, int k,
+                              CUdeviceptr a, int lda, long strideA, CUdeviceptr b, int ldb, long strideB, CUdeviceptr c,
+                              int ldc, long strideC, int batch) {
         if (!blas) {
             return false;
         }
         launches.add("cublas");
         assertTrue(dtype.isFloatingPoint());
-        assertTrue(lda >= Math.max(1, m) && ldb >= Math.max(1, k) && ldc >= Math.max(1, m), "leading dimensions");
+        assertTrue(lda >= Math.max(1, transA ? k : m) && ldb >= Math.max(1, transB ? n : k) && ldc >= Math.max(1, m),
+                "leading dimensions");
+        assertTrue(strideA >= 0 && strideB >= 0 && (batch == 1 || strideC >= (long) ldc * n), "batch strides");
         Typed ta = typed(device, a, dtype);
         Typed tb = typed(device, b, dtype);
         Typed tc = typed(device, c, dtype);
@@ -227,7 +230,9 @@ final class EmulatedDevice extends Driver {
                 for (long j = 0; j < n; j++) {
                     double s = 0;
                     for (long l = 0; l < k; l++) {
-                        s += ta.getD(p * strideA + i + l * lda) * tb.getD(p * strideB + l + j * ldb);
+                        long ai = p * strideA + (transA ? l + i * lda : i + l * lda);
+                        long bi = p * strideB + (transB ? j + l * ldb : l + j * ldb);
+                        s += ta.getD(ai) * tb.getD(bi);
                     }
                     tc.putD(p * strideC + i + j * ldc, s);
                 }
@@ -267,9 +272,11 @@ final class EmulatedDevice extends Driver {
             return;
         }
         String t = function.substring(function.lastIndexOf('_') + 1);
-        if (!kind.equals("gemm")) {
-            assertEquals(1, gridY * gridZ, function + ": a 1-D grid");
+        if (kind.startsWith("gemm_")) {
+            gemmKernel(device, t, kind.substring("gemm_".length()), gridX, gridY, gridZ, v);
+            return;
         }
+        assertEquals(1, gridY * gridZ, function + ": a 1-D grid");
         switch (kind) {
             case "adam":
                 adam(device, t, v);
@@ -348,9 +355,6 @@ final class EmulatedDevice extends Driver {
                 return;
             case "cumsum":
                 cumsum(device, t, v);
-                return;
-            case "gemm":
-                gemmKernel(device, t, gridX, gridY, gridZ, v);
                 return;
             default:
                 throw new AssertionError("no emulation of " + function);
@@ -690,33 +694,49 @@ final class EmulatedDevice extends Driver {
         }
     }
 
-    private void gemmKernel(int device, String t, int gridX, int gridY, int gridZ, List<Object> v) {
+    /**
+     * {@code gemm_L_T}: {@code layout} (L) is a's letter then b's, {@code t} for an operand stored
+     * transposed; element (i, l) of a[p] is {@code a[p * strideA + i * lda + l]}, or
+     * {@code a[p * strideA + l * lda + i]} transposed, and likewise b; c is contiguous.
+     */
+    private void gemmKernel(int device, String t, String layout, int gridX, int gridY, int gridZ, List<Object> v) {
         long batch = (Long) v.get(0);
         long n = (Long) v.get(1);
         long k = (Long) v.get(2);
         long m = (Long) v.get(3);
+        long lda = (Long) v.get(5);
+        long strideA = (Long) v.get(6);
+        long ldb = (Long) v.get(8);
+        long strideB = (Long) v.get(9);
+        boolean transA = layout.charAt(0) == 't';
+        boolean transB = layout.charAt(1) == 't';
         assertTrue(batch > 0 && n > 0 && k > 0 && m > 0, "gemm sizes " + batch + ", " + n + ", " + k + ", " + m);
+        assertTrue(lda >= (transA ? n : k) && ldb >= (transB ? k : m), "gemm leading dimensions " + lda + ", " + ldb);
+        assertTrue(strideA >= 0 && strideB >= 0, "gemm batch strides " + strideA + ", " + strideB);
         assertEquals((m + 127) / 128, gridX, "gemm grid x = ceil(m / 128)");
         assertEquals((n + 127) / 128, gridY, "gemm grid y = ceil(n / 128)");
         assertEquals(batch, gridZ, "gemm grid z = batch");
         Typed a = typed(device, v.get(4), t);
-        Typed b = typed(device, v.get(5), t);
-        Typed c = typed(device, v.get(6), t);
+        Typed b = typed(device, v.get(7), t);
+        Typed c = typed(device, v.get(10), t);
         for (long p = 0; p < batch; p++) {
             for (long i = 0; i < n; i++) {
                 for (long j = 0; j < m; j++) {
-                    if (t.equals("i64")) {
-                        long s = 0;
-                        for (long l = 0; l < k; l++) {
-                            s += a.getJ(p * n * k + i * k + l) * b.getJ(p * k * m + l * m + j);
+                    long s = 0;
+                    double d = 0;
+                    for (long l = 0; l < k; l++) {
+                        long ai = p * strideA + (transA ? l * lda + i : i * lda + l);
+                        long bi = p * strideB + (transB ? j * ldb + l : l * ldb + j);
+                        if (t.equals("i64")) {
+                            s += a.getJ(ai) * b.getJ(bi);
+                        } else {
+                            d += a.getD(ai) * b.getD(bi);
                         }
+                    }
+                    if (t.equals("i64")) {
                         c.putJ(p * n * m + i * m + j, s);
                     } else {
-                        double s = 0;
-                        for (long l = 0; l < k; l++) {
-                            s += a.getD(p * n * k + i * k + l) * b.getD(p * k * m + l * m + j);
-                        }
-                        c.putD(p * n * m + i * m + j, s);
+                        c.putD(p * n * m + i * m + j, d);
                     }
                 }
             }

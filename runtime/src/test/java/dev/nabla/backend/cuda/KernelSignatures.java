@@ -37,7 +37,9 @@ final class KernelSignatures {
             m.put("reduce_" + t, "RIPP");
             m.put("argmax_" + t, "RPP");
             m.put("cumsum_" + t, "RPP");
-            m.put("gemm_" + t, "JJJJPPP");
+            for (String layout : new String[] {"nn", "nt", "tn", "tt"}) {
+                m.put("gemm_" + layout + "_" + t, "JJJJPJJPJJP");
+            }
         }
         m.put("softmax_f32", "RIPP");
         m.put("softmax_f64", "RIPP");
