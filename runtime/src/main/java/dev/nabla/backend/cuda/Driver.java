@@ -29,6 +29,13 @@ abstract class Driver {
      */
     abstract double memoryBandwidth(int device);
 
+    /**
+     * How many threads {@code device} runs at once: its multiprocessors times the threads one
+     * multiprocessor holds. A grid-stride kernel launched with that many keeps every
+     * multiprocessor full; more would only queue behind them.
+     */
+    abstract int residentThreads(int device);
+
     /** Allocates {@code bytes > 0} on {@code device}. */
     abstract CUdeviceptr malloc(int device, long bytes);
 

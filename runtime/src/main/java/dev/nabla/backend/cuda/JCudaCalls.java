@@ -1,6 +1,7 @@
 package dev.nabla.backend.cuda;
 
 import dev.nabla.DType;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
@@ -168,6 +169,33 @@ final class JCudaCalls extends Driver {
         JCudaDriver.cuDeviceGetAttribute(clockKHz, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, dev);
         JCudaDriver.cuDeviceGetAttribute(busBits, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, dev);
         return 2.0 * clockKHz[0] * 1e3 * busBits[0] / 8;
+    }
+
+    /** Each device's resident threads, read once: 0 until then. */
+    private static final class Residency {
+        static final AtomicIntegerArray BY_DEVICE = new AtomicIntegerArray(Probe.DEVICES);
+
+        private Residency() {}
+    }
+
+    /** Read once per device: every elementwise launch asks, and a driver query costs a call. */
+    @Override
+    int residentThreads(int device) {
+        int threads = device >= 0 && device < Residency.BY_DEVICE.length() ? Residency.BY_DEVICE.get(device) : 0;
+        if (threads == 0) {
+            // Reports CUDA's absence or a device that does not exist.
+            makeCurrent(device);
+            CUdevice dev = new CUdevice();
+            JCudaDriver.cuDeviceGet(dev, device);
+            int[] processors = new int[1];
+            int[] perProcessor = new int[1];
+            JCudaDriver.cuDeviceGetAttribute(processors, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
+            JCudaDriver.cuDeviceGetAttribute(perProcessor,
+                    CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, dev);
+            threads = processors[0] * perProcessor[0];
+            Residency.BY_DEVICE.set(device, threads);
+        }
+        return threads;
     }
 
     // ---------------------------------------------------------------- memory
