@@ -163,9 +163,10 @@ public final class CudaBackend implements Backend {
      * Launches a kernel with the contiguous path (fill, copy, unary, clamp, binary, compare, where)
      * over {@code layout}, whose operands 0, 1, ... have {@code dtypes}. When every operand is one
      * dimension of unit strides, a thread of the kernel maps 16 bytes of the widest operand per
-     * step (when aligned; otherwise it strides over elements): one thread per such pack, at most
-     * the threads the device holds at once, since more would only wait for a free multiprocessor
-     * while each resident thread's loop can take their packs. Otherwise one thread per element.
+     * step (when aligned; otherwise it strides over elements): one thread per such pack, in at
+     * most as many blocks as the device runs of this kernel at once, since more would only wait
+     * for a free multiprocessor while each resident thread's loop can take their packs.
+     * Otherwise one thread per element.
      */
     private static void launchMap(int device, String kernel, Layout layout, KernelArgs args, DType... dtypes) {
         boolean contiguous = layout.nd() == 1;
@@ -179,8 +180,8 @@ public final class CudaBackend implements Backend {
             return;
         }
         long perThread = 16 / widest;
-        int resident = Math.max(1, driver().residentThreads(device) / CudaDriver.BLOCK);
-        launch(device, kernel, Math.min(CudaDriver.blocksFor((layout.numel() + perThread - 1) / perThread), resident), args);
+        int blocks = CudaDriver.blocksFor((layout.numel() + perThread - 1) / perThread);
+        launch(device, kernel, Math.min(blocks, driver().residentBlocks(device, Kernels.module(), kernel)), args);
     }
 
     // ---------------------------------------------------------------- copy and fill

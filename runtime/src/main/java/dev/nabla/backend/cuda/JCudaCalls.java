@@ -1,13 +1,15 @@
 package dev.nabla.backend.cuda;
 
 import dev.nabla.DType;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -171,31 +173,24 @@ final class JCudaCalls extends Driver {
         return 2.0 * clockKHz[0] * 1e3 * busBits[0] / 8;
     }
 
-    /** Each device's resident threads, read once: 0 until then. */
-    private static final class Residency {
-        static final AtomicIntegerArray BY_DEVICE = new AtomicIntegerArray(Probe.DEVICES);
+    /**
+     * Each kernel's resident blocks, by its function (one per module, device and name), read
+     * once: every elementwise launch asks, and the driver's answer costs two calls.
+     */
+    private static final Map<CUfunction, Integer> RESIDENT_BLOCKS = new ConcurrentHashMap<>();
 
-        private Residency() {}
-    }
-
-    /** Read once per device: every elementwise launch asks, and a driver query costs a call. */
     @Override
-    int residentThreads(int device) {
-        int threads = device >= 0 && device < Residency.BY_DEVICE.length() ? Residency.BY_DEVICE.get(device) : 0;
-        if (threads == 0) {
-            // Reports CUDA's absence or a device that does not exist.
+    int residentBlocks(int device, PtxModule module, String function) {
+        return RESIDENT_BLOCKS.computeIfAbsent(module.function(device, function), f -> {
             makeCurrent(device);
             CUdevice dev = new CUdevice();
             JCudaDriver.cuDeviceGet(dev, device);
             int[] processors = new int[1];
             int[] perProcessor = new int[1];
             JCudaDriver.cuDeviceGetAttribute(processors, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
-            JCudaDriver.cuDeviceGetAttribute(perProcessor,
-                    CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, dev);
-            threads = processors[0] * perProcessor[0];
-            Residency.BY_DEVICE.set(device, threads);
-        }
-        return threads;
+            JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(perProcessor, f, CudaDriver.BLOCK, 0);
+            return processors[0] * Math.max(1, perProcessor[0]);
+        });
     }
 
     // ---------------------------------------------------------------- memory

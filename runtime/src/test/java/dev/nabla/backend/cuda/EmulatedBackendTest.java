@@ -182,7 +182,7 @@ class EmulatedBackendTest {
      */
     @Test
     void elementwiseGridsFollowTheContiguousPath() {
-        int deviceFull = device.residentThreads(0) / CudaDriver.BLOCK;
+        int deviceFull = device.residentBlocks(0, Kernels.module(), "unary_f32");
         Tensor small = onDevice(DType.FLOAT32, 0, 3000);
         Tensor large = onDevice(DType.FLOAT32, 0, 1 << 22);
         Tensor wide = onDevice(DType.FLOAT64, 0, 3000);

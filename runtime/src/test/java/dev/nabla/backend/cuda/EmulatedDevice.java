@@ -120,11 +120,12 @@ final class EmulatedDevice extends Driver {
         return 2.0 * 2_619_000e3 * 5120 / 8;
     }
 
-    /** An H100 SXM's: 132 multiprocessors of 2048 threads. */
+    /** An H100 SXM's 132 multiprocessors, each holding 2048 threads of any kernel. */
     @Override
-    int residentThreads(int device) {
+    int residentBlocks(int device, PtxModule module, String function) {
         checkDevice(device);
-        return 132 * 2048;
+        assertTrue(module != Kernels.module() || KernelSignatures.builtIn().containsKey(function), "no kernel " + function);
+        return 132 * (2048 / CudaDriver.BLOCK);
     }
 
     @Override
