@@ -2,7 +2,7 @@
 """PyTorch's side of Nabla's GPU benchmarks, run on the GPU machine:
     python3 benchmarks/cuda_pytorch_side.py
 Prints the JSON lines of ../shared/bench/pytorch_side.py for the workloads that
-`Bench --only cuda` measures on Nabla's side (cuda_add_64m, cuda_matmul_4096,
+`Bench --only cuda` measures on Nabla's side (cuda_add_64m, cuda_relu_4m, cuda_matmul_4096,
 cuda_matmul_4096_nt, cuda_tiny_op, cuda_adam_21m, cuda_mlp_small, cuda_mlp_large), timed the
 same way (the median of 5 runs after warm-up, each run ending with a synchronize), so that
 ../shared/bench/compare.py pairs them. The training workloads also print their peak
@@ -58,6 +58,15 @@ def main():
     emit("cuda_add_64m", rate / 1e9, "GB/s", "higher")
     emit("cuda_add_64m_of_peak", rate / peak_bandwidth(), "fraction", "higher")
 
+    relu_in = torch.randn(1 << 22, device="cuda")
+    relu_ops = 100
+
+    def relu():
+        for _ in range(relu_ops):
+            torch.relu(relu_in)
+        torch.cuda.synchronize()
+    emit("cuda_relu_4m", median_seconds(relu) / relu_ops * 1e6, "us/op", "lower")
+
     m = 4096
     x, y = torch.randn(m, m, device="cuda"), torch.randn(m, m, device="cuda")
     reps = max(3, int(2e10 / (2 * m ** 3)))  # as pytorch_side.py's matmul, and Nabla's Bench
@@ -73,7 +82,7 @@ def main():
             torch.mm(x, y.t())
         torch.cuda.synchronize()
     emit("cuda_matmul_4096_nt", 2 * m ** 3 * reps / median_seconds(mm_nt) / 1e9, "GFLOP/s", "higher")
-    del a, b, out, x, y
+    del a, b, out, x, y, relu_in
 
     tiny_a, tiny_b = torch.randn(16, device="cuda"), torch.randn(16, device="cuda")
     ops = 20000

@@ -22,6 +22,9 @@
 // Launch rules
 //  - fill, copy, unary, clamp, binary, compare, where, gather, scatter_add, argmax, adam, sgd: 1-D blocks
 //    of 256 threads, any grid; each thread walks a grid-stride loop, so any grid is correct.
+//    fill, copy, unary, clamp, binary, compare and where have a contiguous path (Layout nd == 1,
+//    unit strides, operands aligned to their packs) where a thread takes a pack of 16 bytes of the
+//    widest operand per step; the host launches a thread per pack, at most a device-full.
 //  - reduce, softmax, cumsum: blocks of exactly 256 threads (the shared-memory tree assumes it), one
 //    block per row at a time, blocks striding over the rows; 2048 bytes of static shared memory.
 //  - gemm: blocks of exactly 256 threads, grid (ceil(m/128), ceil(n/128), batch), for every
@@ -358,9 +361,93 @@ __device__ __forceinline__ long long clampOp(long long x, double lo, double hi) 
 
 // ---------------------------------------------------------------- elementwise kernels
 
+// The contiguous path. When every operand of a Layout is one dimension of unit strides (the host
+// coalesces contiguous tensors of any shape to that) and each operand's first element lies on a
+// multiple of its Pack's size, a thread maps one Pack of each operand at a time: one vector load
+// per input and one vector store, no index arithmetic. N, the elements per Pack, fills 16 bytes
+// of the widest operand, so that operand moves with 128-bit accesses (the narrower ones with 64-,
+// 32- or 16-bit ones). Misaligned operands, broadcasts and strides take the Layout path.
+
+// N consecutive elements of T, read and written as one access.
+template <class T, int n = (int) (16 / sizeof(T))>
+struct alignas(sizeof(T) * n) Pack {
+    static constexpr int N = n;
+    T v[n];
+};
+
+// The elements per Pack of a map whose widest operand type is among T...: 16 bytes of it.
+template <class... T>
+__host__ __device__ constexpr int packLength() {
+    unsigned long long widest = 1;
+    ((widest = sizeof(T) > widest ? sizeof(T) : widest), ...);
+    return (int) (16 / widest);
+}
+
+template <int N, class T>
+__device__ __forceinline__ bool packAligned(const T* p) {
+    return (unsigned long long) p % (sizeof(T) * N) == 0;
+}
+
+// Whether operands 0..K-1 of L are contiguous: one dimension of unit strides.
+template <int K>
+__device__ __forceinline__ bool unitStrides(const Layout& L) {
+    bool unit = L.nd == 1;
+#pragma unroll
+    for (int k = 0; k < K; ++k) {
+        unit = unit && L.stride[k][0] == 1;
+    }
+    return unit;
+}
+
+// Whether out and in... can take packedMap's vector accesses.
+template <class D, class... S>
+__device__ __forceinline__ bool packable(const D* out, const S*... in) {
+    constexpr int N = packLength<D, S...>();
+    return packAligned<N>(out) && (packAligned<N>(in) && ...);
+}
+
+// Pack i of out from the packs i of the inputs.
+template <int N, class D, class F, class... S>
+__device__ __forceinline__ void mapPack(Pack<D, N>* out, long long i, F& f, Pack<S, N>... x) {
+    Pack<D, N> z;
+#pragma unroll
+    for (int j = 0; j < N; j++) {
+        z.v[j] = f(x.v[j]...);
+    }
+    out[i] = z;
+}
+
+// out[i] = f(in[i]...) for i < n over contiguous operands that are packable: thread `first` takes
+// packs first, first + step, ..., then the elements after the last whole pack likewise.
+template <class D, class F, class... S>
+__device__ __forceinline__ void packedMap(long long first, long long step, long long n, F f, D* out, const S*... in) {
+    constexpr int N = packLength<D, S...>();
+    long long packs = n / N;
+    Pack<D, N>* po = reinterpret_cast<Pack<D, N>*>(out);
+    for (long long i = first; i < packs; i += step) {
+        mapPack<N>(po, i, f, reinterpret_cast<const Pack<S, N>*>(in)[i]...);
+    }
+    for (long long i = packs * N + first; i < n; i += step) {
+        out[i] = f(in[i]...);
+    }
+}
+
+// packedMap over the grid, when the operands allow it; returns whether it ran.
+template <class D, class F, class... S>
+__device__ __forceinline__ bool mapContiguous(long long n, F f, D* out, const S*... in) {
+    if (!packable(out, in...)) {
+        return false;
+    }
+    packedMap(firstThread(), gridThreads(), n, f, out, in...);
+    return true;
+}
+
 template <class T>
 __device__ __forceinline__ void fillKernel(const Layout& L, T* out, double value) {
     T v = convert<T>(value);
+    if (unitStrides<1>(L) && mapContiguous(L.numel, [v]() { return v; }, out + L.offset[0])) {
+        return;
+    }
     for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
         long long o[1];
         locate(L, i, o);
@@ -370,6 +457,10 @@ __device__ __forceinline__ void fillKernel(const Layout& L, T* out, double value
 
 template <class S, class D>
 __device__ __forceinline__ void copyKernel(const Layout& L, const S* src, D* dst) {
+    if (unitStrides<2>(L)
+        && mapContiguous(L.numel, [](S x) { return convert<D>(x); }, dst + L.offset[0], src + L.offset[1])) {
+        return;
+    }
     for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
         long long o[2];
         locate(L, i, o);
@@ -377,8 +468,28 @@ __device__ __forceinline__ void copyKernel(const Layout& L, const S* src, D* dst
     }
 }
 
+// unaryOp as a call: the contiguous path inlines the cheap ops, for which the kernel is bound by
+// memory, and calls this for the transcendental ones, whose arithmetic outweighs a call; inlining
+// every op into each of a Pack's elements would multiply the kernel's code several times over.
+template <class T>
+__device__ __noinline__ T unaryCall(int op, T x) {
+    return unaryOp(op, x);
+}
+
 template <class T>
 __device__ __forceinline__ void unaryKernel(const Layout& L, int op, const T* in, T* out) {
+    if (unitStrides<2>(L) && packable(out + L.offset[0], in + L.offset[1])) {
+        T* po = out + L.offset[0];
+        const T* pi = in + L.offset[1];
+        long long n = L.numel;
+        switch (op) {
+            case NEG: packedMap(firstThread(), gridThreads(), n, [](T x) { return unaryOp(NEG, x); }, po, pi); return;
+            case ABS: packedMap(firstThread(), gridThreads(), n, [](T x) { return unaryOp(ABS, x); }, po, pi); return;
+            case RELU: packedMap(firstThread(), gridThreads(), n, [](T x) { return unaryOp(RELU, x); }, po, pi); return;
+            case SIGN: packedMap(firstThread(), gridThreads(), n, [](T x) { return unaryOp(SIGN, x); }, po, pi); return;
+            default: packedMap(firstThread(), gridThreads(), n, [op](T x) { return unaryCall(op, x); }, po, pi); return;
+        }
+    }
     for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
         long long o[2];
         locate(L, i, o);
@@ -388,6 +499,10 @@ __device__ __forceinline__ void unaryKernel(const Layout& L, int op, const T* in
 
 template <class T>
 __device__ __forceinline__ void clampKernel(const Layout& L, const T* in, T* out, double lo, double hi) {
+    if (unitStrides<2>(L)
+        && mapContiguous(L.numel, [lo, hi](T x) { return clampOp(x, lo, hi); }, out + L.offset[0], in + L.offset[1])) {
+        return;
+    }
     for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
         long long o[2];
         locate(L, i, o);
@@ -395,55 +510,19 @@ __device__ __forceinline__ void clampKernel(const Layout& L, const T* in, T* out
     }
 }
 
-// 16 bytes of T, read and written as one 128-bit access.
-template <class T>
-struct __align__(16) Pack {
-    static constexpr int N = 16 / sizeof(T);
-    T v[N];
-};
-
-__device__ __forceinline__ bool aligned16(const void* p) { return ((unsigned long long) p & 15) == 0; }
-
-// out[i] = f(a[i], b[i]) over n contiguous elements from 16-byte aligned addresses: one 128-bit
-// load per operand and one store per Pack, no index arithmetic, and a scalar tail.
-template <class T, class F>
-__device__ __forceinline__ void packedBinary(long long n, const T* a, const T* b, T* out, F f) {
-    constexpr int N = Pack<T>::N;
-    long long packs = n / N;
-    const Pack<T>* pa = reinterpret_cast<const Pack<T>*>(a);
-    const Pack<T>* pb = reinterpret_cast<const Pack<T>*>(b);
-    Pack<T>* po = reinterpret_cast<Pack<T>*>(out);
-    for (long long i = firstThread(); i < packs; i += gridThreads()) {
-        Pack<T> x = pa[i];
-        Pack<T> y = pb[i];
-        Pack<T> z;
-#pragma unroll
-        for (int j = 0; j < N; j++) {
-            z.v[j] = f(x.v[j], y.v[j]);
-        }
-        po[i] = z;
-    }
-    for (long long i = packs * N + firstThread(); i < n; i += gridThreads()) {
-        out[i] = f(a[i], b[i]);
-    }
-}
-
-// Contiguous operands (the host coalesces them to one dimension of unit strides) take the packed
-// path when aligned, with the commonest ops chosen outside the loop; the rest, broadcast and
-// strided operands index through the Layout.
+// The commonest ops are chosen outside the loop; the others switch per element.
 template <class T>
 __device__ __forceinline__ void binaryKernel(const Layout& L, int op, const T* a, const T* b, T* out) {
-    if (L.nd == 1 && L.stride[0][0] == 1 && L.stride[1][0] == 1 && L.stride[2][0] == 1) {
+    if (unitStrides<3>(L) && packable(out + L.offset[0], a + L.offset[1], b + L.offset[2])) {
+        T* po = out + L.offset[0];
         const T* pa = a + L.offset[1];
         const T* pb = b + L.offset[2];
-        T* po = out + L.offset[0];
-        if (aligned16(pa) && aligned16(pb) && aligned16(po)) {
-            switch (op) {
-                case ADD: packedBinary(L.numel, pa, pb, po, [](T x, T y) { return binaryOp(ADD, x, y); }); return;
-                case SUB: packedBinary(L.numel, pa, pb, po, [](T x, T y) { return binaryOp(SUB, x, y); }); return;
-                case MUL: packedBinary(L.numel, pa, pb, po, [](T x, T y) { return binaryOp(MUL, x, y); }); return;
-                default: packedBinary(L.numel, pa, pb, po, [op](T x, T y) { return binaryOp(op, x, y); }); return;
-            }
+        long long n = L.numel;
+        switch (op) {
+            case ADD: packedMap(firstThread(), gridThreads(), n, [](T x, T y) { return binaryOp(ADD, x, y); }, po, pa, pb); return;
+            case SUB: packedMap(firstThread(), gridThreads(), n, [](T x, T y) { return binaryOp(SUB, x, y); }, po, pa, pb); return;
+            case MUL: packedMap(firstThread(), gridThreads(), n, [](T x, T y) { return binaryOp(MUL, x, y); }, po, pa, pb); return;
+            default: packedMap(firstThread(), gridThreads(), n, [op](T x, T y) { return binaryOp(op, x, y); }, po, pa, pb); return;
         }
     }
     for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
@@ -455,6 +534,10 @@ __device__ __forceinline__ void binaryKernel(const Layout& L, int op, const T* a
 
 template <class T>
 __device__ __forceinline__ void compareKernel(const Layout& L, int op, const T* a, const T* b, b8* out) {
+    if (unitStrides<3>(L) && mapContiguous(L.numel, [op](T x, T y) { return compareOp(op, x, y); },
+                                           out + L.offset[0], a + L.offset[1], b + L.offset[2])) {
+        return;
+    }
     for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
         long long o[3];
         locate(L, i, o);
@@ -464,6 +547,10 @@ __device__ __forceinline__ void compareKernel(const Layout& L, int op, const T* 
 
 template <class T>
 __device__ __forceinline__ void whereKernel(const Layout& L, const b8* cond, const T* a, const T* b, T* out) {
+    if (unitStrides<4>(L) && mapContiguous(L.numel, [](b8 c, T x, T y) { return c ? x : y; }, out + L.offset[0],
+                                           cond + L.offset[1], a + L.offset[2], b + L.offset[3])) {
+        return;
+    }
     for (long long i = firstThread(); i < L.numel; i += gridThreads()) {
         long long o[4];
         locate(L, i, o);
@@ -538,6 +625,46 @@ __device__ __forceinline__ A blockFold(A v, A* partial, F&& fold) {
     return result;
 }
 
+// How many of the len elements of the row at p lie before its first 16-byte boundary.
+template <class T>
+__device__ __forceinline__ long long rowHead(const T* p, long long len) {
+    constexpr int N = Pack<T>::N;
+    long long head = (N - (long long) ((unsigned long long) p / sizeof(T) % N)) % N;
+    return head < len ? head : len;
+}
+
+// Calls f(x) for each element x of the contiguous row p[0..len) that this thread of the block
+// takes: the elements before the row's first 16-byte boundary one each, then whole packs (thread
+// t the packs t, t + THREADS, ...) with 128-bit loads, then one each of the last partial pack.
+template <class T, class F>
+__device__ __forceinline__ void eachOfRow(const T* p, long long len, F&& f) {
+    constexpr int N = Pack<T>::N;
+    long long head = rowHead(p, len);
+    if (threadIdx.x < head) {
+        f(p[threadIdx.x]);
+    }
+    long long packs = (len - head) / N;
+    const Pack<T>* pp = reinterpret_cast<const Pack<T>*>(p + head);
+    for (long long q = threadIdx.x; q < packs; q += THREADS) {
+        Pack<T> x = pp[q];
+#pragma unroll
+        for (int j = 0; j < N; j++) {
+            f(x.v[j]);
+        }
+    }
+    long long j = head + packs * N + threadIdx.x;
+    if (j < len) {
+        f(p[j]);
+    }
+}
+
+// Whether a row's elements are contiguous in `in` (the host coalesces the reduced dimensions).
+__device__ __forceinline__ bool contiguousRowsIn(const Rows& R) {
+    return R.redNd == 1 && R.redIn[0] == 1;
+}
+
+// Each thread folds its share of the row (eachOfRow's when the row is contiguous, else every
+// THREADS-th element), then the block folds the shares.
 template <class T>
 __device__ __forceinline__ void reduceKernel(const Rows& R, int op, const T* in, T* out) {
     typedef typename Accumulator<T>::type A;
@@ -546,8 +673,12 @@ __device__ __forceinline__ void reduceKernel(const Rows& R, int op, const T* in,
         long long inStart, outAt;
         rowStart(R, r, inStart, outAt);
         A acc = identity(op, A());
-        for (long long j = threadIdx.x; j < R.len; j += THREADS) {
-            acc = combine(op, acc, (A) in[inStart + elementIn(R, j)]);
+        if (contiguousRowsIn(R)) {
+            eachOfRow(in + inStart, R.len, [&](T x) { acc = combine(op, acc, (A) x); });
+        } else {
+            for (long long j = threadIdx.x; j < R.len; j += THREADS) {
+                acc = combine(op, acc, (A) in[inStart + elementIn(R, j)]);
+            }
         }
         acc = blockFold(acc, partial, [op](A a, A b) { return combine(op, a, b); });
         if (threadIdx.x == 0) {
@@ -616,28 +747,49 @@ __device__ __forceinline__ void cumsumKernel(const Rows& R, const T* in, T* out)
 
 // FloatKernels.softmax, with the row's max and sum folded across the block: the sum of
 // exponentials is kept in double for float rows, and log-softmax subtracts max + log(sum).
+// Contiguous rows are read with eachOfRow's 128-bit loads, and written with packedMap's 128-bit
+// stores where the output row is contiguous too and starts at the same place within 16 bytes.
 template <class T>
 __device__ __forceinline__ void softmaxKernel(const Rows& R, int logSoftmax, const T* in, T* out) {
     __shared__ double partial[THREADS];
+    bool contiguous = contiguousRowsIn(R);
     for (long long r = blockIdx.x; r < R.rows; r += gridDim.x) {
         long long inStart, outStart;
         rowStart(R, r, inStart, outStart);
+        const T* row = in + inStart;
         double max = -INFINITY;
-        for (long long j = threadIdx.x; j < R.len; j += THREADS) {
-            max = javaMax(max, (double) in[inStart + elementIn(R, j)]);
+        if (contiguous) {
+            eachOfRow(row, R.len, [&](T x) { max = javaMax(max, (double) x); });
+        } else {
+            for (long long j = threadIdx.x; j < R.len; j += THREADS) {
+                max = javaMax(max, (double) row[elementIn(R, j)]);
+            }
         }
         max = blockFold(max, partial, [](double a, double b) { return javaMax(a, b); });
         double sum = 0;
-        for (long long j = threadIdx.x; j < R.len; j += THREADS) {
-            sum += exp(in[inStart + elementIn(R, j)] - max);
+        if (contiguous) {
+            eachOfRow(row, R.len, [&](T x) { sum += exp(x - max); });
+        } else {
+            for (long long j = threadIdx.x; j < R.len; j += THREADS) {
+                sum += exp(row[elementIn(R, j)] - max);
+            }
         }
         sum = blockFold(sum, partial, [](double a, double b) { return a + b; });
         double logSumExp = max + log(sum);
-        for (long long j = threadIdx.x; j < R.len; j += THREADS) {
-            long long i, o;
-            elementInOut(R, j, i, o);
-            double x = in[inStart + i];
-            out[outStart + o] = (T) (logSoftmax ? x - logSumExp : exp(x - max) / sum);
+        auto value = [=](T x) { return (T) (logSoftmax ? x - logSumExp : exp(x - max) / sum); };
+        T* target = out + outStart;
+        long long head = rowHead(row, R.len);
+        if (contiguous && R.redOut[0] == 1 && packable(target + head, row + head)) {
+            if (threadIdx.x < head) {
+                target[threadIdx.x] = value(row[threadIdx.x]);
+            }
+            packedMap(threadIdx.x, THREADS, R.len - head, value, target + head, row + head);
+        } else {
+            for (long long j = threadIdx.x; j < R.len; j += THREADS) {
+                long long i, o;
+                elementInOut(R, j, i, o);
+                target[o] = value(row[i]);
+            }
         }
     }
 }

@@ -307,6 +307,295 @@ void reductions() {
     expectAll(wantLcs, lcs, 0, "cumsum_i64 wraps");
 }
 
+// ---------------------------------------------------------------- the contiguous path
+
+// Lengths around the packs of every width (1, 2, 4, 8 and 16 elements), empty and one element
+// included, and one long enough that a one-block grid strides over its packs several times.
+const long long LENGTHS[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33, 4099};
+
+// The grids a contiguous launch meets: one block (every thread strides over many packs) and the
+// host's, one thread per pack of n elements (cover = 16 / the widest operand's size).
+std::vector<dim3> gridsFor(long long n, int cover) {
+    dim3 one;
+    dim3 host;
+    host.x = (unsigned) std::max<long long>(1, (n / cover + 1 + 255) / 256);
+    return {one, host};
+}
+
+std::string where(const char* kernel, long long n, std::vector<long long> offsets, int grid) {
+    std::string s = std::string(kernel) + " of " + std::to_string(n) + " at offsets";
+    for (long long o : offsets) s += " " + std::to_string(o);
+    return s + " on " + std::to_string(grid) + " block(s)";
+}
+
+// One contiguous Layout of n elements over K operands at the given offsets.
+Layout contiguous(long long n, std::vector<long long> offsets) {
+    return layout({n}, std::vector<std::vector<long long>>(offsets.size(), {1}), offsets);
+}
+
+// Runs launch(L, grid) over every length, every output and input offset in 0..3 and both grids,
+// and compares the whole output buffer with reference(i) at offset..offset+n and the sentinel
+// elsewhere. D is the output's type; offsets are element offsets (0 is 16-byte aligned, as the
+// vectors' storage is; the others are not, for every type wider than a byte).
+template <class D, class Launch, class Reference>
+void contiguousCase(const char* kernel, int inputs, int cover, double tol, Launch launch, Reference reference) {
+    for (long long n : LENGTHS) {
+        for (long long outOff = 0; outOff < 4; outOff++) {
+            for (long long inOff = 0; inOff < 4; inOff++) {
+                std::vector<long long> offsets(1 + inputs, inOff);
+                offsets[0] = outOff;
+                if (inputs > 1) offsets[2] = (inOff + 1) % 4;  // a second input at another alignment
+                for (dim3 g : gridsFor(n, cover)) {
+                    const D sentinel = (D) 99;
+                    std::vector<D> out((size_t) (outOff + n), sentinel), want = out;
+                    Layout L = contiguous(n, offsets);
+                    launch(L, g, out.data());
+                    for (long long i = 0; i < n; i++) want[outOff + i] = reference(offsets, i);
+                    expectAll(want, out, tol, where(kernel, n, offsets, (int) g.x));
+                }
+            }
+        }
+    }
+}
+
+void contiguousElementwise() {
+    using namespace nabla;
+    const long long most = 4099 + 4;
+    auto f = randoms<float>(most), f2 = randoms<float>(most);
+    auto d = randoms<double>(most), d2 = randoms<double>(most);
+    std::vector<long long> l(most), l2(most);
+    std::vector<b8> c(most);
+    for (long long i = 0; i < most; i++) {
+        l[i] = (long long) (d[i] * 1000);
+        l2[i] = (long long) (d2[i] * 1000);
+        c[i] = d[i] > d2[i];
+    }
+    f[5] = std::numeric_limits<float>::quiet_NaN();
+    d[6] = -0.0;
+    expect(reinterpret_cast<unsigned long long>(f.data()) % 16 == 0 && reinterpret_cast<unsigned long long>(d.data()) % 16 == 0
+               && reinterpret_cast<unsigned long long>(l.data()) % 16 == 0 && reinterpret_cast<unsigned long long>(c.data()) % 16 == 0,
+           "the inputs' storage is 16-byte aligned (offset 0 takes the packed path)");
+    // Inputs are read through buffers cut to their offset + n, so that ASan sees any over-read.
+    auto cut = [](const auto& v, long long end) { return std::vector<typename std::decay_t<decltype(v)>::value_type>(v.begin(), v.begin() + end); };
+
+    contiguousCase<float>("unary_f32 RELU", 1, 4, 0, [&](Layout& L, dim3 g, float* out) {
+        auto in = cut(f, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { unary_f32(L, RELU, in.data(), out); });
+    }, [&](auto& o, long long i) { float x = f[o[1] + i]; return std::isnan(x) ? x : x > 0 ? x : 0.0f; });
+    contiguousCase<float>("unary_f32 EXP", 1, 4, 0, [&](Layout& L, dim3 g, float* out) {
+        auto in = cut(f, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { unary_f32(L, EXP, in.data(), out); });
+    }, [&](auto& o, long long i) { return (float) std::exp((double) f[o[1] + i]); });
+    contiguousCase<double>("unary_f64 NEG", 1, 2, 0, [&](Layout& L, dim3 g, double* out) {
+        auto in = cut(d, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { unary_f64(L, NEG, in.data(), out); });
+    }, [&](auto& o, long long i) { return -d[o[1] + i]; });
+    contiguousCase<long long>("unary_i64 ABS", 1, 2, 0, [&](Layout& L, dim3 g, long long* out) {
+        auto in = cut(l, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { unary_i64(L, ABS, in.data(), out); });
+    }, [&](auto& o, long long i) { return std::llabs(l[o[1] + i]); });
+
+    contiguousCase<float>("clamp_f32", 1, 4, 0, [&](Layout& L, dim3 g, float* out) {
+        auto in = cut(f, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { clamp_f32(L, in.data(), out, -0.5, 0.25); });
+    }, [&](auto& o, long long i) { float x = f[o[1] + i]; return std::isnan(x) ? x : std::min(std::max(x, -0.5f), 0.25f); });
+    contiguousCase<long long>("clamp_i64", 1, 2, 0, [&](Layout& L, dim3 g, long long* out) {
+        auto in = cut(l, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { clamp_i64(L, in.data(), out, -100.5, 200.5); });
+    }, [&](auto& o, long long i) { return std::min(std::max(l[o[1] + i], -100LL), 200LL); });
+
+    contiguousCase<float>("fill_f32", 0, 4, 0, [&](Layout& L, dim3 g, float* out) {
+        emuLaunchSerial(g, 256, [&] { fill_f32(L, out, 2.5); });
+    }, [&](auto&, long long) { return 2.5f; });
+    contiguousCase<b8>("fill_b8", 0, 16, 0, [&](Layout& L, dim3 g, b8* out) {
+        emuLaunchSerial(g, 256, [&] { fill_b8(L, out, -3.0); });
+    }, [&](auto&, long long) { return (b8) 1; });
+    contiguousCase<long long>("fill_i64", 0, 2, 0, [&](Layout& L, dim3 g, long long* out) {
+        emuLaunchSerial(g, 256, [&] { fill_i64(L, out, 1e300); });
+    }, [&](auto&, long long) { return std::numeric_limits<long long>::max(); });
+
+    contiguousCase<float>("copy_f32_to_f32", 1, 4, 0, [&](Layout& L, dim3 g, float* out) {
+        auto in = cut(f, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { copy_f32_to_f32(L, in.data(), out); });
+    }, [&](auto& o, long long i) { return f[o[1] + i]; });
+    contiguousCase<double>("copy_f32_to_f64", 1, 2, 0, [&](Layout& L, dim3 g, double* out) {
+        auto in = cut(f, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { copy_f32_to_f64(L, in.data(), out); });
+    }, [&](auto& o, long long i) { return (double) f[o[1] + i]; });
+    contiguousCase<float>("copy_f64_to_f32", 1, 2, 0, [&](Layout& L, dim3 g, float* out) {
+        auto in = cut(d, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { copy_f64_to_f32(L, in.data(), out); });
+    }, [&](auto& o, long long i) { return (float) d[o[1] + i]; });
+    contiguousCase<long long>("copy_f64_to_i64", 1, 2, 0, [&](Layout& L, dim3 g, long long* out) {
+        auto in = cut(d, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { copy_f64_to_i64(L, in.data(), out); });
+    }, [&](auto& o, long long i) { return (long long) d[o[1] + i]; });
+    contiguousCase<float>("copy_b8_to_f32", 1, 4, 0, [&](Layout& L, dim3 g, float* out) {
+        auto in = cut(c, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { copy_b8_to_f32(L, in.data(), out); });
+    }, [&](auto& o, long long i) { return (float) c[o[1] + i]; });
+    contiguousCase<b8>("copy_f32_to_b8", 1, 4, 0, [&](Layout& L, dim3 g, b8* out) {
+        auto in = cut(f, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { copy_f32_to_b8(L, in.data(), out); });
+    }, [&](auto& o, long long i) { return (b8) (f[o[1] + i] != 0); });
+    contiguousCase<b8>("copy_b8_to_b8", 1, 16, 0, [&](Layout& L, dim3 g, b8* out) {
+        auto in = cut(c, L.offset[1] + L.numel);
+        emuLaunchSerial(g, 256, [&] { copy_b8_to_b8(L, in.data(), out); });
+    }, [&](auto& o, long long i) { return c[o[1] + i]; });
+
+    contiguousCase<float>("binary_f32 ADD", 2, 4, 0, [&](Layout& L, dim3 g, float* out) {
+        auto a = cut(f, L.offset[1] + L.numel), b = cut(f2, L.offset[2] + L.numel);
+        emuLaunchSerial(g, 256, [&] { binary_f32(L, ADD, a.data(), b.data(), out); });
+    }, [&](auto& o, long long i) { return f[o[1] + i] + f2[o[2] + i]; });
+    contiguousCase<double>("binary_f64 POW", 2, 2, 0, [&](Layout& L, dim3 g, double* out) {
+        auto a = cut(d, L.offset[1] + L.numel), b = cut(d2, L.offset[2] + L.numel);
+        emuLaunchSerial(g, 256, [&] { binary_f64(L, POW, a.data(), b.data(), out); });
+    }, [&](auto& o, long long i) { return std::pow(d[o[1] + i], d2[o[2] + i]); });
+    contiguousCase<b8>("compare_f32 LT", 2, 4, 0, [&](Layout& L, dim3 g, b8* out) {
+        auto a = cut(f, L.offset[1] + L.numel), b = cut(f2, L.offset[2] + L.numel);
+        emuLaunchSerial(g, 256, [&] { compare_f32(L, LT, a.data(), b.data(), out); });
+    }, [&](auto& o, long long i) { return (b8) (f[o[1] + i] < f2[o[2] + i]); });
+    contiguousCase<long long>("where_i64", 3, 2, 0, [&](Layout& L, dim3 g, long long* out) {
+        auto cond = cut(c, L.offset[1] + L.numel);
+        auto a = cut(l, L.offset[2] + L.numel), b = cut(l2, L.offset[3] + L.numel);
+        emuLaunchSerial(g, 256, [&] { where_i64(L, cond.data(), a.data(), b.data(), out); });
+    }, [&](auto& o, long long i) { return c[o[1] + i] ? l[o[2] + i] : l2[o[3] + i]; });
+
+    // Which operands may take the vector path: each at a multiple of its pack's size.
+    float* fp = f.data();
+    double* dp = d.data();
+    expect(packable(fp, fp + 4) && !packable(fp + 1, fp) && !packable(fp, fp + 2), "packable f32 needs 16-byte operands");
+    expect(packable(dp, fp + 2) && !packable(dp, fp + 1), "packable f64 from f32 needs 8-byte f32 operands");
+    expect(packable(dp + 2) && !packable(dp + 1), "packable f64 alone needs a 16-byte output");
+
+    // Strided or broadcast operands never take the vector path: unary over every other element,
+    // and a binary op with a broadcast scalar (stride 0) from aligned storage.
+    const long long n = 1001;
+    std::vector<float> strided(2 * n), got(n, 99), want(n);
+    for (long long i = 0; i < 2 * n; i++) strided[i] = (float) i - 1000;
+    Layout S = layout({n}, {{1}, {2}});
+    emuLaunchSerial(gridsFor(n, 4)[1], 256, [&] { unary_f32(S, RELU, strided.data(), got.data()); });
+    for (long long i = 0; i < n; i++) want[i] = std::max(strided[2 * i], 0.0f);
+    expectAll(want, got, 0, "unary_f32 RELU over a stride of 2 (the Layout path)");
+    Layout B = layout({n}, {{1}, {1}, {0}});
+    std::vector<float> scalar = {3.0f};
+    emuLaunchSerial(gridsFor(n, 4)[1], 256, [&] { binary_f32(B, MUL, strided.data(), scalar.data(), got.data()); });
+    for (long long i = 0; i < n; i++) want[i] = strided[i] * 3.0f;
+    expectAll(want, got, 0, "binary_f32 MUL by a broadcast scalar (the Layout path)");
+}
+
+// Rows of `len` elements each starting `offset` elements into the buffer: a [rows, len] matrix
+// reduced (or softmaxed) along its last dimension.
+Rows contiguousRows(long long r, long long len, long long inOffset, long long outOffset, bool sameShapeOut) {
+    Rows R = rows(r, len, sameShapeOut);
+    R.inOffset = inOffset;
+    R.outOffset = outOffset;
+    return R;
+}
+
+template <class T, class K>
+void reduceRowsCase(const char* kernel, K launch, double tol) {
+    using namespace nabla;
+    const long long r = 5;
+    for (long long len : {1LL, 2LL, 3LL, 5LL, 8LL, 17LL, 1029LL}) {
+        for (long long off = 0; off < 4; off++) {
+            std::vector<T> in = randoms<T>((size_t) (off + r * len));
+            if constexpr (std::is_floating_point_v<T>) {
+                if (len > 2) in[off + len + 2] = std::numeric_limits<T>::quiet_NaN();  // row 1
+            } else {
+                for (auto& x : in) x = (T) (x * 1000);
+            }
+            Rows R = contiguousRows(r, len, off, 1, false);
+            for (int op : {SUM, MAX, MIN}) {
+                std::vector<T> out(r + 1, (T) 99), want(r + 1, (T) 99);
+                dim3 g;
+                g.x = 2;
+                emuLaunch(g, 256, [&] { launch(R, op, in.data(), out.data()); });
+                for (long long i = 0; i < r; i++) {
+                    double acc = op == SUM ? 0 : in[off + i * len];
+                    long long wrap = 0;
+                    for (long long j = 0; j < len; j++) {
+                        double v = (double) in[off + i * len + j];
+                        acc = op == SUM ? acc + v : op == MAX ? javaMaxRef(acc, v)
+                            : std::isnan(acc) || std::isnan(v) ? std::numeric_limits<double>::quiet_NaN() : std::min(acc, v);
+                        wrap += (long long) in[off + i * len + j];
+                    }
+                    want[1 + i] = std::is_floating_point_v<T> || op != SUM ? (T) acc : (T) wrap;
+                }
+                expectAll(want, out, op == SUM ? tol : 0,
+                          std::string(kernel) + " op " + std::to_string(op) + " over contiguous rows of " + std::to_string(len)
+                              + " from offset " + std::to_string(off));
+            }
+        }
+    }
+}
+
+void contiguousRows() {
+    reduceRowsCase<float>("reduce_f32", [](Rows R, int op, const float* in, float* out) { reduce_f32(R, op, in, out); }, 1e-6);
+    reduceRowsCase<double>("reduce_f64", [](Rows R, int op, const double* in, double* out) { reduce_f64(R, op, in, out); }, 1e-12);
+    reduceRowsCase<long long>("reduce_i64", [](Rows R, int op, const long long* in, long long* out) { reduce_i64(R, op, in, out); }, 0);
+
+    // A reduction whose row is strided (a column of a [len, 3] matrix) takes the Rows path.
+    const long long len = 1029, cols = 3;
+    auto m = randoms<double>(len * cols);
+    Rows C;
+    std::memset(&C, 0, sizeof C);
+    C.rows = cols;
+    C.len = len;
+    C.keepNd = 1;
+    C.keepShape[0] = cols;
+    C.keepIn[0] = 1;
+    C.keepOut[0] = 1;
+    C.redNd = 1;
+    C.redShape[0] = len;
+    C.redIn[0] = cols;
+    std::vector<double> colSum(cols), wantCol(cols, 0);
+    dim3 g;
+    g.x = 2;
+    emuLaunch(g, 256, [&] { reduce_f64(C, nabla::SUM, m.data(), colSum.data()); });
+    for (long long j = 0; j < cols; j++)
+        for (long long i = 0; i < len; i++) wantCol[j] += m[i * cols + j];
+    expectAll(wantCol, colSum, 1e-12, "reduce_f64 SUM over strided rows (the Rows path)");
+
+    // Softmax over contiguous rows: the output at the input's alignment (vector stores) or not.
+    for (long long rowLen : {1LL, 3LL, 4LL, 7LL, 1029LL}) {
+        for (long long inOff = 0; inOff < 2; inOff++) {
+            for (long long outOff = 0; outOff < 2; outOff++) {
+                const long long r = 3;
+                auto x = randoms<double>((size_t) (inOff + r * rowLen));
+                auto xf = randoms<float>((size_t) (inOff + r * rowLen));
+                for (int logSoftmax = 0; logSoftmax < 2; logSoftmax++) {
+                    Rows S = contiguousRows(r, rowLen, inOff, outOff, true);
+                    std::vector<double> out(outOff + r * rowLen, 99), want = out;
+                    std::vector<float> outf(outOff + r * rowLen, 99), wantf = outf;
+                    emuLaunch(g, 256, [&] { softmax_f64(S, logSoftmax, x.data(), out.data()); });
+                    emuLaunch(g, 256, [&] { softmax_f32(S, logSoftmax, xf.data(), outf.data()); });
+                    for (long long i = 0; i < r; i++) {
+                        double mx = -INFINITY, s = 0, mf = -INFINITY, sf = 0;
+                        for (long long j = 0; j < rowLen; j++) {
+                            mx = std::max(mx, x[inOff + i * rowLen + j]);
+                            mf = std::max(mf, (double) xf[inOff + i * rowLen + j]);
+                        }
+                        for (long long j = 0; j < rowLen; j++) {
+                            s += std::exp(x[inOff + i * rowLen + j] - mx);
+                            sf += std::exp(xf[inOff + i * rowLen + j] - mf);
+                        }
+                        for (long long j = 0; j < rowLen; j++) {
+                            double v = x[inOff + i * rowLen + j], vf = xf[inOff + i * rowLen + j];
+                            want[outOff + i * rowLen + j] = logSoftmax ? v - (mx + std::log(s)) : std::exp(v - mx) / s;
+                            wantf[outOff + i * rowLen + j] = (float) (logSoftmax ? vf - (mf + std::log(sf)) : std::exp(vf - mf) / sf);
+                        }
+                    }
+                    std::string what = " rows of " + std::to_string(rowLen) + ", in at " + std::to_string(inOff) + ", out at "
+                                       + std::to_string(outOff) + (logSoftmax ? ", log" : "");
+                    expectAll(want, out, 1e-12, "softmax_f64 over contiguous" + what);
+                    expectAll(wantf, outf, 1e-6, "softmax_f32 over contiguous" + what);
+                }
+            }
+        }
+    }
+}
+
 template <class T>
 using Gemm = void (*)(long long, long long, long long, long long, const T*, long long, long long, const T*, long long,
                       long long, T*);
@@ -406,6 +695,8 @@ int main() {
     conversions();
     indexing();
     reductions();
+    contiguousElementwise();
+    contiguousRows();
     products();
     std::printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;

@@ -128,6 +128,9 @@ public final class Bench {
             emit("cuda_add_64m", bytesPerSecond / 1e9, "GB/s", "higher");
             emit("cuda_add_64m_of_peak", bytesPerSecond / Cuda.memoryBandwidth(0), "fraction", "higher");
         }
+        if (wanted.test("cuda_relu_4m")) {
+            emit("cuda_relu_4m", cudaRelu(1 << 22, 100), "us/op", "lower");
+        }
         if (wanted.test("cuda_matmul_4096")) {
             emit("cuda_matmul_4096", matmul(4096, Device.CUDA), "GFLOP/s", "higher");
         }
@@ -166,6 +169,21 @@ public final class Bench {
             Cuda.synchronize();
         }, 2, 5);
         return 2.0 * n * n * n * reps / seconds / 1e9;
+    }
+
+    /**
+     * {@code relu} of {@code n} float32 elements into a fresh output on {@code cuda:0},
+     * microseconds per op: the unary kernel's contiguous path plus the output's allocation.
+     */
+    private double cudaRelu(int n, int ops) {
+        Tensor a = Tensor.randn(n).to(Device.CUDA);
+        double seconds = medianSeconds(() -> {
+            for (int i = 0; i < ops; i++) {
+                a.relu();
+            }
+            Cuda.synchronize();
+        }, 2, 5);
+        return seconds / ops * 1e6;
     }
 
     /** {@code a + b} of 16 floats into a fresh output on {@code cuda:0}, microseconds per op: the per-op host cost. */

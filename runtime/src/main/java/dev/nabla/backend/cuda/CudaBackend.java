@@ -159,6 +159,31 @@ public final class CudaBackend implements Backend {
         launch(device, kernel, CudaDriver.blocksFor(layout.numel()), args);
     }
 
+    /**
+     * Launches a kernel with the contiguous path (fill, copy, unary, clamp, binary, compare, where)
+     * over {@code layout}, whose operands 0, 1, ... have {@code dtypes}. When every operand is one
+     * dimension of unit strides, a thread of the kernel maps 16 bytes of the widest operand per
+     * step (when aligned; otherwise it strides over elements): one thread per such pack, in at
+     * most as many blocks as the device runs of this kernel at once, since more would only wait
+     * for a free multiprocessor while each resident thread's loop can take their packs.
+     * Otherwise one thread per element.
+     */
+    private static void launchMap(int device, String kernel, Layout layout, KernelArgs args, DType... dtypes) {
+        boolean contiguous = layout.nd() == 1;
+        int widest = 1;
+        for (int k = 0; k < dtypes.length; k++) {
+            contiguous &= layout.stride(k)[0] == 1;
+            widest = Math.max(widest, dtypes[k].byteSize());
+        }
+        if (!contiguous) {
+            launchElementwise(device, kernel, layout, args);
+            return;
+        }
+        long perThread = 16 / widest;
+        int blocks = CudaDriver.blocksFor((layout.numel() + perThread - 1) / perThread);
+        launch(device, kernel, Math.min(blocks, driver().residentBlocks(device, Kernels.module(), kernel)), args);
+    }
+
     // ---------------------------------------------------------------- copy and fill
 
     @Override
@@ -193,8 +218,8 @@ public final class CudaBackend implements Backend {
             return;
         }
         Layout l = Layout.of(dst, src);
-        launchElementwise(dev, "copy_" + sfx(src) + "_to_" + sfx(dst), l,
-                new KernelArgs().struct(l.pack()).pointer(base(src)).pointer(base(dst)));
+        launchMap(dev, "copy_" + sfx(src) + "_to_" + sfx(dst), l,
+                new KernelArgs().struct(l.pack()).pointer(base(src)).pointer(base(dst)), dst.dtype(), src.dtype());
     }
 
     /** Host {@code src} into device {@code dst}: the host makes it contiguous, the device converts and scatters. */
@@ -317,7 +342,8 @@ public final class CudaBackend implements Backend {
             return;
         }
         Layout l = Layout.of(dst);
-        launchElementwise(device(dst), "fill_" + sfx(dst), l, new KernelArgs().struct(l.pack()).pointer(base(dst)).f64(value));
+        launchMap(device(dst), "fill_" + sfx(dst), l, new KernelArgs().struct(l.pack()).pointer(base(dst)).f64(value),
+                dst.dtype());
     }
 
     // ---------------------------------------------------------------- elementwise
@@ -329,8 +355,9 @@ public final class CudaBackend implements Backend {
             return;
         }
         Layout l = Layout.of(out, in);
-        launchElementwise(device(out), "unary_" + sfx(in), l,
-                new KernelArgs().struct(l.pack()).i32(op.ordinal()).pointer(base(in)).pointer(base(out)));
+        launchMap(device(out), "unary_" + sfx(in), l,
+                new KernelArgs().struct(l.pack()).i32(op.ordinal()).pointer(base(in)).pointer(base(out)), out.dtype(),
+                in.dtype());
     }
 
     @Override
@@ -342,8 +369,9 @@ public final class CudaBackend implements Backend {
             return;
         }
         Layout l = Layout.of(out, in);
-        launchElementwise(device(out), "clamp_" + sfx(in), l,
-                new KernelArgs().struct(l.pack()).pointer(base(in)).pointer(base(out)).f64(min).f64(max));
+        launchMap(device(out), "clamp_" + sfx(in), l,
+                new KernelArgs().struct(l.pack()).pointer(base(in)).pointer(base(out)).f64(min).f64(max), out.dtype(),
+                in.dtype());
     }
 
     @Override
@@ -355,14 +383,8 @@ public final class CudaBackend implements Backend {
         Layout l = Layout.of(out, a, b);
         KernelArgs args = new KernelArgs().struct(l.pack()).i32(op.ordinal()).pointer(base(a)).pointer(base(b))
                 .pointer(base(out));
-        if (op.isComparison()) {
-            launchElementwise(device(out), "compare_" + sfx(a), l, args);
-            return;
-        }
-        // Contiguous operands: the kernel's threads take 16 bytes each (when aligned, else they stride over the rest).
-        boolean contiguous = l.nd() == 1 && l.stride(0)[0] == 1 && l.stride(1)[0] == 1 && l.stride(2)[0] == 1;
-        long perThread = contiguous ? 16 / a.dtype().byteSize() : 1;
-        launch(device(out), "binary_" + sfx(a), CudaDriver.blocksFor((l.numel() + perThread - 1) / perThread), args);
+        launchMap(device(out), (op.isComparison() ? "compare_" : "binary_") + sfx(a), l, args, out.dtype(), a.dtype(),
+                b.dtype());
     }
 
     @Override
@@ -371,8 +393,9 @@ public final class CudaBackend implements Backend {
             return;
         }
         Layout l = Layout.of(out, cond, a, b);
-        launchElementwise(device(out), "where_" + sfx(a), l,
-                new KernelArgs().struct(l.pack()).pointer(base(cond)).pointer(base(a)).pointer(base(b)).pointer(base(out)));
+        launchMap(device(out), "where_" + sfx(a), l,
+                new KernelArgs().struct(l.pack()).pointer(base(cond)).pointer(base(a)).pointer(base(b)).pointer(base(out)),
+                out.dtype(), cond.dtype(), a.dtype(), b.dtype());
     }
 
     // ---------------------------------------------------------------- reductions

@@ -29,6 +29,15 @@ abstract class Driver {
      */
     abstract double memoryBandwidth(int device);
 
+    /**
+     * How many blocks of {@link CudaDriver#BLOCK} threads of {@code function} (of {@code module})
+     * {@code device} runs at once: its multiprocessors times the blocks one multiprocessor holds
+     * given the kernel's registers and shared memory. A grid-stride kernel launched with that
+     * many fills the device in one wave; more blocks would wait for the first to finish their
+     * whole loops, a second, partial wave.
+     */
+    abstract int residentBlocks(int device, PtxModule module, String function);
+
     /** Allocates {@code bytes > 0} on {@code device}. */
     abstract CUdeviceptr malloc(int device, long bytes);
 

@@ -1,12 +1,15 @@
 package dev.nabla.backend.cuda;
 
 import dev.nabla.DType;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -168,6 +171,26 @@ final class JCudaCalls extends Driver {
         JCudaDriver.cuDeviceGetAttribute(clockKHz, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, dev);
         JCudaDriver.cuDeviceGetAttribute(busBits, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, dev);
         return 2.0 * clockKHz[0] * 1e3 * busBits[0] / 8;
+    }
+
+    /**
+     * Each kernel's resident blocks, by its function (one per module, device and name), read
+     * once: every elementwise launch asks, and the driver's answer costs two calls.
+     */
+    private static final Map<CUfunction, Integer> RESIDENT_BLOCKS = new ConcurrentHashMap<>();
+
+    @Override
+    int residentBlocks(int device, PtxModule module, String function) {
+        return RESIDENT_BLOCKS.computeIfAbsent(module.function(device, function), f -> {
+            makeCurrent(device);
+            CUdevice dev = new CUdevice();
+            JCudaDriver.cuDeviceGet(dev, device);
+            int[] processors = new int[1];
+            int[] perProcessor = new int[1];
+            JCudaDriver.cuDeviceGetAttribute(processors, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
+            JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(perProcessor, f, CudaDriver.BLOCK, 0);
+            return processors[0] * Math.max(1, perProcessor[0]);
+        });
     }
 
     // ---------------------------------------------------------------- memory

@@ -860,6 +860,66 @@ class CudaParityTest {
         }
     }
 
+    /**
+     * The other kernels with a contiguous path (unary, clamp, compare, where, converting copies,
+     * fill) at every alignment of their operands, and reductions and softmax over contiguous rows
+     * starting at every alignment, with lengths around the packs, against the CPU. On a GPU a
+     * vector access at a misaligned address faults, so this is where a wrong alignment rule shows.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void contiguousPathsAtEveryAlignment(DType dtype) {
+        ParityInput.reseed("contiguousPathsAtEveryAlignment");
+        DType other = dtype == FLOAT32 ? FLOAT64 : FLOAT32;
+        Tensor a = Tensor.randn(dtype, 1100);
+        Tensor b = Tensor.randn(dtype, 1100);
+        Tensor ga = a.to(CUDA);
+        Tensor gb = b.to(CUDA);
+        for (int length : new int[] {1, 3, 4, 5, 8, 13, 17, 1027}) {
+            for (int offA = 0; offA < 4; offA++) {
+                int offB = (offA + 1) % 4;
+                Tensor x = a.narrow(0, offA, length);
+                Tensor y = b.narrow(0, offB, length);
+                Tensor gx = ga.narrow(0, offA, length);
+                Tensor gy = gb.narrow(0, offB, length);
+                String at = dtype + ", " + length + " elements from offsets " + offA + " and " + offB;
+                assertSameTensor("relu, " + at, x.relu(), gx.relu(), ELEMENTWISE);
+                assertSameTensor("exp, " + at, x.exp(), gx.exp(), ELEMENTWISE);
+                assertSameTensor("clamp, " + at, x.clamp(-0.5, 0.25), gx.clamp(-0.5, 0.25), ELEMENTWISE);
+                assertSameTensor("lt, " + at, x.lt(y), gx.lt(gy), EXACT);
+                assertSameTensor("where, " + at, Tensor.where(x.lt(y), x, y), Tensor.where(gx.lt(gy), gx, gy), EXACT);
+                assertSameTensor("to " + other + ", " + at, x.to(other), gx.to(other), ELEMENTWISE);
+                // Outputs at every alignment: a converting copy and a fill into offset views.
+                int offOut = 3 - offA;
+                Tensor converted = Tensor.zeros(other, length + 3).to(CUDA);
+                converted.narrow(0, offOut, length).copy_(gx);
+                Tensor want = Tensor.zeros(other, length + 3);
+                want.narrow(0, offOut, length).copy_(x);
+                assertSameTensor("a copy to " + other + " at offset " + offOut + ", " + at, want, converted, ELEMENTWISE);
+                Tensor filled = Tensor.zeros(BOOL, length + 17).to(CUDA);
+                filled.narrow(0, offA + offOut, length).fill_(1);
+                Tensor wantFilled = Tensor.zeros(BOOL, length + 17);
+                wantFilled.narrow(0, offA + offOut, length).fill_(1);
+                assertSameTensor("a bool fill at offset " + (offA + offOut) + ", " + at, wantFilled, filled, EXACT);
+            }
+        }
+        // Rows of a [5, 1041] matrix narrowed along its rows: each row contiguous, each starting at
+        // another alignment.
+        Tensor m = Tensor.randn(dtype, 5, 1041);
+        Tensor gm = m.to(CUDA);
+        for (int length : new int[] {1, 3, 4, 5, 13, 1027}) {
+            for (int off = 0; off < 4; off++) {
+                Tensor r = m.narrow(1, off, length);
+                Tensor gr = gm.narrow(1, off, length);
+                String at = dtype + ", rows of " + length + " from column " + off;
+                assertSameTensor("sum, " + at, r.sum(1, false), gr.sum(1, false), ACCUMULATING);
+                assertSameTensor("amax, " + at, r.amax(1, false), gr.amax(1, false), EXACT);
+                assertSameTensor("softmax, " + at, r.softmax(1), gr.softmax(1), ACCUMULATING);
+                assertSameTensor("logSoftmax, " + at, r.logSoftmax(1), gr.logSoftmax(1), ACCUMULATING);
+            }
+        }
+    }
+
     @Test
     void aViewWrittenOnTheGpuChangesItsBase() {
         Tensor base = Tensor.zeros(FLOAT32, 3, 4).to(CUDA);

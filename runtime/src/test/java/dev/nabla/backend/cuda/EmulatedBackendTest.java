@@ -176,6 +176,33 @@ class EmulatedBackendTest {
         assertMatches(host, same, 0, "memcpy");
     }
 
+    /**
+     * Contiguous operands get a thread per 16 bytes of their widest dtype, in at most as many
+     * blocks as the device holds threads at once; broadcast or strided ones a thread per element.
+     */
+    @Test
+    void elementwiseGridsFollowTheContiguousPath() {
+        int deviceFull = device.residentBlocks(0, Kernels.module(), "unary_f32");
+        Tensor small = onDevice(DType.FLOAT32, 0, 3000);
+        Tensor large = onDevice(DType.FLOAT32, 0, 1 << 22);
+        Tensor wide = onDevice(DType.FLOAT64, 0, 3000);
+        Tensor flags = onDevice(DType.BOOL, 0, 3000);
+        Tensor square = onDevice(DType.FLOAT32, 0, 50, 60);
+        device.launches().clear();
+        device.grids().clear();
+        cuda.unary(UnaryOp.RELU, small, small);
+        cuda.unary(UnaryOp.RELU, large, large);
+        cuda.copy(small, wide);
+        cuda.fill(flags, 1);
+        cuda.binary(BinaryOp.LT, wide, wide, flags);
+        cuda.unary(UnaryOp.RELU, square.t(), onDevice(DType.FLOAT32, 0, 60, 50));
+        cuda.binary(BinaryOp.ADD, small.narrow(0, 0, 1).expand(3000), small, small);
+        assertEquals(java.util.List.of("unary_f32", "unary_f32", "copy_f32_to_f64", "fill_b8", "compare_f64", "unary_f32",
+                "binary_f32"), device.launches());
+        // 750 packs of 4 floats; 2^20 packs, capped; 1500 pairs; 188 runs of 16 bytes; 1500 pairs; 3000 elements twice.
+        assertEquals(java.util.List.of(3, Math.min(4096, deviceFull), 6, 1, 6, 12, 12), device.grids());
+    }
+
     @Test
     void scalarsAndEmptyTensors() {
         Tensor s = upload(Tensor.scalar(2.5));

@@ -55,6 +55,7 @@ final class EmulatedDevice extends Driver {
     private final Map<Integer, ByteBuffer> buffers = new HashMap<>();
     private final Map<Integer, Integer> deviceOf = new HashMap<>();
     private final List<String> launches = new ArrayList<>();
+    private final List<Integer> grids = new ArrayList<>();
     private int nextId = 1;
     private int mallocs;
     private int failingMallocs;
@@ -95,6 +96,11 @@ final class EmulatedDevice extends Driver {
         return launches;
     }
 
+    /** The blocks along x of each kernel launched so far, in order (not cuBLAS's); clear it with {@link #launches}. */
+    List<Integer> grids() {
+        return grids;
+    }
+
     // ---------------------------------------------------------------- Driver
 
     @Override
@@ -112,6 +118,14 @@ final class EmulatedDevice extends Driver {
     double memoryBandwidth(int device) {
         checkDevice(device);
         return 2.0 * 2_619_000e3 * 5120 / 8;
+    }
+
+    /** An H100 SXM's 132 multiprocessors, each holding 2048 threads of any kernel. */
+    @Override
+    int residentBlocks(int device, PtxModule module, String function) {
+        checkDevice(device);
+        assertTrue(module != Kernels.module() || KernelSignatures.builtIn().containsKey(function), "no kernel " + function);
+        return 132 * (2048 / CudaDriver.BLOCK);
     }
 
     @Override
@@ -248,6 +262,7 @@ final class EmulatedDevice extends Driver {
                              int blockX, KernelArgs args) {
         checkDevice(device);
         launches.add(function);
+        grids.add(gridX);
         List<Object> v = args.values();
         String signature = KernelSignatures.of(v);
         assertTrue(gridX >= 1 && gridY >= 1 && gridZ >= 1, function + ": an empty grid");
