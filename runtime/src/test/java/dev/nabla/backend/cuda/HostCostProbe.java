@@ -9,7 +9,9 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 
 /**
@@ -40,6 +42,9 @@ final class HostCostProbe {
      * behind them and launches return at once.
      */
     static final class NullDevice extends Driver {
+        /** Stands in for {@link PtxModule}'s functions by device and name, looked up as it does. */
+        private final Map<Integer, Map<String, Object>> functions = new ConcurrentHashMap<>();
+
         @Override
         String unavailableReason() {
             return "";
@@ -88,8 +93,10 @@ final class HostCostProbe {
         @Override
         void launch(int device, PtxModule module, String function, int gridX, int gridY, int gridZ, int blockX,
                     KernelArgs args) {
-            // What JCudaCalls does besides the native call: the kernel's parameters, and its function looked up.
-            blackhole ^= System.identityHashCode(args.toParams()) ^ function.hashCode();
+            // What JCudaCalls does besides the native calls: the kernel's function looked up, and its parameters.
+            lastFunction = functions.computeIfAbsent(device, d -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(function, f -> new Object());
+            lastParams = args.toParams();
         }
 
         @Override
@@ -105,8 +112,10 @@ final class HostCostProbe {
         }
     }
 
-    /** Keeps the JIT from discarding what the null device's launches compute. */
+    /** Keep the JIT from discarding what the ops and the null device's launches compute. */
     static volatile int blackhole;
+    static Object lastFunction;
+    static Pointer lastParams;
 
     /**
      * @param args ops per round (default 200000), rounds (default 7), and the cases to run: those whose
@@ -154,7 +163,7 @@ final class HostCostProbe {
     }
 
     private static void sink(Tensor t) {
-        blackhole ^= System.identityHashCode(t);
+        blackhole ^= t.dim();
     }
 
     /**
