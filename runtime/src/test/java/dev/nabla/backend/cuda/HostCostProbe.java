@@ -19,8 +19,8 @@ import jcuda.driver.CUdeviceptr;
  * argument packing, launch call, autograd record) on the CUDA backend, with a {@link Driver}
  * whose launches and memory calls do nothing, so that only the Java side is timed. The same ops
  * on the CPU backend are timed beside them for context. Prints one line per case, in
- * microseconds per op: the median of several rounds after warm-up, and of that the share of
- * the collector's pauses (every output's storage is garbage the collector finds, and on CUDA
+ * microseconds per op: the median of several rounds after warm-up, of that the share of
+ * the collector's pauses, and the best round (the least disturbed on a shared machine) (every output's storage is garbage the collector finds, and on CUDA
  * each is watched by a phantom reference until its block returns to the pool).
  *
  * <p>Run it from the project root, after {@code mvn -B -q -o -pl runtime -am test-compile}:
@@ -30,7 +30,11 @@ import jcuda.driver.CUdeviceptr;
  *   dev.nabla.backend.cuda.HostCostProbe [ops per round] [rounds] [cases]
  * </pre>
  * where {@code /tmp/cp.txt} comes from {@code mvn -B -q -o -pl runtime dependency:build-classpath
- * -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test}. Profile it by adding
+ * -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test}. Name one case (e.g. {@code "cuda add 16"},
+ * which also runs {@code "cuda add 16 requiresGrad"}) to run it in a JVM of its own, as
+ * {@code benchmarks/run.sh} runs each workload: in one JVM the JIT's profile of the CUDA cases
+ * slows the CPU ones that run the same methods later (seen: the CPU's add at 1.4 to 3.4 us
+ * after them, 0.07 us alone). Profile it by adding
  * {@code -XX:+FlightRecorder -XX:StartFlightRecording=filename=/tmp/hostcost.jfr} and reading
  * {@code jfr print --events jdk.ExecutionSample /tmp/hostcost.jfr}.
  */
@@ -148,8 +152,8 @@ final class HostCostProbe {
                 }
                 Nabla.manualSeed(0);
                 double[][] us = time(c.getValue().get(), ops, rounds);
-                System.out.printf("%-30s %7.3f us/op, of which collector %6.3f (rounds: %s)%n", c.getKey(), median(us[0]),
-                        median(us[1]), format(us[0]));
+                System.out.printf("%-30s %7.3f us/op, of which collector %6.3f, best round %6.3f (rounds: %s)%n",
+                        c.getKey(), median(us[0]), median(us[1]), Arrays.stream(us[0]).min().orElseThrow(), format(us[0]));
             }
         } finally {
             CudaDriver.use(previous);
