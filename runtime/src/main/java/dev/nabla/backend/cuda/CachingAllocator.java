@@ -48,14 +48,25 @@ final class CachingAllocator {
     /** What such a segment is rounded up to ({@code kRoundLarge}). */
     static final long ROUND_LARGE = 2L << 20;
 
-    /** Smallest first, then by segment and offset: {@link TreeSet#ceiling} gives the best fit. */
-    private static final Comparator<Block> BEST_FIT = Comparator.comparingLong((Block b) -> b.size)
-            .thenComparingLong(b -> b.segment).thenComparingLong(b -> b.offset);
+    /**
+     * Smallest first, then by segment and offset: {@link TreeSet#ceiling} gives the best fit.
+     * Written out rather than chained from {@code Comparator.comparingLong}: every allocation
+     * and free compares a few dozen times, and the chained lambdas cost several times more.
+     */
+    private static final Comparator<Block> BEST_FIT = (x, y) -> {
+        int c = Long.compare(x.size, y.size);
+        if (c == 0) {
+            c = Long.compare(x.segment, y.segment);
+        }
+        return c != 0 ? c : Long.compare(x.offset, y.offset);
+    };
 
     private final Driver driver;
     private final int device;
     private final TreeSet<Block> smallPool = new TreeSet<>(BEST_FIT);
     private final TreeSet<Block> largePool = new TreeSet<>(BEST_FIT);
+    /** The key {@link #allocateCached} looks up: the smallest block of a size, before every real one. */
+    private final Block probe = new Block(Long.MIN_VALUE, null, null, Long.MIN_VALUE, 0, false);
     private long nextSegment;
     private long allocated;
     private long reserved;
@@ -70,31 +81,40 @@ final class CachingAllocator {
 
     /**
      * A block of memory with its place in its segment. Blocks of one segment form a doubly
-     * linked list in address order.
+     * linked list in address order. Free blocks are resized in place when split or merged (never
+     * while in a pool, whose order depends on their size and offset), so that a tiny op's
+     * allocation and free make one block object, not three; a block being freed is never
+     * changed, only its free neighbours.
      */
     static final class Block {
         final long segment;
-        final long offset;
-        final long size;
         final boolean small;
         /** The segment's base address (the address the driver returned). */
         final CUdeviceptr segmentBase;
-        /** The block's own address. */
-        final CUdeviceptr ptr;
+        /**
+         * A small segment's block addresses by offset / {@link #MIN_BLOCK}, each made the first
+         * time a block there is handed out and shared by the blocks handed out there later, so
+         * that a tiny op's output makes no address object; null for a large segment.
+         */
+        final CUdeviceptr[] addresses;
+        long offset;
+        long size;
+        /** The block's own address, made when it is handed out; cleared when a free block's offset changes. */
+        private CUdeviceptr ptr;
         Block prev;
         Block next;
         boolean allocated;
 
-        Block(long segment, CUdeviceptr segmentBase, long offset, long size, boolean small) {
+        Block(long segment, CUdeviceptr segmentBase, CUdeviceptr[] addresses, long offset, long size, boolean small) {
             this.segment = segment;
             this.segmentBase = segmentBase;
+            this.addresses = addresses;
             this.offset = offset;
             this.size = size;
             this.small = small;
-            this.ptr = offset == 0 || segmentBase == null ? segmentBase : segmentBase.withByteOffset(offset);
         }
 
-        /** The block's device address. */
+        /** The block's device address; set once the block is handed out. */
         CUdeviceptr ptr() {
             return ptr;
         }
@@ -128,7 +148,8 @@ final class CachingAllocator {
     synchronized Block allocateCached(long bytes) {
         long size = roundSize(bytes);
         TreeSet<Block> pool = poolFor(size);
-        Block found = pool.ceiling(new Block(Long.MIN_VALUE, null, Long.MIN_VALUE, size, size <= SMALL_SIZE));
+        probe.size = size;
+        Block found = pool.ceiling(probe);
         if (found == null) {
             return null;
         }
@@ -148,7 +169,9 @@ final class CachingAllocator {
         segmentsRequested++;
         reserved += segmentBytes;
         peakReserved = Math.max(peakReserved, reserved);
-        return handOut(new Block(nextSegment++, base, 0, segmentBytes, size <= SMALL_SIZE), size);
+        boolean small = size <= SMALL_SIZE;
+        CUdeviceptr[] addresses = small ? new CUdeviceptr[(int) (segmentBytes / MIN_BLOCK)] : null;
+        return handOut(new Block(nextSegment++, base, addresses, 0, segmentBytes, small), size);
     }
 
     /** Returns {@code block} to its pool, merged with the free blocks beside it. */
@@ -159,14 +182,28 @@ final class CachingAllocator {
         block.allocated = false;
         allocated -= block.size;
         TreeSet<Block> pool = block.small ? smallPool : largePool;
+        Block before = block.prev != null && !block.prev.allocated ? block.prev : null;
+        Block after = block.next != null && !block.next.allocated ? block.next : null;
         Block merged = block;
-        if (merged.prev != null && !merged.prev.allocated) {
-            pool.remove(merged.prev);
-            merged = join(merged.prev, merged);
+        if (before != null) {
+            pool.remove(before);
+            before.size += block.size;
+            link(before, block.next);
+            merged = before;
         }
-        if (merged.next != null && !merged.next.allocated) {
-            pool.remove(merged.next);
-            merged = join(merged, merged.next);
+        if (after != null) {
+            pool.remove(after);
+            if (before != null) {
+                before.size += after.size;
+                link(before, after.next);
+            } else {
+                // The free block after takes this one's place, so that this one stays as it was handed out.
+                after.offset = block.offset;
+                after.size += block.size;
+                after.ptr = null;
+                link(block.prev, after);
+                merged = after;
+            }
         }
         pool.add(merged);
     }
@@ -236,12 +273,16 @@ final class CachingAllocator {
         long remaining = block.size - size;
         Block out = block;
         if (block.small ? remaining >= MIN_BLOCK : remaining > SMALL_SIZE) {
-            out = new Block(block.segment, block.segmentBase, block.offset, size, block.small);
-            Block rest = new Block(block.segment, block.segmentBase, block.offset + size, remaining, block.small);
-            link(block.prev, out);
-            link(out, rest);
+            // The free block, out of its pool, keeps its front; the remainder behind it is a new block.
+            Block rest = new Block(block.segment, block.segmentBase, block.addresses, block.offset + size, remaining,
+                    block.small);
             link(rest, block.next);
+            link(block, rest);
+            block.size = size;
             (block.small ? smallPool : largePool).add(rest);
+        }
+        if (out.ptr == null) {
+            out.ptr = address(out);
         }
         out.allocated = true;
         allocated += out.size;
@@ -249,12 +290,21 @@ final class CachingAllocator {
         return out;
     }
 
-    /** One free block covering the adjacent {@code left} and {@code right}. */
-    private static Block join(Block left, Block right) {
-        Block joined = new Block(left.segment, left.segmentBase, left.offset, left.size + right.size, left.small);
-        link(left.prev, joined);
-        link(joined, right.next);
-        return joined;
+    /** The device address of {@code block}, from its segment's cache of addresses where it has one. */
+    private static CUdeviceptr address(Block block) {
+        if (block.offset == 0) {
+            return block.segmentBase;
+        }
+        if (block.addresses == null) {
+            return block.segmentBase.withByteOffset(block.offset);
+        }
+        int slot = (int) (block.offset / MIN_BLOCK);
+        CUdeviceptr a = block.addresses[slot];
+        if (a == null) {
+            a = block.segmentBase.withByteOffset(block.offset);
+            block.addresses[slot] = a;
+        }
+        return a;
     }
 
     private static void link(Block left, Block right) {

@@ -4,11 +4,8 @@ import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
@@ -59,8 +56,15 @@ final class CudaMemory {
     private final Driver driver;
     /** The pools by device ordinal, made on first use. */
     private final Map<Integer, CachingAllocator> pools = new TreeMap<>();
-    /** Keeps each lease reachable until its block is returned, as phantom references must be. */
-    private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
+    /**
+     * The first of the leases whose blocks are not yet returned, linked through their own fields
+     * (as {@code java.lang.ref.Cleaner} keeps its references): keeps each lease reachable until
+     * then, as phantom references must be, with no allocation per lease. Guarded by
+     * {@link #liveLock}, which is taken last and alone: a drain may release the leases of
+     * another driver's memory while holding this one's lock.
+     */
+    private Lease live;
+    private final Object liveLock = new Object();
     private long handedOutSinceCollection;
     private long inUseAfterCollection;
     private long collections;
@@ -77,7 +81,11 @@ final class CudaMemory {
         private final CudaMemory memory;
         private final CachingAllocator pool;
         private final CachingAllocator.Block block;
-        private final AtomicBoolean released = new AtomicBoolean();
+        /** Set once, under the memory's {@code liveLock}; read without it by {@link #isReleased()}. */
+        private volatile boolean released;
+        /** The neighbours in the memory's list of live leases, guarded by its {@code liveLock}. */
+        private Lease previous;
+        private Lease next;
 
         private Lease(Object storage, CudaMemory memory, CachingAllocator pool, CachingAllocator.Block block) {
             super(storage, UNREACHABLE);
@@ -98,17 +106,21 @@ final class CudaMemory {
 
         /** Whether the block went back to the pool. */
         boolean isReleased() {
-            return released.get();
+            return released;
         }
 
         /** Returns the block to the pool, the first time only. */
         void release() {
-            if (released.compareAndSet(false, true)) {
-                clear();
-                memory.leases.remove(this);
-                if (block != null) {
-                    pool.free(block);
+            synchronized (memory.liveLock) {
+                if (released) {
+                    return;
                 }
+                released = true;
+                memory.untrack(this);
+            }
+            clear();
+            if (block != null) {
+                pool.free(block);
             }
         }
     }
@@ -125,11 +137,10 @@ final class CudaMemory {
         if (bytes == 0) {
             return track(new Lease(storage, this, null, null));
         }
-        CachingAllocator pool = pool(device);
-        CachingAllocator.Block block;
         synchronized (this) {
+            CachingAllocator pool = pool(device);
             handedOutSinceCollection += CachingAllocator.roundSize(bytes);
-            block = pool.allocateCached(bytes);
+            CachingAllocator.Block block = pool.allocateCached(bytes);
             if (block == null && underPressure()) {
                 collect();
                 block = pool.allocateCached(bytes);
@@ -137,13 +148,35 @@ final class CudaMemory {
             if (block == null) {
                 block = grow(pool, device, bytes);
             }
+            return track(new Lease(storage, this, pool, block));
         }
-        return track(new Lease(storage, this, pool, block));
     }
 
+    /** Puts {@code lease} at the head of the live list. */
     private Lease track(Lease lease) {
-        leases.add(lease);
+        synchronized (liveLock) {
+            lease.next = live;
+            if (live != null) {
+                live.previous = lease;
+            }
+            live = lease;
+        }
         return lease;
+    }
+
+    /** Takes {@code lease} out of the live list. */
+    private void untrack(Lease lease) {
+        assert Thread.holdsLock(liveLock);
+        if (lease.previous != null) {
+            lease.previous.next = lease.next;
+        } else {
+            live = lease.next;
+        }
+        if (lease.next != null) {
+            lease.next.previous = lease.previous;
+        }
+        lease.previous = null;
+        lease.next = null;
     }
 
     /** A new segment for the request, collecting and emptying the cache once if the driver has no room. */

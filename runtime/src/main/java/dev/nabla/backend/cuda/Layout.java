@@ -4,6 +4,8 @@ import dev.nabla.Tensor;
 import dev.nabla.internal.Coalescing;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -35,6 +37,8 @@ final class Layout {
     static final int BYTES = 8 * (2 + MAX_DIMS + MAX_OPERANDS * MAX_DIMS + MAX_OPERANDS);
 
     private static final TensorAccess ACCESS = TensorAccess.get();
+    /** A little-endian {@code long} at a byte index of a {@code byte[]}. */
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final long numel;
     private final long[] shape;
@@ -121,19 +125,31 @@ final class Layout {
         return offsets[k];
     }
 
-    /** The struct's bytes, as the kernel receives it by value. */
+    /**
+     * The struct's bytes, as the kernel receives it by value. Written straight into the array,
+     * whose zeros pad the dimensions not used: a launch packs one, and a {@link ByteBuffer}
+     * costs it more than the rest of the struct.
+     */
     byte[] pack() {
-        ByteBuffer b = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(numel);
-        b.putLong(shape.length);
-        putPadded(b, shape);
+        byte[] b = new byte[BYTES];
+        LONG_LE.set(b, 0, numel);
+        LONG_LE.set(b, 8, (long) shape.length);
+        int at = 16;
+        put(b, at, shape);
+        at += 8 * MAX_DIMS;
         for (long[] s : strides) {
-            putPadded(b, s);
+            put(b, at, s);
+            at += 8 * MAX_DIMS;
         }
-        for (long o : offsets) {
-            b.putLong(o);
+        put(b, at, offsets);
+        return b;
+    }
+
+    /** Writes {@code values} as little-endian longs from byte {@code at} of {@code b}. */
+    private static void put(byte[] b, int at, long[] values) {
+        for (int i = 0; i < values.length; i++) {
+            LONG_LE.set(b, at + 8 * i, values[i]);
         }
-        return b.array();
     }
 
     /** Writes {@code values} and zeros up to {@link #MAX_DIMS} longs. */

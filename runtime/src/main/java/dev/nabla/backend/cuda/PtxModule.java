@@ -52,7 +52,17 @@ final class PtxModule {
      * @throws IllegalStateException if the PTX cannot be read or loaded, or has no such function
      */
     CUfunction function(int device, String name) {
-        Loaded loaded = byDevice.computeIfAbsent(device, this::load);
+        // Looked up before computeIfAbsent, whose capturing lambdas would be made on every launch.
+        Loaded loaded = byDevice.get(device);
+        if (loaded == null) {
+            loaded = byDevice.computeIfAbsent(device, this::load);
+        }
+        CUfunction found = loaded.functions.get(name);
+        return found != null ? found : lookUp(loaded, device, name);
+    }
+
+    /** Finds {@code name} in the module loaded on {@code device}, once. */
+    private CUfunction lookUp(Loaded loaded, int device, String name) {
         return loaded.functions.computeIfAbsent(name, n -> {
             CUfunction f = new CUfunction();
             try {

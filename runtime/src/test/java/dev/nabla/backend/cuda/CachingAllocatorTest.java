@@ -3,9 +3,12 @@ package dev.nabla.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -177,5 +180,47 @@ class CachingAllocatorTest {
         CachingAllocator.Block again = allocate(100);
         assertEquals(List.of(segment(a), 0L), List.of(segment(again), offset(again)), "the pool is intact");
         assertEquals(1, device.mallocs());
+    }
+
+    @Test
+    void manyInterleavedAllocationsNeverOverlapAndAllMergeBack() {
+        // Free blocks are split and merged in place and small segments share their addresses between
+        // blocks handed out at one place: live blocks must still never overlap, and freeing all of them
+        // must leave whole segments.
+        Random random = new Random(13);
+        List<CachingAllocator.Block> live = new ArrayList<>();
+        for (int step = 0; step < 20_000; step++) {
+            if (!live.isEmpty() && random.nextInt(100) < 45) {
+                pool.free(live.remove(random.nextInt(live.size())));
+            } else {
+                long bytes = random.nextInt(100) < 90 ? 1 + random.nextInt(4096) : 1 + random.nextInt(3 * (int) MIB);
+                live.add(allocate(bytes));
+            }
+            if (step % 1000 == 0) {
+                assertDisjoint(live);
+            }
+        }
+        assertDisjoint(live);
+        long handedOut = live.stream().mapToLong(CachingAllocator.Block::size).sum();
+        assertEquals(handedOut, pool.allocated());
+        live.forEach(pool::free);
+        assertEquals(0, pool.allocated());
+        long reserved = pool.reserved();
+        assertEquals(reserved, pool.emptyCache(), "every segment is one free block again");
+        assertEquals(0, pool.reserved());
+    }
+
+    /** No two of the blocks share a byte. */
+    private static void assertDisjoint(List<CachingAllocator.Block> blocks) {
+        TreeMap<Long, CachingAllocator.Block> byStart = new TreeMap<>();
+        for (CachingAllocator.Block b : blocks) {
+            byStart.put(((long) segment(b) << 40) + offset(b), b);
+        }
+        assertEquals(blocks.size(), byStart.size(), "two live blocks at one address");
+        long previousEnd = Long.MIN_VALUE;
+        for (var e : byStart.entrySet()) {
+            assertTrue(previousEnd <= e.getKey(), "blocks overlap at " + e.getValue().ptr());
+            previousEnd = e.getKey() + e.getValue().size();
+        }
     }
 }
