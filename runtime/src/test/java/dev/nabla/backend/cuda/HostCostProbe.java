@@ -104,8 +104,15 @@ final class HostCostProbe {
         }
 
         @Override
-        boolean gemm(int device, DType dtype, int m, int n, int k, CUdeviceptr a, int lda, long strideA,
-                     CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc, long strideC, int batch) {
+        int residentBlocks(int device, PtxModule module, String function) {
+            // An H200's 132 multiprocessors, 8 blocks each, as the emulated device answers.
+            return 132 * 8;
+        }
+
+        @Override
+        boolean gemm(int device, DType dtype, boolean transA, boolean transB, int m, int n, int k, CUdeviceptr a,
+                     int lda, long strideA, CUdeviceptr b, int ldb, long strideB, CUdeviceptr c, int ldc, long strideC,
+                     int batch) {
             // As on the H200 measured, where cuBLAS did not load: the gemm kernels run.
             return false;
         }
