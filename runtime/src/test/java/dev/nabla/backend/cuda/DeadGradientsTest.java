@@ -9,6 +9,7 @@ import dev.nabla.DType;
 import dev.nabla.Device;
 import dev.nabla.Nabla;
 import dev.nabla.Tensor;
+import dev.nabla.autograd.BuiltinNode;
 import dev.nabla.autograd.Checkpoint;
 import dev.nabla.autograd.Function;
 import dev.nabla.nn.Functional;
@@ -109,6 +110,8 @@ class DeadGradientsTest {
         Tensor h = Functional.linear(x, w1, b1).relu();
         h = Functional.linear(h, w2, b2).relu();
         Tensor loss = Functional.linear(h, w3, b3).pow(2).mean();
+        // Earlier tests' garbage comes back now, not in the middle of the measurement.
+        System.gc();
         long before = Cuda.memoryAllocated();
         Cuda.resetPeakMemoryStats();
         loss.backward();
@@ -209,11 +212,13 @@ class DeadGradientsTest {
             Tensor y = x.mul(x).mul(x).sum();
             Tensor[] g = Autograd.grad(new Tensor[] {y}, new Tensor[] {x}, null, true, true);
             g[0].sum().backward();
-            Tensor z = x.pow(3).sum();
-            z.backward(null, false, true);
-            Tensor first = x.grad().clone();
-            x.grad().sum().backward();
-            return List.of(g[0], first, x.grad());
+            // With createGraph a fresh leaf's gradient is the arriving tensor itself, and the
+            // gradient's graph saves the gradients its multiplications read.
+            Tensor u = leaf(d, 4);
+            u.exp().mul(u).mul(u).sum().backward(null, false, true);
+            Tensor first = u.grad().clone();
+            u.grad().pow(2).sum().backward();
+            return List.of(g[0], x.grad(), first, u.grad());
         });
     }
 
@@ -271,6 +276,28 @@ class DeadGradientsTest {
             Tensor out = Checkpoint.checkpoint(in -> in[0].t().reshape(12).mul(in[0].t().reshape(12)), h);
             out.sum().backward();
             return List.of(x.grad(), w.grad());
+        });
+    }
+
+    /**
+     * {@code x * 1} with a derivative that returns the tensor it saved, {@code 2x}: a built-in
+     * derivative may return what it saved, and inside a checkpoint that tensor is recomputed
+     * during the backward's own call.
+     */
+    private static Tensor returnsItsSaved(Tensor x) {
+        Tensor out = x.detach().mul(1);
+        return new BuiltinNode("ReturnsSavedBackward", new Tensor[] {x}, new Tensor[] {x.mul(2)},
+                (node, g, saved) -> new Tensor[] {saved[0]}).record(out);
+    }
+
+    @Test
+    void aSavedTensorReturnedAsTheGradientOfACheckpointedSegment() throws Exception {
+        assertIntact(d -> {
+            Tensor x = leaf(d, 5);
+            Tensor loss = Checkpoint.checkpoint(in -> returnsItsSaved(in[0].add(1)), x).sum();
+            loss.backward(null, true, false);
+            loss.backward();
+            return List.of(x.grad());
         });
     }
 
