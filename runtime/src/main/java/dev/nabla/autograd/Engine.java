@@ -312,27 +312,25 @@ public final class Engine {
             if (in == null) {
                 // Nothing flowed into this node: it only releases its successors.
                 out = new Tensor[node.numInputs()];
-            } else if (dead == null) {
-                out = node.apply(in);
-                if (!task.keepGraph) {
-                    node.release();
-                }
-                validate(node, out);
-                if (Autograd.anomalyEnabled()) {
-                    checkNaN(node, out);
-                }
             } else {
-                dead.beforeApply(node, in);
-                long mark = Storage.createdSoFar();
+                long mark = 0;
+                if (dead != null) {
+                    dead.beforeApply(node, in);
+                    mark = Storage.createdSoFar();
+                }
                 out = node.apply(in);
-                // Before release: a storage the node saved is never the run's to free.
-                dead.adopt(node, out, mark);
+                if (dead != null) {
+                    // Before release: a storage the node saved is never the run's to free.
+                    dead.adopt(node, out, mark);
+                    mark = Storage.createdSoFar();
+                }
                 if (!task.keepGraph) {
                     node.release();
                 }
-                mark = Storage.createdSoFar();
                 validate(node, out);
-                dead.adoptEngineMade(out, mark);
+                if (dead != null) {
+                    dead.adoptEngineMade(out, mark);
+                }
                 if (Autograd.anomalyEnabled()) {
                     checkNaN(node, out);
                 }
