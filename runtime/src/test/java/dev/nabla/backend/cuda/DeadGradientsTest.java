@@ -11,6 +11,7 @@ import dev.nabla.Nabla;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.BuiltinNode;
 import dev.nabla.autograd.Checkpoint;
+import dev.nabla.autograd.ForwardAD;
 import dev.nabla.autograd.Function;
 import dev.nabla.nn.Functional;
 import java.util.ArrayList;
@@ -298,6 +299,21 @@ class DeadGradientsTest {
             Tensor out = Checkpoint.checkpoint(in -> in[0].t().reshape(12).mul(in[0].t().reshape(12)), h);
             out.sum().backward();
             return List.of(x.grad(), w.grad());
+        });
+    }
+
+    @Test
+    void forwardOverReverseGradientsCarryingTangents() throws Exception {
+        assertIntact(d -> {
+            Tensor x = leaf(d, 4);
+            Tensor g = input(d, 4);
+            Tensor v = input(d, 4);
+            Tensor out = x.mul(x).exp().mul(x.add(1));
+            try (ForwardAD.DualLevel level = ForwardAD.dualLevel()) {
+                out.backward(ForwardAD.makeDual(g, v));
+                Tensor tangent = ForwardAD.tangent(x.grad());
+                return tangent == null ? List.of(x.grad()) : List.of(x.grad(), tangent);
+            }
         });
     }
 
