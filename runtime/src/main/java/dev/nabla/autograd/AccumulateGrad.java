@@ -21,6 +21,17 @@ final class AccumulateGrad extends Node {
         this.leaf = leaf;
     }
 
+    /**
+     * Without {@code createGraph} the leaf's gradient is a copy of the arriving one, or a sum
+     * into which it was added: never the arriving tensor itself, which the engine may then free
+     * (Note [Dead gradients] on {@link Engine}). With {@code createGraph} the leaf may keep it,
+     * but then the engine frees nothing.
+     */
+    @Override
+    boolean keepsNoGradients() {
+        return true;
+    }
+
     @Override
     protected Tensor[] apply(Tensor[] gradOutputs) {
         Tensor g = gradOutputs[0];

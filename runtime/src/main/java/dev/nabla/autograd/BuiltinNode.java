@@ -59,6 +59,12 @@ public final class BuiltinNode extends Node {
         return derivative.apply(this, gradOutputs[0], values);
     }
 
+    /** A built-in derivative only computes from the gradient and the saved tensors. */
+    @Override
+    boolean keepsNoGradients() {
+        return true;
+    }
+
     @Override
     SavedTensor[] savedTensors() {
         return saved;

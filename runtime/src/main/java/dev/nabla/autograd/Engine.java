@@ -3,6 +3,7 @@ package dev.nabla.autograd;
 import dev.nabla.Autograd;
 import dev.nabla.Grad;
 import dev.nabla.Tensor;
+import dev.nabla.backend.Storage;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
 import java.util.ArrayList;
@@ -41,6 +42,40 @@ import java.util.function.Supplier;
  * <p>For {@link Autograd#grad}, the nodes that lead to none of the requested inputs are
  * pruned, the gradients arriving at the inputs are captured instead of accumulated into
  * {@code grad()}, and no leaf's {@code grad()} changes.
+ *
+ * <p>Note [Dead gradients]: PyTorch frees an intermediate gradient when its reference count
+ * drops to zero, typically right after the node that consumed it ran. Java counts no
+ * references, and device memory left to the collector comes back only when it next runs
+ * (CudaMemory's Note [Memory that comes back by itself]), so a run frees at once, through
+ * {@link Storage#releaseNow} (a no-op on the host), the gradient storages it can prove dead
+ * ({@link DeadGradients} keeps the account). A wrong free corrupts a tensor someone still
+ * uses, so the rule is narrow:
+ * <ul>
+ * <li>Only a run without {@code createGraph} (whose graph and leaf gradients may hold any
+ *     gradient) that captures nothing ({@link Autograd#grad} hands gradients to its caller)
+ *     and has no forward-mode level active (a gradient's tangent is a tensor of its own).
+ * <li>The run owns a storage only if it saw it being made: a tensor returned by a node that
+ *     keeps no gradients ({@link Node#keepsNoGradients}: Nabla's own derivatives, never a
+ *     user's function) whose storage was created during that call ({@link Storage#serial}
+ *     above the count read just before it, so no tensor existing before, such as a root
+ *     gradient, an input or a saved tensor, views it) and is not one the node saved (a
+ *     checkpoint recomputes its saved tensors during the call); or the engine's own sum of two
+ *     gradients, or its reduction or conversion of a returned gradient to its input's shape
+ *     and dtype. Aliasing is judged by storage, never by tensor: views share one.
+ * <li>An owned storage is counted once per buffer slot that holds a tensor viewing it. The
+ *     count rises when a node's returned gradients are put into their slots and only then
+ *     falls for the gradients the node consumed, so a backward that returns a view of its
+ *     input (add, reshape, transpose, expand) keeps that storage alive, and one tensor put
+ *     into two slots (add's gradient, a tensor used twice) is counted twice.
+ * <li>Handing a gradient to a node that may keep it (a user's function) ends the run's
+ *     ownership of its storage for good. A node that keeps no gradients keeps none of its
+ *     inputs either: {@link AccumulateGrad} copies the first gradient into the leaf and adds
+ *     later ones, and runs its hooks on the leaf, never on the arriving gradient.
+ * <li>After a node ran and its gradients were put into their slots, each owned storage no
+ *     slot holds is freed. Nothing is freed after a failure: the collector takes the rest.
+ * </ul>
+ * Each run owns only what it made, so runs on other threads or nested in a node do not
+ * interfere. The system property {@code nabla.autograd.freeDeadGradients=false} turns this off.
  */
 public final class Engine {
     /** How many runs may nest on one thread before the next one moves to a fresh thread (PyTorch's {@code MAX_DEPTH}). */
@@ -257,6 +292,7 @@ public final class Engine {
     /** Pass 2: runs ready nodes until none is left, passing each one's gradients along its edges. */
     private static void execute(GraphTask task) {
         boolean capturing = task.captured != null;
+        DeadGradients dead = task.dead;
         GraphTask.NodeTask current;
         while ((current = task.ready.poll()) != null) {
             Node node = current.node;
@@ -277,11 +313,24 @@ public final class Engine {
                 // Nothing flowed into this node: it only releases its successors.
                 out = new Tensor[node.numInputs()];
             } else {
+                long mark = 0;
+                if (dead != null) {
+                    dead.beforeApply(node, in);
+                    mark = Storage.createdSoFar();
+                }
                 out = node.apply(in);
+                if (dead != null) {
+                    // Before release: a storage the node saved is never the run's to free.
+                    dead.adopt(node, out, mark);
+                    mark = Storage.createdSoFar();
+                }
                 if (!task.keepGraph) {
                     node.release();
                 }
                 validate(node, out);
+                if (dead != null) {
+                    dead.adoptEngineMade(out, mark);
+                }
                 if (Autograd.anomalyEnabled()) {
                     checkNaN(node, out);
                 }
@@ -302,6 +351,17 @@ public final class Engine {
                     n.dependencies = -1;
                     task.ready.add(n);
                 }
+            }
+            if (dead != null) {
+                // Only now: an output may view an input, and has just been counted in its new slot.
+                if (in != null) {
+                    for (Tensor t : in) {
+                        if (t != null) {
+                            dead.removed(t);
+                        }
+                    }
+                }
+                dead.freeUnreferenced();
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.nabla.DType;
 import dev.nabla.Device;
 import dev.nabla.Grad;
 import dev.nabla.Tensor;
+import dev.nabla.internal.KeepsNoGradients;
 
 /** The backward node of one {@link Function} call. */
 final class FunctionNode extends Node {
@@ -98,6 +99,12 @@ final class FunctionNode extends Node {
     @Override
     String inputName(int i) {
         return function.inputName(i);
+    }
+
+    /** Only the runtime's own functions, marked {@link KeepsNoGradients}; never a user's. */
+    @Override
+    boolean keepsNoGradients() {
+        return function instanceof KeepsNoGradients;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.nabla.autograd;
 
 import dev.nabla.Autograd;
 import dev.nabla.Tensor;
+import dev.nabla.backend.Storage;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -39,12 +40,29 @@ final class GraphTask {
                 buffer = new Tensor[Math.max(node.numOutputs(), slot + 1)];
             }
             Tensor prev = buffer[slot];
-            buffer[slot] = prev == null ? g : prev.add(g);
+            DeadGradients dead = owner.dead;
+            if (dead == null) {
+                buffer[slot] = prev == null ? g : prev.add(g);
+                return;
+            }
+            if (prev == null) {
+                buffer[slot] = g;
+                dead.placed(g);
+                return;
+            }
+            long mark = Storage.createdSoFar();
+            Tensor sum = prev.add(g);
+            dead.adoptEngineMade(new Tensor[] {sum}, mark);
+            buffer[slot] = sum;
+            dead.placed(sum);
+            dead.removed(prev);
         }
     }
 
     final boolean keepGraph;
     final boolean createGraph;
+    /** The gradient storages this run may free early, or null where it frees none (Note [Dead gradients] on {@link Engine}). */
+    final DeadGradients dead;
     /** Every node reached from the roots, in discovery order (each after some node pointing at it). */
     final List<NodeTask> nodes = new ArrayList<>(8);
     /**
@@ -75,6 +93,7 @@ final class GraphTask {
         this.keepGraph = keepGraph;
         this.createGraph = createGraph;
         this.captured = capturedInputs < 0 ? null : new Tensor[capturedInputs];
+        this.dead = DeadGradients.forRun(createGraph, captured != null);
     }
 
     /** This run's state of {@code node}, created on first sight. */

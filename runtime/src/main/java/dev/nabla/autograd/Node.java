@@ -161,6 +161,16 @@ public abstract class Node {
      */
     protected abstract Tensor[] apply(Tensor[] gradOutputs);
 
+    /**
+     * Whether {@link #apply}, run without {@code createGraph}, keeps no reference to a gradient
+     * it receives or returns: it only computes from them, as Nabla's own derivatives do. The
+     * engine frees the gradients it made only where this holds (Note [Dead gradients] on
+     * {@link Engine}); a user's code may stash a gradient anywhere, so the default is false.
+     */
+    boolean keepsNoGradients() {
+        return false;
+    }
+
     /** What the node saved for its backward, for measuring what a graph keeps alive. */
     SavedTensor[] savedTensors() {
         return NOTHING_SAVED;

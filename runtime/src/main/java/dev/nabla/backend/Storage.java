@@ -2,6 +2,7 @@ package dev.nabla.backend;
 
 import dev.nabla.DType;
 import dev.nabla.Device;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A flat block of elements of one {@link DType} on one {@link Device}, which tensors view
@@ -9,9 +10,13 @@ import dev.nabla.Device;
  * which every in-place write bumps so that autograd can detect a saved tensor that changed.
  */
 public abstract class Storage {
+    /** Storages created so far in this JVM; numbers each new one. */
+    private static final AtomicLong CREATED = new AtomicLong();
+
     private final DType dtype;
     private final long numel;
     private int version;
+    private final long serial = CREATED.incrementAndGet();
 
     protected Storage(DType dtype, long numel) {
         this.dtype = dtype;
@@ -40,4 +45,36 @@ public abstract class Storage {
     public final void bumpVersion() {
         version++;
     }
+
+    // ---------------------------------------------------------------- early release
+
+    /**
+     * How many storages this JVM has created so far: a storage whose {@link #serial} exceeds a
+     * value read earlier was created after that read, so no tensor that existed then views it.
+     */
+    public static long createdSoFar() {
+        return CREATED.get();
+    }
+
+    /** This storage's number in the order of creation, from 1, unique in the JVM. */
+    public final long serial() {
+        return serial;
+    }
+
+    /**
+     * Whether {@link #releaseNow} gives memory back before the collector would: true where
+     * memory is scarce and pooled (a CUDA device); false for host memory, which the collector
+     * reclaims as cheaply as an explicit release would.
+     */
+    public boolean releasesEarly() {
+        return false;
+    }
+
+    /**
+     * Gives the memory back now, if {@link #releasesEarly}; otherwise does nothing. Afterwards
+     * every tensor viewing this storage fails when used. Only for a caller that has proved no
+     * tensor still in use views it (the autograd engine's dead gradients, see
+     * {@code Engine}'s Note [Dead gradients]).
+     */
+    public void releaseNow() {}
 }

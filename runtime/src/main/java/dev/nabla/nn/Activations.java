@@ -3,6 +3,7 @@ package dev.nabla.nn;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.backend.UnaryOp;
+import dev.nabla.internal.KeepsNoGradients;
 import dev.nabla.internal.TensorAccess;
 
 /** The smooth activations of {@link Functional}: GELU, SiLU and softplus. */
@@ -43,7 +44,7 @@ final class Activations {
      * branch divides by zero), while its gradient is simply {@code sigmoid(x)} (exactly 1 above
      * the threshold, as PyTorch's).
      */
-    private static final class Softplus extends Function {
+    private static final class Softplus extends Function implements KeepsNoGradients {
         @Override
         public String name() {
             return "SoftplusBackward0";

@@ -2,6 +2,7 @@ package dev.nabla.nn;
 
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
+import dev.nabla.internal.KeepsNoGradients;
 
 /**
  * {@code x W^T + b} for a 2-D {@code x} in one step: the product is computed into a new tensor
@@ -9,7 +10,7 @@ import dev.nabla.autograd.Function;
  * pass) that the composite {@code x.mm(w.t()).add(b)} costs. Inputs: {@code x [n, in]},
  * {@code w [out, in]}, {@code b [out]}.
  */
-final class AddmmFunction extends Function {
+final class AddmmFunction extends Function implements KeepsNoGradients {
     @Override
     public String name() {
         return "AddmmBackward0";

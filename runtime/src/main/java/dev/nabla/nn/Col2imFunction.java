@@ -4,13 +4,14 @@ import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.backend.Backends;
 import dev.nabla.backend.Window;
+import dev.nabla.internal.KeepsNoGradients;
 
 /**
  * Folds columns {@code [C * kernelH * kernelW, N * outH * outW]} back onto an image batch
  * {@code [N, C, H, W]}, summing where windows overlap ({@link dev.nabla.backend.Backend#col2im}):
  * the adjoint of {@link Im2colFunction}, and so its backward.
  */
-final class Col2imFunction extends Function {
+final class Col2imFunction extends Function implements KeepsNoGradients {
     private final Window window;
     private final long[] imageShape;
 

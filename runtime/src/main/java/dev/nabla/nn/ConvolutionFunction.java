@@ -5,6 +5,7 @@ import dev.nabla.autograd.Function;
 import dev.nabla.backend.Backends;
 import dev.nabla.backend.Window;
 import dev.nabla.internal.FusedBackward;
+import dev.nabla.internal.KeepsNoGradients;
 
 /**
  * A 2-D convolution with one group of {@code x [N, C, H, W]} by {@code weight [O, C, kH, kW]}
@@ -21,7 +22,7 @@ import dev.nabla.internal.FusedBackward;
  * same products run as tensor ops ({@link Im2colFunction}, a matrix product, {@link Col2imFunction}),
  * whose own derivatives a double backward needs.
  */
-final class ConvolutionFunction extends Function {
+final class ConvolutionFunction extends Function implements KeepsNoGradients {
     private final Window window;
 
     ConvolutionFunction(Window window) {

@@ -6,6 +6,7 @@ import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.backend.Backends;
 import dev.nabla.backend.Window;
+import dev.nabla.internal.KeepsNoGradients;
 import dev.nabla.internal.Shapes;
 import dev.nabla.internal.TensorAccess;
 
@@ -16,7 +17,7 @@ import dev.nabla.internal.TensorAccess;
  * with {@link Col2imFunction}, whose own backward is this op again, so derivatives of every order
  * work.
  */
-final class Im2colFunction extends Function {
+final class Im2colFunction extends Function implements KeepsNoGradients {
     private static final TensorAccess ACCESS = TensorAccess.get();
 
     private final Window window;

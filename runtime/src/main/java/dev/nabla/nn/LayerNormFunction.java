@@ -4,6 +4,7 @@ import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.backend.Backends;
 import dev.nabla.internal.FusedBackward;
+import dev.nabla.internal.KeepsNoGradients;
 
 /**
  * Layer normalisation of the rows of {@code x [rows, m]} with an optional {@code weight [m]} and
@@ -16,7 +17,7 @@ import dev.nabla.internal.FusedBackward;
  * run as tensor ops. That backward recomputes the statistics from {@code x} rather than reading the
  * saved ones, so its own derivative is the true second derivative.
  */
-final class LayerNormFunction extends Function {
+final class LayerNormFunction extends Function implements KeepsNoGradients {
     private final double eps;
     /**
      * Each row's mean and {@code 1 / sqrt(var + eps)} (FLOAT64 {@code [rows]}) where forward ran

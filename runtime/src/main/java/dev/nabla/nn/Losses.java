@@ -3,6 +3,7 @@ package dev.nabla.nn;
 import dev.nabla.DType;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
+import dev.nabla.internal.KeepsNoGradients;
 import java.util.Arrays;
 
 /** The classification losses of {@link Functional}: negative log likelihood, cross entropy, binary cross entropy. */
@@ -144,7 +145,7 @@ final class Losses {
      * {@code -x} for the target: written out because the stable forward's max and abs have kinks
      * at 0 that the true function does not.
      */
-    private static final class BinaryCrossEntropyWithLogits extends Function {
+    private static final class BinaryCrossEntropyWithLogits extends Function implements KeepsNoGradients {
         @Override
         public String name() {
             return "BinaryCrossEntropyWithLogitsBackward0";

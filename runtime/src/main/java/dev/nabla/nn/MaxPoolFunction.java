@@ -2,6 +2,7 @@ package dev.nabla.nn;
 
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
+import dev.nabla.internal.KeepsNoGradients;
 
 /**
  * Max pooling's graph node where the backend pooled in one pass
@@ -14,7 +15,7 @@ import dev.nabla.autograd.Function;
  * pools at all (else {@link Pooling} unfolds the windows instead); the forward hands over its
  * values.
  */
-final class MaxPoolFunction extends Function {
+final class MaxPoolFunction extends Function implements KeepsNoGradients {
     /** The kernel's output until forward hands it over; then null, so that the node does not hold its own output. */
     private Tensor values;
     private final Tensor indices;

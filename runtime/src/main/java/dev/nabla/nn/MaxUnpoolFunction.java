@@ -3,6 +3,7 @@ package dev.nabla.nn;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.backend.Backends;
+import dev.nabla.internal.KeepsNoGradients;
 
 /**
  * Max pooling's backward ({@link MaxPoolFunction}): adds each element of a pooled gradient
@@ -11,7 +12,7 @@ import dev.nabla.backend.Backends;
  * Linear in the gradient, so its backward is the gather at the same indices and its tangent
  * the tangent unpooled.
  */
-final class MaxUnpoolFunction extends Function {
+final class MaxUnpoolFunction extends Function implements KeepsNoGradients {
     private final Tensor indices;
     private final long[] imageShape;
 

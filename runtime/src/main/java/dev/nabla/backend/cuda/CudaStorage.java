@@ -78,4 +78,16 @@ public final class CudaStorage extends Storage {
     void free() {
         lease.release();
     }
+
+    /** Device memory is what early release is for: the pool takes the block back at once. */
+    @Override
+    public boolean releasesEarly() {
+        return true;
+    }
+
+    /** {@link #free}: the block goes back to the pool now. */
+    @Override
+    public void releaseNow() {
+        free();
+    }
 }
