@@ -576,4 +576,39 @@ class GeneratedOpsTest {
         assertEquals(12.0, x.grad().item(), 0.0);
         ops.gradcheck("test.PowerFunction").run();
     }
+
+    /** Parameters named as the generated check's own variables: {@code in}, {@code pass}, {@code check}. */
+    private static final String NAMES_OF_THE_CHECK = """
+            package test;
+
+            import dev.nabla.Tensor;
+            import dev.nabla.annotations.*;
+
+            final class Clash {
+                @Saved Tensor in;
+                @Saved double pass;
+
+                @Differentiable
+                Tensor forward(Tensor in, double pass, Tensor check) {
+                    this.in = in;
+                    this.pass = pass;
+                    return in.mul(pass).add(check);
+                }
+
+                record Grads(Tensor in, Tensor check) {}
+
+                @Backward
+                Grads backward(Tensor gradOut) {
+                    return new Grads(gradOut.mul(pass), gradOut);
+                }
+            }
+            """;
+
+    @Test
+    void parametersNamedAsTheChecksVariablesKeepTheirOwnValues() {
+        Compiled ops = Compiled.compile("test.Clash", NAMES_OF_THE_CHECK);
+        GradcheckCase check = ops.gradcheck("test.ClashFunction");
+        assertNull(check.disabledReason());
+        check.run();
+    }
 }
