@@ -287,6 +287,15 @@ class GradcheckTestEngineTest {
     }
 
     @Test
+    void aGradcheckMethodThatReturnsNullFailsItsTestSayingSo() {
+        EngineExecutionResults results = explicitly(selectClass(NullCheckFunction.class));
+
+        results.testEvents().assertThatEvents().haveExactly(1, event(test(),
+                finishedWithFailure(instanceOf(JUnitException.class), message(m -> m.contains(
+                        NullCheckFunction.class.getName() + ".gradcheck() returned null")))));
+    }
+
+    @Test
     void opNameDropsTheGeneratedSuffixOnly() {
         assertThat(CaseDescriptor.opName(SquareGradcheck.class)).isEqualTo("Square");
         assertThat(CaseDescriptor.opName(SquareFunction.class)).isEqualTo("Square");
