@@ -28,10 +28,13 @@ final class DeadGradients {
     /**
      * The account for a run, or null where the run may free nothing: with {@code createGraph}
      * (the new graph and a leaf's gradient may hold any gradient), when gradients are captured
-     * for {@link dev.nabla.Autograd#grad} (they go to the caller), or when the property turns it off.
+     * for {@link dev.nabla.Autograd#grad} (they go to the caller), when no storage that releases
+     * early has been created yet, or when the property turns it off.
      */
     static DeadGradients forRun(boolean createGraph, boolean capturing) {
-        if (createGraph || capturing || "false".equals(System.getProperty(PROPERTY))) {
+        // Before any storage that releases early exists, a run has nothing to free: no account,
+        // so that a backward on the host pays nothing for it.
+        if (createGraph || capturing || !Storage.anyReleasesEarly() || "false".equals(System.getProperty(PROPERTY))) {
             return null;
         }
         return new DeadGradients();
@@ -63,12 +66,8 @@ final class DeadGradients {
             return;
         }
         for (Tensor t : out) {
-            if (t != null) {
-                Storage s = t.storage();
-                if (s.serial() > mark && s.releasesEarly() && !owned.containsKey(s) && !saved(node, s)) {
-                    owned.put(s, new int[1]);
-                    maybeDead.add(s);
-                }
+            if (t != null && ownable(t.storage(), mark) && !saved(node, t.storage())) {
+                own(t.storage());
             }
         }
     }
@@ -86,24 +85,26 @@ final class DeadGradients {
     }
 
     /**
-     * Takes ownership of each storage among {@code made} that the engine's own code created
-     * after {@code mark}: a sum of two gradients, or the reduction or conversion with which the
-     * engine fits a node's gradient to its input. Whatever node is involved, nothing but the
-     * engine has seen these.
+     * Takes ownership of {@code made}'s storage if the engine's own code created it after
+     * {@code mark}: a sum of two gradients, or the reduction or conversion with which the engine
+     * fits a node's gradient to its input. Whatever node is involved, nothing but the engine has
+     * seen these.
      */
-    void adoptEngineMade(Tensor[] made, long mark) {
-        if (ForwardAD.isActive()) {
-            return;
+    void adoptEngineMade(Tensor made, long mark) {
+        if (made != null && !ForwardAD.isActive() && ownable(made.storage(), mark)) {
+            own(made.storage());
         }
-        for (Tensor t : made) {
-            if (t != null) {
-                Storage s = t.storage();
-                if (s.serial() > mark && s.releasesEarly() && !owned.containsKey(s)) {
-                    owned.put(s, new int[1]);
-                    maybeDead.add(s);
-                }
-            }
-        }
+    }
+
+    /** Whether {@code s} was created after {@code mark}, releases early, and is not owned yet. */
+    private boolean ownable(Storage s, long mark) {
+        return s.serial() > mark && s.releasesEarly() && !owned.containsKey(s);
+    }
+
+    /** Owns {@code s}, which no buffer slot holds yet. */
+    private void own(Storage s) {
+        owned.put(s, new int[1]);
+        maybeDead.add(s);
     }
 
     /** {@code t} was put into a buffer slot. */

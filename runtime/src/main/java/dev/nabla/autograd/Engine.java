@@ -329,7 +329,9 @@ public final class Engine {
                 }
                 validate(node, out);
                 if (dead != null) {
-                    dead.adoptEngineMade(out, mark);
+                    for (Tensor t : out) {
+                        dead.adoptEngineMade(t, mark);
+                    }
                 }
                 if (Autograd.anomalyEnabled()) {
                     checkNaN(node, out);

@@ -52,7 +52,7 @@ final class GraphTask {
             }
             long mark = Storage.createdSoFar();
             Tensor sum = prev.add(g);
-            dead.adoptEngineMade(new Tensor[] {sum}, mark);
+            dead.adoptEngineMade(sum, mark);
             buffer[slot] = sum;
             dead.placed(sum);
             dead.removed(prev);

@@ -13,14 +13,33 @@ public abstract class Storage {
     /** Storages created so far in this JVM; numbers each new one. */
     private static final AtomicLong CREATED = new AtomicLong();
 
+    /** Whether a storage that {@linkplain #releasesEarly releases early} was ever created in this JVM. */
+    private static volatile boolean anyReleasesEarly;
+
     private final DType dtype;
     private final long numel;
     private int version;
     private final long serial = CREATED.incrementAndGet();
+    private final boolean releasesEarly;
 
+    /** A storage whose memory the collector reclaims ({@link #releaseNow} does nothing). */
     protected Storage(DType dtype, long numel) {
+        this(dtype, numel, false);
+    }
+
+    /**
+     * A storage that says whether it releases early.
+     *
+     * @param releasesEarly whether {@link #releaseNow} gives scarce, pooled memory back before the
+     *     collector would (then the subclass overrides {@code releaseNow})
+     */
+    protected Storage(DType dtype, long numel, boolean releasesEarly) {
         this.dtype = dtype;
         this.numel = numel;
+        this.releasesEarly = releasesEarly;
+        if (releasesEarly && !anyReleasesEarly) {
+            anyReleasesEarly = true;
+        }
     }
 
     /** The element type. */
@@ -66,8 +85,13 @@ public abstract class Storage {
      * memory is scarce and pooled (a CUDA device); false for host memory, which the collector
      * reclaims as cheaply as an explicit release would.
      */
-    public boolean releasesEarly() {
-        return false;
+    public final boolean releasesEarly() {
+        return releasesEarly;
+    }
+
+    /** Whether any storage that {@linkplain #releasesEarly releases early} has been created in this JVM. */
+    public static boolean anyReleasesEarly() {
+        return anyReleasesEarly;
     }
 
     /**

@@ -23,7 +23,8 @@ public final class CudaStorage extends Storage {
     private CudaMemory.Lease lease;
 
     private CudaStorage(DType dtype, long numel, int deviceIndex) {
-        super(dtype, numel);
+        // Device memory is what early release is for: the pool takes the block back at once.
+        super(dtype, numel, true);
         this.device = Device.cuda(deviceIndex);
         this.deviceIndex = deviceIndex;
     }
@@ -77,12 +78,6 @@ public final class CudaStorage extends Storage {
     /** Returns the memory to the pool now, unless it already is; every view of this storage becomes unusable. */
     void free() {
         lease.release();
-    }
-
-    /** Device memory is what early release is for: the pool takes the block back at once. */
-    @Override
-    public boolean releasesEarly() {
-        return true;
     }
 
     /** {@link #free}: the block goes back to the pool now. */
