@@ -5,7 +5,7 @@ import static dev.nabla.processor.ValidationSupport.mirror;
 import static dev.nabla.processor.ValidationSupport.plural;
 import static dev.nabla.processor.ValidationSupport.recordTemplate;
 
-import com.squareup.javapoet.TypeName;
+import com.palantir.javapoet.TypeName;
 import dev.nabla.annotations.NeedsGrad;
 import dev.nabla.annotations.OnceDifferentiable;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package dev.nabla.processor;
 
 import static dev.nabla.processor.ValidationSupport.mirror;
 
-import com.squareup.javapoet.ClassName;
-import com.squareup.javapoet.CodeBlock;
-import com.squareup.javapoet.TypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import dev.nabla.annotations.Dirty;
 import dev.nabla.annotations.Gradcheck;
 import dev.nabla.annotations.NonDiff;

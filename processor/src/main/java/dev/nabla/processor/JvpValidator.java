@@ -4,7 +4,7 @@ import static dev.nabla.processor.ValidationSupport.article;
 import static dev.nabla.processor.ValidationSupport.plural;
 import static dev.nabla.processor.ValidationSupport.simple;
 
-import com.squareup.javapoet.TypeName;
+import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;

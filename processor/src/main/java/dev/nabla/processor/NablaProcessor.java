@@ -1,8 +1,8 @@
 package dev.nabla.processor;
 
 import com.google.auto.service.AutoService;
-import com.squareup.javapoet.JavaFile;
-import com.squareup.javapoet.TypeSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.TypeSpec;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
@@ -133,7 +133,7 @@ public final class NablaProcessor extends AbstractProcessor {
                     .build()
                     .writeTo(processingEnv.getFiler());
         } catch (IOException e) {
-            reporter.error(type, Message.INTERNAL_ERROR, type.getQualifiedName(), "writing " + spec.name + ": " + e);
+            reporter.error(type, Message.INTERNAL_ERROR, type.getQualifiedName(), "writing " + spec.name() + ": " + e);
         }
     }
 

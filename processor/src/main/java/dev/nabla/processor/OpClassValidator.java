@@ -2,7 +2,7 @@ package dev.nabla.processor;
 
 import static dev.nabla.processor.ValidationSupport.article;
 
-import com.squareup.javapoet.ClassName;
+import com.palantir.javapoet.ClassName;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

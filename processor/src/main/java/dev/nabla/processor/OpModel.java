@@ -1,8 +1,8 @@
 package dev.nabla.processor;
 
-import com.squareup.javapoet.ClassName;
-import com.squareup.javapoet.CodeBlock;
-import com.squareup.javapoet.TypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import dev.nabla.annotations.Gradcheck;
 import java.util.List;
 import javax.lang.model.element.TypeElement;

@@ -1,6 +1,6 @@
 package dev.nabla.processor;
 
-import com.squareup.javapoet.ClassName;
+import com.palantir.javapoet.ClassName;
 import dev.nabla.annotations.Backward;
 import dev.nabla.annotations.Differentiable;
 import dev.nabla.annotations.Dirty;
