@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
@@ -19,8 +19,10 @@ import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
 
 /**
  * Nabla's annotation processor: for every class with a {@code @Differentiable} forward, checks
@@ -43,8 +45,8 @@ public final class NablaProcessor extends AbstractProcessor {
     private ErrorReporter reporter;
     private OpValidator validator;
     private PlacementValidator placement;
-    /** The simple names of the types in {@code java.lang}, read on first use. */
-    private Set<String> javaLangNames;
+    /** The module {@code java.lang} is in, found on first use; empty when compiling without modules. */
+    private Optional<ModuleElement> javaBase;
     /** {@link #shadowedJavaLangNames} by package name. */
     private final Map<String, List<String>> shadowedByPackage = new HashMap<>();
 
@@ -144,25 +146,35 @@ public final class NablaProcessor extends AbstractProcessor {
      * {@code String} of its own.
      */
     private List<String> shadowedJavaLangNames(TypeElement op) {
-        if (javaLangNames == null) {
-            javaLangNames = new HashSet<>();
-            PackageElement javaLang = processingEnv.getElementUtils().getPackageElement("java.lang");
-            for (Element e : javaLang.getEnclosedElements()) {
-                javaLangNames.add(e.getSimpleName().toString());
-            }
-        }
         // Once per package: the types a later round adds to it are generated ones, named <Op>Function,
         // and java.lang has none of those names.
         PackageElement pkg = processingEnv.getElementUtils().getPackageOf(op);
         return shadowedByPackage.computeIfAbsent(pkg.getQualifiedName().toString(), name -> {
             List<String> shadowed = new ArrayList<>();
             for (Element e : pkg.getEnclosedElements()) {
-                if (javaLangNames.contains(e.getSimpleName().toString())) {
+                if (isJavaLangType(e.getSimpleName().toString())) {
                     shadowed.add(e.getSimpleName().toString());
                 }
             }
             return shadowed;
         });
+    }
+
+    /**
+     * Whether {@code java.lang} has a type of this simple name. Asked of {@code java.base} alone: a
+     * lookup without a module searches every module of the compilation for a type that does not
+     * exist, and listing {@code java.lang} reads several hundred class files, either of which cost
+     * more than the rest of the processor's first op.
+     */
+    private boolean isJavaLangType(String simpleName) {
+        Elements elements = processingEnv.getElementUtils();
+        if (javaBase == null) {
+            javaBase = Optional.ofNullable(elements.getModuleElement("java.base"));
+        }
+        String name = "java.lang." + simpleName;
+        // Without modules (--release 8) there is one unnamed module, and the plain lookup is the module's.
+        return (javaBase.isPresent() ? elements.getTypeElement(javaBase.get(), name) : elements.getTypeElement(name))
+                != null;
     }
 
     /** The class an annotated element belongs to (the element itself for a class), or null. */
