@@ -3,7 +3,7 @@
 # any (-proc:none), and prints the ratio as one JSON line in the format of run.sh:
 #   {"workload": "processor_200_ops", "value": <with / without>, "unit": "ratio", "better": "lower"}
 # The processed build also compiles what the processor writes (one file per op, its Function with
-# the op's gradient check nested in it): that is its real cost.
+# the op's gradient check as a static method): that is its real cost.
 #   benchmarks/compile_bench.sh [--ops N] [--runs R]      (defaults: 200 ops, median of 3 runs)
 # Each run is a pair, without then with the processor, and the value is the median pair's ratio.
 # NABLA_BENCH_NO_BUILD=1 skips building the processor and the runtime.

@@ -49,8 +49,8 @@ final class FunctionGenerator {
 
     /** The generated class. */
     TypeSpec generate() {
-        // Every newName here and in GradcheckGenerator passes its tag: without one, NameAllocator draws a
-        // random UUID, which costs each build a SecureRandom.
+        // Every newName here passes its tag: without one, NameAllocator draws a random UUID, which costs
+        // each build a SecureRandom.
         NameAllocator members = new NameAllocator();
         for (OpModel.Param p : op.params()) {
             members.newName(p.name(), p);
@@ -110,7 +110,7 @@ final class FunctionGenerator {
         if (op.hasCudaVariant()) {
             type.addMethod(allOnCuda());
         }
-        type.addMethods(new GradcheckGenerator(op).generate());
+        type.addMethod(new GradcheckGenerator(op).generate());
         return type.build();
     }
 

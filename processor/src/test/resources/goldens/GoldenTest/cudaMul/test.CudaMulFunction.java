@@ -5,7 +5,6 @@ import dev.nabla.Tensor;
 import dev.nabla.autograd.Function;
 import dev.nabla.autograd.OpGradcheck;
 import dev.nabla.autograd.OpSignature;
-import java.lang.invoke.MethodHandles;
 import javax.annotation.processing.Generated;
 
 /**
@@ -101,28 +100,21 @@ public final class CudaMulFunction extends Function {
     }
 
     /**
-     * The gradient check of {@link CudaMul}: its inputs, as its {@code @Shape}s declare them, and its settings,
-     * for {@link OpGradcheck} to run gradcheck, gradgradcheck and the checks around them on the calls of {@link #apply}
-     * that {@code gradcheckOutputs} makes.
+     * The gradient check of {@link CudaMul}: the arguments of {@link #apply} (its tensor inputs, as
+     * their {@code @Shape}s declare them, and the values of the others) and its settings, for
+     * {@link OpGradcheck} to run gradcheck, gradgradcheck and the checks around them.
      * Where CUDA is available, its {@code @OnCuda} versions are checked too, and compared with the portable path.
      * {@code nabla-junit} finds this method and runs the check as a test named after the op.
      *
-     * <p>To customize it, copy this method and {@code gradcheckOutputs} into a class of your own and edit the copies.
+     * <p>To customize it, copy this method into a class of your own and edit the copy.
      *
      * @return the check, ready to run
      */
     public static OpGradcheck gradcheck() {
-        OpGradcheck check = OpGradcheck.of("test.CudaMul", MethodHandles.lookup(), "gradcheckOutputs");
+        OpGradcheck check = OpGradcheck.of("test.CudaMul", CudaMulFunction.class);
         check.input("a");
         check.input("b");
         check.setCompareDevices(true);
         return check;
-    }
-
-    /**
-     * {@link #apply} on the check's inputs and on the other arguments' values in pass {@code pass} (0 for the first).
-     */
-    private static Tensor[] gradcheckOutputs(Tensor[] in, int pass) {
-        return new Tensor[] {CudaMulFunction.apply(in[0], in[1])};
     }
 }

@@ -10,6 +10,8 @@ import dev.nabla.backend.cuda.Cuda;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,26 +22,24 @@ import java.util.SplittableRandom;
 /**
  * One op's gradient check: this class builds seeded inputs and runs the checks; the op's part is
  * to declare its inputs and settings and to call the op. The annotation processor generates one
- * for every op, as the static method {@code gradcheck()} of its function, which declares them on
- * an instance from {@link #of} that calls the function's {@code gradcheckOutputs}:
+ * for every op, as the static method {@code gradcheck()} of its function, which declares the
+ * arguments of the function's {@code apply}, in order, on an instance from {@link #of(String, Class)}:
  *
  * <pre>{@code
  * public static OpGradcheck gradcheck() {
- *     OpGradcheck check = OpGradcheck.of("com.example.Linear", MethodHandles.lookup(), "gradcheckOutputs");
+ *     OpGradcheck check = OpGradcheck.of("com.example.Linear", LinearFunction.class);
  *     check.input("x", "n,i");
  *     check.input("w", "o,i");
  *     check.input("b", "o");
  *     check.addNullPass("b");
+ *     check.value("scale", 0.5, -1.5);
  *     return check;
- * }
- *
- * private static Tensor[] gradcheckOutputs(Tensor[] in, int pass) {
- *     return new Tensor[] {LinearFunction.apply(in[0], in[1], in[2])};
  * }
  * }</pre>
  *
- * A hand-written check may instead subclass it, make the same calls in its constructor and
- * override {@link #outputs}, and {@link #inputs} to build the inputs itself.
+ * A check that must call its op some other way may name a method that does
+ * ({@link #of(String, MethodHandles.Lookup, String)}), or subclass this class, make the same calls in
+ * its constructor and override {@link #outputs}, and {@link #inputs} to build the inputs itself.
  *
  * <p>Declared inputs ({@link #input(String, String)} and its variants) are float64 tensors drawn
  * from the seeded generator: each symbol of their shapes gets a size from 2 to 4, the same
@@ -70,10 +70,10 @@ import java.util.SplittableRandom;
  * CPU inputs (the portable path) and, where CUDA is available, again on CUDA inputs, and then one call
  * on each device must give the same outputs and input gradients.
  *
- * <p>Those checks make one pass. A check may declare more ({@link #addPass}, {@link #addValuePass},
- * {@link #addNullPass}), each changing one argument, which the op's call reads from the pass number
- * ({@link #pass()} in a subclass): {@link #run} makes them all, in order, and a failure after the
- * first names the change.
+ * <p>Those checks make one pass. A check may declare more ({@link #value} with more than one value,
+ * {@link #addNullPass}, and for a call of its own {@link #addPass} and {@link #addValuePass}), each
+ * changing one argument: {@link #run} makes them all, in order, and a failure after the first names
+ * the change.
  *
  * <p>The settings are made before {@link #run}. {@code nabla-junit} runs as a test named after the op
  * every public static no-argument {@code gradcheck()} method of a public class that returns a
@@ -102,7 +102,14 @@ public abstract class OpGradcheck implements GradcheckCase {
     private boolean materializeGrads = true;
     private String[] savedIntermediates = {};
     private String disabledReason;
-    /** The passes after the first, as {@link #addPass} and {@link #addValuePass} declared them. */
+    /** The declared non-tensor arguments ({@link #value}). */
+    private final List<Value> values = new ArrayList<>();
+    /**
+     * The declared arguments of the op's call, in order: a tensor input's index in {@link #declared},
+     * or {@code -1 - k} for the k-th of {@link #values}.
+     */
+    private final List<Integer> arguments = new ArrayList<>();
+    /** The passes after the first, as {@link #addPass}, {@link #addValuePass}, {@link #addNullPass} and {@link #value} declared them. */
     private final List<Pass> passes = new ArrayList<>();
     /** The pass {@link #run} is checking: 0 for the first, k for the k-th declared one. */
     private int pass;
@@ -118,8 +125,12 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param dims its shape's dimensions, each a symbol or a size; null for a vector of
      *     {@link #UNSHAPED_LENGTH} elements
      * @param differentiable whether it requires grad, and so is checked
+     * @param dirty whether the op modifies it in place, so that each call gets a copy
      */
-    private record Input(String name, String[] dims, boolean differentiable) {}
+    private record Input(String name, String[] dims, boolean differentiable, boolean dirty) {}
+
+    /** A declared non-tensor argument and its value in the first pass. */
+    private record Value(String name, Object first) {}
 
     /**
      * A pass of the check after the first: one argument changed.
@@ -128,8 +139,14 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @param mayBeRejected whether the op may reject it with an {@link IllegalArgumentException}
      *     (a non-tensor value outside the op's domain), which skips the pass
      * @param absentInput the declared input that is null in this pass, or -1
+     * @param value the declared value ({@link #value}) that this pass changes, or -1
+     * @param replacement that value's value in this pass
      */
-    private record Pass(String change, boolean mayBeRejected, int absentInput) {}
+    private record Pass(String change, boolean mayBeRejected, int absentInput, int value, Object replacement) {
+        Pass(String change, boolean mayBeRejected, int absentInput) {
+            this(change, mayBeRejected, absentInput, -1, null);
+        }
+    }
 
     /**
      * Creates a check of one op with one output, PyTorch's default tolerances and the default seed.
@@ -152,8 +169,8 @@ public abstract class OpGradcheck implements GradcheckCase {
      * the k-th one declared). The method may be private: the lookup, made in its class, grants the
      * access. Declare the inputs and settings on the result, with the methods a subclass would call.
      *
-     * <p>This is how the generated {@code gradcheck()} methods call their op: through a method
-     * handle rather than a lambda, which would cost javac a synthetic method and a bootstrap per op.
+     * <p>For a call that {@link #of(String, Class)} cannot make: one that builds an argument from the
+     * inputs, say. A method handle rather than a lambda costs javac no synthetic method per check.
      *
      * @param opClassName the op's fully qualified class name, e.g. {@code com.example.MyReLU}; its
      *     simple name starts every failure message
@@ -196,6 +213,188 @@ public abstract class OpGradcheck implements GradcheckCase {
                 throw new IllegalStateException(opClassName() + ": calling the op threw " + t, t);
             }
         }
+    }
+
+    /**
+     * A check that calls the public static {@code apply} method of {@code function} with the declared
+     * arguments, in the order they are declared: the tensor inputs ({@link #input(String, String)} and
+     * its variants) and the other arguments ({@link #value}). The result is the op's output, or a
+     * record of its outputs, whose components are taken in order. This is how the generated
+     * {@code gradcheck()} methods call their op.
+     *
+     * @param opClassName the op's fully qualified class name, e.g. {@code com.example.MyReLU}; its
+     *     simple name starts every failure message
+     * @param function the op's function class, e.g. {@code MyReLUFunction.class}, with one public static
+     *     {@code apply} method
+     * @return a check without inputs or settings yet
+     * @throws IllegalArgumentException if {@code function} has no public static {@code apply} method, or
+     *     several
+     */
+    public static OpGradcheck of(String opClassName, Class<?> function) {
+        Method apply = null;
+        for (Method m : function.getMethods()) {
+            if (m.getName().equals("apply") && java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                if (apply != null) {
+                    throw new IllegalArgumentException("OpGradcheck.of(" + opClassName + "): " + function.getName()
+                            + " has several public static apply methods; name a method that calls the op instead"
+                            + " (of(opClassName, lookup, method))");
+                }
+                apply = m;
+            }
+        }
+        if (apply == null) {
+            throw new IllegalArgumentException("OpGradcheck.of(" + opClassName + "): " + function.getName()
+                    + " has no public static apply method");
+        }
+        try {
+            return new Applying(opClassName, apply, MethodHandles.publicLookup().unreflect(apply));
+        } catch (IllegalAccessException e) {
+            throw new IllegalArgumentException("OpGradcheck.of(" + opClassName + "): " + apply + " is not accessible"
+                    + " here: " + e.getMessage(), e);
+        }
+    }
+
+    /** A check that calls its function's {@code apply} with the declared arguments ({@link #of(String, Class)}). */
+    private static final class Applying extends OpGradcheck {
+        private final Method apply;
+        private final MethodHandle handle;
+
+        Applying(String opClassName, Method apply, MethodHandle handle) {
+            super(opClassName);
+            this.apply = apply;
+            this.handle = handle;
+        }
+
+        @Override
+        protected Tensor[] outputs(Tensor[] inputs) {
+            OpGradcheck check = this;
+            Object[] args = check.applyArguments(inputs, apply.getParameterTypes());
+            Object result;
+            try {
+                result = handle.invokeWithArguments(args);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                // Only a method that hides a checked exception from javac gets here.
+                throw new IllegalStateException(opClassName() + ": calling the op threw " + t, t);
+            }
+            return check.outputTensors(result);
+        }
+    }
+
+    /**
+     * The arguments of the op's call in this pass: the tensors among {@code inputs} (a copy of a
+     * {@linkplain #markDirty dirty} one) and the declared values, each converted to its parameter's type.
+     *
+     * @throws IllegalStateException if the declarations do not match the parameters
+     */
+    private Object[] applyArguments(Tensor[] inputs, Class<?>[] types) {
+        if (types.length != arguments.size()) {
+            throw new IllegalStateException(opName + ": the check declares " + arguments.size() + " arguments "
+                    + argumentNames() + " for an apply method of " + types.length + " parameters");
+        }
+        Pass current = pass == 0 ? null : passes.get(pass - 1);
+        Object[] args = new Object[types.length];
+        for (int a = 0; a < args.length; a++) {
+            int k = arguments.get(a);
+            if (k >= 0) {
+                Input in = declared.get(k);
+                if (types[a] != Tensor.class) {
+                    throw new IllegalStateException(opName + ": argument " + a + ", '" + in.name() + "', is declared a"
+                            + " tensor input, but apply takes a " + types[a].getName() + " there");
+                }
+                args[a] = in.dirty() && inputs[k] != null ? inputs[k].clone() : inputs[k];
+            } else {
+                int v = -1 - k;
+                if (types[a] == Tensor.class) {
+                    throw new IllegalStateException(opName + ": argument " + a + ", '" + values.get(v).name() + "', is"
+                            + " declared a value, but apply takes a tensor there");
+                }
+                Object value = current != null && current.value() == v ? current.replacement() : values.get(v).first();
+                args[a] = converted(value, types[a], values.get(v).name());
+            }
+        }
+        return args;
+    }
+
+    private List<String> argumentNames() {
+        List<String> names = new ArrayList<>();
+        for (int k : arguments) {
+            names.add(k >= 0 ? declared.get(k).name() : values.get(-1 - k).name());
+        }
+        return names;
+    }
+
+    /**
+     * {@code value} as an argument of type {@code type}: a number converted to a numeric parameter's
+     * type when it fits exactly (so that {@code 1} serves a {@code long}, and {@code 0.5} a {@code float}).
+     */
+    private Object converted(Object value, Class<?> type, String name) {
+        Class<?> boxed = MethodType.methodType(type).wrap().returnType();
+        if (value == null ? !type.isPrimitive() : boxed.isInstance(value)) {
+            return value;
+        }
+        if (value instanceof Number n && Number.class.isAssignableFrom(boxed)) {
+            boolean integral = n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte;
+            Number converted = null;
+            if (boxed == Double.class) {
+                converted = n.doubleValue();
+            } else if (boxed == Float.class) {
+                converted = n.floatValue();
+            } else if (integral && boxed == Long.class) {
+                converted = n.longValue();
+            } else if (integral && boxed == Integer.class && n.longValue() == n.intValue()) {
+                converted = n.intValue();
+            } else if (integral && boxed == Short.class && n.longValue() == n.shortValue()) {
+                converted = n.shortValue();
+            } else if (integral && boxed == Byte.class && n.longValue() == n.byteValue()) {
+                converted = n.byteValue();
+            }
+            if (converted != null) {
+                return converted;
+            }
+        }
+        throw new IllegalStateException(opName + ": the value " + describe(value) + " of '" + name + "' is not a "
+                + type.getName() + ", the type of its parameter");
+    }
+
+    /** The op's outputs from what {@code apply} returned: the tensor, or the components of the record. */
+    private Tensor[] outputTensors(Object result) {
+        if (result instanceof Tensor t) {
+            return new Tensor[] {t};
+        }
+        if (result instanceof Record r) {
+            RecordComponent[] components = r.getClass().getRecordComponents();
+            Tensor[] outputs = new Tensor[components.length];
+            for (int k = 0; k < components.length; k++) {
+                try {
+                    Method accessor = components[k].getAccessor();
+                    // The record may be package-private, in the op's class.
+                    accessor.setAccessible(true);
+                    outputs[k] = (Tensor) accessor.invoke(r);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    throw new IllegalStateException(opName + ": reading output '" + components[k].getName() + "' of "
+                            + r.getClass().getName() + ": " + e, e);
+                }
+            }
+            return outputs;
+        }
+        throw new IllegalStateException(opName + ": apply returned " + (result == null ? "null"
+                : "a " + result.getClass().getName()) + ", neither a tensor nor a record of tensors");
+    }
+
+    /** A value as a failure names it: strings and characters quoted, an enum constant with its type. */
+    private static String describe(Object value) {
+        if (value instanceof String s) {
+            return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        }
+        if (value instanceof Character c) {
+            return "'" + c + "'";
+        }
+        if (value instanceof Enum<?> e) {
+            return e.getDeclaringClass().getSimpleName() + "." + e.name();
+        }
+        return String.valueOf(value);
     }
 
     /**
@@ -252,7 +451,8 @@ public abstract class OpGradcheck implements GradcheckCase {
                         + "\", whose dimension " + d + " is neither a symbol nor a size");
             }
         }
-        declared.add(new Input(name, dims, differentiable));
+        arguments.add(declared.size());
+        declared.add(new Input(name, dims, differentiable, false));
         inputNames.add(name);
         if (dims == null) {
             List<String> unshaped = new ArrayList<>(Arrays.asList(unshapedInputs));
@@ -263,6 +463,48 @@ public abstract class OpGradcheck implements GradcheckCase {
 
     private static boolean isSymbol(String dim) {
         return !(dim.charAt(0) >= '0' && dim.charAt(0) <= '9');
+    }
+
+    /**
+     * Declares that the op modifies a declared input in place ({@code @Dirty}): each call of the op
+     * gets a copy of it, so that every evaluation starts from the same values.
+     *
+     * @param input the name of an input declared before ({@link #input(String, String)})
+     * @throws IllegalArgumentException if no input of that name was declared
+     */
+    public final void markDirty(String input) {
+        int k = declaredIndex(input);
+        Input in = declared.get(k);
+        declared.set(k, new Input(in.name(), in.dims(), in.differentiable(), true));
+    }
+
+    /**
+     * Declares the next argument of the op's call ({@link #of(String, Class)}) as one that is not a
+     * tensor: {@code value} in the first pass, and for each of {@code others} one more pass with that
+     * value instead, which is skipped if the op rejects it as outside its domain (an
+     * {@link IllegalArgumentException}). A number is converted to the parameter's numeric type when it
+     * fits exactly.
+     *
+     * @param name the parameter's name, shown in failures
+     * @param value its value in every pass but its own
+     * @param others the values of its own passes
+     */
+    public final void value(String name, Object value, Object... others) {
+        int v = values.size();
+        values.add(new Value(name, value));
+        arguments.add(-1 - v);
+        for (Object other : others) {
+            passes.add(new Pass(name + " = " + describe(other), true, -1, v, other));
+        }
+    }
+
+    private int declaredIndex(String input) {
+        for (int k = 0; k < declared.size(); k++) {
+            if (declared.get(k).name().equals(input)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException(opName + ": no declared input named '" + input + "' among " + inputNames);
     }
 
     /**
@@ -440,13 +682,7 @@ public abstract class OpGradcheck implements GradcheckCase {
      * @throws IllegalArgumentException if no input of that name was declared
      */
     public final void addNullPass(String input) {
-        for (int k = 0; k < declared.size(); k++) {
-            if (declared.get(k).name().equals(input)) {
-                passes.add(new Pass(input + " = null", false, k));
-                return;
-            }
-        }
-        throw new IllegalArgumentException(opName + ": no declared input named '" + input + "' among " + inputNames);
+        passes.add(new Pass(input + " = null", false, declaredIndex(input)));
     }
 
     /**

@@ -548,4 +548,89 @@ class OpGradcheckTest {
         assertEquals("OpGradcheck.of(com.example.Square): dev.nabla.autograd.OpGradcheckTest has no static method"
                 + " Tensor[] noSuchOutputs(Tensor[] inputs, int pass) that its lookup can call", e.getMessage());
     }
+
+    /** A function as the processor generates one: {@code apply} takes the tensors and the other arguments. */
+    public static final class ScaledSquareFunction {
+        private ScaledSquareFunction() {}
+
+        /** {@link Square} times {@code scale}, its backward wrong when {@code scale} is negative; {@code k} must be 1 or 2. */
+        public static Tensor apply(Tensor x, long k, double scale) {
+            if (k != 1 && k != 2) {
+                throw new IllegalArgumentException("k = " + k);
+            }
+            return new Square(scale < 0 ? 3 : 2, false).apply(new Tensor[] {x})[0].mul(scale);
+        }
+    }
+
+    /** Two outputs, in a record that is not public. */
+    record Parts(Tensor square, Tensor twice) {}
+
+    /** A function whose {@code apply} returns a record of its outputs. */
+    public static final class PartsFunction {
+        private PartsFunction() {}
+
+        public static Parts apply(Tensor x) {
+            return new Parts(new Square(2, false).apply(new Tensor[] {x})[0], x.mul(2));
+        }
+    }
+
+    @Test
+    void aCheckFromOfClassCallsApplyWithTheDeclaredValuesAndNamesThePassThatFails() {
+        OpGradcheck check = OpGradcheck.of("com.example.ScaledSquare", ScaledSquareFunction.class);
+        check.input("x", "n");
+        // An int for a long parameter; the pass k = 3 is outside the op's domain, and skipped.
+        check.value("k", 1, 2, 3);
+        check.value("scale", 0.5);
+        check.run();
+
+        OpGradcheck negative = OpGradcheck.of("com.example.ScaledSquare", ScaledSquareFunction.class);
+        negative.input("x", "n");
+        negative.value("k", 1);
+        negative.value("scale", 0.5, -1.5);
+        AssertionError e = assertThrows(AssertionError.class, negative::run);
+        assertTrue(e.getMessage().startsWith("ScaledSquare, checked with scale = -1.5: ScaledSquare: gradcheck failed"),
+                e.getMessage());
+    }
+
+    @Test
+    void aCheckFromOfClassTakesTheOutputsFromTheRecordApplyReturns() {
+        OpGradcheck check = OpGradcheck.of("com.example.Parts", PartsFunction.class);
+        check.input("x", "n");
+        check.setOutputNames("square", "twice");
+        check.run();
+    }
+
+    @Test
+    void aCheckFromOfClassSaysWhatDoesNotMatchApply() {
+        OpGradcheck tooFew = OpGradcheck.of("com.example.ScaledSquare", ScaledSquareFunction.class);
+        tooFew.input("x", "n");
+        tooFew.value("k", 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, tooFew::run);
+        assertEquals("ScaledSquare: the check declares 2 arguments [x, k] for an apply method of 3 parameters",
+                e.getMessage());
+
+        OpGradcheck notALong = OpGradcheck.of("com.example.ScaledSquare", ScaledSquareFunction.class);
+        notALong.input("x", "n");
+        notALong.value("k", 1.5);
+        notALong.value("scale", 0.5);
+        e = assertThrows(IllegalStateException.class, notALong::run);
+        assertEquals("ScaledSquare: the value 1.5 of 'k' is not a long, the type of its parameter", e.getMessage());
+
+        OpGradcheck swapped = OpGradcheck.of("com.example.ScaledSquare", ScaledSquareFunction.class);
+        swapped.value("k", 1);
+        swapped.input("x", "n");
+        swapped.value("scale", 0.5);
+        e = assertThrows(IllegalStateException.class, swapped::run);
+        assertEquals("ScaledSquare: argument 0, 'k', is declared a value, but apply takes a tensor there",
+                e.getMessage());
+    }
+
+    @Test
+    void ofClassNeedsOnePublicStaticApply() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OpGradcheck.of("com.example.Square", Square.class));
+
+        assertEquals("OpGradcheck.of(com.example.Square): dev.nabla.autograd.OpGradcheckTest$Square has no public"
+                + " static apply method", e.getMessage());
+    }
 }
