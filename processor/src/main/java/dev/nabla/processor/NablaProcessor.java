@@ -18,6 +18,7 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.PackageElement;
@@ -86,9 +87,15 @@ public final class NablaProcessor extends AbstractProcessor {
         Set<? extends Element> annotated = annotations.isEmpty() ? Set.of()
                 : round.getElementsAnnotatedWithAny(annotations.toArray(new TypeElement[0]));
         for (Element e : annotated) {
-            for (Class<? extends Annotation> annotation : OpValidator.ANNOTATIONS) {
+            // The element's own annotations, rather than a lookup among them for each of the DSL's.
+            for (AnnotationMirror mirror : e.getAnnotationMirrors()) {
+                Class<? extends Annotation> annotation = OpValidator.annotationNamed(
+                        ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString());
+                if (annotation == null) {
+                    continue;
+                }
                 try {
-                    placement.check(e, annotation);
+                    placement.check(e, annotation, mirror);
                 } catch (RuntimeException bug) {
                     reporter.error(e, Message.INTERNAL_ERROR, e, describe(bug));
                 }

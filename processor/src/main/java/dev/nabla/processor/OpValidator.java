@@ -14,7 +14,9 @@ import dev.nabla.annotations.Saved;
 import dev.nabla.annotations.Shape;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.ExecutableElement;
@@ -238,4 +240,18 @@ final class OpValidator {
     static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(Differentiable.class, Backward.class, Saved.class,
             NonDiff.class, OnceDifferentiable.class, Dirty.class, NeedsGrad.class, Gradcheck.class, Shape.class,
             OnCuda.class, Jvp.class);
+
+    /** {@link #ANNOTATIONS} by canonical name. */
+    private static final Map<String, Class<? extends Annotation>> BY_NAME = new HashMap<>();
+
+    static {
+        for (Class<? extends Annotation> a : ANNOTATIONS) {
+            BY_NAME.put(a.getCanonicalName(), a);
+        }
+    }
+
+    /** The DSL annotation of this canonical name, or null for any other. */
+    static Class<? extends Annotation> annotationNamed(String canonicalName) {
+        return BY_NAME.get(canonicalName);
+    }
 }

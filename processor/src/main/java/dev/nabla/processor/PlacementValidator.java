@@ -42,12 +42,8 @@ final class PlacementValidator {
         this.reporter = reporter;
     }
 
-    /** Checks one element carrying {@code annotation}. */
-    void check(Element e, Class<? extends Annotation> annotation) {
-        AnnotationMirror mirror = ValidationSupport.mirror(e, annotation);
-        if (mirror == null) {
-            return;
-        }
+    /** Checks one element carrying {@code annotation}, whose use on it is {@code mirror}. */
+    void check(Element e, Class<? extends Annotation> annotation, AnnotationMirror mirror) {
         String name = annotation.getSimpleName();
         if (annotation == Saved.class) {
             TypeElement owner = (TypeElement) e.getEnclosingElement();
