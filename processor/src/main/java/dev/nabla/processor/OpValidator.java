@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.ExecutableElement;
@@ -142,7 +143,6 @@ final class OpValidator {
         if (!report(reports)) {
             return Result.INVALID;
         }
-        TypeElement generated = elements.getTypeElement("javax.annotation.processing.Generated");
         OpModel model = OpModel.builder(type, functionType)
                 .methods(forward.getSimpleName().toString(), backward.getSimpleName().toString())
                 .cuda(cudaForward.name(), cudaBackward.name())
@@ -152,7 +152,7 @@ final class OpValidator {
                 .saved(saved.fields(), intermediates)
                 .flags(forward.getAnnotation(Differentiable.class).materializeGrads(), b.once())
                 .gradcheck(f.gradcheck())
-                .generatedAnnotation(generated == null ? null : ClassName.get(generated))
+                .generatedAnnotation(generatedAnnotation())
                 .build();
         return new Result(model, false);
     }
@@ -177,6 +177,19 @@ final class OpValidator {
      */
     void startRound() {
         opClass.startRound();
+    }
+
+    /**
+     * {@code javax.annotation.processing.Generated}, or null where the compilation lacks it (the
+     * {@code java.compiler} module left out); looked up once, as a lookup by name of a type outside the
+     * compiled code searches every module.
+     */
+    private ClassName generatedAnnotation() {
+        if (generatedAnnotation == null) {
+            TypeElement generated = elements.getTypeElement("javax.annotation.processing.Generated");
+            generatedAnnotation = Optional.ofNullable(generated == null ? null : ClassName.get(generated));
+        }
+        return generatedAnnotation.orElse(null);
     }
 
     /** {@code Op} -> {@code OpFunction}; a nested {@code Outer.Op} -> {@code Outer_OpFunction}, in the same package. */
@@ -237,6 +250,9 @@ final class OpValidator {
     }
 
     /** The DSL annotations whose placement {@link PlacementValidator} checks; kept here beside their rules. */
+    /** {@link #generatedAnnotation()}, once found. */
+    private Optional<ClassName> generatedAnnotation;
+
     static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(Differentiable.class, Backward.class, Saved.class,
             NonDiff.class, OnceDifferentiable.class, Dirty.class, NeedsGrad.class, Gradcheck.class, Shape.class,
             OnCuda.class, Jvp.class);

@@ -55,6 +55,10 @@ final class ValidationSupport {
 
     /** The checked exceptions {@code executable} declares: the generated code, which calls it, declares none. */
     List<TypeMirror> checkedExceptions(ExecutableElement executable) {
+        if (executable.getThrownTypes().isEmpty()) {
+            // Most methods throw nothing; a lookup by name outside the compiled code searches every module.
+            return List.of();
+        }
         TypeMirror runtime = elements.getTypeElement("java.lang.RuntimeException").asType();
         TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
         List<TypeMirror> checked = new ArrayList<>();
