@@ -50,15 +50,16 @@ final class FunctionGenerator {
     /** The generated class. */
     TypeSpec generate() {
         // Every newName here passes its tag: without one, NameAllocator draws a random UUID, which costs
-        // each build a SecureRandom.
+        // each build a SecureRandom. A parameter's tag is its name, and the generated names' tags are not
+        // identifiers: a record as a tag would be hashed through JavaPoet's toString of its types and values.
         NameAllocator members = new NameAllocator();
         for (OpModel.Param p : op.params()) {
-            members.newName(p.name(), p);
+            members.newName(p.name(), p.name());
         }
-        String opField = members.newName("op", "op");
-        String savedNames = members.newName("SAVED", "SAVED");
-        String signature = members.newName("SIGNATURE", "SIGNATURE");
-        String onCuda = op.cudaBackwardName() == null ? null : members.newName("onCuda", "onCuda");
+        String opField = members.newName("op", "<op>");
+        String savedNames = members.newName("SAVED", "<SAVED>");
+        String signature = members.newName("SIGNATURE", "<SIGNATURE>");
+        String onCuda = op.cudaBackwardName() == null ? null : members.newName("onCuda", "<onCuda>");
 
         TypeSpec.Builder type = TypeSpec.classBuilder(op.functionType())
                 .addOriginatingElement(op.element())
@@ -92,7 +93,7 @@ final class FunctionGenerator {
                 .initializer("new $T()", op.opType()).build());
         for (OpModel.Param p : op.params()) {
             if (!p.isTensor()) {
-                type.addField(FieldSpec.builder(p.type(), members.get(p), Modifier.PRIVATE, Modifier.FINAL).build());
+                type.addField(FieldSpec.builder(p.type(), members.get(p.name()), Modifier.PRIVATE, Modifier.FINAL).build());
             }
         }
         if (onCuda != null) {
@@ -162,7 +163,7 @@ final class FunctionGenerator {
         for (OpModel.Param p : op.params()) {
             if (!p.isTensor()) {
                 c.addParameter(p.type(), p.name());
-                body.statement("this." + members.get(p) + " = " + p.name());
+                body.statement("this." + members.get(p.name()) + " = " + p.name());
             }
         }
         if (!op.materializeGrads()) {
@@ -207,9 +208,9 @@ final class FunctionGenerator {
         }
         NameAllocator locals = new NameAllocator();
         for (OpModel.Param p : op.params()) {
-            locals.newName(p.name(), p);
+            locals.newName(p.name(), p.name());
         }
-        String outputs = locals.newName("outputs", "outputs");
+        String outputs = locals.newName("outputs", "<outputs>");
         body.type(TENSORS).text(" " + outputs + " = new ").type(op.functionType()).text("(" + values + ").apply(new ")
                 .type(TENSOR).text("[] {" + tensors + "})").end();
         StringBuilder args = new StringBuilder();
@@ -257,14 +258,14 @@ final class FunctionGenerator {
     private MethodSpec forward(NameAllocator members, String opField, String savedNames, String onCuda) {
         NameAllocator locals = new NameAllocator();
         for (OpModel.Param p : op.params()) {
-            locals.newName(p.name(), p);
+            locals.newName(p.name(), p.name());
         }
-        String inputs = locals.newName("inputs", "inputs");
+        String inputs = locals.newName("inputs", "<inputs>");
         CodeText body = new CodeText();
         StringBuilder args = new StringBuilder();
         for (OpModel.Param p : op.params()) {
             args.append(args.length() == 0 ? "" : ", ")
-                    .append(p.isTensor() ? inputs + "[" + p.tensorIndex() + "]" : "this." + members.get(p));
+                    .append(p.isTensor() ? inputs + "[" + p.tensorIndex() + "]" : "this." + members.get(p.name()));
         }
         String cuda = ALL_ON_CUDA + "(" + inputs + ")";
         if (onCuda != null) {
@@ -274,16 +275,16 @@ final class FunctionGenerator {
         String call = call(opField, op.forwardName(), op.cudaForwardName(), cuda, args.toString());
         List<String> outputLocals = new ArrayList<>();
         if (op.outputRecord() == null) {
-            String output = locals.newName("output", "output");
+            String output = locals.newName("output", "<output>");
             outputLocals.add(output);
             body.type(TENSOR).text(" " + output + " = " + call).end();
         } else {
-            String result = locals.newName("result", "result");
+            String result = locals.newName("result", "<result>");
             body.type(op.outputRecord()).text(" " + result + " = " + call).end();
             requireResult(body, result, methods(op.forwardName(), op.cudaForwardName()) + " returned null; return a "
                     + op.outputRecord() + " of its output tensors");
             for (OpModel.Output o : op.outputs()) {
-                String local = locals.newName(o.name(), o);
+                String local = locals.newName(o.name(), "<output " + o.name() + ">");
                 outputLocals.add(local);
                 body.type(TENSOR).text(" " + local + " = " + result + "." + o.name() + "()").end();
             }
