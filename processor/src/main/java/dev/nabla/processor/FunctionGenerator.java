@@ -93,7 +93,8 @@ final class FunctionGenerator {
                 .initializer("new $T()", op.opType()).build());
         for (OpModel.Param p : op.params()) {
             if (!p.isTensor()) {
-                type.addField(FieldSpec.builder(p.type(), members.get(p.name()), Modifier.PRIVATE, Modifier.FINAL).build());
+                type.addField(FieldSpec.builder(p.type(), members.get(p.name()), Modifier.PRIVATE, Modifier.FINAL)
+                        .build());
             }
         }
         if (onCuda != null) {
