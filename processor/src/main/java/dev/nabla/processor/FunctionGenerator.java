@@ -39,7 +39,6 @@ final class FunctionGenerator {
     /** The generated helper that says whether a call's tensors are all on CUDA. */
     private static final String ALL_ON_CUDA = "allOnCuda";
     private static final TypeName TENSORS = ArrayTypeName.of(TENSOR);
-    private static final TypeName STRINGS = ArrayTypeName.of(String.class);
 
     private final OpModel op;
 
@@ -57,7 +56,6 @@ final class FunctionGenerator {
             members.newName(p.name(), p.name());
         }
         String opField = members.newName("op", "<op>");
-        String savedNames = members.newName("SAVED", "<SAVED>");
         String signature = members.newName("SIGNATURE", "<SIGNATURE>");
         String onCuda = op.cudaBackwardName() == null ? null : members.newName("onCuda", "<onCuda>");
 
@@ -79,17 +77,11 @@ final class FunctionGenerator {
             type.addAnnotation(AnnotationSpec.builder(op.generatedAnnotation())
                     .addMember("value", "$S", NablaProcessor.class.getName()).build());
         }
+        // The private fields go without javadoc: the class's says what they are, and each one costs
+        // javac its share of every build (benchmarks/compile_bench.sh).
         type.addField(FieldSpec.builder(SIGNATURE, signature, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link $T}"
-                        + " checks.\n", FUNCTION)
                 .initializer(signature()).build());
-        if (!op.saved().isEmpty()) {
-            type.addField(FieldSpec.builder(STRINGS, savedNames, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("The @Saved tensor fields, named in the errors about them.\n")
-                    .initializer("$L", stringArray(op.saved())).build());
-        }
         type.addField(FieldSpec.builder(op.opType(), opField, Modifier.PRIVATE, Modifier.FINAL)
-                .addJavadoc("This call's op instance: the context that carries the saved state to the backward.\n")
                 .initializer("new $T()", op.opType()).build());
         for (OpModel.Param p : op.params()) {
             if (!p.isTensor()) {
@@ -104,7 +96,7 @@ final class FunctionGenerator {
         }
         type.addMethod(constructor(members, signature));
         type.addMethod(apply());
-        type.addMethod(forward(members, opField, savedNames, onCuda));
+        type.addMethod(forward(members, opField, onCuda));
         type.addMethod(backward(opField, onCuda));
         if (op.jvpName() != null) {
             type.addMethod(jvp(opField));
@@ -121,8 +113,9 @@ final class FunctionGenerator {
     }
 
     /**
-     * {@code OpSignature.of(op, inputs...)}, then {@code .shapes(...)}, {@code .outputs(...)} and
-     * {@code .outputShapes(...)} where the op declares them.
+     * {@code OpSignature.of(op, inputs...)}, then {@code .shapes(...)}, {@code .outputs(...)},
+     * {@code .outputShapes(...)} and {@code .saved(...)} (the {@code @Saved} tensor fields, which errors
+     * name) where the op declares them.
      */
     private CodeBlock signature() {
         // Continuation lines indented twice, as a chain of calls written by hand.
@@ -145,7 +138,11 @@ final class FunctionGenerator {
         for (OpModel.Output o : op.outputs()) {
             outputShapes.add(o.shape() == null ? null : o.shape().text());
         }
-        return b.add(shapesCall("outputShapes", outputShapes)).add("$<$<").build();
+        b.add(shapesCall("outputShapes", outputShapes));
+        if (!op.saved().isEmpty()) {
+            b.add("\n.saved($L)", stringList(op.saved()));
+        }
+        return b.add("$<$<").build();
     }
 
     /** {@code .method("n,i", null, ...)}, or nothing where no shape is declared. */
@@ -256,7 +253,7 @@ final class FunctionGenerator {
                 .close();
     }
 
-    private MethodSpec forward(NameAllocator members, String opField, String savedNames, String onCuda) {
+    private MethodSpec forward(NameAllocator members, String opField, String onCuda) {
         NameAllocator locals = new NameAllocator();
         for (OpModel.Param p : op.params()) {
             locals.newName(p.name(), p.name());
@@ -305,9 +302,9 @@ final class FunctionGenerator {
             body.statement("markNonDifferentiable(" + nonDiff + ")");
         }
         if (!op.saved().isEmpty()) {
-            StringBuilder saved = new StringBuilder(savedNames);
+            StringBuilder saved = new StringBuilder();
             for (String f : op.saved()) {
-                saved.append(", ").append(opField).append('.').append(f);
+                saved.append(saved.length() == 0 ? "" : ", ").append(opField).append('.').append(f);
             }
             body.statement("saveForBackward(" + saved + ")")
                     .comment("From here on the saved tensors live only in the version-checked slots.");
@@ -438,10 +435,6 @@ final class FunctionGenerator {
     private String methods(String portable, String variant) {
         String name = op.opName() + "." + portable;
         return variant == null ? name : name + " or its @OnCuda version " + op.opName() + "." + variant;
-    }
-
-    private static CodeBlock stringArray(List<String> values) {
-        return CodeBlock.of("{$L}", stringList(values));
     }
 
     /** String literals separated by commas, {@code null} for a null value. */

@@ -16,19 +16,9 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.nabla.processor.NablaProcessor")
 public final class CudaMulFunction extends Function {
-    /**
-     * The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link Function} checks.
-     */
-    private static final OpSignature SIGNATURE = OpSignature.of("CudaMul", "a", "b");
+    private static final OpSignature SIGNATURE = OpSignature.of("CudaMul", "a", "b")
+            .saved("a", "b");
 
-    /**
-     * The @Saved tensor fields, named in the errors about them.
-     */
-    private static final String[] SAVED = {"a", "b"};
-
-    /**
-     * This call's op instance: the context that carries the saved state to the backward.
-     */
     private final CudaMul op = new CudaMul();
 
     /**
@@ -57,7 +47,7 @@ public final class CudaMulFunction extends Function {
     protected Tensor[] forward(Tensor[] inputs) {
         onCuda = allOnCuda(inputs);
         Tensor output = onCuda ? op.forwardCuda(inputs[0], inputs[1]) : op.forward(inputs[0], inputs[1]);
-        saveForBackward(SAVED, op.a, op.b);
+        saveForBackward(op.a, op.b);
         // From here on the saved tensors live only in the version-checked slots.
         op.a = null;
         op.b = null;

@@ -15,21 +15,11 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.nabla.processor.NablaProcessor")
 public final class LinearOpFunction extends Function {
-    /**
-     * The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link Function} checks.
-     */
     private static final OpSignature SIGNATURE = OpSignature.of("LinearOp", "input", "weight", "bias")
             .shapes("n,i", "o,i", "o")
-            .outputShapes("n,o");
+            .outputShapes("n,o")
+            .saved("input", "weight", "bias");
 
-    /**
-     * The @Saved tensor fields, named in the errors about them.
-     */
-    private static final String[] SAVED = {"input", "weight", "bias"};
-
-    /**
-     * This call's op instance: the context that carries the saved state to the backward.
-     */
     private final LinearOp op = new LinearOp();
 
     private LinearOpFunction() {
@@ -53,7 +43,7 @@ public final class LinearOpFunction extends Function {
     @Override
     protected Tensor[] forward(Tensor[] inputs) {
         Tensor output = op.forward(inputs[0], inputs[1], inputs[2]);
-        saveForBackward(SAVED, op.input, op.weight, op.bias);
+        saveForBackward(op.input, op.weight, op.bias);
         // From here on the saved tensors live only in the version-checked slots.
         op.input = null;
         op.weight = null;

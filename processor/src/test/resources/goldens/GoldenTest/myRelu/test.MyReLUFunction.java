@@ -15,19 +15,9 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.nabla.processor.NablaProcessor")
 public final class MyReLUFunction extends Function {
-    /**
-     * The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link Function} checks.
-     */
-    private static final OpSignature SIGNATURE = OpSignature.of("MyReLU", "x");
+    private static final OpSignature SIGNATURE = OpSignature.of("MyReLU", "x")
+            .saved("x");
 
-    /**
-     * The @Saved tensor fields, named in the errors about them.
-     */
-    private static final String[] SAVED = {"x"};
-
-    /**
-     * This call's op instance: the context that carries the saved state to the backward.
-     */
     private final MyReLU op = new MyReLU();
 
     private MyReLUFunction() {
@@ -49,7 +39,7 @@ public final class MyReLUFunction extends Function {
     @Override
     protected Tensor[] forward(Tensor[] inputs) {
         Tensor output = op.forward(inputs[0]);
-        saveForBackward(SAVED, op.x);
+        saveForBackward(op.x);
         // From here on the saved tensors live only in the version-checked slots.
         op.x = null;
         return new Tensor[] {output};

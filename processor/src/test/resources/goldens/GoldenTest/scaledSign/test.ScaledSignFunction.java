@@ -15,22 +15,12 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.nabla.processor.NablaProcessor")
 public final class ScaledSignFunction extends Function {
-    /**
-     * The op's name and tensors as its errors name them, with the {@code @Shape}s that {@link Function} checks.
-     */
     private static final OpSignature SIGNATURE = OpSignature.of("ScaledSign", "x", "mask")
             .shapes("n", "n")
             .outputs("scaled", "sign")
-            .outputShapes("n", null);
+            .outputShapes("n", null)
+            .saved("scaled", "mask");
 
-    /**
-     * The @Saved tensor fields, named in the errors about them.
-     */
-    private static final String[] SAVED = {"scaled", "mask"};
-
-    /**
-     * This call's op instance: the context that carries the saved state to the backward.
-     */
     private final ScaledSign op = new ScaledSign();
 
     private final double factor;
@@ -64,7 +54,7 @@ public final class ScaledSignFunction extends Function {
         Tensor scaled = result.scaled();
         Tensor sign = result.sign();
         markNonDifferentiable(sign);
-        saveForBackward(SAVED, op.scaled, op.mask);
+        saveForBackward(op.scaled, op.mask);
         // From here on the saved tensors live only in the version-checked slots.
         op.scaled = null;
         op.mask = null;

@@ -217,8 +217,19 @@ public abstract class Function {
         return needsInputGrad[i];
     }
 
-    /** Keeps tensors for backward ({@code ctx.save_for_backward}); they are version-checked when read. */
+    /**
+     * Keeps tensors for backward ({@code ctx.save_for_backward}); they are version-checked when read.
+     * Errors name them as the signature's {@linkplain OpSignature#saved saved names} do, if it gives
+     * any (the generated ops give their {@code @Saved} field names), or by position.
+     *
+     * @param tensors the tensors, nulls allowed
+     * @throws IllegalArgumentException if the signature names a different number of saved tensors
+     */
     protected final void saveForBackward(Tensor... tensors) {
+        if (signature != null && signature.savedNames().length > 0) {
+            saveForBackward(signature.savedNames(), tensors);
+            return;
+        }
         savedValues = ForwardAD.isSuspended() ? tensors.clone() : null;
         saved = new SavedTensor[tensors.length];
         for (int i = 0; i < tensors.length; i++) {
@@ -227,8 +238,8 @@ public abstract class Function {
     }
 
     /**
-     * Keeps tensors for backward under names that errors show (the generated ops pass their
-     * {@code @Saved} field names), e.g. "the tensor 'x' ... saved by MyReLUBackward ...".
+     * Keeps tensors for backward under names that errors show, e.g. "the tensor 'x' ... saved by
+     * MyReLUBackward ...".
      *
      * @param names one name per tensor
      * @param tensors the tensors, nulls allowed

@@ -38,6 +38,8 @@ public final class OpSignature {
     private final Shape[] outputShapes;
     /** The number of distinct symbols over all the shapes. */
     private final int symbols;
+    /** The names of the tensors the op saves for its backward, in order; empty when it names none. */
+    private final String[] saved;
 
     /**
      * A parsed shape.
@@ -47,10 +49,12 @@ public final class OpSignature {
      */
     private record Shape(String text, long[] dims) {}
 
-    private OpSignature(String op, String[] inputs, String[] outputs, String[] inputShapes, String[] outputShapes) {
+    private OpSignature(String op, String[] inputs, String[] outputs, String[] inputShapes, String[] outputShapes,
+            String[] saved) {
         this.op = op;
         this.inputs = inputs;
         this.outputs = outputs;
+        this.saved = saved;
         Map<String, Integer> symbolIndex = new LinkedHashMap<>();
         this.inputShapes = parse(op, inputShapes, symbolIndex);
         this.outputShapes = parse(op, outputShapes, symbolIndex);
@@ -70,7 +74,7 @@ public final class OpSignature {
         for (String input : inputs) {
             requireName(op, input, "input");
         }
-        return new OpSignature(requireName(op, op, "op"), inputs.clone(), null, null, null);
+        return new OpSignature(requireName(op, op, "op"), inputs.clone(), null, null, null, new String[0]);
     }
 
     /**
@@ -82,7 +86,7 @@ public final class OpSignature {
      */
     public OpSignature shapes(String... shapes) {
         requireCount(shapes, inputs.length, "input shapes for " + inputs.length + " inputs");
-        return new OpSignature(op, inputs, outputs, shapes.clone(), texts(outputShapes));
+        return new OpSignature(op, inputs, outputs, shapes.clone(), texts(outputShapes), saved);
     }
 
     /**
@@ -97,7 +101,7 @@ public final class OpSignature {
         for (String name : names) {
             requireName(op, name, "output");
         }
-        return new OpSignature(op, inputs, names.clone(), texts(inputShapes), null);
+        return new OpSignature(op, inputs, names.clone(), texts(inputShapes), null, saved);
     }
 
     /**
@@ -111,7 +115,28 @@ public final class OpSignature {
     public OpSignature outputShapes(String... shapes) {
         int count = outputs == null ? 1 : outputs.length;
         requireCount(shapes, count, "output shapes for " + count + " outputs");
-        return new OpSignature(op, inputs, outputs, texts(inputShapes), shapes.clone());
+        return new OpSignature(op, inputs, outputs, texts(inputShapes), shapes.clone(), saved);
+    }
+
+    /**
+     * This signature with the names of the tensors the op saves for its backward, in the order
+     * {@link Function#saveForBackward(Tensor...)} gets them: an error about a saved tensor (one
+     * modified in place before the backward, say) names it.
+     *
+     * @param names one per saved tensor, e.g. the op's {@code @Saved} fields
+     * @return the new signature
+     * @throws NullPointerException if a name is null
+     */
+    public OpSignature saved(String... names) {
+        for (String name : names) {
+            requireName(op, name, "saved tensor");
+        }
+        return new OpSignature(op, inputs, outputs, texts(inputShapes), texts(outputShapes), names.clone());
+    }
+
+    /** The names {@link #saved} gave the saved tensors (empty when none were given); the caller must not change it. */
+    String[] savedNames() {
+        return saved;
     }
 
     /** The op's name, e.g. {@code LinearOp}. */

@@ -3,6 +3,7 @@ package dev.nabla.autograd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nabla.Tensor;
 import org.junit.jupiter.api.Test;
@@ -131,5 +132,43 @@ class OpSignatureTest {
         };
         assertEquals("Scale: output has shape [] but @Shape(\"n\") expects [3]",
                 error(() -> wrongOutput.apply(zeros(3))));
+    }
+
+    /** Saves its input under the signature's name for it, and as many tensors as asked. */
+    private static final class Saving extends Function {
+        private final int count;
+
+        Saving(OpSignature signature, int count) {
+            super(signature);
+            this.count = count;
+        }
+
+        @Override
+        protected Tensor[] forward(Tensor[] in) {
+            Tensor[] saved = new Tensor[count];
+            java.util.Arrays.fill(saved, in[0]);
+            saveForBackward(saved);
+            return new Tensor[] {in[0].mul(2)};
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] grad) {
+            return new Tensor[] {grad[0].mul(savedTensor(0).mul(0).add(2))};
+        }
+    }
+
+    @Test
+    void savedNamesNameTheSavedTensorsInErrors() {
+        OpSignature signature = OpSignature.of("Doubler", "x").saved("input");
+        Tensor x = Tensor.of(1.0, 2.0).requiresGrad(true);
+        Tensor y = new Saving(signature, 1).apply(x)[0];
+        x.detach().mul_(3);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
+        assertTrue(e.getMessage().contains("'input'"), e.getMessage());
+
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> new Saving(signature, 2).apply(Tensor.of(1.0).requiresGrad(true)));
+        assertEquals("DoublerBackward: 1 names for 2 saved tensors", count.getMessage());
     }
 }
