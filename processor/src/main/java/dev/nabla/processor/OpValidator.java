@@ -14,11 +14,11 @@ import dev.nabla.annotations.Saved;
 import dev.nabla.annotations.Shape;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.RecordComponentElement;
@@ -57,6 +57,8 @@ final class OpValidator {
     private final SavedFieldsValidator savedFields;
     private final JvpValidator jvpValidator;
     private final DeviceVariantValidator deviceVariants;
+    /** {@link #generatedAnnotation()}, once found. */
+    private Optional<ClassName> generatedAnnotation;
 
     OpValidator(ProcessingEnvironment env, ErrorReporter reporter, SavedAssignments savedAssignments,
             ForwardSource forwardSource) {
@@ -250,21 +252,13 @@ final class OpValidator {
     }
 
     /** The DSL annotations whose placement {@link PlacementValidator} checks; kept here beside their rules. */
-    /** {@link #generatedAnnotation()}, once found. */
-    private Optional<ClassName> generatedAnnotation;
-
     static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(Differentiable.class, Backward.class, Saved.class,
             NonDiff.class, OnceDifferentiable.class, Dirty.class, NeedsGrad.class, Gradcheck.class, Shape.class,
             OnCuda.class, Jvp.class);
 
     /** {@link #ANNOTATIONS} by canonical name. */
-    private static final Map<String, Class<? extends Annotation>> BY_NAME = new HashMap<>();
-
-    static {
-        for (Class<? extends Annotation> a : ANNOTATIONS) {
-            BY_NAME.put(a.getCanonicalName(), a);
-        }
-    }
+    private static final Map<String, Class<? extends Annotation>> BY_NAME = ANNOTATIONS.stream()
+            .collect(Collectors.toUnmodifiableMap(Class::getCanonicalName, a -> a));
 
     /** The DSL annotation of this canonical name, or null for any other. */
     static Class<? extends Annotation> annotationNamed(String canonicalName) {

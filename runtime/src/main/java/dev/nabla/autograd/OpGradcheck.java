@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,7 +110,10 @@ public abstract class OpGradcheck implements GradcheckCase {
      * or {@code -1 - k} for the k-th of {@link #values}.
      */
     private final List<Integer> arguments = new ArrayList<>();
-    /** The passes after the first, as {@link #addPass}, {@link #addValuePass}, {@link #addNullPass} and {@link #value} declared them. */
+    /**
+     * The passes after the first, as {@link #addPass}, {@link #addValuePass}, {@link #addNullPass} and
+     * {@link #value} declared them.
+     */
     private final List<Pass> passes = new ArrayList<>();
     /** The pass {@link #run} is checking: 0 for the first, k for the k-th declared one. */
     private int pass;
@@ -233,7 +237,7 @@ public abstract class OpGradcheck implements GradcheckCase {
     public static OpGradcheck of(String opClassName, Class<?> function) {
         Method apply = null;
         for (Method m : function.getMethods()) {
-            if (m.getName().equals("apply") && java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+            if (m.getName().equals("apply") && Modifier.isStatic(m.getModifiers())) {
                 if (apply != null) {
                     throw new IllegalArgumentException("OpGradcheck.of(" + opClassName + "): " + function.getName()
                             + " has several public static apply methods; name a method that calls the op instead"
@@ -247,7 +251,7 @@ public abstract class OpGradcheck implements GradcheckCase {
                     + " has no public static apply method");
         }
         try {
-            return new Applying(opClassName, apply, MethodHandles.publicLookup().unreflect(apply));
+            return new Applying(opClassName, apply.getParameterTypes(), MethodHandles.publicLookup().unreflect(apply));
         } catch (IllegalAccessException e) {
             throw new IllegalArgumentException("OpGradcheck.of(" + opClassName + "): " + apply + " is not accessible"
                     + " here: " + e.getMessage(), e);
@@ -256,19 +260,21 @@ public abstract class OpGradcheck implements GradcheckCase {
 
     /** A check that calls its function's {@code apply} with the declared arguments ({@link #of(String, Class)}). */
     private static final class Applying extends OpGradcheck {
-        private final Method apply;
+        /** {@code apply}'s parameter types, read once: the checks call the op many times. */
+        private final Class<?>[] types;
         private final MethodHandle handle;
 
-        Applying(String opClassName, Method apply, MethodHandle handle) {
+        Applying(String opClassName, Class<?>[] types, MethodHandle handle) {
             super(opClassName);
-            this.apply = apply;
+            this.types = types;
             this.handle = handle;
         }
 
         @Override
         protected Tensor[] outputs(Tensor[] inputs) {
+            // OpGradcheck's private members are reached through the superclass's type.
             OpGradcheck check = this;
-            Object[] args = check.applyArguments(inputs, apply.getParameterTypes());
+            Object[] args = check.applyArguments(inputs, types);
             Object result;
             try {
                 result = handle.invokeWithArguments(args);
